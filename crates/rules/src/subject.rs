@@ -1,0 +1,377 @@
+//! Who is reviewed and classified (đối tượng): the kinds of subject, of party organisation, and the
+//! posts, statuses and records that the rules look at.
+//!
+//! This is the shared vocabulary of kiemdiem: the store keeps these values, the app passes them in.
+//! No rule lives here, only names and their meanings.
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of subject being reviewed and classified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    /// Tổ chức đảng: a party organisation (see [`OrgKind`]).
+    Organisation,
+    /// Tập thể lãnh đạo, quản lý: a leadership collective with two or more direct leaders.
+    Collective,
+    /// Đảng viên giữ chức vụ lãnh đạo, quản lý, rated at the branch (Mẫu 2A under HD 43).
+    MemberWithPost,
+    /// Đảng viên không giữ chức vụ lãnh đạo, quản lý (Mẫu 2B under HD 43).
+    MemberWithoutPost,
+    /// Đảng viên không làm việc trong hệ thống chính trị: retired, students, private sector (Mẫu 2C).
+    MemberOutsideSystem,
+    /// Cán bộ lãnh đạo, quản lý: a leader rated for the post, party member or not.
+    Leader,
+}
+
+impl SubjectKind {
+    pub const ALL: [SubjectKind; 6] = [
+        SubjectKind::Organisation,
+        SubjectKind::Collective,
+        SubjectKind::MemberWithPost,
+        SubjectKind::MemberWithoutPost,
+        SubjectKind::MemberOutsideSystem,
+        SubjectKind::Leader,
+    ];
+
+    /// Whether the subject is an individual party member rated at a branch.
+    pub fn is_member(self) -> bool {
+        matches!(
+            self,
+            SubjectKind::MemberWithPost
+                | SubjectKind::MemberWithoutPost
+                | SubjectKind::MemberOutsideSystem
+        )
+    }
+
+    /// Whether the subject is a person (member or leader) rather than a body.
+    pub fn is_individual(self) -> bool {
+        self.is_member() || self == SubjectKind::Leader
+    }
+
+    /// Whether the individual holds a leadership or management post.
+    pub fn holds_post(self) -> bool {
+        matches!(self, SubjectKind::MemberWithPost | SubjectKind::Leader)
+    }
+
+    /// The comparable group for the HTXSNV quota: organisations, collectives, members and leaders
+    /// are counted separately (SPEC §7).
+    pub fn quota_category(self) -> QuotaCategory {
+        match self {
+            SubjectKind::Organisation => QuotaCategory::Organisations,
+            SubjectKind::Collective => QuotaCategory::Collectives,
+            SubjectKind::Leader => QuotaCategory::Leaders,
+            _ => QuotaCategory::Members,
+        }
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            SubjectKind::Organisation => "Tổ chức đảng",
+            SubjectKind::Collective => "Tập thể lãnh đạo, quản lý",
+            SubjectKind::MemberWithPost => "Đảng viên giữ chức vụ lãnh đạo, quản lý",
+            SubjectKind::MemberWithoutPost => "Đảng viên không giữ chức vụ lãnh đạo, quản lý",
+            SubjectKind::MemberOutsideSystem => "Đảng viên không làm việc trong hệ thống chính trị",
+            SubjectKind::Leader => "Cán bộ lãnh đạo, quản lý",
+        }
+    }
+}
+
+/// The four comparable groups of the HTXSNV quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaCategory {
+    Organisations,
+    Collectives,
+    Members,
+    Leaders,
+}
+
+/// The kind of a party organisation in the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// Đảng bộ tỉnh, thành phố (provincial party committee's organisation).
+    Province,
+    /// Đảng bộ cấp trên cơ sở: district, bloc (khối), or since 2025 commune/agency committee.
+    UpperGrassroots,
+    /// Đảng bộ cơ sở: grassroots organisation with a committee and branches.
+    GrassrootsCommittee,
+    /// Chi bộ cơ sở: a grassroots branch with no branches under it.
+    GrassrootsBranch,
+    /// Đảng bộ bộ phận: a partial committee between a grassroots committee and its branches.
+    PartialCommittee,
+    /// Chi bộ trực thuộc: a branch under a grassroots (or partial) committee.
+    SubordinateBranch,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 6] = [
+        OrgKind::Province,
+        OrgKind::UpperGrassroots,
+        OrgKind::GrassrootsCommittee,
+        OrgKind::GrassrootsBranch,
+        OrgKind::PartialCommittee,
+        OrgKind::SubordinateBranch,
+    ];
+
+    /// Tổ chức cơ sở đảng: the unit over which HD 21 counts the member quota.
+    pub fn is_grassroots(self) -> bool {
+        matches!(
+            self,
+            OrgKind::GrassrootsCommittee | OrgKind::GrassrootsBranch
+        )
+    }
+
+    /// A branch (chi bộ) of either kind: members are reviewed and vote here.
+    pub fn is_branch(self) -> bool {
+        matches!(self, OrgKind::GrassrootsBranch | OrgKind::SubordinateBranch)
+    }
+
+    /// Stable code used in files and the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            OrgKind::Province => "province",
+            OrgKind::UpperGrassroots => "upper_grassroots",
+            OrgKind::GrassrootsCommittee => "grassroots_committee",
+            OrgKind::GrassrootsBranch => "grassroots_branch",
+            OrgKind::PartialCommittee => "partial_committee",
+            OrgKind::SubordinateBranch => "subordinate_branch",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<OrgKind> {
+        OrgKind::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            OrgKind::Province => "Đảng bộ tỉnh",
+            OrgKind::UpperGrassroots => "Đảng bộ cấp trên cơ sở",
+            OrgKind::GrassrootsCommittee => "Đảng bộ cơ sở",
+            OrgKind::GrassrootsBranch => "Chi bộ cơ sở",
+            OrgKind::PartialCommittee => "Đảng bộ bộ phận",
+            OrgKind::SubordinateBranch => "Chi bộ trực thuộc",
+        }
+    }
+}
+
+/// A post held by a person (chức vụ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PositionKind {
+    /// Bí thư.
+    Secretary,
+    /// Phó bí thư.
+    DeputySecretary,
+    /// Ủy viên ban thường vụ.
+    StandingCommitteeMember,
+    /// Cấp ủy viên (đảng ủy viên, chi ủy viên).
+    CommitteeMember,
+    /// Người đứng đầu cơ quan, đơn vị (thủ trưởng, chủ tịch, giám đốc …).
+    UnitHead,
+    /// Cấp phó của người đứng đầu.
+    UnitDeputy,
+    /// Thành viên tập thể lãnh đạo, quản lý (other than head and deputy).
+    CollectiveMember,
+}
+
+impl PositionKind {
+    pub const ALL: [PositionKind; 7] = [
+        PositionKind::Secretary,
+        PositionKind::DeputySecretary,
+        PositionKind::StandingCommitteeMember,
+        PositionKind::CommitteeMember,
+        PositionKind::UnitHead,
+        PositionKind::UnitDeputy,
+        PositionKind::CollectiveMember,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PositionKind::Secretary => "secretary",
+            PositionKind::DeputySecretary => "deputy_secretary",
+            PositionKind::StandingCommitteeMember => "standing_committee_member",
+            PositionKind::CommitteeMember => "committee_member",
+            PositionKind::UnitHead => "unit_head",
+            PositionKind::UnitDeputy => "unit_deputy",
+            PositionKind::CollectiveMember => "collective_member",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<PositionKind> {
+        PositionKind::ALL
+            .into_iter()
+            .find(|kind| kind.code() == code)
+    }
+
+    /// Whether the post is a head (người đứng đầu) of the body it belongs to.
+    pub fn is_head(self) -> bool {
+        matches!(self, PositionKind::Secretary | PositionKind::UnitHead)
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            PositionKind::Secretary => "Bí thư",
+            PositionKind::DeputySecretary => "Phó Bí thư",
+            PositionKind::StandingCommitteeMember => "Ủy viên Ban Thường vụ",
+            PositionKind::CommitteeMember => "Cấp ủy viên",
+            PositionKind::UnitHead => "Người đứng đầu",
+            PositionKind::UnitDeputy => "Cấp phó",
+            PositionKind::CollectiveMember => "Thành viên tập thể lãnh đạo",
+        }
+    }
+}
+
+/// A dated status of a party member that changes whether they are reviewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusKind {
+    /// Miễn công tác và sinh hoạt đảng.
+    ExemptFromPartyWork,
+    /// Đình chỉ sinh hoạt đảng.
+    SuspendedFromParty,
+    /// Đình chỉ sinh hoạt cấp ủy: suspended from the committee only, still reviewed.
+    SuspendedFromCommittee,
+}
+
+impl StatusKind {
+    pub const ALL: [StatusKind; 3] = [
+        StatusKind::ExemptFromPartyWork,
+        StatusKind::SuspendedFromParty,
+        StatusKind::SuspendedFromCommittee,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            StatusKind::ExemptFromPartyWork => "exempt_from_party_work",
+            StatusKind::SuspendedFromParty => "suspended_from_party",
+            StatusKind::SuspendedFromCommittee => "suspended_from_committee",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<StatusKind> {
+        StatusKind::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            StatusKind::ExemptFromPartyWork => "Miễn công tác và sinh hoạt đảng",
+            StatusKind::SuspendedFromParty => "Đình chỉ sinh hoạt đảng",
+            StatusKind::SuspendedFromCommittee => "Đình chỉ sinh hoạt cấp ủy",
+        }
+    }
+}
+
+/// A kind of leave (nghỉ) that can change how a member is rated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveKind {
+    /// Nghỉ ốm.
+    Sick,
+    /// Nghỉ thai sản.
+    Maternity,
+}
+
+impl LeaveKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            LeaveKind::Sick => "sick",
+            LeaveKind::Maternity => "maternity",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<LeaveKind> {
+        [LeaveKind::Sick, LeaveKind::Maternity]
+            .into_iter()
+            .find(|kind| kind.code() == code)
+    }
+}
+
+/// The form of a party discipline (hình thức kỷ luật), ordered from lightest to heaviest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisciplineForm {
+    /// Khiển trách (reprimand).
+    KhienTrach,
+    /// Cảnh cáo (warning).
+    CanhCao,
+    /// Cách chức (dismissal from a post).
+    CachChuc,
+    /// Khai trừ (expulsion).
+    KhaiTru,
+}
+
+impl DisciplineForm {
+    pub const ALL: [DisciplineForm; 4] = [
+        DisciplineForm::KhienTrach,
+        DisciplineForm::CanhCao,
+        DisciplineForm::CachChuc,
+        DisciplineForm::KhaiTru,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DisciplineForm::KhienTrach => "khien_trach",
+            DisciplineForm::CanhCao => "canh_cao",
+            DisciplineForm::CachChuc => "cach_chuc",
+            DisciplineForm::KhaiTru => "khai_tru",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<DisciplineForm> {
+        DisciplineForm::ALL
+            .into_iter()
+            .find(|form| form.code() == code)
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            DisciplineForm::KhienTrach => "Khiển trách",
+            DisciplineForm::CanhCao => "Cảnh cáo",
+            DisciplineForm::CachChuc => "Cách chức",
+            DisciplineForm::KhaiTru => "Khai trừ",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for kind in OrgKind::ALL {
+            assert_eq!(OrgKind::parse(kind.code()), Some(kind));
+        }
+        for kind in PositionKind::ALL {
+            assert_eq!(PositionKind::parse(kind.code()), Some(kind));
+        }
+        for kind in StatusKind::ALL {
+            assert_eq!(StatusKind::parse(kind.code()), Some(kind));
+        }
+        for form in DisciplineForm::ALL {
+            assert_eq!(DisciplineForm::parse(form.code()), Some(form));
+        }
+    }
+
+    #[test]
+    fn discipline_forms_are_ordered_by_severity() {
+        assert!(DisciplineForm::KhienTrach < DisciplineForm::CanhCao);
+        assert!(DisciplineForm::CanhCao < DisciplineForm::CachChuc);
+        assert!(DisciplineForm::CachChuc < DisciplineForm::KhaiTru);
+    }
+
+    #[test]
+    fn quota_groups_members_together() {
+        assert_eq!(
+            SubjectKind::MemberWithPost.quota_category(),
+            QuotaCategory::Members
+        );
+        assert_eq!(
+            SubjectKind::MemberOutsideSystem.quota_category(),
+            QuotaCategory::Members
+        );
+        assert_eq!(SubjectKind::Leader.quota_category(), QuotaCategory::Leaders);
+    }
+}

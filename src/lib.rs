@@ -1,0 +1,30 @@
+//! The `kiemdiem` command line: parses arguments and calls into the library crates.
+//!
+//! Each command group lives in its own module under `cli/`; this file only declares the tree of
+//! commands. No rule, query or HTTP handler lives here.
+
+pub mod cli;
+
+use clap::{Parser, Subcommand};
+
+/// Kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên.
+#[derive(Debug, Parser)]
+#[command(name = "kiemdiem", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inspect the rule sets and check a case against them (pure, no database).
+    #[command(subcommand)]
+    Rules(cli::rules::RulesCommand),
+}
+
+/// Runs a parsed command line; the process exit code is the returned value.
+pub fn run(cli: Cli) -> std::process::ExitCode {
+    match cli.command {
+        Command::Rules(command) => cli::rules::run(command),
+    }
+}
