@@ -1,1 +1,21 @@
-//! kiemdiem-store
+//! # kiemdiem-store
+//!
+//! The memory of kiemdiem: one database, SQLite (embedded, the default) or PostgreSQL (large
+//! deployments), chosen at run time from the URL. It owns the schema and its migrations, the
+//! party organisation tree with its dated history, party members and leaders with their dated
+//! records, the import of the files party offices keep, and the demo data generator.
+//!
+//! It knows no rule of classification: the rules crate's vocabulary types are stored as their
+//! codes, and the app layer decides what they mean. Dates are calendar days (`time::Date`);
+//! periods are half-open `[from, to)` with `None` for "still running".
+
+pub mod date;
+pub mod db;
+pub mod error;
+pub mod leadership;
+pub mod org;
+pub mod people;
+pub mod text;
+
+pub use db::{Backend, Change, DEFAULT_URL, Stamp, Store, Tx, retry};
+pub use error::{Result, StoreError};

@@ -1,0 +1,341 @@
+//! The connection to the database: [`Store`] (a pool for SQLite or PostgreSQL, chosen from the
+//! URL), [`Tx`] (one transaction, the only way to read or write), migrations, and [`retry`].
+//!
+//! Every query in the crate is written once with `$1` placeholders and run on either backend by
+//! the `on_conn!` macro, which expands the same code once per driver so each copy is type-checked
+//! against its own driver. Dialect branches exist only where the backends truly differ (bulk
+//! load). Nothing is kept in memory between transactions: app servers stay stateless.
+
+use crate::error::{Result, StoreError};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Postgres, Sqlite, Transaction};
+use std::future::Future;
+use std::str::FromStr;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The database used when no `--database` is given.
+pub const DEFAULT_URL: &str = "sqlite://kiemdiem.db";
+
+/// Which database engine a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A handle on the database; cheap to clone, safe to share between tasks.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+/// Who writes, and when: stamped on every row a write transaction creates or closes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub by: String,
+    pub at: OffsetDateTime,
+}
+
+/// One row written by a transaction: the seam for the audit log, which reads
+/// [`Tx::changes`] before commit and chains them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The table written (`orgs`, `member_versions` …).
+    pub table: &'static str,
+    /// The record's key as text (a UUID, or `uuid/seq` for versioned rows).
+    pub key: String,
+    /// What happened to it: `insert` or `close`.
+    pub action: &'static str,
+}
+
+pub(crate) enum TxConn {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// A transaction. Obtain one with [`Store::begin`] (writes; SQLite `BEGIN IMMEDIATE`) or
+/// [`Store::read`] (a read-only consistent snapshot). Dropped without [`Tx::commit`], it rolls back.
+pub struct Tx {
+    pub(crate) conn: TxConn,
+    stamp: Option<Stamp>,
+    changes: Vec<Change>,
+}
+
+/// Runs `$body` with `$c` bound to the transaction's connection, once per backend.
+macro_rules! on_conn {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match &mut $tx.conn {
+            $crate::db::TxConn::Sqlite(t) => {
+                let $c: &mut sqlx::SqliteConnection = &mut **t;
+                $body
+            }
+            $crate::db::TxConn::Postgres(t) => {
+                let $c: &mut sqlx::PgConnection = &mut **t;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_conn;
+
+impl Store {
+    /// Connects to `url` and applies the embedded migrations that are not yet applied.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without touching the schema. A SQLite file is created on first use and opened in
+    /// WAL mode with a busy timeout and foreign keys on.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let pool = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|_| StoreError::BadUrl(url.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .pragma("cache_size", "-65536")
+                .pragma("temp_store", "memory");
+            Pool::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await?,
+            )
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|_| StoreError::BadUrl(url.to_string()))?;
+            Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(16)
+                    .connect_with(options)
+                    .await?,
+            )
+        } else {
+            return Err(StoreError::BadUrl(url.to_string()));
+        };
+        Ok(Store { pool })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the embedded migrations (`migrations/sqlite` or `migrations/postgres`); returns
+    /// how many were newly applied. No advisory lock is taken (portable to distributed
+    /// PostgreSQL-compatible databases): run `kiemdiem migrate` before starting several servers.
+    pub async fn migrate(&self) -> Result<usize> {
+        match &self.pool {
+            Pool::Sqlite(pool) => {
+                let migrator = sqlx::migrate!("./migrations/sqlite");
+                let before = applied_count_sqlite(pool).await?;
+                migrator.run(pool).await?;
+                Ok(applied_count_sqlite(pool).await? - before)
+            }
+            Pool::Postgres(pool) => {
+                let mut migrator = sqlx::migrate!("./migrations/postgres");
+                migrator.set_locking(false);
+                let before = applied_count_pg(pool).await?;
+                migrator.run(pool).await?;
+                Ok(applied_count_pg(pool).await? - before)
+            }
+        }
+    }
+
+    /// Starts a write transaction; every row it writes is stamped with `changed_by` and the
+    /// transaction's start time.
+    pub async fn begin(&self, changed_by: &str) -> Result<Tx> {
+        let changed_by = changed_by.trim();
+        if changed_by.is_empty() {
+            return Err(StoreError::invalid("thiếu người thực hiện thay đổi"));
+        }
+        let conn = match &self.pool {
+            Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            stamp: Some(Stamp {
+                by: changed_by.to_string(),
+                at: now_micros(),
+            }),
+            changes: Vec::new(),
+        })
+    }
+
+    /// Starts a read-only transaction: every query in it sees the same snapshot.
+    pub async fn read(&self) -> Result<Tx> {
+        let conn = match &self.pool {
+            Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => TxConn::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        };
+        Ok(Tx {
+            conn,
+            stamp: None,
+            changes: Vec::new(),
+        })
+    }
+
+    /// The space the database takes, in bytes (SQLite: pages in use; PostgreSQL: the database).
+    pub async fn size_bytes(&self) -> Result<i64> {
+        match &self.pool {
+            Pool::Sqlite(pool) => {
+                let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+                    .fetch_one(pool)
+                    .await?;
+                let size: i64 = sqlx::query_scalar("PRAGMA page_size")
+                    .fetch_one(pool)
+                    .await?;
+                Ok(pages * size)
+            }
+            Pool::Postgres(pool) => Ok(sqlx::query_scalar(
+                "SELECT pg_database_size(current_database())::BIGINT",
+            )
+            .fetch_one(pool)
+            .await?),
+        }
+    }
+
+    /// Refreshes the planner's statistics (after a bulk load).
+    pub async fn analyze(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(pool)
+                    .await?;
+            }
+            Pool::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+async fn applied_count_sqlite(pool: &SqlitePool) -> Result<usize> {
+    let exists: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(pool)
+    .await?;
+    if exists == 0 {
+        return Ok(0);
+    }
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(pool)
+        .await?;
+    Ok(n as usize)
+}
+
+async fn applied_count_pg(pool: &PgPool) -> Result<usize> {
+    let exists: bool =
+        sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+            .fetch_one(pool)
+            .await?;
+    if !exists {
+        return Ok(0);
+    }
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(pool)
+        .await?;
+    Ok(n as usize)
+}
+
+/// The current time rounded to microseconds, the precision both backends keep.
+fn now_micros() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1000 * 1000)
+        .unwrap_or(now)
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self.conn {
+            TxConn::Sqlite(_) => Backend::Sqlite,
+            TxConn::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Who writes and when; refuses in a read-only transaction.
+    pub fn stamp(&self) -> Result<&Stamp> {
+        self.stamp.as_ref().ok_or(StoreError::ReadOnly)
+    }
+
+    pub(crate) fn stamp_owned(&self) -> Result<Stamp> {
+        self.stamp().cloned()
+    }
+
+    /// The rows this transaction has written so far, in order.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    pub(crate) fn record(&mut self, table: &'static str, key: String, action: &'static str) {
+        self.changes.push(Change { table, key, action });
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self.conn {
+            TxConn::Sqlite(t) => t.commit().await?,
+            TxConn::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        match self.conn {
+            TxConn::Sqlite(t) => t.rollback().await?,
+            TxConn::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Runs `operation` (which opens and commits its own transaction) again, up to five times in
+/// all, while it fails with a retryable error (serialisation failure, deadlock, SQLite busy).
+pub async fn retry<T, F, Fut>(mut operation: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut delay = Duration::from_millis(20);
+    let mut attempt = 1;
+    loop {
+        match operation().await {
+            Err(error) if error.is_retryable() && attempt < 5 => {
+                tracing::debug!(attempt, %error, "retrying transaction");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
