@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The kind of subject being reviewed and classified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
     /// Tổ chức đảng: a party organisation (see [`OrgKind`]).

@@ -1,0 +1,835 @@
+//! The individual checks of classification. Each reads only the facts and the parameters of the
+//! pinned rule book; a rule whose parameter is absent in an era does not exist in that era.
+
+use super::{Context, Effect, Finding};
+use crate::cite::Citation;
+use crate::facts::{DisciplineRecord, LevelCounts, TaskResults};
+use crate::level::Level;
+use crate::ruleset::params::{DisciplineParams, SelfDetectedTreatment};
+use crate::share::Share;
+use crate::subject::{LeaveKind, SubjectKind};
+use time::{Date, Month};
+
+type Check = fn(&Context<'_>, &mut Vec<Finding>);
+
+/// Every check, in the order findings are reported.
+pub(super) const ALL: &[Check] = &[
+    any_kem,
+    member_discipline,
+    conclusions,
+    task_floor,
+    own_task_levels,
+    previous_defects,
+    sick_leave,
+    maternity,
+    civil_service,
+    led_units,
+    confidence_vote,
+    key_targets,
+    body_discipline,
+    collective_member_discipline,
+    clean_record,
+    body_task_floor,
+    disciplined_units,
+    composition,
+    head_not_above_unit,
+];
+
+fn push(findings: &mut Vec<Finding>, effect: Effect, message: String, rule: &str, source: &str) {
+    findings.push(Finding {
+        effect,
+        message,
+        citation: Citation::new(rule, source),
+    });
+}
+
+fn cap(max: Level) -> Effect {
+    Effect::Cap { max }
+}
+
+fn rule(context: &Context<'_>, name: &str) -> String {
+    format!("{}.{name}", context.book.rule_set)
+}
+
+fn date_vi(date: Date) -> String {
+    format!("{:02}/{:02}/{}", date.day(), u8::from(date.month()), date.year())
+}
+
+fn in_year(date: Date, year: i32) -> bool {
+    date.year() == year
+}
+
+fn is_body(kind: SubjectKind) -> bool {
+    matches!(kind, SubjectKind::Organisation | SubjectKind::Collective)
+}
+
+fn any_kem(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    if context.book.params.scoring.any_kem_forces_khtnv && context.score.is_some_and(|s| s.any_kem) {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            "Có tiêu chí đánh giá ở mức \"Kém\"".into(),
+            &rule(context, "any_kem"),
+            context.book.sources().any_kem,
+        );
+    }
+}
+
+/// How one discipline record counts under a discipline rule.
+enum Counted {
+    No,
+    Yes,
+    CaseByCase(&'static str),
+}
+
+fn counts(params: &DisciplineParams, record: &DisciplineRecord, year: i32, collective: bool) -> Counted {
+    if !in_year(record.decided_on, year) || record.counted_before || record.form < params.min_form {
+        return Counted::No;
+    }
+    if params.duty_related_only && !record.duty_related {
+        return Counted::No;
+    }
+    if collective && params.duty_related_only && (record.at_previous_unit || record.unrelated_to_collective) {
+        return Counted::No;
+    }
+    if record.self_detected_remedied {
+        match params.self_detected {
+            SelfDetectedTreatment::Exempt => return Counted::No,
+            SelfDetectedTreatment::CaseByCase => {
+                return Counted::CaseByCase("tự phát hiện, tự nhận và khắc phục hậu quả");
+            }
+            SelfDetectedTreatment::Counts => {}
+        }
+    }
+    if params.earlier_violation_case_by_case && record.violation_on.is_some_and(|on| on.year() < year) {
+        return Counted::CaseByCase("vi phạm từ năm trước, bị kỷ luật trong năm đánh giá");
+    }
+    Counted::Yes
+}
+
+fn describe(record: &DisciplineRecord) -> String {
+    let mut text = format!(
+        "kỷ luật {} theo quyết định ngày {}",
+        record.form.name_vi().to_lowercase(),
+        date_vi(record.decided_on)
+    );
+    if record.duty_related {
+        text.push_str(" (vi phạm liên quan chức trách, công vụ)");
+    }
+    text
+}
+
+fn member_discipline(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let Some(params) = &context.book.params.member.discipline else { return };
+    if !facts.kind.is_individual() {
+        return;
+    }
+    let source = context.book.sources().member_discipline;
+    for record in &facts.discipline {
+        match counts(params, record, context.year, false) {
+            Counted::No => {}
+            Counted::Yes => push(
+                findings,
+                cap(Level::Khtnv),
+                format!("Bị {} trong năm đánh giá", describe(record)),
+                &rule(context, "member.discipline"),
+                source,
+            ),
+            Counted::CaseByCase(why) => push(
+                findings,
+                Effect::CaseByCase,
+                format!("Bị {}; {why}: cấp có thẩm quyền xem xét cụ thể", describe(record)),
+                &rule(context, "member.discipline"),
+                source,
+            ),
+        }
+    }
+}
+
+fn conclusions(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let c = &facts.conclusions;
+    let params = &context.book.params;
+    let source = context.book.sources().conclusions;
+    let mut fire = |what: &str| {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            format!("Cấp có thẩm quyền kết luận: {what}"),
+            &rule(context, "conclusions"),
+            source,
+        )
+    };
+    if facts.kind.is_individual() && params.member.conclusions_force_khtnv {
+        if c.degradation {
+            fire("có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống, \"tự diễn biến\", \"tự chuyển hóa\"");
+        }
+        if c.forbidden_acts {
+            fire("vi phạm những điều đảng viên không được làm");
+        }
+        if c.exemplary_duty_breached {
+            fire("vi phạm trách nhiệm nêu gương");
+        }
+        if c.corruption_in_scope && facts.kind.holds_post() {
+            fire("để xảy ra tham nhũng, lãng phí, tiêu cực trong phạm vi trực tiếp phụ trách");
+        }
+    }
+    if is_body(facts.kind) && params.collective.conclusions_force_khtnv {
+        if c.disunity {
+            fire("mất đoàn kết nội bộ");
+        }
+        if c.cadre_work_violation {
+            fire("sai phạm trong công tác cán bộ, chạy chức, chạy quyền");
+        }
+        if c.member_degradation {
+            fire("có thành viên suy thoái về tư tưởng chính trị, đạo đức, lối sống");
+        }
+    }
+}
+
+fn percent(count: u32, total: u32) -> String {
+    if total == 0 {
+        return "0%".into();
+    }
+    let hundredths = u64::from(count) * 10_000 / u64::from(total);
+    if hundredths % 100 == 0 {
+        format!("{}%", hundredths / 100)
+    } else {
+        format!("{},{:02}%", hundredths / 100, hundredths % 100)
+    }
+}
+
+fn task_floor(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let Some(floor) = context.book.params.member.khtnv_completed_below else { return };
+    if !facts.kind.is_individual() {
+        return;
+    }
+    if let Some(tasks) = facts.tasks
+        && floor.not_reached_by(u64::from(tasks.completed), u64::from(tasks.assigned))
+    {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            format!(
+                "Chỉ hoàn thành {}/{} nhiệm vụ ({}), dưới {floor}",
+                tasks.completed,
+                tasks.assigned,
+                percent(tasks.completed, tasks.assigned)
+            ),
+            &rule(context, "member.task_floor"),
+            context.book.sources().task_floor,
+        );
+    }
+}
+
+/// The level conditions on task results (QĐ 366 Điều 11, QĐ 124 Điều 12), applied to `tasks`.
+fn task_levels(context: &Context<'_>, findings: &mut Vec<Finding>, tasks: &TaskResults, whose: &str) {
+    let params = &context.book.params.tasks;
+    let sources = context.book.sources();
+    let (assigned, on_time, completed, exceeded, late) = (
+        u64::from(tasks.assigned),
+        u64::from(tasks.on_time),
+        u64::from(tasks.completed),
+        u64::from(tasks.exceeded),
+        u64::from(tasks.late()),
+    );
+    if params.htxsnv_all_on_time && on_time < assigned {
+        push(
+            findings,
+            cap(Level::Httnv),
+            format!("{whose}: {}/{} nhiệm vụ hoàn thành đúng hạn, chưa đạt 100%", tasks.on_time, tasks.assigned),
+            &rule(context, "tasks.htxsnv_all_on_time"),
+            sources.htxsnv_tasks,
+        );
+    }
+    if let Some(share) = params.htxsnv_exceeded_min
+        && !share.reached_by(exceeded, assigned)
+    {
+        push(
+            findings,
+            cap(Level::Httnv),
+            format!(
+                "{whose}: {}/{} nhiệm vụ hoàn thành vượt mức ({}), chưa đạt {share}",
+                tasks.exceeded,
+                tasks.assigned,
+                percent(tasks.exceeded, tasks.assigned)
+            ),
+            &rule(context, "tasks.htxsnv_exceeded_min"),
+            sources.htxsnv_tasks,
+        );
+    }
+    if params.httnv_all_on_time && on_time < assigned {
+        push(
+            findings,
+            cap(Level::Htnv),
+            format!("{whose}: có nhiệm vụ chưa hoàn thành đúng hạn ({}/{})", tasks.on_time, tasks.assigned),
+            &rule(context, "tasks.httnv_all_on_time"),
+            sources.httnv_tasks,
+        );
+    }
+    if params.htnv_all_completed && completed < assigned {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            format!("{whose}: chưa hoàn thành 100% nhiệm vụ ({}/{})", tasks.completed, tasks.assigned),
+            &rule(context, "tasks.htnv_all_completed"),
+            sources.htnv_tasks,
+        );
+    }
+    if let Some(share) = params.htnv_late_max
+        && share.exceeded_by(late, assigned)
+    {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            format!(
+                "{whose}: {}/{} nhiệm vụ chưa bảo đảm tiến độ ({}), vượt {share}",
+                tasks.late(),
+                tasks.assigned,
+                percent(tasks.late(), tasks.assigned)
+            ),
+            &rule(context, "tasks.htnv_late_max"),
+            sources.htnv_tasks,
+        );
+    }
+}
+
+fn has_task_conditions(context: &Context<'_>) -> bool {
+    let p = &context.book.params.tasks;
+    p.htxsnv_all_on_time
+        || p.htxsnv_exceeded_min.is_some()
+        || p.httnv_all_on_time
+        || p.htnv_all_completed
+        || p.htnv_late_max.is_some()
+}
+
+fn own_task_levels(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    if !has_task_conditions(context) {
+        return;
+    }
+    match &context.facts.tasks {
+        Some(tasks) => task_levels(context, findings, tasks, "Kết quả thực hiện nhiệm vụ"),
+        None => push(
+            findings,
+            Effect::Pending,
+            "Chưa có số liệu kết quả thực hiện chỉ tiêu, nhiệm vụ được giao (số được giao, hoàn thành, đúng hạn, vượt mức)".into(),
+            &rule(context, "tasks.missing"),
+            context.book.sources().htxsnv_tasks,
+        ),
+    }
+}
+
+fn previous_defects(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    if context.book.params.tasks.htxsnv_previous_defects_fixed && context.facts.previous_defects_fixed == Some(false) {
+        push(
+            findings,
+            cap(Level::Httnv),
+            "Chưa khắc phục 100% hạn chế, khuyết điểm đã được chỉ ra ở kỳ kiểm điểm trước".into(),
+            &rule(context, "tasks.htxsnv_previous_defects_fixed"),
+            context.book.sources().previous_defects,
+        );
+    }
+}
+
+fn leave_days(context: &Context<'_>, kind: LeaveKind) -> u32 {
+    let start = Date::from_calendar_date(context.year, Month::January, 1).expect("valid date");
+    let end = Date::from_calendar_date(context.year, Month::December, 31).expect("valid date");
+    context
+        .facts
+        .leave
+        .iter()
+        .filter(|leave| leave.kind == kind)
+        .map(|leave| leave.days_within(start, end))
+        .sum()
+}
+
+fn sick_leave(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    if !context.facts.kind.is_individual() {
+        return;
+    }
+    let params = &context.book.params.member;
+    let days = leave_days(context, LeaveKind::Sick);
+    if days == 0 {
+        return;
+    }
+    let source = context.book.sources().sick_leave;
+    match params.sick_leave_cap_months {
+        Some(months) if days >= months * params.days_per_month => push(
+            findings,
+            cap(params.sick_leave_cap),
+            format!(
+                "Nghỉ ốm {days} ngày trong năm (từ {months} tháng trở lên, tính {} ngày một tháng): không xếp loại cao hơn {}",
+                params.days_per_month, params.sick_leave_cap
+            ),
+            &rule(context, "member.sick_leave"),
+            source,
+        ),
+        None if days >= 3 * params.days_per_month => push(
+            findings,
+            Effect::Note,
+            format!("Nghỉ ốm {days} ngày trong năm: xếp loại theo kết quả làm việc thực tế"),
+            &rule(context, "member.sick_leave"),
+            source,
+        ),
+        _ => {}
+    }
+}
+
+fn maternity(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    if !context.facts.kind.is_individual() {
+        return;
+    }
+    let days = leave_days(context, LeaveKind::Maternity);
+    if days > 0 {
+        push(
+            findings,
+            Effect::Note,
+            format!("Nghỉ thai sản {days} ngày trong năm: xếp loại theo kết quả trong thời gian làm việc thực tế"),
+            &rule(context, "member.maternity"),
+            context.book.sources().maternity,
+        );
+    }
+}
+
+fn civil_service(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let Some(civil_service) = &context.facts.civil_service else { return };
+    if !context.facts.kind.is_individual() {
+        return;
+    }
+    let params = &context.book.params;
+    let sources = context.book.sources();
+    match civil_service.rating {
+        None => {
+            if params.eligibility.civil_service_rating_first {
+                push(
+                    findings,
+                    Effect::Pending,
+                    "Chưa có kết quả xếp loại công chức, viên chức của năm".into(),
+                    &rule(context, "order.civil_service_first"),
+                    sources.civil_service_first,
+                );
+            }
+        }
+        Some(rating) => {
+            if params.member.civil_service_khtnv_forces_khtnv && rating == Level::Khtnv {
+                push(
+                    findings,
+                    cap(Level::Khtnv),
+                    "Xếp loại công chức, viên chức: Không hoàn thành nhiệm vụ".into(),
+                    &rule(context, "member.civil_service_khtnv"),
+                    sources.civil_service,
+                );
+            } else if params.member.civil_service_htxsnv_required && rating < Level::Htxsnv {
+                push(
+                    findings,
+                    cap(Level::Httnv),
+                    format!("Xếp loại công chức, viên chức là {rating}, chưa đạt HTXSNV"),
+                    &rule(context, "member.civil_service_htxsnv"),
+                    sources.civil_service,
+                );
+            }
+        }
+    }
+}
+
+fn sum_tasks<'a>(tasks: impl Iterator<Item = &'a TaskResults>) -> Option<TaskResults> {
+    tasks.fold(None, |acc, t| {
+        let acc = acc.unwrap_or(TaskResults {
+            assigned: 0,
+            completed: 0,
+            on_time: 0,
+            exceeded: 0,
+        });
+        Some(TaskResults {
+            assigned: acc.assigned + t.assigned,
+            completed: acc.completed + t.completed,
+            on_time: acc.on_time + t.on_time,
+            exceeded: acc.exceeded + t.exceeded,
+        })
+    })
+}
+
+fn led_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    if !facts.kind.holds_post() || facts.led_units.is_empty() {
+        return;
+    }
+    let params = &context.book.params.leader;
+    let source = context.book.sources().leader_units;
+    if let Some(total) = sum_tasks(facts.led_units.iter().filter_map(|u| u.tasks.as_ref())) {
+        task_levels(context, findings, &total, "Đơn vị trực tiếp lãnh đạo, phụ trách");
+        if let Some(floor) = params.led_units_completed_below
+            && floor.not_reached_by(u64::from(total.completed), u64::from(total.assigned))
+        {
+            push(
+                findings,
+                cap(Level::Khtnv),
+                format!(
+                    "Đơn vị trực tiếp lãnh đạo chỉ hoàn thành {}/{} nhiệm vụ ({}), dưới {floor}",
+                    total.completed,
+                    total.assigned,
+                    percent(total.completed, total.assigned)
+                ),
+                &rule(context, "leader.led_units_completed"),
+                source,
+            );
+        }
+        if let Some(share) = params.led_units_htxsnv_exceeded_min
+            && !share.reached_by(u64::from(total.exceeded), u64::from(total.assigned))
+        {
+            push(
+                findings,
+                cap(Level::Httnv),
+                format!(
+                    "Đơn vị trực tiếp lãnh đạo hoàn thành vượt mức {}/{} nhiệm vụ, chưa đạt {share}",
+                    total.exceeded, total.assigned
+                ),
+                &rule(context, "leader.led_units_exceeded"),
+                source,
+            );
+        }
+    }
+    if let Some(share) = params.khtnv_units_above {
+        let undecided: Vec<&str> = facts
+            .led_units
+            .iter()
+            .filter(|u| u.level.is_none())
+            .map(|u| u.name.as_str())
+            .collect();
+        if !undecided.is_empty() {
+            push(
+                findings,
+                Effect::Pending,
+                format!("Chưa có kết quả xếp loại của đơn vị phụ trách: {}", undecided.join(", ")),
+                &rule(context, "order.unit_before_head"),
+                source,
+            );
+        } else {
+            let khtnv = facts.led_units.iter().filter(|u| u.level == Some(Level::Khtnv)).count() as u64;
+            let total = facts.led_units.len() as u64;
+            if share.exceeded_by(khtnv, total) {
+                push(
+                    findings,
+                    cap(Level::Khtnv),
+                    format!("{khtnv}/{total} đơn vị phụ trách xếp loại KHTNV, trên {share}"),
+                    &rule(context, "leader.khtnv_units"),
+                    source,
+                );
+            }
+        }
+    }
+}
+
+fn confidence_vote(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let (Some(share), Some(vote)) = (context.book.params.leader.low_confidence_above, &context.facts.confidence_vote) else {
+        return;
+    };
+    if context.facts.kind.holds_post() && share.exceeded_by(u64::from(vote.low), u64::from(vote.total)) {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            format!(
+                "Lấy phiếu tín nhiệm: {}/{} phiếu tín nhiệm thấp ({}), trên {share}",
+                vote.low,
+                vote.total,
+                percent(vote.low, vote.total)
+            ),
+            &rule(context, "leader.low_confidence"),
+            context.book.sources().leader_confidence,
+        );
+    }
+}
+
+fn key_targets(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let Some(targets) = &facts.key_targets else { return };
+    let threshold = if facts.kind.holds_post() {
+        context.book.params.leader.key_targets_missed_for_khtnv
+    } else if is_body(facts.kind) {
+        context.book.params.collective.key_targets_missed_for_khtnv
+    } else {
+        None
+    };
+    let Some(threshold) = threshold else { return };
+    if targets.missed >= threshold {
+        let message = format!(
+            "Không hoàn thành {}/{} chỉ tiêu kinh tế - xã hội cơ bản",
+            targets.missed, targets.total
+        );
+        let source = context.book.sources().key_targets;
+        if facts.force_majeure {
+            push(
+                findings,
+                Effect::CaseByCase,
+                format!("{message}; có yếu tố bất khả kháng: cấp có thẩm quyền xem xét cụ thể"),
+                &rule(context, "key_targets"),
+                source,
+            );
+        } else {
+            push(findings, cap(Level::Khtnv), message, &rule(context, "key_targets"), source);
+        }
+    }
+}
+
+fn body_discipline(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    if !is_body(facts.kind) || !context.book.params.collective.collective_discipline_forces_khtnv {
+        return;
+    }
+    for record in facts.discipline.iter().filter(|r| in_year(r.decided_on, context.year)) {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            format!("Tập thể bị {} trong năm đánh giá", describe(record)),
+            &rule(context, "collective.disciplined"),
+            context.book.sources().collective_discipline,
+        );
+    }
+}
+
+fn collective_member_discipline(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let Some(params) = &context.book.params.collective.member_discipline else { return };
+    if facts.kind != SubjectKind::Collective {
+        return;
+    }
+    let source = context.book.sources().collective_discipline;
+    for record in &facts.member_discipline {
+        match counts(params, record, context.year, true) {
+            Counted::No => {}
+            Counted::Yes => push(
+                findings,
+                cap(Level::Khtnv),
+                format!("Có thành viên bị {}", describe(record)),
+                &rule(context, "collective.member_discipline"),
+                source,
+            ),
+            Counted::CaseByCase(why) => push(
+                findings,
+                Effect::CaseByCase,
+                format!("Có thành viên bị {}; {why}: cấp có thẩm quyền xem xét cụ thể", describe(record)),
+                &rule(context, "collective.member_discipline"),
+                source,
+            ),
+        }
+    }
+}
+
+fn clean_record(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    if !is_body(facts.kind) || !context.book.params.collective.htxsnv_needs_clean_record {
+        return;
+    }
+    let members = facts
+        .member_discipline
+        .iter()
+        .filter(|r| in_year(r.decided_on, context.year))
+        .count();
+    let composition = facts.composition.as_ref();
+    let units = composition.map_or(0, |c| c.disciplined_sub_units) as usize
+        + facts.led_units.iter().filter(|u| u.disciplined).count();
+    if members + units > 0 {
+        push(
+            findings,
+            cap(Level::Httnv),
+            format!("Có {units} đơn vị trực thuộc và {members} thành viên tập thể lãnh đạo bị kỷ luật trong năm"),
+            &rule(context, "collective.clean_record"),
+            context.book.sources().collective_clean_record,
+        );
+    }
+}
+
+fn body_task_floor(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let Some(floor) = context.book.params.collective.completed_below else { return };
+    if !is_body(facts.kind) {
+        return;
+    }
+    let tasks = facts
+        .tasks
+        .or_else(|| sum_tasks(facts.led_units.iter().filter_map(|u| u.tasks.as_ref())));
+    if let Some(tasks) = tasks
+        && floor.not_reached_by(u64::from(tasks.completed), u64::from(tasks.assigned))
+    {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            format!(
+                "Chỉ hoàn thành {}/{} chỉ tiêu, nhiệm vụ ({}), dưới {floor}",
+                tasks.completed,
+                tasks.assigned,
+                percent(tasks.completed, tasks.assigned)
+            ),
+            &rule(context, "collective.task_floor"),
+            context.book.sources().collective_tasks,
+        );
+    }
+}
+
+fn disciplined_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    if !is_body(facts.kind) {
+        return;
+    }
+    let params = &context.book.params;
+    let sources = context.book.sources();
+    let composition = facts.composition.clone().unwrap_or_default();
+    let is_branch = facts.org_kind.is_some_and(|k| k.is_branch());
+    let check = |findings: &mut Vec<Finding>, share: Share, count: u32, total: u32, what: &str, name: &str, source: &str| {
+        if share.exceeded_by(u64::from(count), u64::from(total)) {
+            push(
+                findings,
+                cap(Level::Khtnv),
+                format!("{count}/{total} {what} bị kỷ luật trong năm ({}), trên {share}", percent(count, total)),
+                &rule(context, name),
+                source,
+            );
+        }
+    };
+    if facts.kind == SubjectKind::Organisation
+        && let Some(share) = params.organisation.disciplined_members_above
+    {
+        if is_branch {
+            let total = composition.members.map_or(0, |m| m.total());
+            check(findings, share, composition.disciplined_members, total, "đảng viên", "organisation.disciplined_members", sources.organisation_discipline);
+        } else {
+            let total = composition.sub_organisations.map_or(0, |m| m.total());
+            check(findings, share, composition.disciplined_sub_units, total, "tổ chức đảng trực thuộc", "organisation.disciplined_units", sources.organisation_discipline);
+        }
+    }
+    if facts.kind == SubjectKind::Collective
+        && let Some(share) = params.collective.disciplined_units_above
+    {
+        let total = facts.led_units.len() as u32;
+        let count = facts.led_units.iter().filter(|u| u.disciplined).count() as u32;
+        check(findings, share, count, total, "đơn vị trực thuộc", "collective.disciplined_units", sources.collective_discipline);
+    }
+}
+
+fn composition(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    if facts.kind != SubjectKind::Organisation {
+        return;
+    }
+    let params = &context.book.params.organisation;
+    let source = context.book.sources().organisation_composition;
+    let is_branch = facts.org_kind.is_some_and(|k| k.is_branch());
+    let (what, counts): (&str, Option<LevelCounts>) = match &facts.composition {
+        Some(c) if is_branch => ("đảng viên", c.members),
+        Some(c) => ("tổ chức đảng trực thuộc", c.sub_organisations),
+        None => (if is_branch { "đảng viên" } else { "tổ chức đảng trực thuộc" }, None),
+    };
+    let lowest_rule = if is_branch { params.khtnv_members_above } else { params.khtnv_sub_orgs_above };
+    let enabled = params.httnv_needs_all_at_least.is_some() || params.httnv_needs_share_httnv.is_some() || lowest_rule.is_some();
+    if !enabled {
+        return;
+    }
+    let Some(counts) = counts else {
+        push(
+            findings,
+            Effect::Pending,
+            format!("Chưa có kết quả xếp loại của các {what} (cấp dưới trước, cấp trên sau)"),
+            &rule(context, "order.lower_before_upper"),
+            source,
+        );
+        return;
+    };
+    let total = counts.total();
+    if let Some(level) = params.httnv_needs_all_at_least
+        && counts.at_least(level) < total
+    {
+        push(
+            findings,
+            cap(Level::Htnv),
+            format!("{}/{total} {what} xếp loại dưới {level}: chưa đủ điều kiện HTTNV trở lên", total - counts.at_least(level)),
+            &rule(context, "organisation.all_at_least"),
+            source,
+        );
+    }
+    if let Some(share) = params.httnv_needs_share_httnv
+        && !share.reached_by(u64::from(counts.at_least(Level::Httnv)), u64::from(total))
+    {
+        push(
+            findings,
+            cap(Level::Htnv),
+            format!(
+                "{}/{total} {what} xếp loại HTTNV trở lên ({}), chưa đạt {share}",
+                counts.at_least(Level::Httnv),
+                percent(counts.at_least(Level::Httnv), total)
+            ),
+            &rule(context, "organisation.share_httnv"),
+            source,
+        );
+    }
+    if let (Some(level), Some(bodies)) = (params.httnv_needs_all_at_least, facts.composition.as_ref().and_then(|c| c.same_level_bodies))
+        && bodies.at_least(level) < bodies.total()
+    {
+        push(
+            findings,
+            cap(Level::Htnv),
+            format!("{} chính quyền, Mặt trận, đoàn thể cùng cấp xếp loại dưới {level}", bodies.total() - bodies.at_least(level)),
+            &rule(context, "organisation.same_level_bodies"),
+            source,
+        );
+    }
+    if let Some(share) = lowest_rule
+        && share.exceeded_by(u64::from(counts.khtnv), u64::from(total))
+    {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            format!("{}/{total} {what} ở mức thấp nhất, trên {share}", counts.khtnv),
+            &rule(context, "organisation.lowest_share"),
+            source,
+        );
+    }
+}
+
+fn head_not_above_unit(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let Some(rule_def) = context.book.local.as_ref().and_then(|l| l.head_not_above_unit.as_ref()) else { return };
+    if !facts.kind.is_individual() || facts.headed_units.is_empty() {
+        return;
+    }
+    let name = "local.head_not_above_unit".to_owned();
+    if facts.village_secretary_not_civil_servant && rule_def.except_village_secretary_not_civil_servant {
+        push(
+            findings,
+            Effect::Note,
+            "Bí thư chi bộ thôn, tổ dân phố không là cán bộ, công chức xã: không áp dụng quy định người đứng đầu không cao hơn đơn vị".into(),
+            &name,
+            &rule_def.source,
+        );
+        return;
+    }
+    for unit in &facts.headed_units {
+        if unit.moved_in_without_part && rule_def.except_moved_in_without_part {
+            push(
+                findings,
+                Effect::Note,
+                format!("Chuyển đến làm người đứng đầu \"{}\", không liên quan đến kết quả của đơn vị: không áp dụng giới hạn", unit.name),
+                &name,
+                &rule_def.source,
+            );
+            continue;
+        }
+        match unit.level {
+            None => push(
+                findings,
+                Effect::Pending,
+                format!("Chưa có kết quả xếp loại của \"{}\" do mình đứng đầu (đơn vị trước, người đứng đầu sau)", unit.name),
+                &name,
+                &rule_def.source,
+            ),
+            Some(level) => push(
+                findings,
+                cap(level),
+                format!("Người đứng đầu \"{}\" (xếp loại {level}): không được xếp cao hơn", unit.name),
+                &name,
+                &rule_def.source,
+            ),
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! The named parameters of a rule set: every threshold, share, rounding and grouping that varies by
+//! era or that the texts leave unclear (RULES.md §11). Values live in the embedded data files under
+//! `data/rulesets/`, one per rule set, each with the source (or the stated assumption) of every
+//! value; nothing here has a default in code.
+
+use crate::level::Level;
+use crate::share::Share;
+use crate::subject::DisciplineForm;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// All parameters of one rule set, as loaded from its data file (possibly overridden by a local layer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub eligibility: EligibilityParams,
+    pub scoring: ScoringParams,
+    pub tasks: TaskParams,
+    pub member: MemberParams,
+    pub leader: LeaderParams,
+    pub collective: CollectiveParams,
+    pub organisation: OrganisationParams,
+    pub quota: QuotaParams,
+    pub ballot: BallotParams,
+    pub review: ReviewParams,
+    /// Where each value comes from: `"section.key" → "HD 21 Mục II tiểu mục 6"` or an assumption.
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
+}
+
+/// What happens to a subject too new to be classified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NewcomerTreatment {
+    /// Reviewed (kiểm điểm) but not classified (HD 21: members from their admission date).
+    ReviewOnly,
+    /// Neither reviewed nor classified (QĐ 366 Điều 5 khoản 2).
+    Excluded,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityParams {
+    /// A member admitted less than this many months before the review is a newcomer.
+    pub new_member_months: u32,
+    pub new_member: NewcomerTreatment,
+    /// An organisation or collective founded less than this many months before the review is new.
+    pub new_body_months: u32,
+    pub new_body: NewcomerTreatment,
+    /// Whether members suspended from party activity are excluded (HD 16 did not exclude them).
+    pub exclude_suspended: bool,
+    /// Months at the previous branch from which that branch's comment is required after a transfer.
+    pub transfer_comment_months: Option<u32>,
+    /// Whether a member in temporary activity needs the temporary branch's comment first.
+    pub temporary_branch_comment: bool,
+    /// Whether a civil servant's party rating waits for the civil-service rating.
+    pub civil_service_rating_first: bool,
+    /// A leadership collective needs at least this many direct leaders to be classified as one.
+    pub collective_min_leaders: u32,
+}
+
+/// How scores map to levels in this rule set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringParams {
+    /// National point thresholds that every framework of this rule set must use, if any.
+    pub fixed_thresholds: Option<Thresholds>,
+    /// National group totals every points framework must have (QĐ 366: chung 30 + nhiệm vụ 70).
+    pub fixed_group_totals: Option<BTreeMap<String, crate::points::Points>>,
+    /// Whether bonus points may lift a total above the framework's maximum.
+    pub bonus_beyond_max: bool,
+    /// A criterion graded "Kém" forces KHTNV (QĐ 124 Điều 12 khoản 4).
+    pub any_kem_forces_khtnv: bool,
+}
+
+/// Minimum points for each level above KHTNV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    pub htxsnv: crate::points::Points,
+    pub httnv: crate::points::Points,
+    pub htnv: crate::points::Points,
+}
+
+impl Thresholds {
+    /// The level a total reaches, before any other rule.
+    pub fn level_for(&self, total: crate::points::Points) -> Level {
+        if total >= self.htxsnv {
+            Level::Htxsnv
+        } else if total >= self.httnv {
+            Level::Httnv
+        } else if total >= self.htnv {
+            Level::Htnv
+        } else {
+            Level::Khtnv
+        }
+    }
+}
+
+/// Conditions on task results (chỉ tiêu, nhiệm vụ) attached to the levels, for every subject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskParams {
+    /// HTXSNV needs every task completed on time.
+    pub htxsnv_all_on_time: bool,
+    /// HTXSNV needs at least this share of tasks completed beyond target.
+    pub htxsnv_exceeded_min: Option<Share>,
+    /// HTXSNV needs every shortcoming of the previous review remedied.
+    pub htxsnv_previous_defects_fixed: bool,
+    /// HTTNV needs every task completed on time.
+    pub httnv_all_on_time: bool,
+    /// HTNV needs every task completed.
+    pub htnv_all_completed: bool,
+    /// HTNV allows at most this share of tasks late.
+    pub htnv_late_max: Option<Share>,
+}
+
+/// Whether a self-detected and remedied violation still counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SelfDetectedTreatment {
+    /// Counts like any other (HD 21).
+    Counts,
+    /// Does not count (QĐ 124: "trừ trường hợp tự phát hiện và khắc phục xong hậu quả").
+    Exempt,
+    /// The competent level weighs it (QĐ 366: "xem xét cụ thể từng trường hợp").
+    CaseByCase,
+}
+
+/// Rules about discipline in the year that force KHTNV.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisciplineParams {
+    /// The lightest form that counts.
+    pub min_form: DisciplineForm,
+    /// Only violations related to duty / public service count.
+    pub duty_related_only: bool,
+    pub self_detected: SelfDetectedTreatment,
+    /// A violation committed in an earlier year but disciplined in this one is decided case by case.
+    pub earlier_violation_case_by_case: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberParams {
+    /// Conclusions of degradation, forbidden acts or breached exemplary duty force KHTNV.
+    pub conclusions_force_khtnv: bool,
+    /// Discipline in the year that forces KHTNV (absent: no such rule in the era's texts).
+    pub discipline: Option<DisciplineParams>,
+    /// Completing less than this share of assigned tasks forces KHTNV.
+    pub khtnv_completed_below: Option<Share>,
+    /// Sick leave totalling at least this many months in the year caps the level.
+    pub sick_leave_cap_months: Option<u32>,
+    /// The cap applied by long sick leave.
+    pub sick_leave_cap: Level,
+    /// Days counted as one month when leave periods are summed.
+    pub days_per_month: u32,
+    /// A civil servant may be HTXSNV only if rated HTXSNV as a civil servant.
+    pub civil_service_htxsnv_required: bool,
+    /// A civil servant rated KHTNV as a civil servant is KHTNV as a party member.
+    pub civil_service_khtnv_forces_khtnv: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaderParams {
+    /// Units the leader directly leads completing less than this share of tasks force KHTNV.
+    pub led_units_completed_below: Option<Share>,
+    /// HTXSNV needs the led units to exceed target on at least this share of tasks.
+    pub led_units_htxsnv_exceeded_min: Option<Share>,
+    /// More than this share of the units the leader is responsible for rated KHTNV forces KHTNV.
+    pub khtnv_units_above: Option<Share>,
+    /// More than this share of "low confidence" votes in a vote of confidence forces KHTNV.
+    pub low_confidence_above: Option<Share>,
+    /// Missing at least this many of the 5 basic socio-economic targets forces KHTNV.
+    pub key_targets_missed_for_khtnv: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectiveParams {
+    /// Conclusions of disunity, cadre-work violations or a degraded member force KHTNV.
+    pub conclusions_force_khtnv: bool,
+    /// A member of the collective disciplined in the year with at least this form forces KHTNV.
+    pub member_discipline: Option<DisciplineParams>,
+    /// The collective itself disciplined forces KHTNV.
+    pub collective_discipline_forces_khtnv: bool,
+    /// The units led completing less than this share of tasks force KHTNV.
+    pub completed_below: Option<Share>,
+    /// More than this share of subordinate units disciplined in the year forces KHTNV.
+    pub disciplined_units_above: Option<Share>,
+    /// HTXSNV needs no subordinate unit and no member of the leadership disciplined.
+    pub htxsnv_needs_clean_record: bool,
+    /// Missing at least this many of the 5 basic socio-economic targets forces KHTNV.
+    pub key_targets_missed_for_khtnv: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationParams {
+    /// HTTNV and above need every member (branch) or subordinate organisation (committee) at or
+    /// above this level.
+    pub httnv_needs_all_at_least: Option<Level>,
+    /// HTTNV and above need at least this share of members / subordinate organisations at HTTNV+.
+    pub httnv_needs_share_httnv: Option<Share>,
+    /// More than this share of members disciplined in the year forces KHTNV.
+    pub disciplined_members_above: Option<Share>,
+    /// More than this share of members rated KHTNV forces the lowest level (HD 27: chi bộ 1/2).
+    pub khtnv_members_above: Option<Share>,
+    /// More than this share of subordinate organisations at the lowest level forces it (HD 27: 1/3).
+    pub khtnv_sub_orgs_above: Option<Share>,
+}
+
+/// How the quota base counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaBase {
+    /// The literal reading: the final number rated HTTNV (RULES.md §11.2).
+    FinalHttnv,
+    /// HTTNV plus HTXSNV: 20 % of everyone rated "good or better" (a looser practice).
+    HttnvAndAbove,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// "Không vượt quá": round down (the literal reading, RULES.md §11.1).
+    Floor,
+    /// Round half up.
+    Nearest,
+    Ceil,
+}
+
+impl Rounding {
+    /// Applies the rounding to `numerator / denominator` (both non-negative).
+    pub fn apply(self, numerator: u64, denominator: u64) -> u64 {
+        match self {
+            Rounding::Floor => numerator / denominator,
+            Rounding::Ceil => numerator.div_ceil(denominator),
+            Rounding::Nearest => (2 * numerator + denominator) / (2 * denominator),
+        }
+    }
+}
+
+/// How members are grouped for the quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaGrouping {
+    /// One group per tổ chức cơ sở đảng, pooled over its branches (HD 21).
+    PerGrassroots,
+    /// One group per set of subjects with similar position and role, as the competent level
+    /// decides (QĐ 124, QĐ 366); the default group is the deciding body and subject category.
+    SimilarRole,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaParams {
+    /// Whether this rule set caps HTXSNV at all (no cap text was found for HD 20 / HD 27).
+    pub enabled: bool,
+    pub share: Share,
+    /// The higher share a competent level may allow for outstanding units, by recorded decision.
+    pub exceptional_share: Option<Share>,
+    pub base: QuotaBase,
+    pub rounding: Rounding,
+    pub grouping: QuotaGrouping,
+}
+
+/// Who counts as "the denominator" of a vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MajorityBase {
+    /// Members summoned minus the exclusions of QĐ 24-QĐ/TW mục 9.3.
+    Denominator,
+    /// Voters present when the roll was frozen.
+    Present,
+    /// Valid papers cast for the subject.
+    Cast,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BallotParams {
+    pub majority_base: MajorityBase,
+    /// Votes at or above a level must be strictly more than this share of the base (50 = "hơn một nửa").
+    pub majority_above: Share,
+    /// Whether votes for higher levels count toward a lower level ("cộng dồn từ mức cao xuống").
+    pub cumulative: bool,
+    /// Whether probationary members may vote (Điều lệ: they may not).
+    pub probationary_may_vote: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewParams {
+    /// Working days between circulating the draft collective report and the meeting.
+    pub draft_notice_working_days: u32,
+    /// Days between an individual's self-review reaching the branch and the meeting.
+    pub self_review_notice_days: u32,
+    /// Minimum meeting duration in half-days, by body (`"default"` always present).
+    pub min_meeting_half_days: BTreeMap<String, u32>,
+    /// The date (day, month) of the next year by which the cycle must be finished, if national.
+    pub finish_by: Option<DayMonth>,
+}
+
+/// A day of a month, for deadlines that repeat every year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayMonth {
+    pub day: u8,
+    pub month: u8,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_reads_as_named() {
+        assert_eq!(Rounding::Floor.apply(19, 5), 3);
+        assert_eq!(Rounding::Ceil.apply(16, 5), 4);
+        assert_eq!(Rounding::Nearest.apply(17, 5), 3);
+        assert_eq!(Rounding::Nearest.apply(18, 5), 4);
+        assert_eq!(Rounding::Nearest.apply(5, 10), 1);
+    }
+}
