@@ -3,8 +3,8 @@
 
 use crate::cite::Citation;
 use crate::facts::SubjectFacts;
-use crate::ruleset::params::NewcomerTreatment;
 use crate::ruleset::RuleBook;
+use crate::ruleset::params::NewcomerTreatment;
 use crate::subject::{StatusKind, SubjectKind};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -79,7 +79,12 @@ pub fn add_months(date: Date, months: u32) -> Date {
 }
 
 fn date_vi(date: Date) -> String {
-    format!("{:02}/{:02}/{}", date.day(), u8::from(date.month()), date.year())
+    format!(
+        "{:02}/{:02}/{}",
+        date.day(),
+        u8::from(date.month()),
+        date.year()
+    )
 }
 
 /// Decides eligibility as of the review date `as_of`.
@@ -90,7 +95,11 @@ pub fn eligibility(book: &RuleBook, facts: &SubjectFacts, as_of: Date) -> Eligib
     let rule = |name: &str| format!("{}.eligibility.{name}", book.rule_set);
     let mut reasons = Vec::new();
     let mut participation = Participation::ReviewAndClassify;
-    let mut demote = |to: Participation, code: &str, message: String, source: &str, reasons: &mut Vec<EligibilityReason>| {
+    let mut demote = |to: Participation,
+                      code: &str,
+                      message: String,
+                      source: &str,
+                      reasons: &mut Vec<EligibilityReason>| {
         let rank = |p: Participation| match p {
             Participation::Excluded => 0,
             Participation::ReviewOnly => 1,
@@ -110,7 +119,10 @@ pub fn eligibility(book: &RuleBook, facts: &SubjectFacts, as_of: Date) -> Eligib
         demote(
             Participation::Excluded,
             "not_covered",
-            format!("{} không là đối tượng đánh giá, xếp loại riêng trong thời kỳ này", facts.kind.name_vi()),
+            format!(
+                "{} không là đối tượng đánh giá, xếp loại riêng trong thời kỳ này",
+                facts.kind.name_vi()
+            ),
             sources.not_covered,
             &mut reasons,
         );
@@ -120,7 +132,10 @@ pub fn eligibility(book: &RuleBook, facts: &SubjectFacts, as_of: Date) -> Eligib
             demote(
                 Participation::Excluded,
                 "exempt",
-                format!("Được miễn công tác và sinh hoạt đảng từ {}", date_vi(status.from)),
+                format!(
+                    "Được miễn công tác và sinh hoạt đảng từ {}",
+                    date_vi(status.from)
+                ),
                 sources.exempt,
                 &mut reasons,
             );
@@ -137,16 +152,24 @@ pub fn eligibility(book: &RuleBook, facts: &SubjectFacts, as_of: Date) -> Eligib
             } else {
                 reasons.push(EligibilityReason {
                     code: "suspended_still_evaluated".into(),
-                    message: "Bị đình chỉ sinh hoạt đảng: vẫn đánh giá theo hướng dẫn của thời kỳ này".into(),
+                    message:
+                        "Bị đình chỉ sinh hoạt đảng: vẫn đánh giá theo hướng dẫn của thời kỳ này"
+                            .into(),
                     citation: Citation::new(rule("suspended"), sources.suspended),
                 });
             }
         }
-        if facts.status_on(StatusKind::SuspendedFromCommittee, as_of).is_some() {
+        if facts
+            .status_on(StatusKind::SuspendedFromCommittee, as_of)
+            .is_some()
+        {
             reasons.push(EligibilityReason {
                 code: "suspended_from_committee".into(),
                 message: "Bị đình chỉ sinh hoạt cấp ủy: vẫn kiểm điểm, đánh giá, xếp loại".into(),
-                citation: Citation::new(rule("suspended_from_committee"), sources.suspended_from_committee),
+                citation: Citation::new(
+                    rule("suspended_from_committee"),
+                    sources.suspended_from_committee,
+                ),
             });
         }
         if let Some(admitted) = facts.admitted_on
@@ -165,7 +188,8 @@ pub fn eligibility(book: &RuleBook, facts: &SubjectFacts, as_of: Date) -> Eligib
                     params.new_member_months,
                     date_vi(as_of),
                     match treatment {
-                        NewcomerTreatment::ReviewOnly => ": vẫn kiểm điểm từ ngày kết nạp, không xếp loại",
+                        NewcomerTreatment::ReviewOnly =>
+                            ": vẫn kiểm điểm từ ngày kết nạp, không xếp loại",
                         NewcomerTreatment::Excluded => ": không kiểm điểm, không xếp loại",
                     }
                 ),
@@ -174,7 +198,10 @@ pub fn eligibility(book: &RuleBook, facts: &SubjectFacts, as_of: Date) -> Eligib
             );
         }
     }
-    if matches!(facts.kind, SubjectKind::Organisation | SubjectKind::Collective) {
+    if matches!(
+        facts.kind,
+        SubjectKind::Organisation | SubjectKind::Collective
+    ) {
         if let Some(founded) = facts.founded_on
             && add_months(founded, params.new_body_months) > as_of
         {
@@ -219,7 +246,9 @@ pub fn eligibility(book: &RuleBook, facts: &SubjectFacts, as_of: Date) -> Eligib
             attachments.push(Attachment {
                 kind: AttachmentKind::TemporaryBranchComment,
                 received: temporary.comment_received,
-                message: "Nhận xét của chi bộ nơi sinh hoạt tạm thời gửi chi bộ nơi sinh hoạt chính thức".into(),
+                message:
+                    "Nhận xét của chi bộ nơi sinh hoạt tạm thời gửi chi bộ nơi sinh hoạt chính thức"
+                        .into(),
                 citation: Citation::new(rule("temporary_comment"), sources.temporary_comment),
             });
         }
@@ -288,7 +317,10 @@ mod tests {
     fn exempt_and_suspended_members_are_excluded_under_hd21() {
         // HD 21 Mục II: trừ (a) miễn công tác và sinh hoạt đảng, (b) đình chỉ sinh hoạt đảng.
         let book = RuleBook::national(RuleSetId::Qd132Hd21);
-        for kind in [StatusKind::ExemptFromPartyWork, StatusKind::SuspendedFromParty] {
+        for kind in [
+            StatusKind::ExemptFromPartyWork,
+            StatusKind::SuspendedFromParty,
+        ] {
             let mut facts = member();
             facts.statuses.push(status(kind));
             let result = eligibility(&book, &facts, AS_OF);
@@ -302,7 +334,10 @@ mod tests {
         let book = RuleBook::national(RuleSetId::Qd132Hd16);
         let mut facts = member();
         facts.statuses.push(status(StatusKind::SuspendedFromParty));
-        assert_eq!(eligibility(&book, &facts, AS_OF).participation, Participation::ReviewAndClassify);
+        assert_eq!(
+            eligibility(&book, &facts, AS_OF).participation,
+            Participation::ReviewAndClassify
+        );
     }
 
     #[test]
@@ -311,7 +346,9 @@ mod tests {
         for id in [RuleSetId::Qd132Hd21, RuleSetId::Qd366Hd43] {
             let mut facts = member();
             facts.kind = SubjectKind::MemberWithPost;
-            facts.statuses.push(status(StatusKind::SuspendedFromCommittee));
+            facts
+                .statuses
+                .push(status(StatusKind::SuspendedFromCommittee));
             let result = eligibility(&RuleBook::national(id), &facts, AS_OF);
             assert_eq!(result.participation, Participation::ReviewAndClassify);
             assert_eq!(result.reasons[0].code, "suspended_from_committee");
@@ -339,12 +376,23 @@ mod tests {
         assert_eq!(hd21.participation, Participation::ReviewOnly);
         assert!(hd21.reasons[0].citation.source.contains("tiểu mục 6"));
         facts.admitted_on = Some(date!(2025 - 07 - 01));
-        let qd366 = eligibility(&RuleBook::national(RuleSetId::Qd366Hd43), &facts, date!(2025 - 12 - 15));
+        let qd366 = eligibility(
+            &RuleBook::national(RuleSetId::Qd366Hd43),
+            &facts,
+            date!(2025 - 12 - 15),
+        );
         assert_eq!(qd366.participation, Participation::Excluded);
         assert!(qd366.reasons[0].citation.source.contains("Điều 5"));
         // Exactly six months is enough.
         facts.admitted_on = Some(date!(2025 - 06 - 15));
-        assert!(eligibility(&RuleBook::national(RuleSetId::Qd366Hd43), &facts, date!(2025 - 12 - 15)).classified());
+        assert!(
+            eligibility(
+                &RuleBook::national(RuleSetId::Qd366Hd43),
+                &facts,
+                date!(2025 - 12 - 15)
+            )
+            .classified()
+        );
     }
 
     #[test]
@@ -368,7 +416,11 @@ mod tests {
     #[test]
     fn collectives_were_not_subjects_before_2018() {
         let facts = SubjectFacts::new(SubjectKind::Collective);
-        let result = eligibility(&RuleBook::national(RuleSetId::Hd20), &facts, date!(2010 - 12 - 15));
+        let result = eligibility(
+            &RuleBook::national(RuleSetId::Hd20),
+            &facts,
+            date!(2010 - 12 - 15),
+        );
         assert_eq!(result.participation, Participation::Excluded);
     }
 
@@ -376,14 +428,20 @@ mod tests {
     fn temporary_transfer_and_civil_service_attachments() {
         let book = RuleBook::national(RuleSetId::Qd132Hd21);
         let mut facts = member();
-        facts.temporary_activity = Some(TemporaryActivity { comment_received: false });
+        facts.temporary_activity = Some(TemporaryActivity {
+            comment_received: false,
+        });
         facts.transfer = Some(Transfer {
             months_at_previous: 7,
             previous_comment_received: true,
         });
         facts.civil_service = Some(CivilService { rating: None });
         let result = eligibility(&book, &facts, AS_OF);
-        let kinds: Vec<_> = result.attachments.iter().map(|a| (a.kind, a.received)).collect();
+        let kinds: Vec<_> = result
+            .attachments
+            .iter()
+            .map(|a| (a.kind, a.received))
+            .collect();
         assert_eq!(
             kinds,
             vec![
@@ -395,6 +453,11 @@ mod tests {
         assert!(!result.attachments_complete());
         facts.transfer.as_mut().unwrap().months_at_previous = 5;
         let result = eligibility(&book, &facts, AS_OF);
-        assert!(!result.attachments.iter().any(|a| a.kind == AttachmentKind::PreviousBranchComment));
+        assert!(
+            !result
+                .attachments
+                .iter()
+                .any(|a| a.kind == AttachmentKind::PreviousBranchComment)
+        );
     }
 }

@@ -146,12 +146,18 @@ impl SubjectFacts {
         }
         for (i, status) in self.statuses.iter().enumerate() {
             if status.to.is_some_and(|to| to < status.from) {
-                return fail(&format!("statuses[{i}].to"), "ngày kết thúc trước ngày bắt đầu");
+                return fail(
+                    &format!("statuses[{i}].to"),
+                    "ngày kết thúc trước ngày bắt đầu",
+                );
             }
         }
         for (i, leave) in self.leave.iter().enumerate() {
             if leave.to < leave.from {
-                return fail(&format!("leave[{i}].to"), "ngày kết thúc trước ngày bắt đầu");
+                return fail(
+                    &format!("leave[{i}].to"),
+                    "ngày kết thúc trước ngày bắt đầu",
+                );
             }
         }
         if let Some(tasks) = &self.tasks {

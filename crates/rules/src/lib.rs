@@ -11,14 +11,17 @@
 //! parameters arrive as text and are parsed here; the national defaults are compiled in. Every
 //! refusal names its rule and the legal source (e.g. "QĐ 366-QĐ/TW Điều 11 khoản 4").
 
-pub mod classify;
+pub mod authority;
+pub mod ballot;
 pub mod cite;
+pub mod classify;
 pub mod eligibility;
 pub mod facts;
 pub mod framework;
 pub mod level;
 pub mod ordering;
 pub mod points;
+pub mod quota;
 pub mod ruleset;
 pub mod share;
 pub mod subject;

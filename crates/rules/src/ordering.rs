@@ -66,22 +66,29 @@ pub struct MissingPredecessor {
 }
 
 /// Checks that every predecessor the pinned rule set requires is done.
-pub fn check_order(book: &RuleBook, predecessors: &[Predecessor]) -> Result<(), Vec<MissingPredecessor>> {
+pub fn check_order(
+    book: &RuleBook,
+    predecessors: &[Predecessor],
+) -> Result<(), Vec<MissingPredecessor>> {
     let era = book.era();
     let missing: Vec<MissingPredecessor> = predecessors
         .iter()
         .filter(|p| !p.done)
         .filter_map(|p| {
-            era.precedence(p.precedence).map(|source| MissingPredecessor {
-                precedence: p.precedence,
-                name: p.name.clone(),
-                message: format!(
-                    "Chưa thực hiện \"{}\": theo quy định {}",
-                    p.name,
-                    p.precedence.name_vi()
-                ),
-                citation: Citation::new(format!("{}.order.{:?}", book.rule_set, p.precedence), source),
-            })
+            era.precedence(p.precedence)
+                .map(|source| MissingPredecessor {
+                    precedence: p.precedence,
+                    name: p.name.clone(),
+                    message: format!(
+                        "Chưa thực hiện \"{}\": theo quy định {}",
+                        p.name,
+                        p.precedence.name_vi()
+                    ),
+                    citation: Citation::new(
+                        format!("{}.order.{:?}", book.rule_set, p.precedence),
+                        source,
+                    ),
+                })
         })
         .collect();
     if missing.is_empty() {
@@ -107,9 +114,15 @@ mod tests {
     #[test]
     fn collective_before_members_is_enforced_under_hd21_with_its_source() {
         let book = RuleBook::national(RuleSetId::Qd132Hd21);
-        let missing = check_order(&book, &[pending(Precedence::CollectiveBeforeMembers)]).unwrap_err();
+        let missing =
+            check_order(&book, &[pending(Precedence::CollectiveBeforeMembers)]).unwrap_err();
         assert_eq!(missing.len(), 1);
-        assert!(missing[0].citation.source.contains("tập thể trước, cá nhân sau"));
+        assert!(
+            missing[0]
+                .citation
+                .source
+                .contains("tập thể trước, cá nhân sau")
+        );
     }
 
     #[test]
@@ -132,7 +145,10 @@ mod tests {
             Precedence::GovernmentBodiesBeforeCommittee,
             Precedence::ReviewBeforeRating,
         ] {
-            assert!(check_order(&book, &[pending(precedence)]).is_err(), "{precedence:?}");
+            assert!(
+                check_order(&book, &[pending(precedence)]).is_err(),
+                "{precedence:?}"
+            );
         }
     }
 

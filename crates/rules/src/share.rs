@@ -61,7 +61,10 @@ impl Share {
 
     /// `share × base`, rounded as asked.
     pub fn of(self, base: u64, rounding: crate::ruleset::params::Rounding) -> u64 {
-        rounding.apply(base * u64::from(self.numerator), u64::from(self.denominator))
+        rounding.apply(
+            base * u64::from(self.numerator),
+            u64::from(self.denominator),
+        )
     }
 
     /// Parses "20%", "1/3" or "0.5" is refused (ambiguous precision).

@@ -52,7 +52,12 @@ fn rule(context: &Context<'_>, name: &str) -> String {
 }
 
 fn date_vi(date: Date) -> String {
-    format!("{:02}/{:02}/{}", date.day(), u8::from(date.month()), date.year())
+    format!(
+        "{:02}/{:02}/{}",
+        date.day(),
+        u8::from(date.month()),
+        date.year()
+    )
 }
 
 fn in_year(date: Date, year: i32) -> bool {
@@ -64,7 +69,8 @@ fn is_body(kind: SubjectKind) -> bool {
 }
 
 fn any_kem(context: &Context<'_>, findings: &mut Vec<Finding>) {
-    if context.book.params.scoring.any_kem_forces_khtnv && context.score.is_some_and(|s| s.any_kem) {
+    if context.book.params.scoring.any_kem_forces_khtnv && context.score.is_some_and(|s| s.any_kem)
+    {
         push(
             findings,
             cap(Level::Khtnv),
@@ -82,14 +88,22 @@ enum Counted {
     CaseByCase(&'static str),
 }
 
-fn counts(params: &DisciplineParams, record: &DisciplineRecord, year: i32, collective: bool) -> Counted {
+fn counts(
+    params: &DisciplineParams,
+    record: &DisciplineRecord,
+    year: i32,
+    collective: bool,
+) -> Counted {
     if !in_year(record.decided_on, year) || record.counted_before || record.form < params.min_form {
         return Counted::No;
     }
     if params.duty_related_only && !record.duty_related {
         return Counted::No;
     }
-    if collective && params.duty_related_only && (record.at_previous_unit || record.unrelated_to_collective) {
+    if collective
+        && params.duty_related_only
+        && (record.at_previous_unit || record.unrelated_to_collective)
+    {
         return Counted::No;
     }
     if record.self_detected_remedied {
@@ -101,7 +115,9 @@ fn counts(params: &DisciplineParams, record: &DisciplineRecord, year: i32, colle
             SelfDetectedTreatment::Counts => {}
         }
     }
-    if params.earlier_violation_case_by_case && record.violation_on.is_some_and(|on| on.year() < year) {
+    if params.earlier_violation_case_by_case
+        && record.violation_on.is_some_and(|on| on.year() < year)
+    {
         return Counted::CaseByCase("vi phạm từ năm trước, bị kỷ luật trong năm đánh giá");
     }
     Counted::Yes
@@ -121,7 +137,9 @@ fn describe(record: &DisciplineRecord) -> String {
 
 fn member_discipline(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let facts = context.facts;
-    let Some(params) = &context.book.params.member.discipline else { return };
+    let Some(params) = &context.book.params.member.discipline else {
+        return;
+    };
     if !facts.kind.is_individual() {
         return;
     }
@@ -139,7 +157,10 @@ fn member_discipline(context: &Context<'_>, findings: &mut Vec<Finding>) {
             Counted::CaseByCase(why) => push(
                 findings,
                 Effect::CaseByCase,
-                format!("Bị {}; {why}: cấp có thẩm quyền xem xét cụ thể", describe(record)),
+                format!(
+                    "Bị {}; {why}: cấp có thẩm quyền xem xét cụ thể",
+                    describe(record)
+                ),
                 &rule(context, "member.discipline"),
                 source,
             ),
@@ -163,7 +184,9 @@ fn conclusions(context: &Context<'_>, findings: &mut Vec<Finding>) {
     };
     if facts.kind.is_individual() && params.member.conclusions_force_khtnv {
         if c.degradation {
-            fire("có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống, \"tự diễn biến\", \"tự chuyển hóa\"");
+            fire(
+                "có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống, \"tự diễn biến\", \"tự chuyển hóa\"",
+            );
         }
         if c.forbidden_acts {
             fire("vi phạm những điều đảng viên không được làm");
@@ -202,7 +225,9 @@ fn percent(count: u32, total: u32) -> String {
 
 fn task_floor(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let facts = context.facts;
-    let Some(floor) = context.book.params.member.khtnv_completed_below else { return };
+    let Some(floor) = context.book.params.member.khtnv_completed_below else {
+        return;
+    };
     if !facts.kind.is_individual() {
         return;
     }
@@ -225,7 +250,12 @@ fn task_floor(context: &Context<'_>, findings: &mut Vec<Finding>) {
 }
 
 /// The level conditions on task results (QĐ 366 Điều 11, QĐ 124 Điều 12), applied to `tasks`.
-fn task_levels(context: &Context<'_>, findings: &mut Vec<Finding>, tasks: &TaskResults, whose: &str) {
+fn task_levels(
+    context: &Context<'_>,
+    findings: &mut Vec<Finding>,
+    tasks: &TaskResults,
+    whose: &str,
+) {
     let params = &context.book.params.tasks;
     let sources = context.book.sources();
     let (assigned, on_time, completed, exceeded, late) = (
@@ -239,7 +269,10 @@ fn task_levels(context: &Context<'_>, findings: &mut Vec<Finding>, tasks: &TaskR
         push(
             findings,
             cap(Level::Httnv),
-            format!("{whose}: {}/{} nhiệm vụ hoàn thành đúng hạn, chưa đạt 100%", tasks.on_time, tasks.assigned),
+            format!(
+                "{whose}: {}/{} nhiệm vụ hoàn thành đúng hạn, chưa đạt 100%",
+                tasks.on_time, tasks.assigned
+            ),
             &rule(context, "tasks.htxsnv_all_on_time"),
             sources.htxsnv_tasks,
         );
@@ -264,7 +297,10 @@ fn task_levels(context: &Context<'_>, findings: &mut Vec<Finding>, tasks: &TaskR
         push(
             findings,
             cap(Level::Htnv),
-            format!("{whose}: có nhiệm vụ chưa hoàn thành đúng hạn ({}/{})", tasks.on_time, tasks.assigned),
+            format!(
+                "{whose}: có nhiệm vụ chưa hoàn thành đúng hạn ({}/{})",
+                tasks.on_time, tasks.assigned
+            ),
             &rule(context, "tasks.httnv_all_on_time"),
             sources.httnv_tasks,
         );
@@ -273,7 +309,10 @@ fn task_levels(context: &Context<'_>, findings: &mut Vec<Finding>, tasks: &TaskR
         push(
             findings,
             cap(Level::Khtnv),
-            format!("{whose}: chưa hoàn thành 100% nhiệm vụ ({}/{})", tasks.completed, tasks.assigned),
+            format!(
+                "{whose}: chưa hoàn thành 100% nhiệm vụ ({}/{})",
+                tasks.completed, tasks.assigned
+            ),
             &rule(context, "tasks.htnv_all_completed"),
             sources.htnv_tasks,
         );
@@ -322,7 +361,9 @@ fn own_task_levels(context: &Context<'_>, findings: &mut Vec<Finding>) {
 }
 
 fn previous_defects(context: &Context<'_>, findings: &mut Vec<Finding>) {
-    if context.book.params.tasks.htxsnv_previous_defects_fixed && context.facts.previous_defects_fixed == Some(false) {
+    if context.book.params.tasks.htxsnv_previous_defects_fixed
+        && context.facts.previous_defects_fixed == Some(false)
+    {
         push(
             findings,
             cap(Level::Httnv),
@@ -386,7 +427,9 @@ fn maternity(context: &Context<'_>, findings: &mut Vec<Finding>) {
         push(
             findings,
             Effect::Note,
-            format!("Nghỉ thai sản {days} ngày trong năm: xếp loại theo kết quả trong thời gian làm việc thực tế"),
+            format!(
+                "Nghỉ thai sản {days} ngày trong năm: xếp loại theo kết quả trong thời gian làm việc thực tế"
+            ),
             &rule(context, "member.maternity"),
             context.book.sources().maternity,
         );
@@ -394,7 +437,9 @@ fn maternity(context: &Context<'_>, findings: &mut Vec<Finding>) {
 }
 
 fn civil_service(context: &Context<'_>, findings: &mut Vec<Finding>) {
-    let Some(civil_service) = &context.facts.civil_service else { return };
+    let Some(civil_service) = &context.facts.civil_service else {
+        return;
+    };
     if !context.facts.kind.is_individual() {
         return;
     }
@@ -459,7 +504,12 @@ fn led_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let params = &context.book.params.leader;
     let source = context.book.sources().leader_units;
     if let Some(total) = sum_tasks(facts.led_units.iter().filter_map(|u| u.tasks.as_ref())) {
-        task_levels(context, findings, &total, "Đơn vị trực tiếp lãnh đạo, phụ trách");
+        task_levels(
+            context,
+            findings,
+            &total,
+            "Đơn vị trực tiếp lãnh đạo, phụ trách",
+        );
         if let Some(floor) = params.led_units_completed_below
             && floor.not_reached_by(u64::from(total.completed), u64::from(total.assigned))
         {
@@ -502,12 +552,19 @@ fn led_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
             push(
                 findings,
                 Effect::Pending,
-                format!("Chưa có kết quả xếp loại của đơn vị phụ trách: {}", undecided.join(", ")),
+                format!(
+                    "Chưa có kết quả xếp loại của đơn vị phụ trách: {}",
+                    undecided.join(", ")
+                ),
                 &rule(context, "order.unit_before_head"),
                 source,
             );
         } else {
-            let khtnv = facts.led_units.iter().filter(|u| u.level == Some(Level::Khtnv)).count() as u64;
+            let khtnv = facts
+                .led_units
+                .iter()
+                .filter(|u| u.level == Some(Level::Khtnv))
+                .count() as u64;
             let total = facts.led_units.len() as u64;
             if share.exceeded_by(khtnv, total) {
                 push(
@@ -523,10 +580,15 @@ fn led_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
 }
 
 fn confidence_vote(context: &Context<'_>, findings: &mut Vec<Finding>) {
-    let (Some(share), Some(vote)) = (context.book.params.leader.low_confidence_above, &context.facts.confidence_vote) else {
+    let (Some(share), Some(vote)) = (
+        context.book.params.leader.low_confidence_above,
+        &context.facts.confidence_vote,
+    ) else {
         return;
     };
-    if context.facts.kind.holds_post() && share.exceeded_by(u64::from(vote.low), u64::from(vote.total)) {
+    if context.facts.kind.holds_post()
+        && share.exceeded_by(u64::from(vote.low), u64::from(vote.total))
+    {
         push(
             findings,
             cap(Level::Khtnv),
@@ -544,7 +606,9 @@ fn confidence_vote(context: &Context<'_>, findings: &mut Vec<Finding>) {
 
 fn key_targets(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let facts = context.facts;
-    let Some(targets) = &facts.key_targets else { return };
+    let Some(targets) = &facts.key_targets else {
+        return;
+    };
     let threshold = if facts.kind.holds_post() {
         context.book.params.leader.key_targets_missed_for_khtnv
     } else if is_body(facts.kind) {
@@ -568,17 +632,33 @@ fn key_targets(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 source,
             );
         } else {
-            push(findings, cap(Level::Khtnv), message, &rule(context, "key_targets"), source);
+            push(
+                findings,
+                cap(Level::Khtnv),
+                message,
+                &rule(context, "key_targets"),
+                source,
+            );
         }
     }
 }
 
 fn body_discipline(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let facts = context.facts;
-    if !is_body(facts.kind) || !context.book.params.collective.collective_discipline_forces_khtnv {
+    if !is_body(facts.kind)
+        || !context
+            .book
+            .params
+            .collective
+            .collective_discipline_forces_khtnv
+    {
         return;
     }
-    for record in facts.discipline.iter().filter(|r| in_year(r.decided_on, context.year)) {
+    for record in facts
+        .discipline
+        .iter()
+        .filter(|r| in_year(r.decided_on, context.year))
+    {
         push(
             findings,
             cap(Level::Khtnv),
@@ -591,7 +671,9 @@ fn body_discipline(context: &Context<'_>, findings: &mut Vec<Finding>) {
 
 fn collective_member_discipline(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let facts = context.facts;
-    let Some(params) = &context.book.params.collective.member_discipline else { return };
+    let Some(params) = &context.book.params.collective.member_discipline else {
+        return;
+    };
     if facts.kind != SubjectKind::Collective {
         return;
     }
@@ -609,7 +691,10 @@ fn collective_member_discipline(context: &Context<'_>, findings: &mut Vec<Findin
             Counted::CaseByCase(why) => push(
                 findings,
                 Effect::CaseByCase,
-                format!("Có thành viên bị {}; {why}: cấp có thẩm quyền xem xét cụ thể", describe(record)),
+                format!(
+                    "Có thành viên bị {}; {why}: cấp có thẩm quyền xem xét cụ thể",
+                    describe(record)
+                ),
                 &rule(context, "collective.member_discipline"),
                 source,
             ),
@@ -634,7 +719,9 @@ fn clean_record(context: &Context<'_>, findings: &mut Vec<Finding>) {
         push(
             findings,
             cap(Level::Httnv),
-            format!("Có {units} đơn vị trực thuộc và {members} thành viên tập thể lãnh đạo bị kỷ luật trong năm"),
+            format!(
+                "Có {units} đơn vị trực thuộc và {members} thành viên tập thể lãnh đạo bị kỷ luật trong năm"
+            ),
             &rule(context, "collective.clean_record"),
             context.book.sources().collective_clean_record,
         );
@@ -643,7 +730,9 @@ fn clean_record(context: &Context<'_>, findings: &mut Vec<Finding>) {
 
 fn body_task_floor(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let facts = context.facts;
-    let Some(floor) = context.book.params.collective.completed_below else { return };
+    let Some(floor) = context.book.params.collective.completed_below else {
+        return;
+    };
     if !is_body(facts.kind) {
         return;
     }
@@ -677,12 +766,21 @@ fn disciplined_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let sources = context.book.sources();
     let composition = facts.composition.clone().unwrap_or_default();
     let is_branch = facts.org_kind.is_some_and(|k| k.is_branch());
-    let check = |findings: &mut Vec<Finding>, share: Share, count: u32, total: u32, what: &str, name: &str, source: &str| {
+    let check = |findings: &mut Vec<Finding>,
+                 share: Share,
+                 count: u32,
+                 total: u32,
+                 what: &str,
+                 name: &str,
+                 source: &str| {
         if share.exceeded_by(u64::from(count), u64::from(total)) {
             push(
                 findings,
                 cap(Level::Khtnv),
-                format!("{count}/{total} {what} bị kỷ luật trong năm ({}), trên {share}", percent(count, total)),
+                format!(
+                    "{count}/{total} {what} bị kỷ luật trong năm ({}), trên {share}",
+                    percent(count, total)
+                ),
                 &rule(context, name),
                 source,
             );
@@ -693,10 +791,26 @@ fn disciplined_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
     {
         if is_branch {
             let total = composition.members.map_or(0, |m| m.total());
-            check(findings, share, composition.disciplined_members, total, "đảng viên", "organisation.disciplined_members", sources.organisation_discipline);
+            check(
+                findings,
+                share,
+                composition.disciplined_members,
+                total,
+                "đảng viên",
+                "organisation.disciplined_members",
+                sources.organisation_discipline,
+            );
         } else {
             let total = composition.sub_organisations.map_or(0, |m| m.total());
-            check(findings, share, composition.disciplined_sub_units, total, "tổ chức đảng trực thuộc", "organisation.disciplined_units", sources.organisation_discipline);
+            check(
+                findings,
+                share,
+                composition.disciplined_sub_units,
+                total,
+                "tổ chức đảng trực thuộc",
+                "organisation.disciplined_units",
+                sources.organisation_discipline,
+            );
         }
     }
     if facts.kind == SubjectKind::Collective
@@ -704,7 +818,15 @@ fn disciplined_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
     {
         let total = facts.led_units.len() as u32;
         let count = facts.led_units.iter().filter(|u| u.disciplined).count() as u32;
-        check(findings, share, count, total, "đơn vị trực thuộc", "collective.disciplined_units", sources.collective_discipline);
+        check(
+            findings,
+            share,
+            count,
+            total,
+            "đơn vị trực thuộc",
+            "collective.disciplined_units",
+            sources.collective_discipline,
+        );
     }
 }
 
@@ -719,10 +841,23 @@ fn composition(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let (what, counts): (&str, Option<LevelCounts>) = match &facts.composition {
         Some(c) if is_branch => ("đảng viên", c.members),
         Some(c) => ("tổ chức đảng trực thuộc", c.sub_organisations),
-        None => (if is_branch { "đảng viên" } else { "tổ chức đảng trực thuộc" }, None),
+        None => (
+            if is_branch {
+                "đảng viên"
+            } else {
+                "tổ chức đảng trực thuộc"
+            },
+            None,
+        ),
     };
-    let lowest_rule = if is_branch { params.khtnv_members_above } else { params.khtnv_sub_orgs_above };
-    let enabled = params.httnv_needs_all_at_least.is_some() || params.httnv_needs_share_httnv.is_some() || lowest_rule.is_some();
+    let lowest_rule = if is_branch {
+        params.khtnv_members_above
+    } else {
+        params.khtnv_sub_orgs_above
+    };
+    let enabled = params.httnv_needs_all_at_least.is_some()
+        || params.httnv_needs_share_httnv.is_some()
+        || lowest_rule.is_some();
     if !enabled {
         return;
     }
@@ -743,7 +878,10 @@ fn composition(context: &Context<'_>, findings: &mut Vec<Finding>) {
         push(
             findings,
             cap(Level::Htnv),
-            format!("{}/{total} {what} xếp loại dưới {level}: chưa đủ điều kiện HTTNV trở lên", total - counts.at_least(level)),
+            format!(
+                "{}/{total} {what} xếp loại dưới {level}: chưa đủ điều kiện HTTNV trở lên",
+                total - counts.at_least(level)
+            ),
             &rule(context, "organisation.all_at_least"),
             source,
         );
@@ -763,13 +901,18 @@ fn composition(context: &Context<'_>, findings: &mut Vec<Finding>) {
             source,
         );
     }
-    if let (Some(level), Some(bodies)) = (params.httnv_needs_all_at_least, facts.composition.as_ref().and_then(|c| c.same_level_bodies))
-        && bodies.at_least(level) < bodies.total()
+    if let (Some(level), Some(bodies)) = (
+        params.httnv_needs_all_at_least,
+        facts.composition.as_ref().and_then(|c| c.same_level_bodies),
+    ) && bodies.at_least(level) < bodies.total()
     {
         push(
             findings,
             cap(Level::Htnv),
-            format!("{} chính quyền, Mặt trận, đoàn thể cùng cấp xếp loại dưới {level}", bodies.total() - bodies.at_least(level)),
+            format!(
+                "{} chính quyền, Mặt trận, đoàn thể cùng cấp xếp loại dưới {level}",
+                bodies.total() - bodies.at_least(level)
+            ),
             &rule(context, "organisation.same_level_bodies"),
             source,
         );
@@ -780,7 +923,10 @@ fn composition(context: &Context<'_>, findings: &mut Vec<Finding>) {
         push(
             findings,
             cap(Level::Khtnv),
-            format!("{}/{total} {what} ở mức thấp nhất, trên {share}", counts.khtnv),
+            format!(
+                "{}/{total} {what} ở mức thấp nhất, trên {share}",
+                counts.khtnv
+            ),
             &rule(context, "organisation.lowest_share"),
             source,
         );
@@ -789,12 +935,21 @@ fn composition(context: &Context<'_>, findings: &mut Vec<Finding>) {
 
 fn head_not_above_unit(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let facts = context.facts;
-    let Some(rule_def) = context.book.local.as_ref().and_then(|l| l.head_not_above_unit.as_ref()) else { return };
+    let Some(rule_def) = context
+        .book
+        .local
+        .as_ref()
+        .and_then(|l| l.head_not_above_unit.as_ref())
+    else {
+        return;
+    };
     if !facts.kind.is_individual() || facts.headed_units.is_empty() {
         return;
     }
     let name = "local.head_not_above_unit".to_owned();
-    if facts.village_secretary_not_civil_servant && rule_def.except_village_secretary_not_civil_servant {
+    if facts.village_secretary_not_civil_servant
+        && rule_def.except_village_secretary_not_civil_servant
+    {
         push(
             findings,
             Effect::Note,
@@ -809,7 +964,10 @@ fn head_not_above_unit(context: &Context<'_>, findings: &mut Vec<Finding>) {
             push(
                 findings,
                 Effect::Note,
-                format!("Chuyển đến làm người đứng đầu \"{}\", không liên quan đến kết quả của đơn vị: không áp dụng giới hạn", unit.name),
+                format!(
+                    "Chuyển đến làm người đứng đầu \"{}\", không liên quan đến kết quả của đơn vị: không áp dụng giới hạn",
+                    unit.name
+                ),
                 &name,
                 &rule_def.source,
             );
@@ -819,14 +977,20 @@ fn head_not_above_unit(context: &Context<'_>, findings: &mut Vec<Finding>) {
             None => push(
                 findings,
                 Effect::Pending,
-                format!("Chưa có kết quả xếp loại của \"{}\" do mình đứng đầu (đơn vị trước, người đứng đầu sau)", unit.name),
+                format!(
+                    "Chưa có kết quả xếp loại của \"{}\" do mình đứng đầu (đơn vị trước, người đứng đầu sau)",
+                    unit.name
+                ),
                 &name,
                 &rule_def.source,
             ),
             Some(level) => push(
                 findings,
                 cap(level),
-                format!("Người đứng đầu \"{}\" (xếp loại {level}): không được xếp cao hơn", unit.name),
+                format!(
+                    "Người đứng đầu \"{}\" (xếp loại {level}): không được xếp cao hơn",
+                    unit.name
+                ),
                 &name,
                 &rule_def.source,
             ),

@@ -8,7 +8,7 @@ pub use model::{
     Criterion, CriterionGroup, Framework, FrameworkError, GradeFloor, GradeLevels, Leaf, Scale,
 };
 pub use score::{
-    AppliedAdjustment, Adjustment, CriterionScore, EvaluationInput, GroupScore, ScoreError,
+    Adjustment, AppliedAdjustment, CriterionScore, EvaluationInput, GroupScore, ScoreError,
     ScoreSheet, score,
 };
 
@@ -61,7 +61,11 @@ pub fn builtin_by_id(id: &str) -> Option<&'static Framework> {
 }
 
 /// The national default framework for a subject under a rule set (local frameworks excluded).
-pub fn national(rule_set: RuleSetId, kind: SubjectKind, org_kind: Option<OrgKind>) -> Option<&'static Framework> {
+pub fn national(
+    rule_set: RuleSetId,
+    kind: SubjectKind,
+    org_kind: Option<OrgKind>,
+) -> Option<&'static Framework> {
     builtin()
         .iter()
         .filter(|f| !f.id.starts_with("seed"))
@@ -79,10 +83,14 @@ pub fn check_against(framework: &Framework, book: &RuleBook) -> Result<(), Frame
         })
     };
     if !framework.rule_sets.contains(&book.rule_set) {
-        return fail(format!("khung tiêu chí không áp dụng cho bộ quy tắc {}", book.rule_set));
+        return fail(format!(
+            "khung tiêu chí không áp dụng cho bộ quy tắc {}",
+            book.rule_set
+        ));
     }
     if framework.scale == Scale::Points {
-        if let (Some(fixed), Some(own)) = (book.params.scoring.fixed_thresholds, framework.thresholds)
+        if let (Some(fixed), Some(own)) =
+            (book.params.scoring.fixed_thresholds, framework.thresholds)
             && fixed != own
         {
             return fail(format!(
@@ -94,7 +102,10 @@ pub fn check_against(framework: &Framework, book: &RuleBook) -> Result<(), Frame
             ));
         }
         if book.params.scoring.fixed_thresholds.is_none() && framework.thresholds.is_none() {
-            return fail("khung chấm điểm phải có ngưỡng điểm (thresholds) vì bộ quy tắc không quy định".into());
+            return fail(
+                "khung chấm điểm phải có ngưỡng điểm (thresholds) vì bộ quy tắc không quy định"
+                    .into(),
+            );
         }
         if let Some(totals) = &book.params.scoring.fixed_group_totals {
             for group in [CriterionGroup::Common, CriterionGroup::Tasks] {
@@ -110,7 +121,10 @@ pub fn check_against(framework: &Framework, book: &RuleBook) -> Result<(), Frame
             }
         }
     } else if book.params.scoring.fixed_thresholds.is_some() {
-        return fail(format!("bộ quy tắc {} chấm theo thang điểm, không theo cấp độ", book.rule_set));
+        return fail(format!(
+            "bộ quy tắc {} chấm theo thang điểm, không theo cấp độ",
+            book.rule_set
+        ));
     }
     Ok(())
 }

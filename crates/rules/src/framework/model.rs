@@ -4,8 +4,8 @@
 
 use crate::level::Grade;
 use crate::points::Points;
-use crate::ruleset::params::Thresholds;
 use crate::ruleset::RuleSetId;
+use crate::ruleset::params::Thresholds;
 use crate::subject::{OrgKind, SubjectKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -174,8 +174,13 @@ impl Framework {
     /// Finds a criterion anywhere in the tree.
     pub fn criterion(&self, id: &str) -> Option<&Criterion> {
         fn find<'a>(list: &'a [Criterion], id: &str) -> Option<&'a Criterion> {
-            list.iter()
-                .find_map(|c| if c.id == id { Some(c) } else { find(&c.children, id) })
+            list.iter().find_map(|c| {
+                if c.id == id {
+                    Some(c)
+                } else {
+                    find(&c.children, id)
+                }
+            })
         }
         find(&self.criteria, id)
     }
@@ -189,10 +194,16 @@ impl Framework {
             })
         };
         if self.rule_sets.is_empty() {
-            return fail(None, "khung tiêu chí phải ghi bộ quy tắc áp dụng (rule_sets)".into());
+            return fail(
+                None,
+                "khung tiêu chí phải ghi bộ quy tắc áp dụng (rule_sets)".into(),
+            );
         }
         if self.subjects.is_empty() {
-            return fail(None, "khung tiêu chí phải áp dụng cho ít nhất một loại đối tượng (subjects)".into());
+            return fail(
+                None,
+                "khung tiêu chí phải áp dụng cho ít nhất một loại đối tượng (subjects)".into(),
+            );
         }
         if self.criteria.is_empty() {
             return fail(None, "khung tiêu chí không có tiêu chí nào".into());
@@ -201,7 +212,10 @@ impl Framework {
         let mut stack: Vec<&Criterion> = self.criteria.iter().collect();
         while let Some(criterion) = stack.pop() {
             if criterion.id.trim().is_empty() {
-                return fail(None, format!("tiêu chí \"{}\" không có mã (id)", criterion.title));
+                return fail(
+                    None,
+                    format!("tiêu chí \"{}\" không có mã (id)", criterion.title),
+                );
             }
             if !seen.insert(criterion.id.as_str()) {
                 return fail(Some(&criterion.id), "mã tiêu chí bị trùng".into());
@@ -215,7 +229,8 @@ impl Framework {
             if top.group.is_none() {
                 return fail(
                     Some(&top.id),
-                    "tiêu chí cấp cao nhất phải ghi nhóm (group = \"common\" hoặc \"tasks\")".into(),
+                    "tiêu chí cấp cao nhất phải ghi nhóm (group = \"common\" hoặc \"tasks\")"
+                        .into(),
                 );
             }
         }
@@ -226,12 +241,21 @@ impl Framework {
                     return fail(None, "khung chấm theo cấp độ phải có bảng [levels]".into());
                 }
                 if self.thresholds.is_some() {
-                    return fail(None, "khung chấm theo cấp độ không dùng ngưỡng điểm (thresholds)".into());
+                    return fail(
+                        None,
+                        "khung chấm theo cấp độ không dùng ngưỡng điểm (thresholds)".into(),
+                    );
                 }
                 let levels = self.levels.expect("checked above");
                 let floors = [levels.htxsnv, levels.httnv, levels.htnv];
-                if floors.windows(2).any(|w| w[0].tasks < w[1].tasks || w[0].others < w[1].others) {
-                    return fail(None, "[levels]: mức cao hơn không được đòi cấp độ thấp hơn mức dưới".into());
+                if floors
+                    .windows(2)
+                    .any(|w| w[0].tasks < w[1].tasks || w[0].others < w[1].others)
+                {
+                    return fail(
+                        None,
+                        "[levels]: mức cao hơn không được đòi cấp độ thấp hơn mức dưới".into(),
+                    );
                 }
                 Ok(())
             }
@@ -247,14 +271,23 @@ impl Framework {
             })
         };
         if self.levels.is_some() {
-            return fail(None, "khung chấm điểm không dùng bảng [levels] (cấp độ)".into());
+            return fail(
+                None,
+                "khung chấm điểm không dùng bảng [levels] (cấp độ)".into(),
+            );
         }
         let Some(max) = self.max_points else {
-            return fail(None, "khung chấm điểm phải ghi tổng điểm tối đa (max_points)".into());
+            return fail(
+                None,
+                "khung chấm điểm phải ghi tổng điểm tối đa (max_points)".into(),
+            );
         };
         fn check(criterion: &Criterion) -> Result<Points, (String, String)> {
             let Some(max) = criterion.max_points else {
-                return Err((criterion.id.clone(), "thiếu điểm tối đa (max_points)".into()));
+                return Err((
+                    criterion.id.clone(),
+                    "thiếu điểm tối đa (max_points)".into(),
+                ));
             };
             if max <= Points::ZERO {
                 return Err((criterion.id.clone(), "điểm tối đa phải lớn hơn 0".into()));
@@ -289,7 +322,11 @@ impl Framework {
         if let Some(t) = self.thresholds
             && !(t.htxsnv > t.httnv && t.httnv > t.htnv && t.htnv > Points::ZERO && t.htxsnv <= max)
         {
-            return fail(None, "ngưỡng điểm phải giảm dần: HTXSNV > HTTNV > HTNV > 0, và không vượt tổng điểm".into());
+            return fail(
+                None,
+                "ngưỡng điểm phải giảm dần: HTXSNV > HTTNV > HTNV > 0, và không vượt tổng điểm"
+                    .into(),
+            );
         }
         Ok(())
     }

@@ -161,7 +161,10 @@ pub fn score(
 
 fn score_grades(framework: &Framework, input: &EvaluationInput) -> Result<ScoreSheet, ScoreError> {
     if !input.points.is_empty() {
-        return Err(error("points", "khung này chấm theo cấp độ, không chấm điểm"));
+        return Err(error(
+            "points",
+            "khung này chấm theo cấp độ, không chấm điểm",
+        ));
     }
     if !input.adjustments.is_empty() {
         return Err(error(
@@ -169,7 +172,9 @@ fn score_grades(framework: &Framework, input: &EvaluationInput) -> Result<ScoreS
             "khung chấm theo cấp độ không có điểm cộng, điểm trừ",
         ));
     }
-    let levels = framework.levels.expect("validated: grades frameworks have levels");
+    let levels = framework
+        .levels
+        .expect("validated: grades frameworks have levels");
     let mut criteria = Vec::new();
     let mut lowest_task = Grade::XuatSac;
     let mut lowest_other = Grade::XuatSac;
@@ -194,27 +199,41 @@ fn score_grades(framework: &Framework, input: &EvaluationInput) -> Result<ScoreS
         });
     }
     let any_kem = lowest_task == Grade::Kem || lowest_other == Grade::Kem;
-    let reached = |floor: super::model::GradeFloor| lowest_task >= floor.tasks && lowest_other >= floor.others;
+    let reached = |floor: super::model::GradeFloor| {
+        lowest_task >= floor.tasks && lowest_other >= floor.others
+    };
     let (level, basis) = if reached(levels.htxsnv) {
-        (Level::Htxsnv, format!(
-            "Tiêu chí kết quả thực hiện nhiệm vụ đạt \"{}\" trở lên, các tiêu chí khác đạt \"{}\" trở lên",
-            levels.htxsnv.tasks, levels.htxsnv.others
-        ))
+        (
+            Level::Htxsnv,
+            format!(
+                "Tiêu chí kết quả thực hiện nhiệm vụ đạt \"{}\" trở lên, các tiêu chí khác đạt \"{}\" trở lên",
+                levels.htxsnv.tasks, levels.htxsnv.others
+            ),
+        )
     } else if reached(levels.httnv) {
-        (Level::Httnv, format!(
-            "Tiêu chí kết quả thực hiện nhiệm vụ đạt \"{}\" trở lên, các tiêu chí khác đạt \"{}\" trở lên",
-            levels.httnv.tasks, levels.httnv.others
-        ))
+        (
+            Level::Httnv,
+            format!(
+                "Tiêu chí kết quả thực hiện nhiệm vụ đạt \"{}\" trở lên, các tiêu chí khác đạt \"{}\" trở lên",
+                levels.httnv.tasks, levels.httnv.others
+            ),
+        )
     } else if reached(levels.htnv) {
-        (Level::Htnv, format!(
-            "Các tiêu chí đạt \"{}\" trở lên",
-            levels.htnv.others.min(levels.htnv.tasks)
-        ))
+        (
+            Level::Htnv,
+            format!(
+                "Các tiêu chí đạt \"{}\" trở lên",
+                levels.htnv.others.min(levels.htnv.tasks)
+            ),
+        )
     } else {
-        (Level::Khtnv, format!(
-            "Có tiêu chí thấp hơn mức tối thiểu của HTNV (nhiệm vụ: \"{}\", khác: \"{}\")",
-            levels.htnv.tasks, levels.htnv.others
-        ))
+        (
+            Level::Khtnv,
+            format!(
+                "Có tiêu chí thấp hơn mức tối thiểu của HTNV (nhiệm vụ: \"{}\", khác: \"{}\")",
+                levels.htnv.tasks, levels.htnv.others
+            ),
+        )
     };
     Ok(ScoreSheet {
         framework: framework.id.clone(),
@@ -238,23 +257,35 @@ fn score_points(
     input: &EvaluationInput,
 ) -> Result<ScoreSheet, ScoreError> {
     if !input.grades.is_empty() {
-        return Err(error("grades", "khung này chấm điểm, không chấm theo cấp độ"));
+        return Err(error(
+            "grades",
+            "khung này chấm điểm, không chấm theo cấp độ",
+        ));
     }
-    let max = framework.max_points.expect("validated: points frameworks have a maximum");
-    let (thresholds, threshold_source) = match (book.params.scoring.fixed_thresholds, framework.thresholds) {
-        (Some(fixed), _) => (fixed, book.rule_set.legal_basis().to_owned()),
-        (None, Some(own)) => (own, framework.source.clone()),
-        (None, None) => {
-            return Err(error(
-                "framework",
-                format!("khung {} không có ngưỡng điểm và bộ quy tắc không quy định", framework.id),
-            ));
-        }
-    };
+    let max = framework
+        .max_points
+        .expect("validated: points frameworks have a maximum");
+    let (thresholds, threshold_source) =
+        match (book.params.scoring.fixed_thresholds, framework.thresholds) {
+            (Some(fixed), _) => (fixed, book.rule_set.legal_basis().to_owned()),
+            (None, Some(own)) => (own, framework.source.clone()),
+            (None, None) => {
+                return Err(error(
+                    "framework",
+                    format!(
+                        "khung {} không có ngưỡng điểm và bộ quy tắc không quy định",
+                        framework.id
+                    ),
+                ));
+            }
+        };
     let mut criteria = Vec::new();
     let mut group_totals: BTreeMap<CriterionGroup, Points> = BTreeMap::new();
     for leaf in framework.leaves() {
-        let leaf_max = leaf.criterion.max_points.expect("validated: every criterion has a maximum");
+        let leaf_max = leaf
+            .criterion
+            .max_points
+            .expect("validated: every criterion has a maximum");
         let Some(&points) = input.points.get(&leaf.criterion.id) else {
             return Err(error(
                 format!("points.{}", leaf.criterion.id),
@@ -288,7 +319,10 @@ fn score_points(
     let total = (raw_total + adjustment_sum).clamp_to(Points::ZERO, upper);
     let level = thresholds.level_for(total);
     let basis = match level {
-        Level::Htxsnv => format!("Tổng {total}/{max} điểm: từ {} điểm trở lên", thresholds.htxsnv),
+        Level::Htxsnv => format!(
+            "Tổng {total}/{max} điểm: từ {} điểm trở lên",
+            thresholds.htxsnv
+        ),
         Level::Httnv => format!(
             "Tổng {total}/{max} điểm: từ {} đến dưới {} điểm",
             thresholds.httnv, thresholds.htxsnv
@@ -331,23 +365,43 @@ fn apply_adjustments(
     if adjustments.is_empty() {
         return Ok(Vec::new());
     }
-    let Some(rules) = book.local.as_ref().and_then(|local| local.adjustments.as_ref()) else {
+    let Some(rules) = book
+        .local
+        .as_ref()
+        .and_then(|local| local.adjustments.as_ref())
+    else {
         return Err(error(
             "adjustments",
             "bộ quy tắc đang áp dụng không có quy định cộng điểm, trừ điểm (cần lớp quy định địa phương)",
         ));
     };
-    let citation = |rule: &str| Citation::new(format!("local.adjustments.{rule}"), rules.source.clone());
+    let citation =
+        |rule: &str| Citation::new(format!("local.adjustments.{rule}"), rules.source.clone());
     let mut applied = Vec::new();
     for (i, adjustment) in adjustments.iter().enumerate() {
         let field = |name: &str| format!("adjustments[{i}].{name}");
         let (criterion, responsible) = match adjustment {
-            Adjustment::TargetShortfall { criterion, responsible, .. }
-            | Adjustment::Deduction { criterion, responsible, .. }
-            | Adjustment::Bonus { criterion, responsible, .. } => (criterion, responsible),
+            Adjustment::TargetShortfall {
+                criterion,
+                responsible,
+                ..
+            }
+            | Adjustment::Deduction {
+                criterion,
+                responsible,
+                ..
+            }
+            | Adjustment::Bonus {
+                criterion,
+                responsible,
+                ..
+            } => (criterion, responsible),
         };
         if framework.criterion(criterion).is_none() {
-            return Err(error(field("criterion"), format!("không có tiêu chí \"{criterion}\"")));
+            return Err(error(
+                field("criterion"),
+                format!("không có tiêu chí \"{criterion}\""),
+            ));
         }
         if responsible.trim().is_empty() {
             return Err(error(
@@ -356,7 +410,12 @@ fn apply_adjustments(
             ));
         }
         let entry = match adjustment {
-            Adjustment::TargetShortfall { target, planned, achieved, .. } => {
+            Adjustment::TargetShortfall {
+                target,
+                planned,
+                achieved,
+                ..
+            } => {
                 if target.trim().is_empty() {
                     return Err(error(field("target"), "phải ghi tên chỉ tiêu"));
                 }
@@ -412,9 +471,16 @@ fn apply_adjustments(
                     citation: citation("deduction"),
                 }
             }
-            Adjustment::Bonus { points, achievement, .. } => {
+            Adjustment::Bonus {
+                points,
+                achievement,
+                ..
+            } => {
                 if achievement.trim().is_empty() {
-                    return Err(error(field("achievement"), "phải nêu rõ thành tích nổi bật được cộng điểm"));
+                    return Err(error(
+                        field("achievement"),
+                        "phải nêu rõ thành tích nổi bật được cộng điểm",
+                    ));
                 }
                 if *points <= Points::ZERO {
                     return Err(error(field("points"), "số điểm cộng phải lớn hơn 0"));

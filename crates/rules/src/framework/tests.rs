@@ -1,7 +1,7 @@
 use super::*;
 use crate::level::{Grade, Level};
 use crate::points::Points;
-use crate::ruleset::{builtin_local_layer, RuleBook, RuleSetId};
+use crate::ruleset::{RuleBook, RuleSetId, builtin_local_layer};
 
 fn seed003() -> RuleBook {
     RuleBook::with_local(
@@ -43,9 +43,18 @@ fn local_frameworks_fit_their_rule_book() {
 
 #[test]
 fn qd366_frameworks_keep_30_plus_70() {
-    for framework in builtin().iter().filter(|f| f.rule_sets.contains(&RuleSetId::Qd366Hd43)) {
-        assert_eq!(framework.group_max(CriterionGroup::Common), Points::whole(30));
-        assert_eq!(framework.group_max(CriterionGroup::Tasks), Points::whole(70));
+    for framework in builtin()
+        .iter()
+        .filter(|f| f.rule_sets.contains(&RuleSetId::Qd366Hd43))
+    {
+        assert_eq!(
+            framework.group_max(CriterionGroup::Common),
+            Points::whole(30)
+        );
+        assert_eq!(
+            framework.group_max(CriterionGroup::Tasks),
+            Points::whole(70)
+        );
         assert_eq!(framework.max_points, Some(Points::whole(100)));
     }
 }
@@ -94,7 +103,9 @@ max_points = 70
     assert_eq!(error.criterion.as_deref(), Some("chung"));
     assert!(error.problem.contains("20"), "{error}");
 
-    let duplicate = text.replace("id = \"chung.1\"", "id = \"nhiem_vu\"").replace("max_points = 20", "max_points = 30");
+    let duplicate = text
+        .replace("id = \"chung.1\"", "id = \"nhiem_vu\"")
+        .replace("max_points = 20", "max_points = 30");
     let error = Framework::from_toml("x.toml", &duplicate).unwrap_err();
     assert!(error.problem.contains("trùng"), "{error}");
 
@@ -106,11 +117,21 @@ max_points = 70
 fn full_points(framework: &Framework, minus: i64) -> EvaluationInput {
     // Take the points off the largest criterion.
     let leaves = framework.leaves();
-    let largest = leaves.iter().max_by_key(|l| l.criterion.max_points).unwrap().criterion.id.clone();
+    let largest = leaves
+        .iter()
+        .max_by_key(|l| l.criterion.max_points)
+        .unwrap()
+        .criterion
+        .id
+        .clone();
     let mut input = EvaluationInput::default();
     for leaf in leaves {
         let max = leaf.criterion.max_points.unwrap();
-        let points = if leaf.criterion.id == largest { max - Points(minus) } else { max };
+        let points = if leaf.criterion.id == largest {
+            max - Points(minus)
+        } else {
+            max
+        };
         input.points.insert(leaf.criterion.id.clone(), points);
     }
     input
@@ -120,7 +141,11 @@ fn full_points(framework: &Framework, minus: i64) -> EvaluationInput {
 fn qd366_points_map_to_levels_at_the_dieu_11_cut_offs() {
     let book = RuleBook::national(RuleSetId::Qd366Hd43);
     let framework = national(RuleSetId::Qd366Hd43, SubjectKind::MemberWithoutPost, None).unwrap();
-    for (minus, level) in [(0, Level::Htxsnv), (1000, Level::Htxsnv), (1001, Level::Httnv)] {
+    for (minus, level) in [
+        (0, Level::Htxsnv),
+        (1000, Level::Htxsnv),
+        (1001, Level::Httnv),
+    ] {
         let sheet = score(framework, &book, &full_points(framework, minus)).unwrap();
         assert_eq!(sheet.level, level, "minus {minus}");
     }
@@ -145,15 +170,25 @@ fn points_outside_the_criterion_range_are_refused_with_the_field() {
     let error = score(framework, &book, &input).unwrap_err();
     assert_eq!(error.field, "points.chung.1");
     input.points.remove("chung.1");
-    assert_eq!(score(framework, &book, &input).unwrap_err().field, "points.chung.1");
+    assert_eq!(
+        score(framework, &book, &input).unwrap_err().field,
+        "points.chung.1"
+    );
     input.points.insert("bogus".into(), Points::ZERO);
-    assert_eq!(score(framework, &book, &input).unwrap_err().field, "points.bogus");
+    assert_eq!(
+        score(framework, &book, &input).unwrap_err().field,
+        "points.bogus"
+    );
 }
 
 fn grades(framework: &Framework, tasks: Grade, others: Grade) -> EvaluationInput {
     let mut input = EvaluationInput::default();
     for leaf in framework.leaves() {
-        let grade = if leaf.group == CriterionGroup::Tasks { tasks } else { others };
+        let grade = if leaf.group == CriterionGroup::Tasks {
+            tasks
+        } else {
+            others
+        };
         input.grades.insert(leaf.criterion.id.clone(), grade);
     }
     input
@@ -164,7 +199,11 @@ fn hd21_member_htxsnv_needs_task_criteria_excellent_and_others_good() {
     // HD 21 Mục II 2.3: các tiêu chí về kết quả thực hiện nhiệm vụ đều "Xuất sắc", còn lại "Tốt" trở lên.
     let book = RuleBook::national(RuleSetId::Qd132Hd21);
     let framework = national(RuleSetId::Qd132Hd21, SubjectKind::MemberWithoutPost, None).unwrap();
-    let level = |tasks, others| score(framework, &book, &grades(framework, tasks, others)).unwrap().level;
+    let level = |tasks, others| {
+        score(framework, &book, &grades(framework, tasks, others))
+            .unwrap()
+            .level
+    };
     assert_eq!(level(Grade::XuatSac, Grade::Tot), Level::Htxsnv);
     assert_eq!(level(Grade::XuatSac, Grade::TrungBinh), Level::Httnv);
     assert_eq!(level(Grade::Tot, Grade::XuatSac), Level::Httnv);
@@ -177,7 +216,12 @@ fn qd124_htxsnv_needs_every_criterion_good_and_tasks_excellent() {
     // QĐ 124 Điều 12 khoản 1.
     let book = RuleBook::national(RuleSetId::Qd124Hd25);
     let framework = national(RuleSetId::Qd124Hd25, SubjectKind::Collective, None).unwrap();
-    let sheet = score(framework, &book, &grades(framework, Grade::XuatSac, Grade::Tot)).unwrap();
+    let sheet = score(
+        framework,
+        &book,
+        &grades(framework, Grade::XuatSac, Grade::Tot),
+    )
+    .unwrap();
     assert_eq!(sheet.level, Level::Htxsnv);
     let sheet = score(framework, &book, &grades(framework, Grade::Tot, Grade::Kem)).unwrap();
     assert!(sheet.any_kem);
@@ -206,9 +250,15 @@ fn seed003_deducts_half_a_point_per_5_percent_shortfall_at_most_2_per_target() {
     assert_eq!(sheet.adjustments[0].requested, Points(-600));
     assert_eq!(sheet.adjustments[0].applied, Points(-200));
     input.adjustments = vec![shortfall(97.0)];
-    assert_eq!(score(framework, &book, &input).unwrap().adjustments[0].applied, Points::ZERO);
+    assert_eq!(
+        score(framework, &book, &input).unwrap().adjustments[0].applied,
+        Points::ZERO
+    );
     input.adjustments = vec![shortfall(90.0)];
-    assert_eq!(score(framework, &book, &input).unwrap().adjustments[0].applied, Points(-100));
+    assert_eq!(
+        score(framework, &book, &input).unwrap().adjustments[0].applied,
+        Points(-100)
+    );
 }
 
 #[test]
@@ -227,7 +277,10 @@ fn seed003_bonus_is_capped_at_2_points_and_totals_stay_within_100() {
     assert_eq!(sheet.total, Some(Points::whole(97)));
     let mut input = full_points(framework, 0);
     input.adjustments = sheet_adjustments_bonus();
-    assert_eq!(score(framework, &book, &input).unwrap().total, Some(Points::whole(100)));
+    assert_eq!(
+        score(framework, &book, &input).unwrap().total,
+        Some(Points::whole(100))
+    );
 }
 
 fn sheet_adjustments_bonus() -> Vec<Adjustment> {
@@ -245,7 +298,10 @@ fn adjustments_need_a_local_rule_a_criterion_and_a_responsible_person() {
     let mut input = full_points(framework, 0);
     input.adjustments = sheet_adjustments_bonus();
     let national = RuleBook::national(RuleSetId::Qd132Hd21);
-    assert_eq!(score(framework, &national, &input).unwrap_err().field, "adjustments");
+    assert_eq!(
+        score(framework, &national, &input).unwrap_err().field,
+        "adjustments"
+    );
     let book = seed003();
     input.adjustments = vec![Adjustment::Deduction {
         criterion: "khac_phuc".into(),
@@ -253,12 +309,18 @@ fn adjustments_need_a_local_rule_a_criterion_and_a_responsible_person() {
         reason: "".into(),
         responsible: "Chi ủy".into(),
     }];
-    assert_eq!(score(framework, &book, &input).unwrap_err().field, "adjustments[0].reason");
+    assert_eq!(
+        score(framework, &book, &input).unwrap_err().field,
+        "adjustments[0].reason"
+    );
     input.adjustments = vec![Adjustment::Deduction {
         criterion: "khong_co".into(),
         points: Points::whole(1),
         reason: "Chậm nộp báo cáo".into(),
         responsible: "Chi ủy".into(),
     }];
-    assert_eq!(score(framework, &book, &input).unwrap_err().field, "adjustments[0].criterion");
+    assert_eq!(
+        score(framework, &book, &input).unwrap_err().field,
+        "adjustments[0].criterion"
+    );
 }

@@ -167,8 +167,14 @@ static HD20: Era = Era {
     leader_form: LOCAL_FORM,
     periodic_form: None,
     precedences: &[
-        (Precedence::ReviewBeforeRating, "HD 20-HD/BTCTW; seed 002 mục C (kiểm điểm rồi biểu quyết đề nghị xếp loại)"),
-        (Precedence::LowerBeforeUpper, "seed 002 mục C.II (Đảng ủy xem xét kết quả các chi bộ, đảng viên)"),
+        (
+            Precedence::ReviewBeforeRating,
+            "HD 20-HD/BTCTW; seed 002 mục C (kiểm điểm rồi biểu quyết đề nghị xếp loại)",
+        ),
+        (
+            Precedence::LowerBeforeUpper,
+            "seed 002 mục C.II (Đảng ủy xem xét kết quả các chi bộ, đảng viên)",
+        ),
     ],
     sources: Sources {
         exempt: "HD 20-HD/BTCTW; thống kê 'miễn đánh giá' (RULES.md §5.1)",
@@ -241,8 +247,14 @@ const HD20_SHAPE_FOR_HD27: Era = Era {
     leader_form: LOCAL_FORM,
     periodic_form: None,
     precedences: &[
-        (Precedence::ReviewBeforeRating, "HD 27-HD/BTCTW (kiểm điểm rồi mới đánh giá, phân loại)"),
-        (Precedence::LowerBeforeUpper, "HD 27-HD/BTCTW (đánh giá chi bộ, đảng viên trước, đảng bộ sau)"),
+        (
+            Precedence::ReviewBeforeRating,
+            "HD 27-HD/BTCTW (kiểm điểm rồi mới đánh giá, phân loại)",
+        ),
+        (
+            Precedence::LowerBeforeUpper,
+            "HD 27-HD/BTCTW (đánh giá chi bộ, đảng viên trước, đảng bộ sau)",
+        ),
     ],
     sources: HD20_SOURCES_FOR_HD27,
 };
@@ -289,14 +301,38 @@ const HD20_SOURCES_FOR_HD27: Sources = Sources {
 };
 
 const QD132_PRECEDENCES: &[(Precedence, &str)] = &[
-    (Precedence::ReviewBeforeRating, "QĐ 132-QĐ/TW; seed 003 mục B.6 (tập thể, cá nhân phải hoàn thành kiểm điểm mới được đánh giá, xếp loại)"),
-    (Precedence::CollectiveBeforeMembers, "QĐ 132-QĐ/TW; seed 003 mục A.4.2 và B.6 (tập thể trước, cá nhân sau)"),
-    (Precedence::HeadBeforeDeputies, "seed 003 mục A.4.2 (người đứng đầu trước, cấp phó và các thành viên sau)"),
-    (Precedence::GovernmentBodiesBeforeCommittee, "seed 003 mục A.4.2 (cấp ủy kiểm điểm sau tập thể lãnh đạo chính quyền, chuyên môn, đoàn thể)"),
-    (Precedence::LowerBeforeUpper, "seed 003 mục B.6 (tập thể cấp dưới trước, cấp trên sau)"),
-    (Precedence::UnitBeforeHead, "seed 003 mục B.4 (đánh giá tổ chức, tập thể, cá nhân ở đơn vị xong thì đánh giá người đứng đầu)"),
-    (Precedence::BranchBeforeCollective, "seed 003 mục B.4 (đánh giá ở chi bộ trước, ở tập thể lãnh đạo, quản lý sau)"),
-    (Precedence::CivilServiceBeforeParty, "seed 003 mục B.6 (đảng viên là CBCCVC xếp loại sau khi có kết quả xếp loại CBCCVC)"),
+    (
+        Precedence::ReviewBeforeRating,
+        "QĐ 132-QĐ/TW; seed 003 mục B.6 (tập thể, cá nhân phải hoàn thành kiểm điểm mới được đánh giá, xếp loại)",
+    ),
+    (
+        Precedence::CollectiveBeforeMembers,
+        "QĐ 132-QĐ/TW; seed 003 mục A.4.2 và B.6 (tập thể trước, cá nhân sau)",
+    ),
+    (
+        Precedence::HeadBeforeDeputies,
+        "seed 003 mục A.4.2 (người đứng đầu trước, cấp phó và các thành viên sau)",
+    ),
+    (
+        Precedence::GovernmentBodiesBeforeCommittee,
+        "seed 003 mục A.4.2 (cấp ủy kiểm điểm sau tập thể lãnh đạo chính quyền, chuyên môn, đoàn thể)",
+    ),
+    (
+        Precedence::LowerBeforeUpper,
+        "seed 003 mục B.6 (tập thể cấp dưới trước, cấp trên sau)",
+    ),
+    (
+        Precedence::UnitBeforeHead,
+        "seed 003 mục B.4 (đánh giá tổ chức, tập thể, cá nhân ở đơn vị xong thì đánh giá người đứng đầu)",
+    ),
+    (
+        Precedence::BranchBeforeCollective,
+        "seed 003 mục B.4 (đánh giá ở chi bộ trước, ở tập thể lãnh đạo, quản lý sau)",
+    ),
+    (
+        Precedence::CivilServiceBeforeParty,
+        "seed 003 mục B.6 (đảng viên là CBCCVC xếp loại sau khi có kết quả xếp loại CBCCVC)",
+    ),
 ];
 
 const QD132_SOURCES: Sources = Sources {
@@ -418,13 +454,34 @@ static QD124_HD25: Era = Era {
     leader_form: HD25_WITH_POST,
     periodic_form: None,
     precedences: &[
-        (Precedence::ReviewBeforeRating, "QĐ 124-QĐ/TW Điều 3 (kiểm điểm là cơ sở đánh giá); giả định theo HD 21"),
-        (Precedence::CollectiveBeforeMembers, "QĐ 124-QĐ/TW Điều 11 (tập thể lãnh đạo, quản lý trước, cá nhân thành viên sau)"),
-        (Precedence::HeadBeforeDeputies, "QĐ 124-QĐ/TW Điều 7 (người đứng đầu trước, cấp phó và thành viên sau)"),
-        (Precedence::GovernmentBodiesBeforeCommittee, "QĐ 124-QĐ/TW Điều 11 (tập thể chính quyền, chuyên môn, đoàn thể trước, tổ chức đảng sau)"),
-        (Precedence::LowerBeforeUpper, "QĐ 124-QĐ/TW Điều 11 (tập thể cấp dưới trước, cấp trên sau)"),
-        (Precedence::UnitBeforeHead, "QĐ 124-QĐ/TW Điều 11 (người đứng đầu sau khi địa phương, cơ quan, đơn vị đã xếp loại)"),
-        (Precedence::CivilServiceBeforeParty, "giả định theo HD 21 (RULES.md §11.7)"),
+        (
+            Precedence::ReviewBeforeRating,
+            "QĐ 124-QĐ/TW Điều 3 (kiểm điểm là cơ sở đánh giá); giả định theo HD 21",
+        ),
+        (
+            Precedence::CollectiveBeforeMembers,
+            "QĐ 124-QĐ/TW Điều 11 (tập thể lãnh đạo, quản lý trước, cá nhân thành viên sau)",
+        ),
+        (
+            Precedence::HeadBeforeDeputies,
+            "QĐ 124-QĐ/TW Điều 7 (người đứng đầu trước, cấp phó và thành viên sau)",
+        ),
+        (
+            Precedence::GovernmentBodiesBeforeCommittee,
+            "QĐ 124-QĐ/TW Điều 11 (tập thể chính quyền, chuyên môn, đoàn thể trước, tổ chức đảng sau)",
+        ),
+        (
+            Precedence::LowerBeforeUpper,
+            "QĐ 124-QĐ/TW Điều 11 (tập thể cấp dưới trước, cấp trên sau)",
+        ),
+        (
+            Precedence::UnitBeforeHead,
+            "QĐ 124-QĐ/TW Điều 11 (người đứng đầu sau khi địa phương, cơ quan, đơn vị đã xếp loại)",
+        ),
+        (
+            Precedence::CivilServiceBeforeParty,
+            "giả định theo HD 21 (RULES.md §11.7)",
+        ),
     ],
     sources: Sources {
         exempt: "QĐ 124-QĐ/TW Điều 2; giả định theo HD 21 (RULES.md §11.7)",
@@ -503,14 +560,38 @@ static QD366_HD43: Era = Era {
         title: "Bản tự đánh giá, xếp loại của cá nhân (quý, năm)",
     }),
     precedences: &[
-        (Precedence::ReviewBeforeRating, "QĐ 366-QĐ/TW Điều 3 (tập thể, cá nhân được kiểm điểm thì phải đánh giá, xếp loại)"),
-        (Precedence::CollectiveBeforeMembers, "QĐ 366-QĐ/TW Điều 7; HD 43 Mục 2 (tập thể trước, cá nhân sau)"),
-        (Precedence::HeadBeforeDeputies, "QĐ 366-QĐ/TW Điều 7; HD 43 Mục 2 (người đứng đầu trước, cấp phó và thành viên sau)"),
-        (Precedence::GovernmentBodiesBeforeCommittee, "HD 43-HD/BTCTW Mục 2 (tập thể lãnh đạo chính quyền, chuyên môn, đoàn thể trước cấp ủy)"),
-        (Precedence::BranchBeforeCollective, "HD 43-HD/BTCTW Mục 2 (đảng viên giữ chức vụ: kiểm điểm ở chi bộ trước, ở tập thể lãnh đạo sau)"),
-        (Precedence::LowerBeforeUpper, "QĐ 366-QĐ/TW Điều 12; HD 43 Mục 3 (xếp loại tổ chức căn cứ kết quả các tổ chức trực thuộc và đảng viên)"),
-        (Precedence::UnitBeforeHead, "QĐ 366-QĐ/TW Điều 11 khoản 1–4 (mức của người lãnh đạo căn cứ kết quả đơn vị trực tiếp lãnh đạo)"),
-        (Precedence::CivilServiceBeforeParty, "giả định theo HD 21; NĐ 335/2025/NĐ-CP gắn hai kết quả (RULES.md §8)"),
+        (
+            Precedence::ReviewBeforeRating,
+            "QĐ 366-QĐ/TW Điều 3 (tập thể, cá nhân được kiểm điểm thì phải đánh giá, xếp loại)",
+        ),
+        (
+            Precedence::CollectiveBeforeMembers,
+            "QĐ 366-QĐ/TW Điều 7; HD 43 Mục 2 (tập thể trước, cá nhân sau)",
+        ),
+        (
+            Precedence::HeadBeforeDeputies,
+            "QĐ 366-QĐ/TW Điều 7; HD 43 Mục 2 (người đứng đầu trước, cấp phó và thành viên sau)",
+        ),
+        (
+            Precedence::GovernmentBodiesBeforeCommittee,
+            "HD 43-HD/BTCTW Mục 2 (tập thể lãnh đạo chính quyền, chuyên môn, đoàn thể trước cấp ủy)",
+        ),
+        (
+            Precedence::BranchBeforeCollective,
+            "HD 43-HD/BTCTW Mục 2 (đảng viên giữ chức vụ: kiểm điểm ở chi bộ trước, ở tập thể lãnh đạo sau)",
+        ),
+        (
+            Precedence::LowerBeforeUpper,
+            "QĐ 366-QĐ/TW Điều 12; HD 43 Mục 3 (xếp loại tổ chức căn cứ kết quả các tổ chức trực thuộc và đảng viên)",
+        ),
+        (
+            Precedence::UnitBeforeHead,
+            "QĐ 366-QĐ/TW Điều 11 khoản 1–4 (mức của người lãnh đạo căn cứ kết quả đơn vị trực tiếp lãnh đạo)",
+        ),
+        (
+            Precedence::CivilServiceBeforeParty,
+            "giả định theo HD 21; NĐ 335/2025/NĐ-CP gắn hai kết quả (RULES.md §8)",
+        ),
     ],
     sources: Sources {
         exempt: "QĐ 366-QĐ/TW Điều 5 khoản 2 (trừ đảng viên được miễn công tác và sinh hoạt đảng)",
@@ -586,20 +667,56 @@ mod tests {
     fn the_a_b_forms_flip_between_hd25_and_hd43() {
         let hd25 = era(RuleSetId::Qd124Hd25);
         let hd43 = era(RuleSetId::Qd366Hd43);
-        assert!(hd25.self_review_form(SubjectKind::MemberWithoutPost).code.contains("02A"));
-        assert!(hd25.self_review_form(SubjectKind::MemberWithPost).code.contains("02B"));
-        assert!(hd43.self_review_form(SubjectKind::MemberWithPost).code.contains("2A"));
-        assert!(hd43.self_review_form(SubjectKind::MemberWithoutPost).code.contains("2B"));
-        assert!(hd43.self_review_form(SubjectKind::MemberOutsideSystem).code.contains("2C"));
-        assert!(era(RuleSetId::Qd132Hd21).self_review_form(SubjectKind::MemberWithPost).code.contains("Mẫu 02-"));
-        assert!(era(RuleSetId::Qd132Hd16).self_review_form(SubjectKind::MemberWithPost).code.contains("Mẫu 5"));
+        assert!(
+            hd25.self_review_form(SubjectKind::MemberWithoutPost)
+                .code
+                .contains("02A")
+        );
+        assert!(
+            hd25.self_review_form(SubjectKind::MemberWithPost)
+                .code
+                .contains("02B")
+        );
+        assert!(
+            hd43.self_review_form(SubjectKind::MemberWithPost)
+                .code
+                .contains("2A")
+        );
+        assert!(
+            hd43.self_review_form(SubjectKind::MemberWithoutPost)
+                .code
+                .contains("2B")
+        );
+        assert!(
+            hd43.self_review_form(SubjectKind::MemberOutsideSystem)
+                .code
+                .contains("2C")
+        );
+        assert!(
+            era(RuleSetId::Qd132Hd21)
+                .self_review_form(SubjectKind::MemberWithPost)
+                .code
+                .contains("Mẫu 02-")
+        );
+        assert!(
+            era(RuleSetId::Qd132Hd16)
+                .self_review_form(SubjectKind::MemberWithPost)
+                .code
+                .contains("Mẫu 5")
+        );
     }
 
     #[test]
     fn old_eras_name_organisation_levels_the_old_way() {
         let hd27 = era(RuleSetId::Hd27);
-        assert_eq!(hd27.level_name(Level::Htxsnv, SubjectKind::Organisation), "Trong sạch, vững mạnh");
-        assert_eq!(hd27.level_name(Level::Khtnv, SubjectKind::Organisation), "Yếu kém");
+        assert_eq!(
+            hd27.level_name(Level::Htxsnv, SubjectKind::Organisation),
+            "Trong sạch, vững mạnh"
+        );
+        assert_eq!(
+            hd27.level_name(Level::Khtnv, SubjectKind::Organisation),
+            "Yếu kém"
+        );
         assert!(!hd27.covers(SubjectKind::Collective));
         assert_eq!(
             era(RuleSetId::Qd366Hd43).level_name(Level::Khtnv, SubjectKind::Organisation),

@@ -33,8 +33,16 @@ pub struct RuleBookError {
 }
 
 const NATIONAL_FILES: [(RuleSetId, &str, &str); 6] = [
-    (RuleSetId::Hd20, "data/rulesets/hd20.toml", include_str!("../../data/rulesets/hd20.toml")),
-    (RuleSetId::Hd27, "data/rulesets/hd27.toml", include_str!("../../data/rulesets/hd27.toml")),
+    (
+        RuleSetId::Hd20,
+        "data/rulesets/hd20.toml",
+        include_str!("../../data/rulesets/hd20.toml"),
+    ),
+    (
+        RuleSetId::Hd27,
+        "data/rulesets/hd27.toml",
+        include_str!("../../data/rulesets/hd27.toml"),
+    ),
     (
         RuleSetId::Qd132Hd16,
         "data/rulesets/qd132-hd16.toml",
@@ -157,10 +165,12 @@ impl RuleBook {
                 problem: error.to_string(),
             })?;
             merge(&mut table, &local.overrides);
-            params = table.try_into().map_err(|error: toml::de::Error| RuleBookError {
-                file: file.clone(),
-                problem: format!("overrides: {}", error.to_string().trim()),
-            })?;
+            params = table
+                .try_into()
+                .map_err(|error: toml::de::Error| RuleBookError {
+                    file: file.clone(),
+                    problem: format!("overrides: {}", error.to_string().trim()),
+                })?;
         }
         Ok(RuleBook {
             rule_set,
@@ -213,13 +223,31 @@ mod tests {
     fn qd366_uses_the_point_thresholds_of_dieu_11() {
         let book = RuleBook::national(RuleSetId::Qd366Hd43);
         let thresholds = book.params.scoring.fixed_thresholds.unwrap();
-        assert_eq!(thresholds.level_for(crate::points::Points::whole(90)), Level::Htxsnv);
-        assert_eq!(thresholds.level_for(crate::points::Points(8999)), Level::Httnv);
-        assert_eq!(thresholds.level_for(crate::points::Points::whole(70)), Level::Httnv);
-        assert_eq!(thresholds.level_for(crate::points::Points::whole(50)), Level::Htnv);
-        assert_eq!(thresholds.level_for(crate::points::Points(4999)), Level::Khtnv);
+        assert_eq!(
+            thresholds.level_for(crate::points::Points::whole(90)),
+            Level::Htxsnv
+        );
+        assert_eq!(
+            thresholds.level_for(crate::points::Points(8999)),
+            Level::Httnv
+        );
+        assert_eq!(
+            thresholds.level_for(crate::points::Points::whole(70)),
+            Level::Httnv
+        );
+        assert_eq!(
+            thresholds.level_for(crate::points::Points::whole(50)),
+            Level::Htnv
+        );
+        assert_eq!(
+            thresholds.level_for(crate::points::Points(4999)),
+            Level::Khtnv
+        );
         assert_eq!(book.params.quota.share, Share::percent(20));
-        assert_eq!(book.params.quota.exceptional_share, Some(Share::percent(25)));
+        assert_eq!(
+            book.params.quota.exceptional_share,
+            Some(Share::percent(25))
+        );
     }
 
     #[test]
@@ -228,7 +256,10 @@ mod tests {
         let error = RuleBook::with_local(RuleSetId::Qd366Hd43, layer.clone()).unwrap_err();
         assert!(error.problem.contains("không áp dụng"), "{error}");
         let book = RuleBook::with_local(RuleSetId::Qd132Hd21, layer).unwrap();
-        assert_eq!(book.params.review.min_meeting_half_days["grassroots_committee"], 2);
+        assert_eq!(
+            book.params.review.min_meeting_half_days["grassroots_committee"],
+            2
+        );
         assert_eq!(book.params.quota.share, Share::percent(20));
     }
 
