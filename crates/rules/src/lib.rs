@@ -13,10 +13,12 @@
 
 pub mod authority;
 pub mod ballot;
+pub mod case;
 pub mod cite;
 pub mod classify;
 pub mod eligibility;
 pub mod facts;
+pub mod forms;
 pub mod framework;
 pub mod level;
 pub mod ordering;

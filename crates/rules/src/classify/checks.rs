@@ -526,7 +526,10 @@ fn led_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 source,
             );
         }
+        // When the era's task conditions already require the same share of the led units, that
+        // check above has reported it; report this one only when it differs.
         if let Some(share) = params.led_units_htxsnv_exceeded_min
+            && context.book.params.tasks.htxsnv_exceeded_min != Some(share)
             && !share.reached_by(u64::from(total.exceeded), u64::from(total.assigned))
         {
             push(
