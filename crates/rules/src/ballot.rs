@@ -173,10 +173,11 @@ pub fn tally<'a>(
         .iter()
         .map(|s| (s.clone(), Tally::default()))
         .collect();
+    // Walk the tallies, not the agenda: a subject listed twice on the agenda still gets one vote
+    // per paper, so every subject counts exactly as many papers as were cast.
     for paper in papers {
-        for subject in agenda {
-            let vote = paper.get(subject).copied().unwrap_or(Vote::Blank);
-            tallies.get_mut(subject).expect("agenda subject").add(vote);
+        for (subject, subject_tally) in tallies.iter_mut() {
+            subject_tally.add(paper.get(subject).copied().unwrap_or(Vote::Blank));
         }
     }
     tallies
@@ -395,5 +396,14 @@ mod tests {
         assert_eq!(tallies["b"].invalid, 1);
         assert_eq!(tallies["b"].blank, 1);
         assert!(tallies.values().all(|t| t.papers() == 2));
+    }
+
+    #[test]
+    fn a_subject_listed_twice_on_the_agenda_still_counts_each_paper_once() {
+        let agenda = vec!["a".to_owned(), "a".to_owned()];
+        let papers = [BTreeMap::from([("a".to_owned(), Vote::For(Level::Httnv))])];
+        let tallies = tally(&agenda, papers.iter());
+        assert_eq!(tallies["a"].papers(), 1);
+        assert_eq!(tallies["a"].levels.httnv, 1);
     }
 }

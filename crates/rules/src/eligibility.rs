@@ -201,26 +201,24 @@ pub fn eligibility(book: &RuleBook, facts: &SubjectFacts, as_of: Date) -> Eligib
     if matches!(
         facts.kind,
         SubjectKind::Organisation | SubjectKind::Collective
-    ) {
-        if let Some(founded) = facts.founded_on
-            && add_months(founded, params.new_body_months) > as_of
-        {
-            demote(
-                match params.new_body {
-                    NewcomerTreatment::ReviewOnly => Participation::ReviewOnly,
-                    NewcomerTreatment::Excluded => Participation::Excluded,
-                },
-                "new_body",
-                format!(
-                    "Thành lập ngày {}, chưa đủ {} tháng đến ngày {}",
-                    date_vi(founded),
-                    params.new_body_months,
-                    date_vi(as_of)
-                ),
-                sources.new_body,
-                &mut reasons,
-            );
-        }
+    ) && let Some(founded) = facts.founded_on
+        && add_months(founded, params.new_body_months) > as_of
+    {
+        demote(
+            match params.new_body {
+                NewcomerTreatment::ReviewOnly => Participation::ReviewOnly,
+                NewcomerTreatment::Excluded => Participation::Excluded,
+            },
+            "new_body",
+            format!(
+                "Thành lập ngày {}, chưa đủ {} tháng đến ngày {}",
+                date_vi(founded),
+                params.new_body_months,
+                date_vi(as_of)
+            ),
+            sources.new_body,
+            &mut reasons,
+        );
     }
     if facts.kind == SubjectKind::Collective
         && let Some(leaders) = facts.direct_leaders

@@ -287,8 +287,9 @@ pub struct TaskResults {
 }
 
 impl TaskResults {
+    /// Completed but not on time; never negative, even for facts that failed [`Self::validate`].
     pub fn late(&self) -> u32 {
-        self.completed - self.on_time
+        self.completed.saturating_sub(self.on_time)
     }
 
     pub fn validate(&self, field: &str) -> Result<(), FactsError> {
@@ -576,5 +577,16 @@ mod tests {
             unrelated_to_collective: false,
         };
         assert!(!discipline_counts_at_current_unit(&record));
+    }
+
+    #[test]
+    fn late_tasks_of_unvalidated_facts_do_not_underflow() {
+        let tasks = TaskResults {
+            assigned: 10,
+            completed: 8,
+            on_time: 9,
+            exceeded: 0,
+        };
+        assert_eq!(tasks.late(), 0);
     }
 }

@@ -221,12 +221,18 @@ pub fn may_add_htxsnv(
 ) -> Result<QuotaCheck, QuotaError> {
     let mut after = *counts;
     if let Some(level) = from {
-        match level {
-            Level::Htxsnv => after.htxsnv -= 1,
-            Level::Httnv => after.httnv -= 1,
-            Level::Htnv => after.htnv -= 1,
-            Level::Khtnv => after.khtnv -= 1,
-        }
+        let slot = match level {
+            Level::Htxsnv => &mut after.htxsnv,
+            Level::Httnv => &mut after.httnv,
+            Level::Htnv => &mut after.htnv,
+            Level::Khtnv => &mut after.khtnv,
+        };
+        *slot = slot.checked_sub(1).ok_or_else(|| QuotaError {
+            field: "from".into(),
+            problem: format!(
+                "nhóm không có đối tượng nào đang xếp loại {level} để nâng lên HTXSNV"
+            ),
+        })?;
     }
     after.htxsnv += 1;
     check_quota(book, &after, exceptional)
@@ -415,5 +421,13 @@ mod tests {
             group_key(&RuleBook::national(RuleSetId::Qd366Hd43), &leaders),
             "leaders@HU:truong-phong"
         );
+    }
+
+    #[test]
+    fn raising_from_a_level_nobody_holds_is_an_error_not_a_panic() {
+        let book = RuleBook::national(RuleSetId::Qd366Hd43);
+        let error = may_add_htxsnv(&book, &counts(1, 0), Some(Level::Httnv), None).unwrap_err();
+        assert_eq!(error.field, "from");
+        assert!(may_add_htxsnv(&book, &counts(0, 0), None, None).is_ok());
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{Context, Effect, Finding};
 use crate::cite::Citation;
-use crate::facts::{DisciplineRecord, LevelCounts, TaskResults};
+use crate::facts::{DisciplineRecord, LevelCounts, TaskResults, discipline_counts_at_current_unit};
 use crate::level::Level;
 use crate::ruleset::params::{DisciplineParams, SelfDetectedTreatment};
 use crate::share::Share;
@@ -100,9 +100,11 @@ fn counts(
     if params.duty_related_only && !record.duty_related {
         return Counted::No;
     }
+    // A violation committed at a previous unit counts against that unit, in every era (seed 003
+    // mục B.6; QĐ 366 Điều 11); "unrelated to the collective's remit" is QĐ 366's own exception.
     if collective
-        && params.duty_related_only
-        && (record.at_previous_unit || record.unrelated_to_collective)
+        && (!discipline_counts_at_current_unit(record)
+            || (params.duty_related_only && record.unrelated_to_collective))
     {
         return Counted::No;
     }
@@ -496,6 +498,35 @@ fn sum_tasks<'a>(tasks: impl Iterator<Item = &'a TaskResults>) -> Option<TaskRes
     })
 }
 
+/// The task floor of a body or of a leader's units is missed: KHTNV, except where force majeure
+/// is recognised, which every era leaves to the competent level (HD 21 and QĐ 124 "trừ bất khả
+/// kháng"; QĐ 366 Điều 11 khoản 4 "xem xét cụ thể").
+fn floor_missed(
+    context: &Context<'_>,
+    findings: &mut Vec<Finding>,
+    message: String,
+    name: &str,
+    source: &str,
+) {
+    if context.facts.force_majeure {
+        push(
+            findings,
+            Effect::CaseByCase,
+            format!("{message}; có yếu tố bất khả kháng: cấp có thẩm quyền xem xét cụ thể"),
+            &rule(context, name),
+            source,
+        );
+    } else {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            message,
+            &rule(context, name),
+            source,
+        );
+    }
+}
+
 fn led_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let facts = context.facts;
     if !facts.kind.holds_post() || facts.led_units.is_empty() {
@@ -513,16 +544,16 @@ fn led_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
         if let Some(floor) = params.led_units_completed_below
             && floor.not_reached_by(u64::from(total.completed), u64::from(total.assigned))
         {
-            push(
+            floor_missed(
+                context,
                 findings,
-                cap(Level::Khtnv),
                 format!(
                     "Đơn vị trực tiếp lãnh đạo chỉ hoàn thành {}/{} nhiệm vụ ({}), dưới {floor}",
                     total.completed,
                     total.assigned,
                     percent(total.completed, total.assigned)
                 ),
-                &rule(context, "leader.led_units_completed"),
+                "leader.led_units_completed",
                 source,
             );
         }
@@ -657,18 +688,42 @@ fn body_discipline(context: &Context<'_>, findings: &mut Vec<Finding>) {
     {
         return;
     }
+    // The texts put the collective and its members under one exception: QĐ 124 "bị xử lý kỷ luật
+    // hoặc thành viên bị kỷ luật (trừ trường hợp tự phát hiện và khắc phục xong hậu quả)", QĐ 366
+    // "tự phát hiện, khắc phục: xem xét cụ thể"; HD 21 has none.
+    let self_detected = context
+        .book
+        .params
+        .collective
+        .member_discipline
+        .as_ref()
+        .map_or(SelfDetectedTreatment::Counts, |p| p.self_detected);
+    let source = context.book.sources().collective_discipline;
     for record in facts
         .discipline
         .iter()
-        .filter(|r| in_year(r.decided_on, context.year))
+        .filter(|r| in_year(r.decided_on, context.year) && !r.counted_before)
     {
-        push(
-            findings,
-            cap(Level::Khtnv),
-            format!("Tập thể bị {} trong năm đánh giá", describe(record)),
-            &rule(context, "collective.disciplined"),
-            context.book.sources().collective_discipline,
-        );
+        match (record.self_detected_remedied, self_detected) {
+            (true, SelfDetectedTreatment::Exempt) => {}
+            (true, SelfDetectedTreatment::CaseByCase) => push(
+                findings,
+                Effect::CaseByCase,
+                format!(
+                    "Tập thể bị {}; tự phát hiện, tự nhận và khắc phục hậu quả: cấp có thẩm quyền xem xét cụ thể",
+                    describe(record)
+                ),
+                &rule(context, "collective.disciplined"),
+                source,
+            ),
+            _ => push(
+                findings,
+                cap(Level::Khtnv),
+                format!("Tập thể bị {} trong năm đánh giá", describe(record)),
+                &rule(context, "collective.disciplined"),
+                source,
+            ),
+        }
     }
 }
 
@@ -713,7 +768,11 @@ fn clean_record(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let members = facts
         .member_discipline
         .iter()
-        .filter(|r| in_year(r.decided_on, context.year))
+        .filter(|r| {
+            in_year(r.decided_on, context.year)
+                && !r.counted_before
+                && discipline_counts_at_current_unit(r)
+        })
         .count();
     let composition = facts.composition.as_ref();
     let units = composition.map_or(0, |c| c.disciplined_sub_units) as usize
@@ -745,16 +804,16 @@ fn body_task_floor(context: &Context<'_>, findings: &mut Vec<Finding>) {
     if let Some(tasks) = tasks
         && floor.not_reached_by(u64::from(tasks.completed), u64::from(tasks.assigned))
     {
-        push(
+        floor_missed(
+            context,
             findings,
-            cap(Level::Khtnv),
             format!(
                 "Chỉ hoàn thành {}/{} chỉ tiêu, nhiệm vụ ({}), dưới {floor}",
                 tasks.completed,
                 tasks.assigned,
                 percent(tasks.completed, tasks.assigned)
             ),
-            &rule(context, "collective.task_floor"),
+            "collective.task_floor",
             context.book.sources().collective_tasks,
         );
     }
