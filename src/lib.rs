@@ -20,11 +20,21 @@ pub enum Command {
     /// Inspect the rule sets and check a case against them (pure, no database).
     #[command(subcommand)]
     Rules(cli::rules::RulesCommand),
+    /// Apply the database schema migrations (also done at the start of every store command).
+    Migrate(cli::store::MigrateArgs),
+    /// Import organisations or members from .xlsx or .csv files.
+    #[command(subcommand)]
+    Import(cli::store::ImportCommand),
+    /// Fill an empty database with generated, realistic demo data.
+    Demo(cli::store::DemoArgs),
 }
 
 /// Runs a parsed command line; the process exit code is the returned value.
 pub fn run(cli: Cli) -> std::process::ExitCode {
     match cli.command {
         Command::Rules(command) => cli::rules::run(command),
+        Command::Migrate(args) => cli::store::migrate(args),
+        Command::Import(command) => cli::store::import(command),
+        Command::Demo(args) => cli::store::demo(args),
     }
 }

@@ -75,6 +75,9 @@ mod tests {
         assert_eq!(format_vn(date!(2025 - 07 - 01)), "01/07/2025");
         assert_eq!(from_stored_end(OPEN_END), None);
         assert_eq!(to_stored_end(None), OPEN_END);
-        assert_eq!(from_stored_end(date!(2025 - 07 - 01)), Some(date!(2025 - 07 - 01)));
+        assert_eq!(
+            from_stored_end(date!(2025 - 07 - 01)),
+            Some(date!(2025 - 07 - 01))
+        );
     }
 }

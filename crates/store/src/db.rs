@@ -116,8 +116,8 @@ impl Store {
                     .await?,
             )
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let options = PgConnectOptions::from_str(url)
-                .map_err(|_| StoreError::BadUrl(url.to_string()))?;
+            let options =
+                PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.to_string()))?;
             Pool::Postgres(
                 PgPoolOptions::new()
                     .max_connections(16)
@@ -255,10 +255,9 @@ async fn applied_count_sqlite(pool: &SqlitePool) -> Result<usize> {
 }
 
 async fn applied_count_pg(pool: &PgPool) -> Result<usize> {
-    let exists: bool =
-        sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
-            .fetch_one(pool)
-            .await?;
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(pool)
+        .await?;
     if !exists {
         return Ok(0);
     }

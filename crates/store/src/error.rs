@@ -74,7 +74,11 @@ impl StoreError {
 const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
     ("orgs_code_key", "orgs.code", "org_code"),
     ("members_code_key", "members.code", "member_code"),
-    ("collectives_code_key", "collectives.code", "collective_code"),
+    (
+        "collectives_code_key",
+        "collectives.code",
+        "collective_code",
+    ),
 ];
 
 fn field_name_vi(field: &str) -> &'static str {

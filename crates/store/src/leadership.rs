@@ -197,7 +197,12 @@ impl TryFrom<PositionRow> for Position {
         let holder = match (row.member_id, row.leader_id) {
             (Some(member), None) => Holder::Member(member),
             (None, Some(leader)) => Holder::Leader(leader),
-            _ => return Err(StoreError::Corrupt(format!("chức vụ {} không rõ người giữ", row.id))),
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "chức vụ {} không rõ người giữ",
+                    row.id
+                )));
+            }
         };
         Ok(Position {
             id: row.id,
@@ -360,8 +365,12 @@ impl Tx {
     /// The posts a person held on `on`.
     pub async fn positions_of(&mut self, holder: Holder, on: Date) -> Result<Vec<Position>> {
         let rows: Vec<PositionRow> = match holder {
-            Holder::Member(id) => on_conn!(self, c => sqlx::query_as(position_select!("p.member_id = $1")).bind(id).bind(on).fetch_all(c).await?),
-            Holder::Leader(id) => on_conn!(self, c => sqlx::query_as(position_select!("p.leader_id = $1")).bind(id).bind(on).fetch_all(c).await?),
+            Holder::Member(id) => {
+                on_conn!(self, c => sqlx::query_as(position_select!("p.member_id = $1")).bind(id).bind(on).fetch_all(c).await?)
+            }
+            Holder::Leader(id) => {
+                on_conn!(self, c => sqlx::query_as(position_select!("p.leader_id = $1")).bind(id).bind(on).fetch_all(c).await?)
+            }
         };
         rows.into_iter().map(Position::try_from).collect()
     }
@@ -373,7 +382,11 @@ impl Tx {
     }
 
     /// The members of a collective on `on`, the head(s) first.
-    pub async fn collective_members(&mut self, collective: Uuid, on: Date) -> Result<Vec<Position>> {
+    pub async fn collective_members(
+        &mut self,
+        collective: Uuid,
+        on: Date,
+    ) -> Result<Vec<Position>> {
         let rows: Vec<PositionRow> = on_conn!(self, c => sqlx::query_as(position_select!("p.collective_id = $1")).bind(collective).bind(on).fetch_all(c).await?);
         let mut positions: Vec<Position> = rows
             .into_iter()

@@ -9,9 +9,12 @@
 //! codes, and the app layer decides what they mean. Dates are calendar days (`time::Date`);
 //! periods are half-open `[from, to)` with `None` for "still running".
 
+pub mod bulk;
 pub mod date;
 pub mod db;
+pub mod demo;
 pub mod error;
+pub mod import;
 pub mod leadership;
 pub mod org;
 pub mod people;

@@ -259,25 +259,29 @@ impl Tx {
 
     /// The whole tree as it stood on `on`, by code.
     pub async fn orgs_as_of(&mut self, on: Date) -> Result<Vec<Org>> {
-        let rows: Vec<OrgRow> = on_conn!(self, c => sqlx::query_as(ORGS_AS_OF).bind(on).fetch_all(c).await?);
+        let rows: Vec<OrgRow> =
+            on_conn!(self, c => sqlx::query_as(ORGS_AS_OF).bind(on).fetch_all(c).await?);
         rows.into_iter().map(Org::try_from).collect()
     }
 
     /// Every period of the node, oldest first.
     pub async fn org_history(&mut self, id: Uuid) -> Result<Vec<Org>> {
-        let rows: Vec<OrgRow> = on_conn!(self, c => sqlx::query_as(ORG_HISTORY).bind(id).fetch_all(c).await?);
+        let rows: Vec<OrgRow> =
+            on_conn!(self, c => sqlx::query_as(ORG_HISTORY).bind(id).fetch_all(c).await?);
         rows.into_iter().map(Org::try_from).collect()
     }
 
     /// The nodes directly under `parent` on `on`.
     pub async fn org_children(&mut self, parent: Uuid, on: Date) -> Result<Vec<Org>> {
-        let rows: Vec<OrgRow> = on_conn!(self, c => sqlx::query_as(CHILDREN).bind(parent).bind(on).fetch_all(c).await?);
+        let rows: Vec<OrgRow> =
+            on_conn!(self, c => sqlx::query_as(CHILDREN).bind(parent).bind(on).fetch_all(c).await?);
         rows.into_iter().map(Org::try_from).collect()
     }
 
     /// The subtree of `root` on `on`, the root first, then by depth and code.
     pub async fn org_subtree(&mut self, root: Uuid, on: Date) -> Result<Vec<OrgInTree>> {
-        let rows: Vec<OrgTreeRow> = on_conn!(self, c => sqlx::query_as(SUBTREE).bind(root).bind(on).fetch_all(c).await?);
+        let rows: Vec<OrgTreeRow> =
+            on_conn!(self, c => sqlx::query_as(SUBTREE).bind(root).bind(on).fetch_all(c).await?);
         rows.into_iter()
             .map(|row| {
                 Ok(OrgInTree {
@@ -290,7 +294,8 @@ impl Tx {
 
     /// The path from the root of the tree down to `id` (inclusive) on `on`.
     pub async fn org_ancestors(&mut self, id: Uuid, on: Date) -> Result<Vec<Org>> {
-        let rows: Vec<OrgTreeRow> = on_conn!(self, c => sqlx::query_as(ANCESTORS).bind(id).bind(on).fetch_all(c).await?);
+        let rows: Vec<OrgTreeRow> =
+            on_conn!(self, c => sqlx::query_as(ANCESTORS).bind(id).bind(on).fetch_all(c).await?);
         rows.into_iter().map(|row| Org::try_from(row.org)).collect()
     }
 
@@ -310,10 +315,12 @@ impl Tx {
              ORDER BY e.effective_on, e.changed_at, e.id";
         const EVENT_ORGS: &str =
             "SELECT org_id, role FROM org_event_orgs WHERE event_id = $1 ORDER BY role, org_id";
-        let rows: Vec<EventRow> = on_conn!(self, c => sqlx::query_as(EVENTS).bind(id).fetch_all(c).await?);
+        let rows: Vec<EventRow> =
+            on_conn!(self, c => sqlx::query_as(EVENTS).bind(id).fetch_all(c).await?);
         let mut events = Vec::with_capacity(rows.len());
         for row in rows {
-            let orgs: Vec<(Uuid, String)> = on_conn!(self, c => sqlx::query_as(EVENT_ORGS).bind(row.id).fetch_all(c).await?);
+            let orgs: Vec<(Uuid, String)> =
+                on_conn!(self, c => sqlx::query_as(EVENT_ORGS).bind(row.id).fetch_all(c).await?);
             events.push(OrgEvent {
                 id: row.id,
                 kind: OrgEventKind::parse(&row.kind)
@@ -411,7 +418,9 @@ impl Tx {
         note: &str,
     ) -> Result<Uuid> {
         if sources.is_empty() {
-            return Err(StoreError::invalid("hợp nhất cần ít nhất một tổ chức nguồn"));
+            return Err(StoreError::invalid(
+                "hợp nhất cần ít nhất một tổ chức nguồn",
+            ));
         }
         let event = self.new_org_event(OrgEventKind::Merge, on, note).await?;
         let target = match target {
@@ -603,7 +612,13 @@ impl Tx {
         Ok(id)
     }
 
-    async fn move_org_in(&mut self, event: Uuid, id: Uuid, new_parent: Uuid, on: Date) -> Result<()> {
+    async fn move_org_in(
+        &mut self,
+        event: Uuid,
+        id: Uuid,
+        new_parent: Uuid,
+        on: Date,
+    ) -> Result<()> {
         let current = self.current_org(id, on).await?;
         if current.parent_id == Some(new_parent) {
             return Ok(());
@@ -702,13 +717,23 @@ impl Tx {
     }
 
     /// Closes `current` on `on` and opens `next` from `on`.
-    async fn replace_version(&mut self, event: Uuid, current: &Org, next: &Org, on: Date) -> Result<()> {
+    async fn replace_version(
+        &mut self,
+        event: Uuid,
+        current: &Org,
+        next: &Org,
+        on: Date,
+    ) -> Result<()> {
         let stamp = self.stamp_owned()?;
         on_conn!(self, c => sqlx::query(
             "UPDATE org_versions SET valid_to = $3, closed_by = $4, closed_at = $5 WHERE org_id = $1 AND seq = $2",
         )
         .bind(current.id).bind(current.seq).bind(on).bind(&stamp.by).bind(stamp.at).execute(c).await?.rows_affected());
-        self.record("org_versions", format!("{}/{}", current.id, current.seq), "close");
+        self.record(
+            "org_versions",
+            format!("{}/{}", current.id, current.seq),
+            "close",
+        );
         let next = Org {
             seq: current.seq,
             ..next.clone()

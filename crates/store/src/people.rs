@@ -62,7 +62,9 @@ pub struct Member {
 impl Member {
     /// Đảng viên dự bị on `on`.
     pub fn is_probationary(&self, on: Date) -> bool {
-        self.details.official_on.is_none_or(|official| official > on)
+        self.details
+            .official_on
+            .is_none_or(|official| official > on)
     }
 }
 
@@ -451,18 +453,22 @@ impl Tx {
 
     /// The member's id for a code, whatever the date.
     pub async fn member_id_by_code(&mut self, code: &str) -> Result<Option<Uuid>> {
-        Ok(on_conn!(self, c => sqlx::query_scalar("SELECT id FROM members WHERE code = $1").bind(code.trim()).fetch_optional(c).await?))
+        Ok(
+            on_conn!(self, c => sqlx::query_scalar("SELECT id FROM members WHERE code = $1").bind(code.trim()).fetch_optional(c).await?),
+        )
     }
 
     /// The latest version of the member's attributes.
     pub async fn member_latest(&mut self, id: Uuid) -> Result<Option<Member>> {
-        let row: Option<MemberRow> = on_conn!(self, c => sqlx::query_as(MEMBER_LATEST).bind(id).fetch_optional(c).await?);
+        let row: Option<MemberRow> =
+            on_conn!(self, c => sqlx::query_as(MEMBER_LATEST).bind(id).fetch_optional(c).await?);
         Ok(row.map(Member::from))
     }
 
     /// Every version of the member's attributes, oldest first.
     pub async fn member_history(&mut self, id: Uuid) -> Result<Vec<Member>> {
-        let rows: Vec<MemberRow> = on_conn!(self, c => sqlx::query_as(MEMBER_HISTORY).bind(id).fetch_all(c).await?);
+        let rows: Vec<MemberRow> =
+            on_conn!(self, c => sqlx::query_as(MEMBER_HISTORY).bind(id).fetch_all(c).await?);
         Ok(rows.into_iter().map(Member::from).collect())
     }
 
@@ -470,7 +476,8 @@ impl Tx {
     pub async fn memberships(&mut self, member: Uuid) -> Result<Vec<Membership>> {
         const SQL: &str = "SELECT member_id, seq, org_id, kind, valid_from, valid_to, changed_by, changed_at \
              FROM member_branches WHERE member_id = $1 ORDER BY seq";
-        let rows: Vec<MembershipRow> = on_conn!(self, c => sqlx::query_as(SQL).bind(member).fetch_all(c).await?);
+        let rows: Vec<MembershipRow> =
+            on_conn!(self, c => sqlx::query_as(SQL).bind(member).fetch_all(c).await?);
         rows.into_iter().map(Membership::try_from).collect()
     }
 
@@ -489,11 +496,7 @@ impl Tx {
 
     /// All members whose official branch lies in the subtree of `root` on `on`, in Vietnamese
     /// name order.
-    pub async fn members_of_subtree(
-        &mut self,
-        root: Uuid,
-        on: Date,
-    ) -> Result<Vec<SubtreeMember>> {
+    pub async fn members_of_subtree(&mut self, root: Uuid, on: Date) -> Result<Vec<SubtreeMember>> {
         let rows: Vec<SubtreeRow> = on_conn!(self, c => sqlx::query_as(SUBTREE_MEMBERS).bind(root).bind(on).fetch_all(c).await?);
         Ok(rows
             .into_iter()
@@ -512,7 +515,10 @@ impl Tx {
         on: Date,
     ) -> Result<Vec<Member>> {
         let rows: Vec<SubtreeRow> = on_conn!(self, c => sqlx::query_as(BRANCH_MEMBERS).bind(branch).bind(on).bind(kind.code()).fetch_all(c).await?);
-        Ok(rows.into_iter().map(|row| Member::from(row.member)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| Member::from(row.member))
+            .collect())
     }
 
     /// Moves the member's official branch to `to_branch` from `on`, recording an internal transfer.
@@ -526,7 +532,12 @@ impl Tx {
         let from = self
             .active_membership(member, MembershipKind::Official, on)
             .await?
-            .ok_or_else(|| StoreError::invalid(format!("đảng viên {member} không sinh hoạt ở chi bộ nào vào ngày {}", format_vn(on))))?;
+            .ok_or_else(|| {
+                StoreError::invalid(format!(
+                    "đảng viên {member} không sinh hoạt ở chi bộ nào vào ngày {}",
+                    format_vn(on)
+                ))
+            })?;
         if from.org_id == to_branch {
             return Ok(());
         }
@@ -583,7 +594,12 @@ impl Tx {
         let official = self
             .active_membership(member, MembershipKind::Official, on)
             .await?
-            .ok_or_else(|| StoreError::invalid(format!("đảng viên {member} không sinh hoạt ở chi bộ nào vào ngày {}", format_vn(on))))?;
+            .ok_or_else(|| {
+                StoreError::invalid(format!(
+                    "đảng viên {member} không sinh hoạt ở chi bộ nào vào ngày {}",
+                    format_vn(on)
+                ))
+            })?;
         if let Some(temporary) = self
             .active_membership(member, MembershipKind::Temporary, on)
             .await?
@@ -644,7 +660,8 @@ impl Tx {
     pub async fn transfers(&mut self, member: Uuid) -> Result<Vec<Transfer>> {
         const SQL: &str = "SELECT id, member_id, direction, effective_on, from_org_id, to_org_id, external_org, note, changed_by, changed_at \
              FROM member_transfers WHERE member_id = $1 ORDER BY effective_on, changed_at, id";
-        let rows: Vec<TransferRow> = on_conn!(self, c => sqlx::query_as(SQL).bind(member).fetch_all(c).await?);
+        let rows: Vec<TransferRow> =
+            on_conn!(self, c => sqlx::query_as(SQL).bind(member).fetch_all(c).await?);
         rows.into_iter()
             .map(|row| {
                 Ok(Transfer {
@@ -686,8 +703,11 @@ impl Tx {
     pub async fn statuses(&mut self, member: Uuid) -> Result<Vec<Status>> {
         const SQL: &str = "SELECT id, member_id, kind, valid_from, valid_to, note, changed_by, changed_at \
              FROM member_statuses WHERE member_id = $1 ORDER BY valid_from, changed_at";
-        let rows: Vec<PeriodRow> = on_conn!(self, c => sqlx::query_as(SQL).bind(member).fetch_all(c).await?);
-        rows.into_iter().map(|r| r.into_period(StatusKind::parse)).collect()
+        let rows: Vec<PeriodRow> =
+            on_conn!(self, c => sqlx::query_as(SQL).bind(member).fetch_all(c).await?);
+        rows.into_iter()
+            .map(|r| r.into_period(StatusKind::parse))
+            .collect()
     }
 
     /// The statuses in force on `on`.
@@ -720,8 +740,11 @@ impl Tx {
     pub async fn leaves(&mut self, member: Uuid) -> Result<Vec<Leave>> {
         const SQL: &str = "SELECT id, member_id, kind, valid_from, valid_to, note, changed_by, changed_at \
              FROM member_leaves WHERE member_id = $1 ORDER BY valid_from, changed_at";
-        let rows: Vec<PeriodRow> = on_conn!(self, c => sqlx::query_as(SQL).bind(member).fetch_all(c).await?);
-        rows.into_iter().map(|r| r.into_period(LeaveKind::parse)).collect()
+        let rows: Vec<PeriodRow> =
+            on_conn!(self, c => sqlx::query_as(SQL).bind(member).fetch_all(c).await?);
+        rows.into_iter()
+            .map(|r| r.into_period(LeaveKind::parse))
+            .collect()
     }
 
     /// Records a discipline decision.
@@ -750,7 +773,8 @@ impl Tx {
         const SQL: &str = "SELECT id, member_id, form, violation_on, decided_on, violation_org_id, deciding_org_id, \
              duty_related, self_detected_remedied, note, changed_by, changed_at \
              FROM discipline_records WHERE member_id = $1 ORDER BY decided_on, changed_at";
-        let rows: Vec<DisciplineRow> = on_conn!(self, c => sqlx::query_as(SQL).bind(member).fetch_all(c).await?);
+        let rows: Vec<DisciplineRow> =
+            on_conn!(self, c => sqlx::query_as(SQL).bind(member).fetch_all(c).await?);
         rows.into_iter()
             .map(|row| {
                 Ok(Discipline {
@@ -787,7 +811,8 @@ impl Tx {
     ) -> Result<usize> {
         const SQL: &str = "SELECT member_id, seq, org_id, kind, valid_from, valid_to, changed_by, changed_at \
              FROM member_branches WHERE org_id = $1 AND valid_to > $2 ORDER BY member_id, seq";
-        let rows: Vec<MembershipRow> = on_conn!(self, c => sqlx::query_as(SQL).bind(from).bind(on).fetch_all(c).await?);
+        let rows: Vec<MembershipRow> =
+            on_conn!(self, c => sqlx::query_as(SQL).bind(from).bind(on).fetch_all(c).await?);
         let mut moved = std::collections::HashSet::new();
         for row in rows {
             let membership = Membership::try_from(row)?;
@@ -917,8 +942,12 @@ impl Tx {
         self.ensure_member(member).await?;
         let id = Uuid::now_v7();
         let sql = match table {
-            "member_statuses" => "INSERT INTO member_statuses (id, member_id, kind, valid_from, valid_to, note, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            _ => "INSERT INTO member_leaves (id, member_id, kind, valid_from, valid_to, note, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "member_statuses" => {
+                "INSERT INTO member_statuses (id, member_id, kind, valid_from, valid_to, note, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            }
+            _ => {
+                "INSERT INTO member_leaves (id, member_id, kind, valid_from, valid_to, note, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            }
         };
         on_conn!(self, c => sqlx::query(sql)
             .bind(id).bind(member).bind(kind).bind(from).bind(to_stored_end(to)).bind(note)
@@ -930,8 +959,12 @@ impl Tx {
     async fn end_period(&mut self, table: &'static str, id: Uuid, on: Date) -> Result<()> {
         let stamp = self.stamp_owned()?;
         let sql = match table {
-            "member_statuses" => "UPDATE member_statuses SET valid_to = $2, closed_by = $3, closed_at = $4 WHERE id = $1 AND valid_to = $5 AND valid_from < $2",
-            _ => "UPDATE member_leaves SET valid_to = $2, closed_by = $3, closed_at = $4 WHERE id = $1 AND valid_to = $5 AND valid_from < $2",
+            "member_statuses" => {
+                "UPDATE member_statuses SET valid_to = $2, closed_by = $3, closed_at = $4 WHERE id = $1 AND valid_to = $5 AND valid_from < $2"
+            }
+            _ => {
+                "UPDATE member_leaves SET valid_to = $2, closed_by = $3, closed_at = $4 WHERE id = $1 AND valid_to = $5 AND valid_from < $2"
+            }
         };
         let updated = on_conn!(self, c => sqlx::query(sql)
             .bind(id).bind(on).bind(&stamp.by).bind(stamp.at).bind(OPEN_END).execute(c).await?.rows_affected());
@@ -975,10 +1008,12 @@ impl Tx {
 
     /// The organisation exists on `on` and is a branch (chi bộ).
     async fn ensure_branch(&mut self, org: Uuid, on: Date) -> Result<()> {
-        let found = self
-            .org_as_of(org, on)
-            .await?
-            .ok_or_else(|| StoreError::invalid(format!("chi bộ {org} không tồn tại vào ngày {}", format_vn(on))))?;
+        let found = self.org_as_of(org, on).await?.ok_or_else(|| {
+            StoreError::invalid(format!(
+                "chi bộ {org} không tồn tại vào ngày {}",
+                format_vn(on)
+            ))
+        })?;
         if !found.kind.is_branch() {
             return Err(StoreError::invalid(format!(
                 "«{}» là {}, không phải chi bộ: đảng viên sinh hoạt ở chi bộ",

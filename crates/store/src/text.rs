@@ -185,7 +185,10 @@ mod tests {
             ["X Ma", "X Mà", "X Mả", "X Mã", "X Má", "X Mạ"]
         );
         // Letters decide before tones: "Án" < "Anh" although "An" < "Án".
-        assert_eq!(sorted(&["X Anh", "X Án", "X An"]), ["X An", "X Án", "X Anh"]);
+        assert_eq!(
+            sorted(&["X Anh", "X Án", "X An"]),
+            ["X An", "X Án", "X Anh"]
+        );
         // The dot below comes first in NFD: "ậ" is still â with nặng.
         assert_eq!(
             sorted(&["X Bạch", "X Ậu", "X Ặc", "X Ắc", "X Ấu", "X Ảo"]),
@@ -196,7 +199,10 @@ mod tests {
     #[test]
     fn key_ignores_case_and_normal_form() {
         assert_eq!(sort_key("NGUYỄN VĂN AN"), sort_key("nguyễn văn an"));
-        assert_eq!(sort_key("Nguye\u{302}\u{303}n Va\u{306}n An"), sort_key("Nguyễn Văn An"));
+        assert_eq!(
+            sort_key("Nguye\u{302}\u{303}n Va\u{306}n An"),
+            sort_key("Nguyễn Văn An")
+        );
     }
 
     #[test]

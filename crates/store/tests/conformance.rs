@@ -1,0 +1,9 @@
+//! The store's conformance suite: every test runs once on a temporary SQLite file and once on
+//! PostgreSQL when `KIEMDIEM_TEST_PG` names a database (each test in its own schema, dropped
+//! afterwards). One binary, so it links once.
+
+#[path = "conformance/support.rs"]
+mod support;
+
+#[path = "conformance/org_tree.rs"]
+mod org_tree;
