@@ -2089,3 +2089,24 @@ fn qd366_cycle_finishes_before_31_12_with_meetings_of_at_least_a_day() {
     // Earlier eras leave the deadline to the local plans.
     assert_eq!(book(HD21).params.review.finish_by, None);
 }
+
+#[test]
+fn not_found_rows_of_section_10_are_marked_as_assumptions() {
+    // RULES.md §10: "New member < 6 months" NOT FOUND for QĐ 124; "New org/collective < 6 months"
+    // NOT FOUND for QĐ 366. The rule sets must say they assume, not cite a text.
+    let book124 = book(QD124);
+    let e = eligibility(
+        &book124,
+        &member_admitted(day(2023, Month::September, 1)),
+        day(2023, Month::December, 15),
+    );
+    assert_eq!(e.participation, Participation::ReviewOnly);
+    assert!(e.reasons[0].citation.source.contains("giả định"));
+
+    let book366 = book(QD366);
+    let mut facts = organisation(OrgKind::SubordinateBranch);
+    facts.founded_on = Some(day(2025, Month::September, 1));
+    let e = eligibility(&book366, &facts, day(2025, Month::December, 15));
+    assert_eq!(e.participation, Participation::Excluded);
+    assert!(e.reasons[0].citation.source.contains("giả định"));
+}
