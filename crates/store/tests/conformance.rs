@@ -7,3 +7,12 @@ mod support;
 
 #[path = "conformance/org_tree.rs"]
 mod org_tree;
+
+#[path = "conformance/people.rs"]
+mod people;
+
+#[path = "conformance/import.rs"]
+mod import;
+
+#[path = "conformance/demo.rs"]
+mod demo;
