@@ -1,1 +1,55 @@
-//! kiemdiem-app
+//! # kiemdiem-app
+//!
+//! The use cases of the annual *kiểm điểm, đánh giá, xếp loại chất lượng* cycle, over the store
+//! and the rules: plans and their subjects ([`plan`]), self-reviews and meetings ([`review`],
+//! [`meeting`]), the three steps of evaluation and the decision ([`evaluation`]), secret ballots
+//! ([`ballot`]), progress ([`progress`]) and the hash-chained audit trail ([`audit`]).
+//!
+//! Every use case is a method of [`App`] that takes the acting user ([`Actor`]) first, calls
+//! [`actor::authorize`] (the one place a scope check will be added), runs in one store
+//! transaction, asks the rules crate every question of law (eligibility, score, level, quota,
+//! order, who decides, majority) and appends an audit entry in the same transaction. Refusals
+//! come back as [`AppError`] with a stable code and the rule's citation.
+//!
+//! This crate holds no SQL (that lives in `kiemdiem-store`) and no HTTP (`kiemdiem-web`).
+
+pub mod actor;
+pub mod audit;
+pub mod error;
+
+pub use actor::{Action, Actor, Authorized, Scope, authorize};
+pub use error::{AppError, ErrorCode, ErrorKind, Result};
+
+use kiemdiem_store::Store;
+use time::Date;
+
+/// The application: a handle on the store, cheap to clone and safe to share between requests.
+#[derive(Debug, Clone)]
+pub struct App {
+    store: Store,
+    today: Option<Date>,
+}
+
+impl App {
+    pub fn new(store: Store) -> App {
+        App { store, today: None }
+    }
+
+    /// An app whose "today" is fixed (tests, demos, replaying a past cycle): deadlines and
+    /// lateness are judged against it.
+    pub fn with_today(store: Store, today: Date) -> App {
+        App {
+            store,
+            today: Some(today),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Today in Vietnam, or the fixed day.
+    pub fn today(&self) -> Date {
+        self.today.unwrap_or_else(kiemdiem_store::date::today)
+    }
+}

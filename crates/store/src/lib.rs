@@ -9,6 +9,7 @@
 //! codes, and the app layer decides what they mean. Dates are calendar days (`time::Date`);
 //! periods are half-open `[from, to)` with `None` for "still running".
 
+pub mod audit;
 pub mod bulk;
 pub mod date;
 pub mod db;
