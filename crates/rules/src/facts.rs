@@ -478,6 +478,10 @@ pub struct Composition {
     /// Subordinate units disciplined in the year.
     #[serde(default)]
     pub disciplined_sub_units: u32,
+    /// Subordinate units where a case of corruption, waste or negativity was disciplined in the
+    /// year, not counting those self-detected with consequences remedied (QĐ 124).
+    #[serde(default)]
+    pub sub_units_with_corruption_cases: u32,
     /// Levels of the same-level government, Front and mass organisations (HD 21).
     #[serde(default)]
     pub same_level_bodies: Option<LevelCounts>,

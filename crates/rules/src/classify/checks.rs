@@ -5,7 +5,7 @@ use super::{Context, Effect, Finding};
 use crate::cite::Citation;
 use crate::facts::{DisciplineRecord, LevelCounts, TaskResults, discipline_counts_at_current_unit};
 use crate::level::Level;
-use crate::ruleset::params::{DisciplineParams, SelfDetectedTreatment};
+use crate::ruleset::params::{ConclusionKind, DisciplineParams, SelfDetectedTreatment};
 use crate::share::Share;
 use crate::subject::{LeaveKind, SubjectKind};
 use time::{Date, Month};
@@ -184,31 +184,40 @@ fn conclusions(context: &Context<'_>, findings: &mut Vec<Finding>) {
             source,
         )
     };
-    if facts.kind.is_individual() && params.member.conclusions_force_khtnv {
-        if c.degradation {
-            fire(
+    let list: &[ConclusionKind] = if facts.kind.is_individual() {
+        &params.member.conclusions_forcing_khtnv
+    } else {
+        &params.collective.conclusions_forcing_khtnv
+    };
+    for kind in list {
+        let (holds, what) = match kind {
+            ConclusionKind::Degradation => (
+                c.degradation,
                 "có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống, \"tự diễn biến\", \"tự chuyển hóa\"",
-            );
-        }
-        if c.forbidden_acts {
-            fire("vi phạm những điều đảng viên không được làm");
-        }
-        if c.exemplary_duty_breached {
-            fire("vi phạm trách nhiệm nêu gương");
-        }
-        if c.corruption_in_scope && facts.kind.holds_post() {
-            fire("để xảy ra tham nhũng, lãng phí, tiêu cực trong phạm vi trực tiếp phụ trách");
-        }
-    }
-    if is_body(facts.kind) && params.collective.conclusions_force_khtnv {
-        if c.disunity {
-            fire("mất đoàn kết nội bộ");
-        }
-        if c.cadre_work_violation {
-            fire("sai phạm trong công tác cán bộ, chạy chức, chạy quyền");
-        }
-        if c.member_degradation {
-            fire("có thành viên suy thoái về tư tưởng chính trị, đạo đức, lối sống");
+            ),
+            ConclusionKind::ForbiddenActs => (
+                c.forbidden_acts,
+                "vi phạm những điều đảng viên không được làm",
+            ),
+            ConclusionKind::ExemplaryDutyBreached => {
+                (c.exemplary_duty_breached, "vi phạm trách nhiệm nêu gương")
+            }
+            ConclusionKind::CorruptionInScope => (
+                c.corruption_in_scope && facts.kind.holds_post(),
+                "để xảy ra tham nhũng, lãng phí, tiêu cực trong phạm vi trực tiếp phụ trách",
+            ),
+            ConclusionKind::Disunity => (c.disunity && is_body(facts.kind), "mất đoàn kết nội bộ"),
+            ConclusionKind::CadreWorkViolation => (
+                c.cadre_work_violation && is_body(facts.kind),
+                "sai phạm trong công tác cán bộ, chạy chức, chạy quyền",
+            ),
+            ConclusionKind::MemberDegradation => (
+                c.member_degradation && is_body(facts.kind),
+                "có thành viên suy thoái về tư tưởng chính trị, đạo đức, lối sống",
+            ),
+        };
+        if holds {
+            fire(what);
         }
     }
 }
@@ -388,6 +397,36 @@ fn leave_days(context: &Context<'_>, kind: LeaveKind) -> u32 {
         .sum()
 }
 
+/// Sick leave in the year as whole calendar months plus leftover days: a period from 01/02 to
+/// 30/04 is three months, whatever the days in February. Leftover days of all periods are summed
+/// and counted as months of `days_per_month` days.
+fn sick_leave_months(context: &Context<'_>) -> (u32, u32) {
+    let start = Date::from_calendar_date(context.year, Month::January, 1).expect("valid date");
+    let end = Date::from_calendar_date(context.year, Month::December, 31).expect("valid date");
+    let (mut months, mut days) = (0u32, 0u32);
+    for leave in context
+        .facts
+        .leave
+        .iter()
+        .filter(|l| l.kind == LeaveKind::Sick)
+    {
+        let from = leave.from.max(start);
+        let to = leave.to.min(end);
+        if to < from {
+            continue;
+        }
+        let after = to.next_day().expect("within the calendar");
+        let mut whole = 0;
+        while crate::eligibility::add_months(from, whole + 1) <= after {
+            whole += 1;
+        }
+        months += whole;
+        days += (after - crate::eligibility::add_months(from, whole)).whole_days() as u32;
+    }
+    let per_month = context.book.params.member.days_per_month.max(1);
+    (months + days / per_month, days % per_month)
+}
+
 fn sick_leave(context: &Context<'_>, findings: &mut Vec<Finding>) {
     if !context.facts.kind.is_individual() {
         return;
@@ -397,22 +436,30 @@ fn sick_leave(context: &Context<'_>, findings: &mut Vec<Finding>) {
     if days == 0 {
         return;
     }
+    let (months, extra) = sick_leave_months(context);
     let source = context.book.sources().sick_leave;
+    let length = if extra > 0 {
+        format!("{months} tháng {extra} ngày")
+    } else {
+        format!("{months} tháng")
+    };
     match params.sick_leave_cap_months {
-        Some(months) if days >= months * params.days_per_month => push(
+        Some(limit) if months >= limit => push(
             findings,
             cap(params.sick_leave_cap),
             format!(
-                "Nghỉ ốm {days} ngày trong năm (từ {months} tháng trở lên, tính {} ngày một tháng): không xếp loại cao hơn {}",
-                params.days_per_month, params.sick_leave_cap
+                "Nghỉ ốm {length} ({days} ngày) trong năm, từ {limit} tháng trở lên: không xếp loại cao hơn {}",
+                params.sick_leave_cap
             ),
             &rule(context, "member.sick_leave"),
             source,
         ),
-        None if days >= 3 * params.days_per_month => push(
+        None if months >= 3 => push(
             findings,
             Effect::Note,
-            format!("Nghỉ ốm {days} ngày trong năm: xếp loại theo kết quả làm việc thực tế"),
+            format!(
+                "Nghỉ ốm {length} ({days} ngày) trong năm: xếp loại theo kết quả làm việc thực tế"
+            ),
             &rule(context, "member.sick_leave"),
             source,
         ),
@@ -777,12 +824,22 @@ fn clean_record(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let composition = facts.composition.as_ref();
     let units = composition.map_or(0, |c| c.disciplined_sub_units) as usize
         + facts.led_units.iter().filter(|u| u.disciplined).count();
-    if members + units > 0 {
+    let own = facts
+        .discipline
+        .iter()
+        .filter(|r| in_year(r.decided_on, context.year) && !r.counted_before)
+        .count();
+    if members + units + own > 0 {
+        let own_text = if own > 0 {
+            "; tập thể bị kỷ luật"
+        } else {
+            ""
+        };
         push(
             findings,
             cap(Level::Httnv),
             format!(
-                "Có {units} đơn vị trực thuộc và {members} thành viên tập thể lãnh đạo bị kỷ luật trong năm"
+                "Có {units} đơn vị trực thuộc và {members} thành viên tập thể lãnh đạo bị kỷ luật trong năm{own_text}"
             ),
             &rule(context, "collective.clean_record"),
             context.book.sources().collective_clean_record,
@@ -804,6 +861,32 @@ fn body_task_floor(context: &Context<'_>, findings: &mut Vec<Finding>) {
     if let Some(tasks) = tasks
         && floor.not_reached_by(u64::from(tasks.completed), u64::from(tasks.assigned))
     {
+        if context
+            .book
+            .params
+            .collective
+            .completed_below_needs_key_target_missed
+        {
+            match facts.key_targets {
+                Some(targets) if targets.missed == 0 => return,
+                Some(_) => {}
+                None => {
+                    push(
+                        findings,
+                        Effect::CaseByCase,
+                        format!(
+                            "Chỉ hoàn thành {}/{} chỉ tiêu, nhiệm vụ ({}), dưới {floor}; chưa có số liệu chỉ tiêu chủ yếu: cấp có thẩm quyền xem xét",
+                            tasks.completed,
+                            tasks.assigned,
+                            percent(tasks.completed, tasks.assigned)
+                        ),
+                        &rule(context, "collective.task_floor"),
+                        context.book.sources().collective_tasks,
+                    );
+                    return;
+                }
+            }
+        }
         floor_missed(
             context,
             findings,
@@ -874,6 +957,21 @@ fn disciplined_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 sources.organisation_discipline,
             );
         }
+    }
+    if params.collective.corruption_case_in_unit_forces_khtnv
+        && facts.kind == SubjectKind::Organisation
+        && composition.sub_units_with_corruption_cases > 0
+    {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            format!(
+                "Có {} đơn vị trực thuộc xảy ra vụ việc tham nhũng, lãng phí, tiêu cực bị xử lý kỷ luật trong năm",
+                composition.sub_units_with_corruption_cases
+            ),
+            &rule(context, "organisation.corruption_case_in_unit"),
+            sources.organisation_discipline,
+        );
     }
     if facts.kind == SubjectKind::Collective
         && let Some(share) = params.collective.disciplined_units_above

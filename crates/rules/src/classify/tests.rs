@@ -913,17 +913,20 @@ fn qd124_disciplined_collective_is_khtnv_unless_self_detected() {
     let c = run(&book, &facts, Level::Httnv);
     assert_not_fired(&c, "collective.disciplined");
     assert_eq!(c.suggested, Some(Level::Httnv));
-    // QĐ 366 leaves the same case to the competent level.
+    // QĐ 366 Điều 11 khoản 4 does not list the collective's own discipline among the KHTNV
+    // cases: it only bars HTXSNV (khoản 1, no discipline in the collective).
     let qd366 = self::book(QD366);
     facts.discipline[0].decided_on = day(year(&qd366), Month::June, 1);
-    let c = run(&qd366, &facts, Level::Httnv);
+    facts.discipline[0].self_detected_remedied = false;
+    let c = run(&qd366, &facts, Level::Htxsnv);
+    assert_not_fired(&c, "collective.disciplined");
     assert_fired(
         &c,
-        "collective.disciplined",
-        Effect::CaseByCase,
-        "QĐ 366-QĐ/TW Điều 11 khoản 4",
+        "collective.clean_record",
+        cap(Level::Httnv),
+        "QĐ 366-QĐ/TW Điều 11 khoản 1",
     );
-    assert_eq!(c.readiness, Readiness::DecisionRequired);
+    assert_eq!(c.suggested, Some(Level::Httnv));
 }
 
 #[test]
@@ -1075,9 +1078,14 @@ fn hd21_member_completing_under_half_of_tasks_is_khtnv() {
 
 #[test]
 fn hd21_collective_completing_under_half_of_tasks_is_khtnv() {
-    // HD 21 Tiết 3 Điểm B Mục II (2).
+    // HD 21 Tiết 3 Điểm B Mục II (2): chỉ hoàn thành dưới 50% chỉ tiêu, nhiệm vụ được giao, các
+    // chỉ tiêu chủ yếu không đạt 100% — both conditions.
     let book = book(HD21);
     let mut facts = clean(Collective);
+    facts.key_targets = Some(KeyTargets {
+        total: 5,
+        missed: 1,
+    });
     facts.tasks = Some(tasks(100, 50, 50, 0));
     assert_not_fired(&run(&book, &facts, Level::Htnv), "collective.task_floor");
     facts.tasks = Some(tasks(100, 49, 49, 0));
@@ -1087,6 +1095,22 @@ fn hd21_collective_completing_under_half_of_tasks_is_khtnv() {
         cap(Level::Khtnv),
         "HD 21-HD/BTCTW Tiết 3 Điểm B Mục II",
     );
+    // Every main target reached: the floor alone does not force KHTNV.
+    facts.key_targets = Some(KeyTargets {
+        total: 5,
+        missed: 0,
+    });
+    assert_not_fired(&run(&book, &facts, Level::Htnv), "collective.task_floor");
+    // Main targets unknown: the competent level weighs it, no guess.
+    facts.key_targets = None;
+    let c = run(&book, &facts, Level::Htnv);
+    assert_fired(
+        &c,
+        "collective.task_floor",
+        Effect::CaseByCase,
+        "HD 21-HD/BTCTW Tiết 3 Điểm B Mục II",
+    );
+    assert_eq!(c.readiness, Readiness::DecisionRequired);
 }
 
 #[test]
@@ -1117,6 +1141,11 @@ fn qd124_task_floor_is_fifty_percent() {
         (Collective, "collective.task_floor"),
     ] {
         let mut facts = clean(kind);
+        // QĐ 124 Điều 12 khoản 4 adds "và có chỉ tiêu chủ yếu không đạt" for collectives.
+        facts.key_targets = Some(KeyTargets {
+            total: 5,
+            missed: 2,
+        });
         facts.tasks = Some(tasks(100, 50, 50, 0));
         assert_not_fired(&run(&book, &facts, Level::Htnv), name);
         facts.tasks = Some(tasks(100, 49, 49, 0));
@@ -1204,6 +1233,11 @@ fn force_majeure_turns_a_missed_task_floor_into_a_decision() {
         let book = book(id);
         let mut collective = clean(Collective);
         collective.tasks = Some(tasks(100, 40, 40, 0));
+        // One main target missed: HD 21 and QĐ 124 need it with the floor; QĐ 366 does not.
+        collective.key_targets = Some(KeyTargets {
+            total: 5,
+            missed: 1,
+        });
         let c = run(&book, &collective, Level::Htnv);
         assert_fired(
             &c,
@@ -1432,10 +1466,10 @@ fn hd21_sick_leave_of_three_months_caps_at_htnv() {
     let book = book(HD21);
     let y = year(&book);
     let mut facts = clean(MemberWithoutPost);
-    // 90 days = 3 months of 30 days, in two spells.
+    // Three calendar months in two spells: January, then March and April.
     facts.leave = vec![
         sick(day(y, Month::January, 1), day(y, Month::January, 31)),
-        sick(day(y, Month::March, 1), day(y, Month::April, 28)),
+        sick(day(y, Month::March, 1), day(y, Month::April, 30)),
     ];
     let c = run(&book, &facts, Level::Htxsnv);
     assert_fired(
@@ -1445,11 +1479,33 @@ fn hd21_sick_leave_of_three_months_caps_at_htnv() {
         "HD 21-HD/BTCTW Mục II tiểu mục 6",
     );
     assert_eq!(c.suggested, Some(Level::Htnv));
-    // 89 days: no cap.
-    facts.leave[1].to = day(y, Month::April, 27);
+    // One day short of three months: no cap.
+    facts.leave[1].to = day(y, Month::April, 29);
     let c = run(&book, &facts, Level::Htxsnv);
     assert_not_fired(&c, "member.sick_leave");
     assert_eq!(c.suggested, Some(Level::Htxsnv));
+    // 01/02 – 30/04 is three calendar months although it is only 89 days.
+    facts.leave = vec![sick(day(y, Month::February, 1), day(y, Month::April, 30))];
+    assert_fired(
+        &run(&book, &facts, Level::Htxsnv),
+        "member.sick_leave",
+        cap(Level::Htnv),
+        "HD 21-HD/BTCTW Mục II tiểu mục 6",
+    );
+    // Two months plus leftover days of several spells adding up to 30 days make three months.
+    facts.leave = vec![
+        sick(day(y, Month::January, 1), day(y, Month::February, 28)),
+        sick(day(y, Month::May, 1), day(y, Month::May, 15)),
+        sick(day(y, Month::September, 1), day(y, Month::September, 15)),
+    ];
+    assert_fired(
+        &run(&book, &facts, Level::Htxsnv),
+        "member.sick_leave",
+        cap(Level::Htnv),
+        "HD 21-HD/BTCTW Mục II tiểu mục 6",
+    );
+    facts.leave[2].to = day(y, Month::September, 14);
+    assert_not_fired(&run(&book, &facts, Level::Htxsnv), "member.sick_leave");
     // Leave of the previous year does not count.
     facts.leave = vec![sick(
         day(y - 1, Month::August, 1),

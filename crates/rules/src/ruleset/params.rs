@@ -115,6 +115,26 @@ pub struct TaskParams {
     pub htnv_late_max: Option<Share>,
 }
 
+/// A conclusion of the competent level (kết luận của cấp có thẩm quyền).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConclusionKind {
+    /// Suy thoái về tư tưởng chính trị, đạo đức, lối sống, "tự diễn biến", "tự chuyển hóa".
+    Degradation,
+    /// Vi phạm những điều đảng viên không được làm.
+    ForbiddenActs,
+    /// Vi phạm trách nhiệm nêu gương.
+    ExemplaryDutyBreached,
+    /// Tham nhũng, lãng phí, tiêu cực trong phạm vi trực tiếp phụ trách (leaders).
+    CorruptionInScope,
+    /// Mất đoàn kết nội bộ, bè phái (bodies).
+    Disunity,
+    /// Sai phạm trong công tác cán bộ, chạy chức, chạy quyền (bodies).
+    CadreWorkViolation,
+    /// Có thành viên suy thoái (bodies).
+    MemberDegradation,
+}
+
 /// Whether a self-detected and remedied violation still counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -143,8 +163,8 @@ pub struct DisciplineParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberParams {
-    /// Conclusions of degradation, forbidden acts or breached exemplary duty force KHTNV.
-    pub conclusions_force_khtnv: bool,
+    /// The conclusions of the competent level that force KHTNV for an individual in this era.
+    pub conclusions_forcing_khtnv: Vec<ConclusionKind>,
     /// Discipline in the year that forces KHTNV (absent: no such rule in the era's texts).
     pub discipline: Option<DisciplineParams>,
     /// Completing less than this share of assigned tasks forces KHTNV.
@@ -179,14 +199,23 @@ pub struct LeaderParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CollectiveParams {
-    /// Conclusions of disunity, cadre-work violations or a degraded member force KHTNV.
-    pub conclusions_force_khtnv: bool,
+    /// The conclusions of the competent level that force KHTNV for a body in this era.
+    pub conclusions_forcing_khtnv: Vec<ConclusionKind>,
     /// A member of the collective disciplined in the year with at least this form forces KHTNV.
     pub member_discipline: Option<DisciplineParams>,
     /// The collective itself disciplined forces KHTNV.
     pub collective_discipline_forces_khtnv: bool,
     /// The units led completing less than this share of tasks force KHTNV.
     pub completed_below: Option<Share>,
+    /// The task floor fires only together with a missed main target ("dưới 50% … và có chỉ tiêu
+    /// chủ yếu không đạt", HD 21 and QĐ 124); QĐ 366 reads "or" and uses the 5 targets separately.
+    #[serde(default)]
+    pub completed_below_needs_key_target_missed: bool,
+    /// A subordinate unit where a case of corruption, waste or negativity was disciplined in the
+    /// year (self-detected and remedied cases excluded by the caller) forces an organisation to
+    /// KHTNV (QĐ 124 Điều 12 khoản 4, tập thể).
+    #[serde(default)]
+    pub corruption_case_in_unit_forces_khtnv: bool,
     /// More than this share of subordinate units disciplined in the year forces KHTNV.
     pub disciplined_units_above: Option<Share>,
     /// HTXSNV needs no subordinate unit and no member of the leadership disciplined.

@@ -156,6 +156,9 @@ fn composition() -> impl Strategy<Value = Composition> {
                     members,
                     disciplined_sub_units: disciplined_sub_units
                         .min(sub_organisations.map_or(0, |s| s.total())),
+                    sub_units_with_corruption_cases: disciplined_sub_units
+                        .min(sub_organisations.map_or(0, |s| s.total()))
+                        / 2,
                     sub_organisations,
                     same_level_bodies: same,
                     leadership_collective: lead,
