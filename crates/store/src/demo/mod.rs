@@ -14,7 +14,7 @@ use crate::bulk::{
 };
 use crate::db::{Store, Tx};
 use crate::error::{Result, StoreError};
-use crate::leadership::{CollectiveKind, Holder};
+use crate::leadership::{CollectiveKind, Holder, NewPosition};
 use crate::people::{MemberDetails, NewDiscipline, TransferDirection};
 use kiemdiem_rules::{DisciplineForm, LeaveKind, OrgKind, PositionKind, StatusKind};
 use time::{Date, Duration};
@@ -178,6 +178,14 @@ impl Rng {
         let days = (to - from).whole_days() as u32;
         from + Duration::days(i64::from(self.range(0, days)))
     }
+}
+
+/// A leadership collective to generate and the seats it has.
+struct CollectiveSpec<'a> {
+    kind: CollectiveKind,
+    suffix: &'a str,
+    name: String,
+    seats: &'a [(PositionKind, &'a str)],
 }
 
 struct Generator {
@@ -619,24 +627,15 @@ impl Generator {
         }
     }
 
-    fn post(
-        &mut self,
-        batch: &mut Batch,
-        holder: Holder,
-        kind: PositionKind,
-        org: Option<Uuid>,
-        collective: Option<Uuid>,
-        title: String,
-        since: Date,
-    ) {
+    fn post(&mut self, batch: &mut Batch, post: NewPosition, since: Date) {
         let valid_from = self.rng.day_between(since, self.today - Duration::days(1));
         batch.positions.push(PositionLoad {
             id: self.id(),
-            holder,
-            kind,
-            org,
-            collective,
-            title,
+            holder: post.holder,
+            kind: post.kind,
+            org: post.org,
+            collective: post.collective,
+            title: post.title,
             valid_from,
             valid_to: None,
         });
@@ -679,11 +678,13 @@ impl Generator {
         for (kind, member) in seats.iter().zip(members) {
             self.post(
                 batch,
-                Holder::Member(*member),
-                *kind,
-                Some(branch.id),
-                committee,
-                kind.name_vi().to_string(),
+                NewPosition {
+                    holder: Holder::Member(*member),
+                    kind: *kind,
+                    org: Some(branch.id),
+                    collective: committee,
+                    title: kind.name_vi().to_string(),
+                },
                 since,
             );
         }
@@ -724,11 +725,13 @@ impl Generator {
             let holder = *self.rng.pick(members);
             self.post(
                 batch,
-                Holder::Member(holder),
-                kind,
-                Some(org.id),
-                Some(committee),
-                kind.name_vi().to_string(),
+                NewPosition {
+                    holder: Holder::Member(holder),
+                    kind,
+                    org: Some(org.id),
+                    collective: Some(committee),
+                    title: kind.name_vi().to_string(),
+                },
                 since,
             );
         }
@@ -738,12 +741,15 @@ impl Generator {
         &mut self,
         batch: &mut Batch,
         org: &OrgLoad,
-        kind: CollectiveKind,
-        suffix: &str,
-        name: String,
-        seats: &[(PositionKind, &str)],
+        spec: CollectiveSpec<'_>,
         members: &[Uuid],
     ) {
+        let CollectiveSpec {
+            kind,
+            suffix,
+            name,
+            seats,
+        } = spec;
         if members.is_empty() {
             return;
         }
@@ -786,11 +792,13 @@ impl Generator {
             };
             self.post(
                 batch,
-                holder,
-                *kind,
-                None,
-                Some(id),
-                (*title).to_string(),
+                NewPosition {
+                    holder,
+                    kind: *kind,
+                    org: None,
+                    collective: Some(id),
+                    title: (*title).to_string(),
+                },
                 since,
             );
         }
@@ -806,38 +814,44 @@ impl Generator {
         self.collective(
             batch,
             org,
-            CollectiveKind::PeoplesCommittee,
-            "UBND",
-            format!("Ủy ban nhân dân {unit}"),
-            &[
-                (PositionKind::UnitHead, "Chủ tịch UBND"),
-                (PositionKind::UnitDeputy, "Phó Chủ tịch UBND"),
-                (PositionKind::UnitDeputy, "Phó Chủ tịch UBND"),
-            ],
+            CollectiveSpec {
+                kind: CollectiveKind::PeoplesCommittee,
+                suffix: "UBND",
+                name: format!("Ủy ban nhân dân {unit}"),
+                seats: &[
+                    (PositionKind::UnitHead, "Chủ tịch UBND"),
+                    (PositionKind::UnitDeputy, "Phó Chủ tịch UBND"),
+                    (PositionKind::UnitDeputy, "Phó Chủ tịch UBND"),
+                ],
+            },
             members,
         );
         self.collective(
             batch,
             org,
-            CollectiveKind::PeoplesCouncilStanding,
-            "HDND",
-            format!("Thường trực Hội đồng nhân dân {unit}"),
-            &[
-                (PositionKind::UnitHead, "Chủ tịch HĐND"),
-                (PositionKind::UnitDeputy, "Phó Chủ tịch HĐND"),
-            ],
+            CollectiveSpec {
+                kind: CollectiveKind::PeoplesCouncilStanding,
+                suffix: "HDND",
+                name: format!("Thường trực Hội đồng nhân dân {unit}"),
+                seats: &[
+                    (PositionKind::UnitHead, "Chủ tịch HĐND"),
+                    (PositionKind::UnitDeputy, "Phó Chủ tịch HĐND"),
+                ],
+            },
             members,
         );
         self.collective(
             batch,
             org,
-            CollectiveKind::FatherlandFront,
-            "MTTQ",
-            format!("Ban Thường trực Ủy ban MTTQ {unit}"),
-            &[
-                (PositionKind::UnitHead, "Chủ tịch Ủy ban MTTQ"),
-                (PositionKind::UnitDeputy, "Phó Chủ tịch Ủy ban MTTQ"),
-            ],
+            CollectiveSpec {
+                kind: CollectiveKind::FatherlandFront,
+                suffix: "MTTQ",
+                name: format!("Ban Thường trực Ủy ban MTTQ {unit}"),
+                seats: &[
+                    (PositionKind::UnitHead, "Chủ tịch Ủy ban MTTQ"),
+                    (PositionKind::UnitDeputy, "Phó Chủ tịch Ủy ban MTTQ"),
+                ],
+            },
             members,
         );
     }
@@ -846,14 +860,16 @@ impl Generator {
         self.collective(
             batch,
             org,
-            CollectiveKind::UnitLeadership,
-            "LD",
-            format!("Lãnh đạo {unit}"),
-            &[
-                (PositionKind::UnitHead, "Thủ trưởng đơn vị"),
-                (PositionKind::UnitDeputy, "Cấp phó"),
-                (PositionKind::UnitDeputy, "Cấp phó"),
-            ],
+            CollectiveSpec {
+                kind: CollectiveKind::UnitLeadership,
+                suffix: "LD",
+                name: format!("Lãnh đạo {unit}"),
+                seats: &[
+                    (PositionKind::UnitHead, "Thủ trưởng đơn vị"),
+                    (PositionKind::UnitDeputy, "Cấp phó"),
+                    (PositionKind::UnitDeputy, "Cấp phó"),
+                ],
+            },
             members,
         );
     }

@@ -250,12 +250,11 @@ async fn updated_files_apply_differences(store: &Store) {
     );
     assert_eq!(tx.transfers(anh.id).await.unwrap().len(), 1);
     let uyen = tx.member_by_code("12000008", after).await.unwrap().unwrap();
-    assert_eq!(
+    assert!(
         tx.branch_of(uyen.id, MembershipKind::Temporary, before)
             .await
             .unwrap()
-            .is_some(),
-        true
+            .is_some()
     );
     assert_eq!(
         tx.branch_of(uyen.id, MembershipKind::Temporary, after)
