@@ -1,0 +1,22 @@
+//! The `/api/v1` routes, one module per group of resources. Each module exposes `routes()`, an
+//! [`OpenApiRouter`] whose handlers carry their OpenAPI description (`#[utoipa::path]`).
+
+pub mod audit;
+pub mod health;
+pub mod members;
+pub mod orgs;
+pub mod rules;
+pub mod views;
+
+use crate::ApiState;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Every `/api/v1` route, with paths relative to `/api/v1`.
+pub fn routes() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::new()
+        .merge(health::routes())
+        .merge(orgs::routes())
+        .merge(members::routes())
+        .merge(rules::routes())
+        .merge(audit::routes())
+}

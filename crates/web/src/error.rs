@@ -1,0 +1,288 @@
+//! [`ApiError`]: the one error type of the HTTP layer and the ONE place where errors of the
+//! layers below (the app's [`AppError`], the store's [`StoreError`]) become an HTTP status and
+//! a JSON body:
+//!
+//! ```json
+//! { "error": { "code": "stale_version", "message": "…", "field": "version",
+//!              "rule": { "rule": "qd366.quota", "source": "QĐ 366-QĐ/TW Điều 11 khoản 4" } } }
+//! ```
+//!
+//! `code` is stable (programs branch on it), `message` is Vietnamese (people read it). Internal
+//! errors are logged with a reference id and shown only as a short message carrying that id:
+//! nothing about the database or the code leaks to the caller.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kiemdiem_app::{AppError, ErrorKind};
+use kiemdiem_rules::Citation;
+use kiemdiem_store::StoreError;
+use serde::Serialize;
+use std::borrow::Cow;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// An error answered to the caller (boxed: errors travel in `Result`s on every path).
+#[derive(Debug, Clone)]
+pub struct ApiError(Box<Parts>);
+
+#[derive(Debug, Clone)]
+struct Parts {
+    status: StatusCode,
+    code: Cow<'static, str>,
+    message: String,
+    field: Option<String>,
+    rules: Vec<Citation>,
+    details: Option<serde_json::Value>,
+    reference: Option<String>,
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for programs (`code`, `field`, `rule`) and for people (`message`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable identifier of the error, e.g. `actor_required`, `invalid_body`, `not_found`.
+    #[schema(example = "not_found")]
+    pub code: String,
+    /// What happened and what to do, in Vietnamese.
+    #[schema(example = "không tìm thấy tổ chức «TU01»")]
+    pub message: String,
+    /// The input concerned: a JSON path in the body (`subjects[2].level`), a query parameter or a header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The rule that refused the request, with its legal source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<RuleRef>,
+    /// Every rule that refused, when more than one did (`rule` is the first of them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleRef>,
+    /// Structured facts about the refusal, e.g. the quota position of the group or the steps
+    /// still missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+    /// For internal errors: the id under which the details were logged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// A rule as cited in a refusal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleRef {
+    /// Stable identifier of the rule.
+    #[schema(example = "qd366.quota.excellent_share")]
+    pub rule: String,
+    /// The legal source as written in party documents.
+    #[schema(example = "QĐ 366-QĐ/TW Điều 11 khoản 4")]
+    pub source: String,
+}
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> ApiError {
+        ApiError(Box::new(Parts {
+            status,
+            code: code.into(),
+            message: message.into(),
+            field: None,
+            rules: Vec::new(),
+            details: None,
+            reference: None,
+        }))
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
+        self.0.field = Some(field.into());
+        self
+    }
+
+    pub fn with_rule(mut self, rule: Citation) -> ApiError {
+        self.0.rules.push(rule);
+        self
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> ApiError {
+        self.0.details = Some(details);
+        self
+    }
+
+    /// A failure that is not the caller's: logged in full under a fresh reference id, answered
+    /// with a short message carrying that id.
+    pub fn internal(error: &(dyn std::error::Error + 'static)) -> ApiError {
+        let reference = Uuid::now_v7().simple().to_string()[20..].to_string();
+        tracing::error!(reference = %reference, error = %error, source = ?error.source(), "internal error");
+        let mut error = ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!(
+                "lỗi hệ thống, xin thử lại sau; nếu lỗi lặp lại, hãy báo quản trị viên mã tham chiếu {reference}"
+            ),
+        );
+        error.0.reference = Some(reference);
+        error
+    }
+
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn bad_query(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", message).with_field(field)
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    pub fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
+    }
+
+    pub fn rule(&self) -> Option<&Citation> {
+        self.0.rules.first()
+    }
+
+    /// For internal errors: the id under which the details were logged.
+    pub fn reference(&self) -> Option<&str> {
+        self.0.reference.as_deref()
+    }
+
+    fn body(&self) -> ErrorBody {
+        let this = &self.0;
+        let cite = |c: &Citation| RuleRef {
+            rule: c.rule.clone(),
+            source: c.source.clone(),
+        };
+        ErrorBody {
+            error: ErrorDetail {
+                code: this.code.to_string(),
+                message: this.message.clone(),
+                field: this.field.clone(),
+                rule: this.rules.first().map(cite),
+                rules: if this.rules.len() > 1 {
+                    this.rules.iter().map(cite).collect()
+                } else {
+                    Vec::new()
+                },
+                details: this.details.clone(),
+                reference: this.reference.clone(),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.0.status.as_u16(),
+            self.0.code,
+            self.0.message
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.0.status, axum::Json(self.body())).into_response();
+        if self.0.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        let message = error.to_string();
+        match error {
+            StoreError::NotFound { .. } => ApiError::not_found(message),
+            StoreError::Duplicate { field } => {
+                ApiError::new(StatusCode::CONFLICT, "duplicate", message).with_field(field)
+            }
+            StoreError::Constraint { .. } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "constraint", message)
+            }
+            StoreError::Invalid(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+            }
+            StoreError::Retryable(_) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "write_conflict",
+                "hệ thống đang bận ghi dữ liệu khác cùng lúc; xin gửi lại yêu cầu",
+            ),
+            StoreError::BadUrl(_)
+            | StoreError::ReadOnly
+            | StoreError::Corrupt(_)
+            | StoreError::Migrate(_)
+            | StoreError::Database(_)
+            | StoreError::Io { .. } => ApiError::internal(&error),
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> ApiError {
+        let status = match error.kind() {
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::BadInput | ErrorKind::Refused => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Internal => return ApiError::internal(&error),
+        };
+        let mut api = ApiError::new(status, error.code(), error.message());
+        api.0.field = error.field().map(str::to_string);
+        api.0.rules = error.citations().to_vec();
+        api.0.details = error.details().cloned();
+        api
+    }
+}
+
+/// The result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_details_and_carry_a_reference() {
+        let error = ApiError::from(StoreError::Corrupt("bảng orgs hỏng".into()));
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(error.code(), "internal");
+        let reference = error.reference().expect("a reference id").to_string();
+        assert_eq!(reference.len(), 12);
+        assert!(error.message().contains(&reference));
+        assert!(!error.message().contains("orgs"));
+    }
+
+    #[test]
+    fn store_errors_keep_their_field() {
+        let error = ApiError::from(StoreError::Duplicate {
+            field: "member_code",
+        });
+        assert_eq!(error.status(), StatusCode::CONFLICT);
+        assert_eq!(error.code(), "duplicate");
+        assert_eq!(error.field(), Some("member_code"));
+        assert_eq!(error.message(), "Số thẻ đảng viên đã tồn tại");
+    }
+}

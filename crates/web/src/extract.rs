@@ -1,0 +1,444 @@
+//! Extractors that turn the raw request into checked values, answering every refusal with an
+//! [`ApiError`] in Vietnamese (axum's own rejections are English plain text):
+//!
+//! - [`ApiJson`]: a JSON body, NFC-normalised, with the JSON path of the first bad field;
+//! - [`parse_day`] / [`parse_count`]: query parameters, parsed by hand so the parameter is named.
+//!
+//! The acting user lives in [`crate::actor`].
+
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+use time::Date;
+use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+
+/// A JSON request body. Accepts `application/json` (and `…+json`); the text is normalised to
+/// NFC before parsing, so Vietnamese typed in decomposed form compares equal to stored text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let text = json_text(request, state).await?;
+        parse_json(&text).map(ApiJson)
+    }
+}
+
+/// The body of a JSON request as NFC text, refusing other media types and oversized bodies.
+pub async fn json_text<S: Send + Sync>(request: Request, state: &S) -> Result<String, ApiError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence != "application/json" && !essence.ends_with("+json") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "nội dung yêu cầu phải là JSON (Content-Type: application/json)",
+        )
+        .with_field("Content-Type"));
+    }
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "nội dung yêu cầu quá lớn",
+                )
+            } else {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "unreadable_body",
+                    "không đọc được nội dung yêu cầu",
+                )
+            }
+        })?;
+    let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!(
+                "nội dung yêu cầu không phải văn bản UTF-8 (lỗi ở byte thứ {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    Ok(nfc(text))
+}
+
+fn nfc(text: String) -> String {
+    match is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
+    }
+}
+
+/// Parses JSON text into `T`: a syntax error is 400 `malformed_json` with the line and column,
+/// a well-formed body of the wrong shape is 422 `invalid_body` with the JSON path of the field.
+pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    let result: Result<T, _> = serde_path_to_error::deserialize(deserializer);
+    result.map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        json_error(&path, &inner)
+    })
+}
+
+/// The Vietnamese answer for a serde_json error at `path` (`.` for the root).
+pub fn json_error(path: &str, error: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    match error.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!(
+                "JSON không đúng cú pháp ở dòng {}, cột {}: {}",
+                error.line(),
+                error.column(),
+                syntax_vi(&message_without_location(error))
+            ),
+        ),
+        Category::Data => {
+            let raw = message_without_location(error);
+            let (message, missing) = data_message_vi(&raw);
+            let mut field = if path == "." || path == "?" {
+                String::new()
+            } else {
+                path.to_string()
+            };
+            if let Some(missing) = missing {
+                if !field.is_empty() {
+                    field.push('.');
+                }
+                field.push_str(&missing);
+            }
+            let error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message);
+            if field.is_empty() {
+                error
+            } else {
+                error.with_field(field)
+            }
+        }
+    }
+}
+
+/// serde_json appends " at line L column C" to its messages; the location is reported apart.
+fn message_without_location(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+fn syntax_vi(message: &str) -> String {
+    let known = [
+        ("EOF while parsing", "nội dung bị cắt cụt"),
+        ("trailing characters", "còn ký tự thừa sau giá trị JSON"),
+        ("trailing comma", "dấu phẩy thừa"),
+        (
+            "key must be a string",
+            "tên trường phải là chuỗi trong ngoặc kép",
+        ),
+        ("expected value", "thiếu giá trị hoặc giá trị không hợp lệ"),
+        ("expected `,` or `}`", "thiếu dấu phẩy hoặc dấu }"),
+        ("expected `,` or `]`", "thiếu dấu phẩy hoặc dấu ]"),
+        ("expected `:`", "thiếu dấu hai chấm"),
+        ("invalid escape", "ký tự thoát không hợp lệ"),
+        ("control character", "chuỗi chứa ký tự điều khiển"),
+        ("invalid number", "số không hợp lệ"),
+        ("number out of range", "số vượt quá giới hạn"),
+        ("invalid unicode code point", "mã Unicode không hợp lệ"),
+        ("lone leading surrogate", "mã Unicode không hợp lệ"),
+        ("recursion limit exceeded", "cấu trúc lồng quá sâu"),
+    ];
+    known
+        .iter()
+        .find(|(english, _)| message.starts_with(english))
+        .map(|(_, vi)| (*vi).to_string())
+        .unwrap_or_else(|| "cú pháp không hợp lệ".to_string())
+}
+
+/// Translates serde's data errors; also returns the name of a missing field, which serde does
+/// not put in the path.
+fn data_message_vi(message: &str) -> (String, Option<String>) {
+    if let Some(name) = between(message, "missing field `", "`") {
+        return (format!("thiếu trường bắt buộc «{name}»"), Some(name));
+    }
+    if let Some(name) = between(message, "duplicate field `", "`") {
+        return (format!("trường «{name}» xuất hiện hai lần"), None);
+    }
+    if let Some(name) = between(message, "unknown field `", "`") {
+        let allowed = after(message, "expected one of ")
+            .or_else(|| after(message, "expected "))
+            .map(|list| format!("; các trường hợp lệ: {}", list.replace('`', "")))
+            .unwrap_or_default();
+        return (
+            format!("trường «{name}» không được chấp nhận{allowed}"),
+            None,
+        );
+    }
+    if let Some(name) = between(message, "unknown variant `", "`") {
+        let allowed = after(message, "expected one of ")
+            .or_else(|| after(message, "expected "))
+            .map(|list| format!("; các giá trị hợp lệ: {}", list.replace('`', "")))
+            .unwrap_or_default();
+        return (format!("giá trị «{name}» không hợp lệ{allowed}"), None);
+    }
+    for (prefix, label) in [
+        ("invalid type: ", "sai kiểu dữ liệu"),
+        ("invalid value: ", "giá trị không hợp lệ"),
+    ] {
+        if let Some(rest) = message.strip_prefix(prefix)
+            && let Some((got, expected)) = rest.split_once(", expected ")
+        {
+            return (
+                format!(
+                    "{label}: nhận {}, cần {}",
+                    value_vi(got),
+                    expected_vi(expected)
+                ),
+                None,
+            );
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid length ")
+        && let Some((got, expected)) = rest.split_once(", expected ")
+    {
+        return (
+            format!(
+                "số phần tử không hợp lệ: nhận {got}, cần {}",
+                expected_vi(expected)
+            ),
+            None,
+        );
+    }
+    // A message written by our own types is already Vietnamese; anything else is shown as is
+    // behind a Vietnamese lead.
+    if !message.is_ascii() {
+        (message.to_string(), None)
+    } else {
+        (format!("dữ liệu không hợp lệ: {message}"), None)
+    }
+}
+
+fn between(text: &str, start: &str, end: &str) -> Option<String> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(rest[..rest.find(end)?].to_string())
+}
+
+fn after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+    text.find(marker).map(|at| &text[at + marker.len()..])
+}
+
+/// serde's description of an unexpected value (`string "abc"`, `integer `5``, `map` …).
+fn value_vi(got: &str) -> String {
+    let quoted = |s: &str| s.trim_matches('`').to_string();
+    if let Some(rest) = got.strip_prefix("string ") {
+        return format!("chuỗi {rest}");
+    }
+    if let Some(rest) = got.strip_prefix("integer ") {
+        return format!("số nguyên {}", quoted(rest));
+    }
+    if let Some(rest) = got.strip_prefix("floating point ") {
+        return format!("số thực {}", quoted(rest));
+    }
+    if let Some(rest) = got.strip_prefix("boolean ") {
+        return format!("giá trị logic {}", quoted(rest));
+    }
+    match got {
+        "null" | "unit value" => "null".to_string(),
+        "map" => "đối tượng".to_string(),
+        "sequence" => "mảng".to_string(),
+        other => format!("«{other}»"),
+    }
+}
+
+/// serde's description of what was expected (`u32`, `a string`, `struct Plan` …).
+fn expected_vi(expected: &str) -> String {
+    let expected = expected.trim();
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "số nguyên không âm".to_string(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "số nguyên".to_string(),
+        "f32" | "f64" => "số".to_string(),
+        "a boolean" => "giá trị logic true/false".to_string(),
+        "a string" | "a borrowed string" => "chuỗi".to_string(),
+        "a character" | "a char" => "một ký tự".to_string(),
+        "a sequence" => "mảng".to_string(),
+        "a map" => "đối tượng".to_string(),
+        "a UUID string" | "UUID parsable string" => "mã UUID".to_string(),
+        _ if expected.starts_with("struct ") || expected.starts_with("a map") => {
+            "đối tượng".to_string()
+        }
+        _ if expected.starts_with("a sequence") || expected.starts_with("tuple") => {
+            "mảng".to_string()
+        }
+        _ if expected.contains("Date") || expected.contains("date") => {
+            "ngày dạng yyyy-mm-dd".to_string()
+        }
+        other => format!("«{}»", other.replace('`', "")),
+    }
+}
+
+/// Query parameters. axum's own rejection is English; this one names the problem in Vietnamese.
+/// Handlers keep parameters as text and parse them with [`parse_day`] and [`parse_count`], so
+/// the bad parameter is named.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|q| ApiQuery(q.0))
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    format!("tham số truy vấn không hợp lệ: «{query}»"),
+                )
+            })
+    }
+}
+
+/// A day from a query parameter: ISO `yyyy-mm-dd` or Vietnamese `dd/mm/yyyy`; `default` (the
+/// app's today) when absent.
+pub fn parse_day(field: &str, value: Option<&str>, default: Date) -> Result<Date, ApiError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(text) => kiemdiem_store::date::parse_vn(text).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_date",
+                format!("ngày «{text}» không hợp lệ: hãy ghi yyyy-mm-dd hoặc dd/mm/yyyy"),
+            )
+            .with_field(field)
+        }),
+    }
+}
+
+/// A non-negative count from a query parameter, `default` when absent, at most `max`.
+pub fn parse_count(
+    field: &str,
+    value: Option<&str>,
+    default: usize,
+    max: usize,
+) -> Result<usize, ApiError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if n <= max => Ok(n),
+            Ok(_) => Err(ApiError::bad_query(
+                field,
+                format!("«{field}» tối đa là {max}"),
+            )),
+            Err(_) => Err(ApiError::bad_query(
+                field,
+                format!("«{field}» phải là số nguyên không âm, nhận «{text}»"),
+            )),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        count: u32,
+    }
+
+    #[test]
+    fn bad_fields_are_named_in_vietnamese() {
+        let error = parse_json::<Body>(r#"{"name":"a","items":[{"count":1},{"count":"x"}]}"#)
+            .expect_err("wrong type");
+        assert_eq!(error.code(), "invalid_body");
+        assert_eq!(error.field(), Some("items[1].count"));
+        assert_eq!(
+            error.message(),
+            "sai kiểu dữ liệu: nhận chuỗi \"x\", cần số nguyên không âm"
+        );
+
+        let error = parse_json::<Body>(r#"{"items":[]}"#).expect_err("missing");
+        assert_eq!(error.field(), Some("name"));
+        assert_eq!(error.message(), "thiếu trường bắt buộc «name»");
+
+        let error = parse_json::<Body>(r#"{"name":"a","items":[],"extra":1}"#).expect_err("extra");
+        assert_eq!(error.field(), Some("extra"));
+        assert!(
+            error
+                .message()
+                .starts_with("trường «extra» không được chấp nhận")
+        );
+    }
+
+    #[test]
+    fn syntax_errors_give_line_and_column() {
+        let error = parse_json::<Body>("{\"name\": \"a\",\n").expect_err("cut");
+        assert_eq!(error.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(error.code(), "malformed_json");
+        assert_eq!(
+            error.message(),
+            "JSON không đúng cú pháp ở dòng 2, cột 0: nội dung bị cắt cụt"
+        );
+    }
+
+    fn today() -> Date {
+        time::macros::date!(2025 - 12 - 31)
+    }
+
+    #[test]
+    fn days_and_counts() {
+        assert_eq!(parse_day("as_of", None, today()).ok(), Some(today()));
+        assert_eq!(
+            parse_day("as_of", Some("2025-07-01"), today()).ok(),
+            Some(time::macros::date!(2025 - 07 - 01))
+        );
+        assert_eq!(
+            parse_day("as_of", Some("01/07/2025"), today()).ok(),
+            Some(time::macros::date!(2025 - 07 - 01))
+        );
+        let error = parse_day("as_of", Some("31/02/2025"), today()).expect_err("no such day");
+        assert_eq!(error.field(), Some("as_of"));
+        assert_eq!(error.code(), "invalid_date");
+        assert_eq!(parse_count("limit", None, 100, 1000).ok(), Some(100));
+        assert!(parse_count("limit", Some("1001"), 100, 1000).is_err());
+        assert!(parse_count("limit", Some("-1"), 100, 1000).is_err());
+    }
+}

@@ -1,0 +1,18 @@
+//! The web crate's black-box tests: each starts the real server on `127.0.0.1:0` over a
+//! throw-away database — a temporary SQLite file, and PostgreSQL too when `KIEMDIEM_TEST_PG`
+//! names a server (one schema per test, dropped afterwards) — and talks HTTP to it. One binary,
+//! so it links once.
+
+#[path = "api/support.rs"]
+mod support;
+
+#[path = "api/errors.rs"]
+mod errors;
+#[path = "api/members.rs"]
+mod members;
+#[path = "api/openapi.rs"]
+mod openapi;
+#[path = "api/orgs.rs"]
+mod orgs;
+#[path = "api/rules.rs"]
+mod rules;
