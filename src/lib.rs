@@ -27,6 +27,8 @@ pub enum Command {
     Import(cli::store::ImportCommand),
     /// Fill an empty database with generated, realistic demo data.
     Demo(cli::store::DemoArgs),
+    /// Run the HTTP server: the JSON API under /api/v1, its OpenAPI document at /api/openapi.json.
+    Serve(cli::serve::ServeArgs),
 }
 
 /// Runs a parsed command line; the process exit code is the returned value.
@@ -36,5 +38,6 @@ pub fn run(cli: Cli) -> std::process::ExitCode {
         Command::Migrate(args) => cli::store::migrate(args),
         Command::Import(command) => cli::store::import(command),
         Command::Demo(args) => cli::store::demo(args),
+        Command::Serve(args) => cli::serve::run(args),
     }
 }

@@ -1,4 +1,5 @@
 //! One module per command group.
 
 pub mod rules;
+pub mod serve;
 pub mod store;

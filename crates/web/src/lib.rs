@@ -25,7 +25,7 @@ use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use error::{ApiError, ApiResult};
 
@@ -79,7 +79,8 @@ pub fn router(state: ApiState) -> Router {
                     path = %request.uri().path(),
                     user = actor::user_for_log(request.headers()),
                 )
-            }),
+            })
+            .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
 }
 
