@@ -16,6 +16,12 @@
 pub mod actor;
 pub mod audit;
 pub mod error;
+pub mod evaluation;
+mod facts;
+pub mod open;
+pub mod plan;
+pub mod state;
+pub mod vocab;
 
 pub use actor::{Action, Actor, Authorized, Scope, authorize};
 pub use error::{AppError, ErrorCode, ErrorKind, Result};
@@ -52,4 +58,9 @@ impl App {
     pub fn today(&self) -> Date {
         self.today.unwrap_or_else(kiemdiem_store::date::today)
     }
+}
+
+/// A day as Vietnamese documents write it (`dd/mm/yyyy`).
+pub fn date_vi(day: Date) -> String {
+    kiemdiem_store::date::format_vn(day)
 }

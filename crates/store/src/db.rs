@@ -231,6 +231,27 @@ impl Store {
         Ok(())
     }
 
+    /// Runs maintenance statements (VACUUM, WAL checkpoint) on a pooled connection, outside any
+    /// transaction; returns the first column of each statement's first row (0 when none).
+    pub(crate) async fn outside_transaction(&self, statements: &[&'static str]) -> Result<Vec<i64>> {
+        use sqlx::Row;
+        let mut out = Vec::with_capacity(statements.len());
+        for statement in statements {
+            let first = match &self.pool {
+                Pool::Sqlite(pool) => sqlx::query(*statement)
+                    .fetch_optional(pool)
+                    .await?
+                    .and_then(|row| row.try_get::<i64, _>(0).ok()),
+                Pool::Postgres(pool) => sqlx::query(*statement)
+                    .fetch_optional(pool)
+                    .await?
+                    .and_then(|row| row.try_get::<i64, _>(0).ok()),
+            };
+            out.push(first.unwrap_or(0));
+        }
+        Ok(out)
+    }
+
     pub async fn close(&self) {
         match &self.pool {
             Pool::Sqlite(pool) => pool.close().await,

@@ -1,7 +1,8 @@
 -- The annual cycle (kiemdiem-app, issue 4): plans and their subjects, self-reviews, review inputs,
 -- meetings, evaluations, decisions (immutable versions), notifications, publications and
 -- escalations. Same conventions as 0001: UUID ids, DATE, TIMESTAMPTZ, BOOLEAN, BIGINT.
--- Every mutable row carries `version` (optimistic concurrency: a write names the version it read and is refused if it changed) and who changed it last; the full history is in audit_log.
+-- Every mutable row carries `version` (optimistic concurrency: a write names the version it
+-- read and is refused if it changed) and who changed it last; the full history is in audit_log.
 
 -- Kế hoạch: one per organisation, year and period; a lower plan points to its superior's.
 CREATE TABLE plans (

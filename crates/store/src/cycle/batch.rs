@@ -18,7 +18,6 @@ pub(crate) enum Cell<'a> {
     OptText(Option<&'a str>),
     Int(i64),
     Bool(bool),
-    Date(Date),
     Time(OffsetDateTime),
 }
 
@@ -74,7 +73,6 @@ impl Tx {
                                 Cell::OptText(v) => query.bind(v.map(str::to_string)),
                                 Cell::Int(v) => query.bind(*v),
                                 Cell::Bool(v) => query.bind(*v),
-                                Cell::Date(v) => query.bind(*v),
                                 Cell::Time(v) => query.bind(*v),
                             };
                         }
@@ -122,7 +120,6 @@ fn copy_row(out: &mut String, row: &[Cell<'_>]) {
                 let _ = write!(out, "{v}");
             }
             Cell::Bool(v) => out.push(if *v { 't' } else { 'f' }),
-            Cell::Date(v) => write_date(out, *v),
             Cell::Time(v) => {
                 write_date(out, v.date());
                 let _ = write!(
@@ -164,7 +161,6 @@ fn escape(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::date;
 
     #[test]
     fn copy_rows_escape_nulls_and_text() {
@@ -176,10 +172,9 @@ mod tests {
                 Cell::Text("a\tb"),
                 Cell::Int(-3),
                 Cell::Bool(false),
-                Cell::Date(date!(2026 - 12 - 01)),
             ],
         );
-        assert_eq!(out, "\\N\ta\\tb\t-3\tf\t2026-12-01\n");
+        assert_eq!(out, "\\N\ta\\tb\t-3\tf\n");
         assert_eq!(placeholders(3, 3), "$3,$4,$5");
     }
 }

@@ -127,7 +127,9 @@ impl Tx {
         let sql = format!(
             "SELECT {EVALUATION_COLUMNS} FROM evaluations WHERE subject_id = $1 ORDER BY column_no, step, source"
         );
-        Ok(on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(subject).fetch_all(c).await?))
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(subject).fetch_all(c).await?),
+        )
     }
 
     pub async fn insert_decision(&mut self, row: &DecisionRow) -> Result<()> {
@@ -147,7 +149,9 @@ impl Tx {
         let sql = format!(
             "SELECT {DECISION_COLUMNS} FROM decisions WHERE subject_id = $1 ORDER BY version_no"
         );
-        Ok(on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(subject).fetch_all(c).await?))
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(subject).fetch_all(c).await?),
+        )
     }
 
     pub async fn insert_notification(&mut self, row: &NotificationRow) -> Result<()> {

@@ -231,7 +231,9 @@ impl Tx {
 
     pub async fn plan(&mut self, id: Uuid) -> Result<Option<PlanRow>> {
         let sql = format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1");
-        Ok(on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?))
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?),
+        )
     }
 
     /// The plan of an organisation for a period, if issued.
@@ -245,7 +247,9 @@ impl Tx {
         let sql = format!(
             "SELECT {PLAN_COLUMNS} FROM plans WHERE org_id = $1 AND year = $2 AND period_kind = $3 AND period_no = $4"
         );
-        Ok(on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org).bind(year).bind(period_kind).bind(period_no).fetch_optional(c).await?))
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org).bind(year).bind(period_kind).bind(period_no).fetch_optional(c).await?),
+        )
     }
 
     /// Every plan of a year, by organisation.
@@ -253,14 +257,18 @@ impl Tx {
         let sql = format!(
             "SELECT {PLAN_COLUMNS} FROM plans WHERE year = $1 ORDER BY org_id, period_kind, period_no"
         );
-        Ok(on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(year).fetch_all(c).await?))
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(year).fetch_all(c).await?),
+        )
     }
 
     /// The plans issued under `parent`.
     pub async fn child_plans(&mut self, parent: Uuid) -> Result<Vec<PlanRow>> {
         let sql =
             format!("SELECT {PLAN_COLUMNS} FROM plans WHERE parent_plan_id = $1 ORDER BY org_id");
-        Ok(on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(parent).fetch_all(c).await?))
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(parent).fetch_all(c).await?),
+        )
     }
 
     /// Moves a plan to `status` if it is still at `version`; false when it changed meanwhile.
@@ -334,7 +342,11 @@ impl Tx {
             on_conn!(self, c => sqlx::query("INSERT INTO plan_frameworks (plan_id, subject_kind, framework_id) VALUES ($1, $2, $3)")
                 .bind(plan).bind(subject_kind).bind(framework).execute(c).await?.rows_affected());
         }
-        self.record("plan_frameworks", format!("{plan}/{subject_kind}"), "replace");
+        self.record(
+            "plan_frameworks",
+            format!("{plan}/{subject_kind}"),
+            "replace",
+        );
         Ok(())
     }
 
@@ -392,7 +404,9 @@ impl Tx {
 
     pub async fn subject(&mut self, id: Uuid) -> Result<Option<SubjectRow>> {
         let sql = format!("{SUBJECT_SELECT} WHERE id = $1");
-        Ok(on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?))
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?),
+        )
     }
 
     /// Subjects of a plan, all or those reviewed in the given units, in name order.
@@ -404,7 +418,9 @@ impl Tx {
         match units {
             None => {
                 let sql = format!("{SUBJECT_SELECT} WHERE plan_id = $1 ORDER BY sort_key, id");
-                Ok(on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(plan).fetch_all(c).await?))
+                Ok(
+                    on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(plan).fetch_all(c).await?),
+                )
             }
             Some(units) => {
                 let mut out = Vec::new();
@@ -522,7 +538,11 @@ impl Tx {
         .bind(part.from_on).bind(part.to_on).bind(part.tasks_assigned).bind(part.tasks_completed)
         .bind(part.tasks_on_time).bind(part.tasks_exceeded).bind(&part.note).bind(&stamp.by).bind(stamp.at)
         .execute(c).await?.rows_affected());
-        self.record("subject_parts", format!("{}/{}", part.subject_id, part.seq), "insert");
+        self.record(
+            "subject_parts",
+            format!("{}/{}", part.subject_id, part.seq),
+            "insert",
+        );
         Ok(())
     }
 
@@ -588,9 +608,9 @@ impl Tx {
             "SELECT member_id FROM member_branches WHERE kind = 'official' AND valid_from <= $2 AND valid_to > $2 AND org_id IN ({list})"
         );
         let sql = format!(
-            "SELECT member_id, 'status:' || kind AS kind, valid_from, valid_to, NULL AS place FROM member_statuses \
+            "SELECT member_id, 'status:' || kind AS kind, valid_from, valid_to, CAST(NULL AS UUID) AS place FROM member_statuses \
              WHERE valid_from <= $2 AND valid_to > $1 AND member_id IN ({official}) \
-             UNION ALL SELECT member_id, 'leave:' || kind, valid_from, valid_to, NULL FROM member_leaves \
+             UNION ALL SELECT member_id, 'leave:' || kind, valid_from, valid_to, CAST(NULL AS UUID) FROM member_leaves \
              WHERE valid_from <= $2 AND valid_to > $1 AND member_id IN ({official}) \
              UNION ALL SELECT member_id, 'post:' || kind, valid_from, valid_to, COALESCE(collective_id, org_id) FROM positions \
              WHERE member_id IS NOT NULL AND valid_from <= $2 AND valid_to > $2 AND member_id IN ({official}) \

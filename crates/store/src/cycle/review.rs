@@ -169,14 +169,18 @@ impl Tx {
 
     pub async fn meeting(&mut self, id: Uuid) -> Result<Option<MeetingRow>> {
         let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1");
-        Ok(on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?))
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?),
+        )
     }
 
     pub async fn meetings_of_plan(&mut self, plan: Uuid) -> Result<Vec<MeetingRow>> {
         let sql = format!(
             "SELECT {MEETING_COLUMNS} FROM meetings WHERE plan_id = $1 ORDER BY held_on, id"
         );
-        Ok(on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(plan).fetch_all(c).await?))
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(plan).fetch_all(c).await?),
+        )
     }
 
     /// Writes the meeting's mutable fields if it is still at `row.version`; false when stale.

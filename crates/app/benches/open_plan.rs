@@ -1,0 +1,113 @@
+//! Time to open a plan — create every subject's record with eligibility decided — on the demo
+//! data. Not a test: run with
+//!
+//! ```text
+//! KIEMDIEM_BENCH_SCALE=province cargo bench -p kiemdiem-app --bench open_plan
+//! KIEMDIEM_BENCH_SCALE=national KIEMDIEM_BENCH_PG=postgres://… cargo bench -p kiemdiem-app --bench open_plan
+//! ```
+//!
+//! `KIEMDIEM_BENCH_SCALE` is `district`, `province` (default) or `national`; SQLite always runs
+//! (on a temporary file), PostgreSQL when `KIEMDIEM_BENCH_PG` names a database (a throw-away
+//! schema is created and dropped). Target: at least 50 000 subjects per second.
+
+use kiemdiem_app::plan::NewPlan;
+use kiemdiem_app::{Actor, App};
+use kiemdiem_store::Store;
+use kiemdiem_store::demo::{DemoOptions, DemoScale, generate};
+use std::time::Instant;
+use time::macros::date;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let scale_name = std::env::var("KIEMDIEM_BENCH_SCALE").unwrap_or_else(|_| "province".into());
+    let scale = DemoScale::parse(&scale_name)
+        .expect("KIEMDIEM_BENCH_SCALE: district, province or national");
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+        run("SQLite", &url, &scale_name, scale).await;
+        if let Ok(base) = std::env::var("KIEMDIEM_BENCH_PG") {
+            let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
+            admin(&base, &format!("CREATE SCHEMA {schema}")).await;
+            let separator = if base.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{separator}options[search_path]={schema}");
+            run("PostgreSQL", &url, &scale_name, scale).await;
+            admin(&base, &format!("DROP SCHEMA {schema} CASCADE")).await;
+        }
+    });
+}
+
+async fn run(backend: &str, url: &str, scale_name: &str, scale: DemoScale) {
+    let today = date!(2026 - 11 - 20);
+    let store = Store::open(url).await.expect("open store");
+    let started = Instant::now();
+    let summary = generate(
+        &store,
+        &DemoOptions {
+            scale,
+            seed: 7,
+            today,
+        },
+        &|_, _| {},
+    )
+    .await
+    .expect("demo data");
+    eprintln!(
+        "{backend} {scale_name}: demo of {} members, {} organisations loaded in {:.1} s",
+        summary.members,
+        summary.orgs,
+        started.elapsed().as_secs_f64()
+    );
+    let app = App::with_today(store.clone(), today);
+    let actor = Actor::new("bench");
+    let mut tx = store.read().await.expect("read");
+    let roots: Vec<_> = tx
+        .orgs_as_of(today)
+        .await
+        .expect("orgs")
+        .into_iter()
+        .filter(|o| o.parent_id.is_none())
+        .collect();
+    drop(tx);
+    let mut subjects = 0;
+    let started = Instant::now();
+    for root in roots {
+        let plan = app
+            .create_plan(
+                &actor,
+                NewPlan {
+                    org: root.id,
+                    year: 2026,
+                    ..NewPlan::default()
+                },
+            )
+            .await
+            .expect("create plan");
+        let report = app
+            .open_plan(&actor, plan.id, plan.version)
+            .await
+            .expect("open plan");
+        subjects += report.subjects;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "open_plan {backend} {scale_name}: {subjects} subjects in {seconds:.2} s = {:.0} subjects/s (target ≥ 50 000)",
+        subjects as f64 / seconds
+    );
+    store.close().await;
+}
+
+async fn admin(url: &str, statement: &str) {
+    let pool = sqlx::PgPool::connect(url)
+        .await
+        .expect("connect to KIEMDIEM_BENCH_PG");
+    sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
+        .execute(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    pool.close().await;
+}

@@ -1,0 +1,224 @@
+//! Gathers the facts the rules look at for one subject (rules crate's `SubjectFacts`) from the
+//! store on the plan's review date: the member's dates, statuses, leave, transfer, temporary
+//! branch, discipline of the year and civil-service rating; an organisation's founding day,
+//! task results (summed over the periods before and after a merger, or over the units of a
+//! joint branch) and how its members and sub-organisations were rated; a collective's leaders.
+
+use crate::error::Result;
+use crate::plan::Plan;
+use crate::vocab::{parse_kind, parse_level};
+use kiemdiem_rules::SubjectKind;
+use kiemdiem_rules::facts::{
+    CivilService, Composition, DisciplineRecord, LeavePeriod, LevelCounts, StatusPeriod,
+    SubjectFacts, TaskResults, TemporaryActivity, Transfer,
+};
+use kiemdiem_store::Tx;
+use kiemdiem_store::cycle::evaluation::EvaluationRow;
+use kiemdiem_store::cycle::plan::SubjectRow;
+use kiemdiem_store::people::MembershipKind;
+use time::{Date, Month};
+
+/// Task results entered with an evaluation (verification first, then self-evaluation).
+pub(crate) fn tasks_of(evaluations: &[EvaluationRow]) -> Option<TaskResults> {
+    ["verification", "self"].iter().find_map(|step| {
+        evaluations
+            .iter()
+            .filter(|e| e.step == *step)
+            .find_map(|e| {
+                serde_json::from_str::<crate::evaluation::StoredInput>(&e.input)
+                    .ok()
+                    .and_then(|i| i.tasks)
+            })
+    })
+}
+
+/// The facts of `subject` as of the plan's review date.
+pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Result<SubjectFacts> {
+    let kind = parse_kind(&subject.kind)?;
+    let on = plan.review_date;
+    let year_start = Date::from_calendar_date(plan.year, Month::January, 1).unwrap_or(on);
+    let mut facts = SubjectFacts::new(kind);
+    let evaluations = tx.evaluations(subject.id).await?;
+    facts.tasks = tasks_of(&evaluations);
+    let inputs = tx.review_inputs(subject.id).await?;
+    let has_input = |kind: &str| inputs.iter().any(|i| i.kind == kind);
+    match kind {
+        SubjectKind::Organisation => {
+            let org_id = subject.org_id.unwrap_or(subject.unit_id);
+            if let Some(org) = tx.org_as_of(org_id, on).await? {
+                facts.org_kind = Some(org.kind);
+                facts.founded_on = Some(org.founded_on);
+            }
+            let parts = tx.subject_parts(subject.id).await?;
+            let summed = parts.iter().try_fold(None::<TaskResults>, |acc, p| {
+                let part = TaskResults {
+                    assigned: u32::try_from(p.tasks_assigned?).ok()?,
+                    completed: u32::try_from(p.tasks_completed?).ok()?,
+                    on_time: u32::try_from(p.tasks_on_time?).ok()?,
+                    exceeded: u32::try_from(p.tasks_exceeded?).ok()?,
+                };
+                Some(Some(match acc {
+                    None => part,
+                    Some(a) => TaskResults {
+                        assigned: a.assigned + part.assigned,
+                        completed: a.completed + part.completed,
+                        on_time: a.on_time + part.on_time,
+                        exceeded: a.exceeded + part.exceeded,
+                    },
+                }))
+            });
+            if let Some(Some(total)) = summed {
+                facts.tasks = Some(total);
+            }
+            facts.composition = Some(composition(tx, plan, subject, org_id).await?);
+        }
+        SubjectKind::Collective => {
+            if let Some(id) = subject.collective_id {
+                let members = tx.collective_members(id, on).await?;
+                facts.direct_leaders = Some(
+                    members
+                        .iter()
+                        .filter(|p| {
+                            p.is_head()
+                                || matches!(
+                                    p.kind,
+                                    kiemdiem_rules::PositionKind::UnitDeputy
+                                        | kiemdiem_rules::PositionKind::DeputySecretary
+                                )
+                        })
+                        .count() as u32,
+                );
+            }
+        }
+        _ => {}
+    }
+    if let (true, Some(member_id)) = (kind.is_member(), subject.member_id) {
+        if let Some(member) = tx.member_as_of(member_id, on).await? {
+            facts.admitted_on = Some(member.details.admitted_on);
+            facts.official_on = member.details.official_on;
+            if member.details.civil_servant {
+                let rating = evaluations
+                    .iter()
+                    .find(|e| e.source == "civil_service")
+                    .and_then(|e| e.proposed_level.as_deref())
+                    .map(parse_level)
+                    .transpose()?;
+                facts.civil_service = Some(CivilService { rating });
+            }
+        }
+        for status in tx.statuses(member_id).await? {
+            if status.valid_to.is_none_or(|to| to > year_start) && status.valid_from <= on {
+                facts.statuses.push(StatusPeriod {
+                    kind: status.kind,
+                    from: status.valid_from,
+                    to: status.valid_to,
+                });
+            }
+        }
+        for leave in tx.leaves(member_id).await? {
+            let to = leave.valid_to.unwrap_or(on);
+            if to >= year_start && leave.valid_from <= on {
+                facts.leave.push(LeavePeriod {
+                    kind: leave.kind,
+                    from: leave.valid_from,
+                    to,
+                });
+            }
+        }
+        if tx
+            .branch_of(member_id, MembershipKind::Temporary, on)
+            .await?
+            .is_some()
+        {
+            facts.temporary_activity = Some(TemporaryActivity {
+                comment_received: has_input("temporary_branch_comment"),
+            });
+        }
+        let transfers = tx.transfers(member_id).await?;
+        if let Some(last) = transfers
+            .iter()
+            .filter(|t| t.effective_on >= year_start && t.effective_on <= on)
+            .max_by_key(|t| t.effective_on)
+        {
+            let months = months_between(year_start, last.effective_on);
+            facts.transfer = Some(Transfer {
+                months_at_previous: months,
+                previous_comment_received: has_input("previous_branch_comment"),
+            });
+        }
+        for record in tx.disciplines(member_id).await? {
+            let r = &record.record;
+            if r.decided_on < year_start || r.decided_on > on {
+                continue;
+            }
+            facts.discipline.push(DisciplineRecord {
+                form: r.form,
+                violation_on: Some(r.violation_on),
+                decided_on: r.decided_on,
+                at_previous_unit: r.violation_org.is_some_and(|org| org != subject.unit_id),
+                duty_related: r.duty_related,
+                self_detected_remedied: r.self_detected_remedied,
+                counted_before: false,
+                unrelated_to_collective: false,
+            });
+        }
+    }
+    Ok(facts)
+}
+
+fn months_between(from: Date, to: Date) -> u32 {
+    let months = (to.year() - from.year()) * 12 + i32::from(u8::from(to.month()))
+        - i32::from(u8::from(from.month()));
+    let months = if to.day() < from.day() {
+        months - 1
+    } else {
+        months
+    };
+    months.max(0) as u32
+}
+
+/// How the members of an organisation (its branch members, or its sub-organisations) and its
+/// own leadership collective stand so far in this plan.
+async fn composition(
+    tx: &mut Tx,
+    plan: &Plan,
+    subject: &SubjectRow,
+    org: uuid::Uuid,
+) -> Result<Composition> {
+    let children: Vec<uuid::Uuid> = tx
+        .org_children(org, plan.review_date)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    let mut units = vec![org];
+    units.extend(children.iter().copied());
+    let mut members = LevelCounts::default();
+    let mut subs = LevelCounts::default();
+    let mut leadership = None;
+    for row in tx.subjects_of_plan(subject.plan_id, Some(&units)).await? {
+        let Some(level) = row.level.as_deref() else {
+            continue;
+        };
+        let level = parse_level(level)?;
+        let kind = parse_kind(&row.kind)?;
+        if kind.is_member() && row.unit_id == org {
+            members.add(level);
+        } else if kind == SubjectKind::Organisation
+            && row.org_id.is_some_and(|o| children.contains(&o))
+        {
+            subs.add(level);
+        } else if kind == SubjectKind::Collective && row.unit_id == org {
+            leadership = Some(level);
+        }
+    }
+    Ok(Composition {
+        members: (members.total() > 0).then_some(members),
+        disciplined_members: 0,
+        sub_organisations: (subs.total() > 0).then_some(subs),
+        disciplined_sub_units: 0,
+        sub_units_with_corruption_cases: 0,
+        same_level_bodies: None,
+        leadership_collective: leadership,
+    })
+}

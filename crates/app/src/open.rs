@@ -1,0 +1,581 @@
+//! Opening a plan (triển khai kế hoạch): every subject of the plan's subtree gets its record in one
+//! pass — the organisations, the leadership collectives, their heads and deputies, and every
+//! member whose official branch lies in the subtree on the review date — with eligibility decided
+//! by the rules crate, the form, the framework, who decides and the quota group.
+//!
+//! Set-based: the members and their dated records are read a few hundred branches at a time
+//! (a handful of queries per batch, not one per member), the rules run in memory, and subjects
+//! are written with the store's batch loader (COPY on PostgreSQL). See `benches/open_plan.rs`.
+
+use crate::App;
+use crate::actor::{Action, Actor, Scope, authorize};
+use crate::audit::{self, AuditEvent};
+use crate::error::{AppError, Result};
+use crate::plan::{Plan, load_plan, require_status};
+use crate::state::Stage;
+use crate::vocab::{body_code, kind_code, participation_code};
+use kiemdiem_rules::authority::{Body, Placement, authority};
+use kiemdiem_rules::eligibility::{Participation, eligibility};
+use kiemdiem_rules::facts::{
+    CivilService, LeavePeriod, StatusPeriod, SubjectFacts, TemporaryActivity, Transfer,
+};
+use kiemdiem_rules::forms::self_review_form;
+use kiemdiem_rules::quota::{QuotaSubject, group_key};
+use kiemdiem_rules::{LeaveKind, OrgKind, RuleBook, StatusKind, SubjectKind, framework};
+use kiemdiem_store::Tx;
+use kiemdiem_store::cycle::plan::{MemberPeriod, PlanMember, SubjectLoad};
+use kiemdiem_store::date::from_stored_end;
+use kiemdiem_store::org::Org;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use time::{Date, Month};
+use uuid::Uuid;
+
+/// Branches read per batch: a few thousand members, a handful of queries.
+const BRANCHES_PER_BATCH: usize = 400;
+/// Subjects written per batch insert.
+const SUBJECTS_PER_WRITE: usize = 20_000;
+
+/// What opening a plan created.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OpenReport {
+    pub subjects: u64,
+    /// Subjects reviewed and classified / reviewed only / excluded.
+    pub classified: u64,
+    pub review_only: u64,
+    pub excluded: u64,
+    /// Subjects by kind code.
+    pub by_kind: BTreeMap<String, u64>,
+    /// Subjects that need a document before classification (comments, civil-service rating).
+    pub attachments_required: u64,
+    pub elapsed_ms: u64,
+}
+
+/// A node of the organisation tree as opening needs it.
+#[derive(Debug, Clone)]
+struct Node {
+    kind: OrgKind,
+    parent: Option<Uuid>,
+    code: String,
+}
+
+struct Tree {
+    nodes: HashMap<Uuid, Node>,
+}
+
+impl Tree {
+    fn from_orgs(orgs: impl IntoIterator<Item = Org>) -> Tree {
+        Tree {
+            nodes: orgs
+                .into_iter()
+                .map(|o| {
+                    (
+                        o.id,
+                        Node {
+                            kind: o.kind,
+                            parent: o.parent_id,
+                            code: o.code,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The node itself or its nearest ancestor matching `pred`.
+    fn nearest(&self, from: Uuid, pred: impl Fn(OrgKind) -> bool) -> Option<Uuid> {
+        let mut at = Some(from);
+        while let Some(id) = at {
+            let node = self.nodes.get(&id)?;
+            if pred(node.kind) {
+                return Some(id);
+            }
+            at = node.parent;
+        }
+        None
+    }
+
+    fn parent(&self, id: Uuid) -> Option<Uuid> {
+        self.nodes.get(&id).and_then(|n| n.parent)
+    }
+
+    fn code(&self, id: Uuid) -> &str {
+        self.nodes.get(&id).map(|n| n.code.as_str()).unwrap_or("")
+    }
+
+    fn placement(&self, org: Uuid) -> Option<Placement> {
+        let node = self.nodes.get(&org)?;
+        let under_partial = node
+            .parent
+            .and_then(|p| self.nodes.get(&p))
+            .is_some_and(|p| p.kind == OrgKind::PartialCommittee);
+        Some(Placement {
+            org_kind: node.kind,
+            under_partial_committee: under_partial,
+        })
+    }
+
+    /// The organisation whose body decides: `unit` is where the subject sits (its branch, the
+    /// organisation itself, or the organisation managing a collective).
+    fn deciding_org(&self, body: Body, unit: Uuid, kind: SubjectKind) -> Option<Uuid> {
+        match body {
+            Body::OwnBranch => Some(unit),
+            Body::GrassrootsCommittee => self.nearest(self.parent(unit).unwrap_or(unit), |k| {
+                k == OrgKind::GrassrootsCommittee
+            }),
+            Body::PartialCommittee => self.nearest(unit, |k| k == OrgKind::PartialCommittee),
+            Body::SuperiorStandingCommittee => self.parent(unit),
+            Body::ManagingStandingCommittee => match kind {
+                SubjectKind::Collective | SubjectKind::Leader => Some(unit),
+                _ => self.parent(unit),
+            },
+            Body::ProvinceExecutiveCommittee => self.nearest(unit, |k| k == OrgKind::Province),
+        }
+    }
+
+    fn grassroots_of(&self, org: Uuid) -> Option<Uuid> {
+        self.nearest(org, OrgKind::is_grassroots)
+    }
+}
+
+/// Everything decided once per (kind, org kind) and reused for every subject.
+struct Catalogue<'a> {
+    book: &'a RuleBook,
+    plan: &'a Plan,
+    forms: HashMap<SubjectKind, String>,
+    frameworks: HashMap<(SubjectKind, Option<OrgKind>), Option<String>>,
+}
+
+impl<'a> Catalogue<'a> {
+    fn new(book: &'a RuleBook, plan: &'a Plan) -> Catalogue<'a> {
+        let forms = SubjectKind::ALL
+            .into_iter()
+            .map(|k| (k, self_review_form(book, k).code))
+            .collect();
+        Catalogue {
+            book,
+            plan,
+            forms,
+            frameworks: HashMap::new(),
+        }
+    }
+
+    fn framework(&mut self, kind: SubjectKind, org_kind: Option<OrgKind>) -> Option<String> {
+        let plan = self.plan;
+        let rule_set = self.book.rule_set;
+        self.frameworks
+            .entry((kind, org_kind))
+            .or_insert_with(|| match plan.frameworks.get(&kind) {
+                Some(id) => Some(id.clone()),
+                None => framework::national(rule_set, kind, org_kind).map(|f| f.id.clone()),
+            })
+            .clone()
+    }
+}
+
+struct Builder<'a> {
+    tree: &'a Tree,
+    catalogue: Catalogue<'a>,
+    as_of: Date,
+    report: OpenReport,
+    out: Vec<SubjectLoad>,
+}
+
+impl Builder<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        facts: &SubjectFacts,
+        unit: Uuid,
+        ids: (Option<Uuid>, Option<Uuid>, Option<Uuid>, Option<Uuid>),
+        name: String,
+        sort_key: String,
+        placement_org: Uuid,
+        decide_from: Uuid,
+    ) {
+        let book = self.catalogue.book;
+        let decided = eligibility(book, facts, self.as_of);
+        let participation = decided.participation;
+        let kind = facts.kind;
+        let placement = self.tree.placement(placement_org).unwrap_or(Placement {
+            org_kind: OrgKind::SubordinateBranch,
+            under_partial_committee: false,
+        });
+        let who = authority(book, kind, placement);
+        let deciding_org = self.tree.deciding_org(who.decides, decide_from, kind);
+        let grassroots = self
+            .tree
+            .grassroots_of(placement_org)
+            .map(|g| self.tree.code(g).to_owned());
+        let deciding_body = match deciding_org {
+            Some(org) => format!("{}:{}", body_code(who.decides), self.tree.code(org)),
+            None => body_code(who.decides).to_owned(),
+        };
+        let quota_group = group_key(
+            book,
+            &QuotaSubject {
+                category: kind.quota_category(),
+                grassroots,
+                deciding_body,
+                similar_role_group: None,
+            },
+        );
+        let needs_attachment = !decided.attachments.is_empty();
+        let eligibility_json = (!decided.reasons.is_empty() || needs_attachment)
+            .then(|| serde_json::to_string(&decided).unwrap_or_default());
+        match participation {
+            Participation::ReviewAndClassify => self.report.classified += 1,
+            Participation::ReviewOnly => self.report.review_only += 1,
+            Participation::Excluded => self.report.excluded += 1,
+        }
+        if needs_attachment {
+            self.report.attachments_required += 1;
+        }
+        *self
+            .report
+            .by_kind
+            .entry(kind_code(kind).to_owned())
+            .or_default() += 1;
+        self.report.subjects += 1;
+        let form_code = self.catalogue.forms[&kind].clone();
+        let framework_id = self.catalogue.framework(kind, facts.org_kind);
+        self.out.push(SubjectLoad {
+            id: Uuid::now_v7(),
+            kind: kind_code(kind),
+            member_id: ids.0,
+            leader_id: ids.1,
+            collective_id: ids.2,
+            org_id: ids.3,
+            unit_id: unit,
+            name,
+            sort_key,
+            participation: participation_code(participation),
+            eligibility: eligibility_json,
+            form_code,
+            framework_id,
+            decides_body: body_code(who.decides),
+            deciding_org_id: deciding_org,
+            proposes_body: who.proposes.map(body_code),
+            quota_group,
+            stage: Stage::initial(participation).code(),
+        });
+    }
+}
+
+fn year_start(year: i32) -> Date {
+    Date::from_calendar_date(year, Month::January, 1).unwrap_or(Date::MIN)
+}
+
+/// Whole months between two days (calendar months, rounded down).
+fn months_between(from: Date, to: Date) -> u32 {
+    if to <= from {
+        return 0;
+    }
+    let months = (to.year() - from.year()) * 12 + i32::from(u8::from(to.month()))
+        - i32::from(u8::from(from.month()));
+    let months = if to.day() < from.day() {
+        months - 1
+    } else {
+        months
+    };
+    months.max(0) as u32
+}
+
+/// The facts of one member from the batch's rows.
+fn member_facts(
+    member: &PlanMember,
+    periods: &[&MemberPeriod],
+    previous: &[&MemberPeriod],
+    year: i32,
+) -> SubjectFacts {
+    let holds_post = periods.iter().any(|p| p.kind.starts_with("post:"));
+    let kind = if holds_post {
+        SubjectKind::MemberWithPost
+    } else if !member.civil_servant && member.employer_unit.trim().is_empty() {
+        SubjectKind::MemberOutsideSystem
+    } else {
+        SubjectKind::MemberWithoutPost
+    };
+    let mut facts = SubjectFacts::new(kind);
+    facts.admitted_on = Some(member.admitted_on);
+    facts.official_on = member.official_on;
+    if member.civil_servant {
+        facts.civil_service = Some(CivilService { rating: None });
+    }
+    for period in periods {
+        if let Some(code) = period.kind.strip_prefix("status:") {
+            if let Some(kind) = StatusKind::parse(code) {
+                facts.statuses.push(StatusPeriod {
+                    kind,
+                    from: period.valid_from,
+                    to: from_stored_end(period.valid_to),
+                });
+            }
+        } else if let Some(code) = period.kind.strip_prefix("leave:") {
+            if let Some(kind) = LeaveKind::parse(code) {
+                facts.leave.push(LeavePeriod {
+                    kind,
+                    from: period.valid_from,
+                    to: period.valid_to,
+                });
+            }
+        } else if period.kind == "temporary" {
+            facts.temporary_activity = Some(TemporaryActivity {
+                comment_received: false,
+            });
+        } else if period.kind.starts_with("transfer:") {
+            let since = previous
+                .iter()
+                .filter(|p| p.valid_to <= period.valid_from)
+                .map(|p| p.valid_from)
+                .max()
+                .unwrap_or(year_start(year))
+                .max(year_start(year));
+            facts.transfer = Some(Transfer {
+                months_at_previous: months_between(since, period.valid_from),
+                previous_comment_received: false,
+            });
+        }
+    }
+    facts
+}
+
+impl App {
+    /// Opens a draft plan: creates every subject's record in one transaction and one pass, with
+    /// eligibility decided by the rules crate, and moves the plan to `open`.
+    pub async fn open_plan(&self, actor: &Actor, plan: Uuid, version: i64) -> Result<OpenReport> {
+        let who = authorize(actor, Action::ManagePlan, Scope::Plan(plan))?;
+        let started = std::time::Instant::now();
+        let mut tx = self.begin(&who).await?;
+        let current = load_plan(&mut tx, plan).await?;
+        require_status(&current, "draft", "triển khai kế hoạch")?;
+        if current.version != version {
+            return Err(AppError::stale("Kế hoạch", version));
+        }
+        if tx.plan_has_subjects(plan).await? {
+            return Err(AppError::conflict("Kế hoạch đã có danh sách đối tượng"));
+        }
+        let book = current.book()?;
+        let mut report = build_subjects(&mut tx, &current, &book).await?;
+        let counted = (report.subjects as i64, report.excluded as i64);
+        if !tx
+            .set_plan_status(plan, version, "open", Some(counted))
+            .await?
+        {
+            return Err(AppError::stale("Kế hoạch", version));
+        }
+        report.elapsed_ms = started.elapsed().as_millis() as u64;
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("plan.open", "plan", plan).detail(&report),
+        )
+        .await?;
+        tx.commit().await?;
+        report.elapsed_ms = started.elapsed().as_millis() as u64;
+        Ok(report)
+    }
+}
+
+async fn build_subjects(tx: &mut Tx, plan: &Plan, book: &RuleBook) -> Result<OpenReport> {
+    let as_of = plan.review_date;
+    let subtree = tx.org_subtree(plan.org_id, as_of).await?;
+    if subtree.is_empty() {
+        return Err(AppError::not_found("tổ chức của kế hoạch", plan.org_id));
+    }
+    let ancestors = tx.org_ancestors(plan.org_id, as_of).await?;
+    let orgs: Vec<Org> = subtree.iter().map(|n| n.org.clone()).collect();
+    let tree = Tree::from_orgs(ancestors.into_iter().chain(orgs.iter().cloned()));
+    let mut builder = Builder {
+        tree: &tree,
+        catalogue: Catalogue::new(book, plan),
+        as_of,
+        report: OpenReport::default(),
+        out: Vec::with_capacity(SUBJECTS_PER_WRITE),
+    };
+
+    // Organisations (tổ chức đảng).
+    for org in &orgs {
+        let mut facts = SubjectFacts::new(SubjectKind::Organisation);
+        facts.org_kind = Some(org.kind);
+        facts.founded_on = Some(org.founded_on);
+        builder.push(
+            &facts,
+            org.id,
+            (None, None, None, Some(org.id)),
+            org.name.clone(),
+            org.code.clone(),
+            org.id,
+            org.id,
+        );
+    }
+    // Leadership collectives and their heads and deputies.
+    let org_ids: Vec<Uuid> = orgs.iter().map(|o| o.id).collect();
+    let mut collectives = Vec::new();
+    for chunk in org_ids.chunks(BRANCHES_PER_BATCH) {
+        collectives.extend(tx.plan_collectives(chunk, as_of).await?);
+    }
+    // A committee (cấp ủy) is managed by the committee above; other collectives by the party
+    // organisation they are attached to.
+    let managing = |kind: &str, org: Uuid| {
+        if kind == "party_committee" {
+            tree.parent(org).unwrap_or(org)
+        } else {
+            org
+        }
+    };
+    let collective_org: HashMap<Uuid, (Uuid, Uuid)> = collectives
+        .iter()
+        .map(|c| (c.id, (c.org_id, managing(&c.kind, c.org_id))))
+        .collect();
+    for collective in &collectives {
+        let mut facts = SubjectFacts::new(SubjectKind::Collective);
+        facts.founded_on = Some(collective.valid_from);
+        facts.direct_leaders = Some(collective.leaders as u32);
+        builder.push(
+            &facts,
+            collective.org_id,
+            (None, None, Some(collective.id), None),
+            collective.name.clone(),
+            collective.code.clone(),
+            collective.org_id,
+            managing(&collective.kind, collective.org_id),
+        );
+    }
+    let collective_ids: Vec<Uuid> = collectives.iter().map(|c| c.id).collect();
+    for chunk in collective_ids.chunks(BRANCHES_PER_BATCH) {
+        for leader in tx.plan_leaders(chunk, as_of).await? {
+            let (org, manager) = collective_org[&leader.collective_id];
+            let facts = SubjectFacts::new(SubjectKind::Leader);
+            builder.push(
+                &facts,
+                org,
+                (
+                    leader.member_id,
+                    leader.leader_id,
+                    Some(leader.collective_id),
+                    None,
+                ),
+                leader.name,
+                leader.sort_key,
+                org,
+                manager,
+            );
+        }
+    }
+    flush(tx, plan.id, &mut builder.out, 0).await?;
+
+    // Members, a batch of branches at a time.
+    let branches: Vec<Uuid> = orgs
+        .iter()
+        .filter(|o| o.kind.is_branch())
+        .map(|o| o.id)
+        .collect();
+    let from = year_start(plan.year).min(as_of);
+    for chunk in branches.chunks(BRANCHES_PER_BATCH) {
+        let members = tx.plan_members(chunk, as_of).await?;
+        let periods = tx.plan_member_periods(chunk, from, as_of).await?;
+        let transferred: Vec<Uuid> = periods
+            .iter()
+            .filter(|p| p.kind.starts_with("transfer:"))
+            .map(|p| p.member_id)
+            .collect();
+        let previous = tx.previous_branches(&transferred, as_of).await?;
+        let mut by_member: HashMap<Uuid, Vec<&MemberPeriod>> = HashMap::new();
+        for period in &periods {
+            by_member.entry(period.member_id).or_default().push(period);
+        }
+        let mut previous_by_member: HashMap<Uuid, Vec<&MemberPeriod>> = HashMap::new();
+        for period in &previous {
+            previous_by_member
+                .entry(period.member_id)
+                .or_default()
+                .push(period);
+        }
+        for member in &members {
+            let none = Vec::new();
+            let facts = member_facts(
+                member,
+                by_member.get(&member.member_id).unwrap_or(&none),
+                previous_by_member.get(&member.member_id).unwrap_or(&none),
+                plan.year,
+            );
+            builder.push(
+                &facts,
+                member.branch_id,
+                (Some(member.member_id), None, None, None),
+                member.full_name.clone(),
+                member.sort_key.clone(),
+                member.branch_id,
+                member.branch_id,
+            );
+        }
+        flush(tx, plan.id, &mut builder.out, SUBJECTS_PER_WRITE).await?;
+    }
+    flush(tx, plan.id, &mut builder.out, 0).await?;
+    Ok(builder.report)
+}
+
+/// Writes the pending subjects once there are at least `threshold` of them.
+async fn flush(
+    tx: &mut Tx,
+    plan: Uuid,
+    out: &mut Vec<SubjectLoad>,
+    threshold: usize,
+) -> Result<()> {
+    if out.is_empty() || out.len() < threshold {
+        return Ok(());
+    }
+    tx.load_subjects(plan, out).await?;
+    out.clear();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn months_are_whole_calendar_months() {
+        assert_eq!(
+            months_between(date!(2025 - 01 - 01), date!(2025 - 07 - 01)),
+            6
+        );
+        assert_eq!(
+            months_between(date!(2025 - 01 - 15), date!(2025 - 07 - 14)),
+            5
+        );
+        assert_eq!(
+            months_between(date!(2025 - 07 - 01), date!(2025 - 01 - 01)),
+            0
+        );
+    }
+
+    #[test]
+    fn a_member_with_a_post_uses_the_post_form() {
+        let member = PlanMember {
+            member_id: Uuid::nil(),
+            branch_id: Uuid::nil(),
+            code: "1".into(),
+            full_name: "Nguyễn Văn An".into(),
+            sort_key: "an".into(),
+            admitted_on: date!(2010 - 01 - 01),
+            official_on: Some(date!(2011 - 01 - 01)),
+            civil_servant: true,
+            employer_unit: "UBND xã".into(),
+        };
+        let post = MemberPeriod {
+            member_id: Uuid::nil(),
+            kind: "post:secretary".into(),
+            valid_from: date!(2020 - 01 - 01),
+            valid_to: date!(9999 - 12 - 31),
+            place: None,
+        };
+        let facts = member_facts(&member, &[&post], &[], 2025);
+        assert_eq!(facts.kind, SubjectKind::MemberWithPost);
+        assert!(facts.civil_service.is_some());
+        let facts = member_facts(&member, &[], &[], 2025);
+        assert_eq!(facts.kind, SubjectKind::MemberWithoutPost);
+    }
+}

@@ -1,0 +1,398 @@
+//! Secret ballots (bỏ phiếu kín): the ballot, its agenda, the roll frozen at opening, the urn
+//! while it is open, the papers archived in random order at close, and the counts.
+//!
+//! What this module must never do: store anything that links a paper to a voter. A paper row
+//! has no voter, no time and a random id chosen by the caller (UUID v4); casting marks the voter
+//! in the roll (`has_voted`, overwritten in place) and puts the paper in the urn in one
+//! transaction and records nothing in `Tx::changes()`. At close ([`Tx::close_ballot_urn`]) every
+//! roll row is rewritten, the papers are copied in random order into `ballot_papers` and the urn
+//! is emptied; [`crate::Store::scrub_ballot_storage`] then removes what the engines keep of the
+//! old rows (SQLite: WAL truncated, freed cells zeroed by `secure_delete`; PostgreSQL: VACUUM).
+//! See docs/ballot-secrecy.md.
+
+use super::batch::Cell;
+use crate::db::{Backend, Store, Tx, on_conn};
+use crate::error::Result;
+use std::fmt::Write as _;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BallotRow {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    /// `electronic` (papers cast through the system) or `paper` (the counting committee enters
+    /// the tallies).
+    pub mode: String,
+    /// `prepared`, `open` or `closed`.
+    pub status: String,
+    pub summoned: i64,
+    pub denominator: i64,
+    pub present_voters: i64,
+    /// JSON of the rules crate's denominator (exclusions with reasons, citation).
+    pub denominator_detail: String,
+    pub papers_cast: i64,
+    pub version: i64,
+    pub changed_by: String,
+    pub changed_at: OffsetDateTime,
+}
+
+/// One person on the roll, as frozen at opening.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RollRow {
+    pub member_id: Uuid,
+    pub official: bool,
+    pub present: bool,
+    pub temporary_elsewhere: bool,
+    pub exempt: bool,
+    pub suspended: bool,
+    pub prosecuted_or_detained: bool,
+    pub excused_absence: bool,
+    pub entitled: bool,
+    pub has_voted: bool,
+}
+
+/// The counts of one subject of a closed ballot.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BallotResultRow {
+    pub ballot_id: Uuid,
+    pub subject_id: Uuid,
+    pub htxsnv: i64,
+    pub httnv: i64,
+    pub htnv: i64,
+    pub khtnv: i64,
+    pub blank: i64,
+    pub invalid: i64,
+    /// A level code, or `no_majority`.
+    pub outcome: String,
+    pub votes: i64,
+    pub base: i64,
+    pub message: String,
+}
+
+/// What happened to a cast attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastOutcome {
+    Cast,
+    AlreadyVoted,
+    /// Not on the roll of this ballot (or the ballot is not open yet).
+    NotOnRoll,
+    /// On the roll but not entitled (probationary, absent at the freeze, suspended).
+    NotEntitled,
+    Closed,
+}
+
+/// One paper as archived (never with a voter).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PaperVote {
+    pub paper_id: Uuid,
+    pub subject_id: Uuid,
+    pub vote: String,
+}
+
+const BALLOT_COLUMNS: &str = "id, meeting_id, mode, status, summoned, denominator, present_voters, denominator_detail, papers_cast, version, changed_by, changed_at";
+
+impl Tx {
+    pub async fn insert_ballot(&mut self, row: &BallotRow) -> Result<()> {
+        let stamp = self.stamp_owned()?;
+        on_conn!(self, c => sqlx::query(
+            "INSERT INTO ballots (id, meeting_id, mode, status, summoned, denominator, present_voters, denominator_detail, papers_cast, version, changed_by, changed_at) \
+             VALUES ($1, $2, $3, 'prepared', 0, 0, 0, '{}', 0, 1, $4, $5)",
+        )
+        .bind(row.id).bind(row.meeting_id).bind(&row.mode).bind(&stamp.by).bind(stamp.at)
+        .execute(c).await?.rows_affected());
+        self.record("ballots", row.id.to_string(), "insert");
+        Ok(())
+    }
+
+    pub async fn ballot(&mut self, id: Uuid) -> Result<Option<BallotRow>> {
+        let sql = format!("SELECT {BALLOT_COLUMNS} FROM ballots WHERE id = $1");
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?),
+        )
+    }
+
+    pub async fn ballots_of_meeting(&mut self, meeting: Uuid) -> Result<Vec<BallotRow>> {
+        let sql = format!(
+            "SELECT {BALLOT_COLUMNS} FROM ballots WHERE meeting_id = $1 ORDER BY changed_at, id"
+        );
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(meeting).fetch_all(c).await?),
+        )
+    }
+
+    /// Sets the agenda (subjects in order) of a prepared ballot.
+    pub async fn set_ballot_agenda(&mut self, ballot: Uuid, subjects: &[Uuid]) -> Result<()> {
+        on_conn!(self, c => sqlx::query("DELETE FROM ballot_agenda WHERE ballot_id = $1").bind(ballot).execute(c).await?.rows_affected());
+        let rows: Vec<Vec<Cell<'_>>> = subjects
+            .iter()
+            .enumerate()
+            .map(|(i, s)| vec![Cell::Uuid(ballot), Cell::Uuid(*s), Cell::Int(i as i64 + 1)])
+            .collect();
+        self.batch_insert(
+            "ballot_agenda",
+            &["ballot_id", "subject_id", "position"],
+            &rows,
+        )
+        .await
+    }
+
+    pub async fn ballot_agenda(&mut self, ballot: Uuid) -> Result<Vec<Uuid>> {
+        Ok(on_conn!(self, c => sqlx::query_scalar(
+            "SELECT subject_id FROM ballot_agenda WHERE ballot_id = $1 ORDER BY position",
+        ).bind(ballot).fetch_all(c).await?))
+    }
+
+    /// Freezes the roll and opens the ballot if it is still prepared at `version`; false when
+    /// stale or not prepared.
+    pub async fn open_ballot(
+        &mut self,
+        ballot: &BallotRow,
+        roll: &[RollRow],
+        summoned: i64,
+        denominator: i64,
+        present_voters: i64,
+        detail: &str,
+    ) -> Result<bool> {
+        let stamp = self.stamp_owned()?;
+        let n = on_conn!(self, c => sqlx::query(
+            "UPDATE ballots SET status = 'open', summoned = $1, denominator = $2, present_voters = $3, denominator_detail = $4, \
+             version = version + 1, changed_by = $5, changed_at = $6 WHERE id = $7 AND version = $8 AND status = 'prepared'",
+        )
+        .bind(summoned).bind(denominator).bind(present_voters).bind(detail).bind(&stamp.by).bind(stamp.at)
+        .bind(ballot.id).bind(ballot.version)
+        .execute(c).await?.rows_affected());
+        if n != 1 {
+            return Ok(false);
+        }
+        self.record("ballots", ballot.id.to_string(), "update");
+        let rows: Vec<Vec<Cell<'_>>> = roll
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Uuid(ballot.id),
+                    Cell::Uuid(r.member_id),
+                    Cell::Bool(r.official),
+                    Cell::Bool(r.present),
+                    Cell::Bool(r.temporary_elsewhere),
+                    Cell::Bool(r.exempt),
+                    Cell::Bool(r.suspended),
+                    Cell::Bool(r.prosecuted_or_detained),
+                    Cell::Bool(r.excused_absence),
+                    Cell::Bool(r.entitled),
+                    Cell::Bool(false),
+                    Cell::Bool(false),
+                ]
+            })
+            .collect();
+        self.batch_insert(
+            "ballot_roll",
+            &[
+                "ballot_id",
+                "member_id",
+                "official",
+                "present",
+                "temporary_elsewhere",
+                "exempt",
+                "suspended",
+                "prosecuted_or_detained",
+                "excused_absence",
+                "entitled",
+                "has_voted",
+                "closed",
+            ],
+            &rows,
+        )
+        .await?;
+        Ok(true)
+    }
+
+    /// The roll of a ballot, by member id (never in voting order).
+    pub async fn ballot_roll(&mut self, ballot: Uuid) -> Result<Vec<RollRow>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT member_id, official, present, temporary_elsewhere, exempt, suspended, prosecuted_or_detained, excused_absence, entitled, has_voted \
+             FROM ballot_roll WHERE ballot_id = $1 ORDER BY member_id",
+        ).bind(ballot).fetch_all(c).await?))
+    }
+
+    /// Casts one paper: marks `voter` as having voted and puts the votes (subject, vote code) in
+    /// the urn under the random `paper_id`, or says why not. Records nothing in `changes()`.
+    pub async fn cast_paper(
+        &mut self,
+        ballot: Uuid,
+        voter: Uuid,
+        paper_id: Uuid,
+        votes: &[(Uuid, &str)],
+    ) -> Result<CastOutcome> {
+        let marked = on_conn!(self, c => sqlx::query(
+            "UPDATE ballot_roll SET has_voted = $1 WHERE ballot_id = $2 AND member_id = $3 \
+             AND entitled = $1 AND has_voted = $4 AND closed = $4",
+        )
+        .bind(true).bind(ballot).bind(voter).bind(false)
+        .execute(c).await?.rows_affected());
+        if marked != 1 {
+            let row: Option<(bool, bool, bool)> = on_conn!(self, c => sqlx::query_as(
+                "SELECT entitled, has_voted, closed FROM ballot_roll WHERE ballot_id = $1 AND member_id = $2",
+            ).bind(ballot).bind(voter).fetch_optional(c).await?);
+            return Ok(match row {
+                None => CastOutcome::NotOnRoll,
+                Some((_, _, true)) => CastOutcome::Closed,
+                Some((false, _, _)) => CastOutcome::NotEntitled,
+                Some((true, true, _)) => CastOutcome::AlreadyVoted,
+                Some((true, false, false)) => CastOutcome::NotOnRoll,
+            });
+        }
+        if votes.is_empty() {
+            return Ok(CastOutcome::Cast);
+        }
+        let mut sql =
+            String::from("INSERT INTO ballot_urn (ballot_id, paper_id, subject_id, vote) VALUES ");
+        for i in 0..votes.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            let _ = write!(sql, "($1, $2, ${}, ${})", 3 + 2 * i, 4 + 2 * i);
+        }
+        on_conn!(self, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(ballot).bind(paper_id);
+            for (subject, vote) in votes {
+                q = q.bind(*subject).bind(vote.to_string());
+            }
+            q.execute(c).await?.rows_affected()
+        });
+        Ok(CastOutcome::Cast)
+    }
+
+    /// Closes the urn of an open ballot: rewrites every roll row (closing the roll and, on
+    /// PostgreSQL, replacing the casting transactions' row versions), reads the papers, copies
+    /// them in random order into `ballot_papers` and empties the urn. Returns the papers read.
+    /// The caller counts them, stores the results and commits, then calls
+    /// [`Store::scrub_ballot_storage`].
+    pub async fn close_ballot_urn(&mut self, ballot: Uuid) -> Result<Vec<PaperVote>> {
+        if self.backend() == Backend::Sqlite {
+            on_conn!(self, c => sqlx::query("PRAGMA secure_delete = ON").execute(c).await?.rows_affected());
+        }
+        on_conn!(self, c => sqlx::query("UPDATE ballot_roll SET closed = $1 WHERE ballot_id = $2")
+            .bind(true).bind(ballot).execute(c).await?.rows_affected());
+        let papers: Vec<PaperVote> = on_conn!(self, c => sqlx::query_as(
+            "SELECT paper_id, subject_id, vote FROM ballot_urn WHERE ballot_id = $1",
+        ).bind(ballot).fetch_all(c).await?);
+        on_conn!(self, c => sqlx::query(
+            "INSERT INTO ballot_papers (ballot_id, paper_id, subject_id, vote) \
+             SELECT ballot_id, paper_id, subject_id, vote FROM ballot_urn WHERE ballot_id = $1 ORDER BY random()",
+        ).bind(ballot).execute(c).await?.rows_affected());
+        on_conn!(self, c => sqlx::query("DELETE FROM ballot_urn WHERE ballot_id = $1")
+            .bind(ballot).execute(c).await?.rows_affected());
+        self.record("ballot_roll", ballot.to_string(), "close");
+        self.record("ballot_papers", ballot.to_string(), "archive");
+        Ok(papers)
+    }
+
+    /// Marks a ballot closed with `papers` counted, if still at `version`; false when stale.
+    pub async fn finish_ballot(
+        &mut self,
+        ballot: Uuid,
+        version: i64,
+        from_status: &str,
+        papers: i64,
+    ) -> Result<bool> {
+        let stamp = self.stamp_owned()?;
+        let n = on_conn!(self, c => sqlx::query(
+            "UPDATE ballots SET status = 'closed', papers_cast = $1, version = version + 1, changed_by = $2, changed_at = $3 \
+             WHERE id = $4 AND version = $5 AND status = $6",
+        )
+        .bind(papers).bind(&stamp.by).bind(stamp.at).bind(ballot).bind(version).bind(from_status)
+        .execute(c).await?.rows_affected());
+        if n == 1 {
+            self.record("ballots", ballot.to_string(), "update");
+        }
+        Ok(n == 1)
+    }
+
+    pub async fn insert_ballot_results(&mut self, rows: &[BallotResultRow]) -> Result<()> {
+        let cells: Vec<Vec<Cell<'_>>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Uuid(r.ballot_id),
+                    Cell::Uuid(r.subject_id),
+                    Cell::Int(r.htxsnv),
+                    Cell::Int(r.httnv),
+                    Cell::Int(r.htnv),
+                    Cell::Int(r.khtnv),
+                    Cell::Int(r.blank),
+                    Cell::Int(r.invalid),
+                    Cell::Text(&r.outcome),
+                    Cell::Int(r.votes),
+                    Cell::Int(r.base),
+                    Cell::Text(&r.message),
+                ]
+            })
+            .collect();
+        self.batch_insert(
+            "ballot_results",
+            &[
+                "ballot_id",
+                "subject_id",
+                "htxsnv",
+                "httnv",
+                "htnv",
+                "khtnv",
+                "blank",
+                "invalid",
+                "outcome",
+                "votes",
+                "base",
+                "message",
+            ],
+            &cells,
+        )
+        .await
+    }
+
+    pub async fn ballot_results(&mut self, ballot: Uuid) -> Result<Vec<BallotResultRow>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT ballot_id, subject_id, htxsnv, httnv, htnv, khtnv, blank, invalid, outcome, votes, base, message \
+             FROM ballot_results WHERE ballot_id = $1",
+        ).bind(ballot).fetch_all(c).await?))
+    }
+
+    /// The counts of every closed ballot about a subject.
+    pub async fn results_of_subject(&mut self, subject: Uuid) -> Result<Vec<BallotResultRow>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT ballot_id, subject_id, htxsnv, httnv, htnv, khtnv, blank, invalid, outcome, votes, base, message \
+             FROM ballot_results WHERE subject_id = $1",
+        ).bind(subject).fetch_all(c).await?))
+    }
+
+    /// The archived papers of a closed ballot, by paper id (for a recount; never with voters).
+    pub async fn archived_papers(&mut self, ballot: Uuid) -> Result<Vec<PaperVote>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT paper_id, subject_id, vote FROM ballot_papers WHERE ballot_id = $1 ORDER BY paper_id, subject_id",
+        ).bind(ballot).fetch_all(c).await?))
+    }
+}
+
+impl Store {
+    /// After a ballot's closing transaction has committed: removes what the engine keeps of the
+    /// urn's deleted rows and of the roll's earlier row versions. SQLite: a WAL checkpoint that
+    /// truncates the log (the log holds every casting transaction's pages); PostgreSQL: VACUUM
+    /// of the urn and the roll (dead row versions carry the casting transactions' ids).
+    /// Returns whether the engine did all of it (a SQLite checkpoint is partial while another
+    /// connection is reading).
+    pub async fn scrub_ballot_storage(&self) -> Result<bool> {
+        match self.backend() {
+            Backend::Sqlite => {
+                let rows = self
+                    .outside_transaction(&["PRAGMA wal_checkpoint(TRUNCATE)"])
+                    .await?;
+                Ok(rows.first().is_some_and(|busy| *busy == 0))
+            }
+            Backend::Postgres => {
+                self.outside_transaction(&["VACUUM ballot_urn", "VACUUM ballot_roll"])
+                    .await?;
+                Ok(true)
+            }
+        }
+    }
+}
