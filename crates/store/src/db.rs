@@ -1,6 +1,10 @@
 //! The connection to the database: [`Store`] (a pool for SQLite or PostgreSQL, chosen from the
 //! URL), [`Tx`] (one transaction, the only way to read or write), migrations, and [`retry`].
 //!
+//! Migrations live in `migrations/sqlite` and `migrations/postgres`, one file per step with the
+//! same number and name in both (`0001_org_tree.sql`, `0002_people.sql`, …); later issues add
+//! theirs after these. Both directories are embedded in the binary.
+//!
 //! Every query in the crate is written once with `$1` placeholders and run on either backend by
 //! the `on_conn!` macro, which expands the same code once per driver so each copy is type-checked
 //! against its own driver. Dialect branches exist only where the backends truly differ (bulk
@@ -109,12 +113,18 @@ impl Store {
                 .foreign_keys(true)
                 .pragma("cache_size", "-65536")
                 .pragma("temp_store", "memory");
-            Pool::Sqlite(
+            // An in-memory database lives as long as its connection: keep exactly one.
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            let pool = if in_memory {
                 SqlitePoolOptions::new()
-                    .max_connections(8)
-                    .connect_with(options)
-                    .await?,
-            )
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+            } else {
+                SqlitePoolOptions::new().max_connections(8)
+            };
+            Pool::Sqlite(pool.connect_with(options).await?)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options =
                 PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.to_string()))?;
@@ -233,7 +243,10 @@ impl Store {
 
     /// Runs maintenance statements (VACUUM, WAL checkpoint) on a pooled connection, outside any
     /// transaction; returns the first column of each statement's first row (0 when none).
-    pub(crate) async fn outside_transaction(&self, statements: &[&'static str]) -> Result<Vec<i64>> {
+    pub(crate) async fn outside_transaction(
+        &self,
+        statements: &[&'static str],
+    ) -> Result<Vec<i64>> {
         use sqlx::Row;
         let mut out = Vec::with_capacity(statements.len());
         for statement in statements {
@@ -357,5 +370,65 @@ where
             }
             other => return other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test]
+    async fn retry_runs_again_only_on_retryable_errors() {
+        let calls = AtomicU32::new(0);
+        let result = retry(|| async {
+            if calls.fetch_add(1, Ordering::SeqCst) < 2 {
+                Err(StoreError::Retryable(sqlx::Error::PoolTimedOut))
+            } else {
+                Ok(42)
+            }
+        })
+        .await;
+        assert_eq!(result.unwrap(), 42);
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+
+        let calls = AtomicU32::new(0);
+        let result: Result<()> = retry(|| async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(StoreError::invalid("không thử lại"))
+        })
+        .await;
+        assert!(matches!(result, Err(StoreError::Invalid(_))));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn in_memory_database_keeps_its_data() {
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        let mut tx = store.begin("test").await.unwrap();
+        tx.create_org(
+            &crate::org::NewOrg {
+                code: "T".into(),
+                name: "Đảng bộ tỉnh".into(),
+                kind: kiemdiem_rules::OrgKind::Province,
+                has_committee: true,
+                founded_on: time::macros::date!(2000 - 01 - 01),
+                parent: None,
+            },
+            time::macros::date!(2000 - 01 - 01),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = store.read().await.unwrap();
+        assert!(tx.org_latest_by_code("T").await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn bad_urls_are_refused() {
+        assert!(matches!(
+            Store::connect("mysql://x").await,
+            Err(StoreError::BadUrl(_))
+        ));
     }
 }

@@ -17,6 +17,7 @@ conformance!(
     dissolve_requires_empty,
     refusals,
     read_transactions_do_not_write,
+    concurrent_writers_with_retry,
 );
 
 struct Tree {
@@ -765,4 +766,42 @@ async fn read_transactions_do_not_write(store: &Store) {
         .unwrap_err();
     assert!(matches!(error, StoreError::ReadOnly), "{error}");
     assert!(store.begin("  ").await.is_err());
+}
+
+async fn concurrent_writers_with_retry(store: &Store) {
+    let tree = build_tree(store).await;
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            kiemdiem_store::retry(|| async {
+                let mut tx = store.begin(&format!("writer {i}")).await?;
+                let code = format!("T.H2.N{i}");
+                tx.create_org(
+                    &new_org(
+                        &code,
+                        "Chi bộ cơ sở mới",
+                        OrgKind::GrassrootsBranch,
+                        Some(tree.district2),
+                        "01/01/2021",
+                    ),
+                    day("01/01/2021"),
+                )
+                .await?;
+                tx.commit().await
+            })
+            .await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let mut tx = store.read().await.unwrap();
+    assert_eq!(
+        tx.org_children(tree.district2, day("01/01/2021"))
+            .await
+            .unwrap()
+            .len(),
+        6
+    );
 }
