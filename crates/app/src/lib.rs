@@ -15,11 +15,16 @@
 
 pub mod actor;
 pub mod audit;
+pub mod ballot;
 pub mod error;
 pub mod evaluation;
 mod facts;
+pub mod meeting;
 pub mod open;
 pub mod plan;
+pub mod progress;
+pub mod review;
+pub mod similarity;
 pub mod state;
 pub mod vocab;
 

@@ -1,0 +1,219 @@
+//! Progress at every node of the tree (tiến độ): for each step — self-review, review, decision —
+//! how many subjects are done, pending and late (pending past the step's deadline in the plan's
+//! phases), counting each node's whole subtree; and, for one node, who is not yet reviewed or
+//! rated and why (seed 003: absent subjects are rated at the earliest meeting).
+
+use crate::App;
+use crate::actor::{Action, Actor, Scope, authorize};
+use crate::error::Result;
+use crate::plan::{Step, load_plan};
+use crate::state::Stage;
+use serde::Serialize;
+use std::collections::HashMap;
+use time::Date;
+use uuid::Uuid;
+
+/// Counts of one step.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StepCount {
+    pub done: u64,
+    pub pending: u64,
+    pub late: u64,
+    pub deadline: Option<Date>,
+}
+
+/// One node of the tree with its subtree's counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeProgress {
+    pub org: Uuid,
+    pub code: String,
+    pub name: String,
+    pub depth: i32,
+    pub parent: Option<Uuid>,
+    pub subjects: u64,
+    pub excluded: u64,
+    pub self_review: StepCount,
+    pub review: StepCount,
+    pub decision: StepCount,
+}
+
+/// Someone not yet reviewed or rated, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingSubject {
+    pub subject: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub stage: Stage,
+    pub reason: String,
+    pub late: bool,
+}
+
+impl App {
+    /// Progress of a plan at every node of its subtree (each node counts its whole subtree).
+    pub async fn progress(&self, actor: &Actor, plan: Uuid) -> Result<Vec<NodeProgress>> {
+        authorize(actor, Action::Read, Scope::Plan(plan))?;
+        let today = self.today();
+        let mut tx = self.store().read().await?;
+        let current = load_plan(&mut tx, plan).await?;
+        let deadlines = [
+            current.deadline(Step::SelfReview),
+            current.deadline(Step::Review),
+            current.deadline(Step::Decision),
+        ];
+        let tree = tx.org_subtree(current.org_id, current.review_date).await?;
+        let mut nodes: Vec<NodeProgress> = tree
+            .iter()
+            .map(|n| NodeProgress {
+                org: n.org.id,
+                code: n.org.code.clone(),
+                name: n.org.name.clone(),
+                depth: n.depth,
+                parent: n.org.parent_id,
+                subjects: 0,
+                excluded: 0,
+                self_review: StepCount {
+                    deadline: deadlines[0],
+                    ..StepCount::default()
+                },
+                review: StepCount {
+                    deadline: deadlines[1],
+                    ..StepCount::default()
+                },
+                decision: StepCount {
+                    deadline: deadlines[2],
+                    ..StepCount::default()
+                },
+            })
+            .collect();
+        let index: HashMap<Uuid, usize> =
+            nodes.iter().enumerate().map(|(i, n)| (n.org, i)).collect();
+        let late = |deadline: Option<Date>| deadline.is_some_and(|d| today > d);
+        for (unit, stage, participation, count) in tx.stage_counts(plan).await? {
+            let count = count as u64;
+            let Some(stage) = Stage::parse(&stage) else {
+                continue;
+            };
+            // Walk up from the unit, adding to every ancestor within the plan's subtree.
+            let mut at = index.get(&unit).copied();
+            while let Some(i) = at {
+                let node = &mut nodes[i];
+                node.subjects += count;
+                if stage == Stage::Excluded {
+                    node.excluded += count;
+                } else {
+                    let classified = participation == "review_and_classify";
+                    let steps = [
+                        (
+                            &mut node.self_review,
+                            stage != Stage::Pending,
+                            deadlines[0],
+                            true,
+                        ),
+                        (&mut node.review, stage.reviewed(), deadlines[1], true),
+                        (
+                            &mut node.decision,
+                            stage.decided(),
+                            deadlines[2],
+                            classified,
+                        ),
+                    ];
+                    for (step, done, deadline, applies) in steps {
+                        if !applies {
+                            continue;
+                        }
+                        if done {
+                            step.done += count;
+                        } else {
+                            step.pending += count;
+                            if late(deadline) {
+                                step.late += count;
+                            }
+                        }
+                    }
+                }
+                at = node.parent.and_then(|p| index.get(&p).copied());
+            }
+        }
+        Ok(nodes)
+    }
+
+    /// Who in the units of `org` (itself and its direct branches) is not yet reviewed or rated,
+    /// and why.
+    pub async fn pending_subjects(
+        &self,
+        actor: &Actor,
+        plan: Uuid,
+        org: Uuid,
+    ) -> Result<Vec<PendingSubject>> {
+        authorize(actor, Action::Read, Scope::Org(org))?;
+        let today = self.today();
+        let mut tx = self.store().read().await?;
+        let current = load_plan(&mut tx, plan).await?;
+        let mut units = vec![org];
+        units.extend(
+            tx.org_children(org, current.review_date)
+                .await?
+                .into_iter()
+                .map(|o| o.id),
+        );
+        let mut out = Vec::new();
+        for row in tx.subjects_of_plan(plan, Some(&units)).await? {
+            let Some(stage) = Stage::parse(&row.stage) else {
+                continue;
+            };
+            let classified = row.participation == "review_and_classify";
+            let done = match stage {
+                Stage::Excluded | Stage::Published => true,
+                Stage::Decided => true,
+                Stage::Reviewed | Stage::Proposed => !classified,
+                _ => false,
+            };
+            if done {
+                continue;
+            }
+            let absent = tx
+                .items_of_subject(row.id)
+                .await?
+                .iter()
+                .any(|i| !i.reviewed && i.comments.starts_with("Vắng mặt"));
+            let step = if stage.reviewed() {
+                Step::Decision
+            } else if stage == Stage::Pending {
+                Step::SelfReview
+            } else {
+                Step::Review
+            };
+            let late = current.deadline(step).is_some_and(|d| today > d);
+            let mut reason = match stage {
+                Stage::Pending => "Chưa nộp bản kiểm điểm".to_owned(),
+                Stage::SelfReviewed if absent => {
+                    "Vắng mặt tại hội nghị: kiểm điểm, xếp loại tại cuộc họp gần nhất".to_owned()
+                }
+                Stage::SelfReviewed => "Chưa kiểm điểm tại hội nghị".to_owned(),
+                Stage::Reviewed => "Đã kiểm điểm, chưa đề xuất, quyết định xếp loại".to_owned(),
+                Stage::Proposed => "Đã đề xuất, chờ cấp có thẩm quyền quyết định".to_owned(),
+                _ => stage.name_vi().to_owned(),
+            };
+            if let Some(eligibility) = row.eligibility.as_deref()
+                && let Ok(value) =
+                    serde_json::from_str::<kiemdiem_rules::eligibility::Eligibility>(eligibility)
+            {
+                for attachment in value.attachments.iter().filter(|a| !a.received) {
+                    reason.push_str(&format!("; cần: {}", attachment.message));
+                }
+            }
+            if late {
+                reason.push_str("; quá hạn");
+            }
+            out.push(PendingSubject {
+                subject: row.id,
+                name: row.name,
+                kind: row.kind,
+                stage,
+                reason,
+                late,
+            });
+        }
+        Ok(out)
+    }
+}

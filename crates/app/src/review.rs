@@ -1,0 +1,486 @@
+//! Kiểm điểm documents: the self-review (bản kiểm điểm) or collective report (báo cáo kiểm điểm)
+//! with the sections of the era's form, drafts and submission with near-copy flags, and the
+//! inputs gathered for the review — the superior's review suggestions (gợi ý kiểm điểm), the
+//! residence-area committee's comments, the masses' comments collected by the trade union and
+//! youth union, and the comments of a temporary or previous branch.
+
+use crate::App;
+use crate::actor::{Action, Actor, Scope, authorize};
+use crate::audit::{self, AuditEvent};
+use crate::error::{AppError, Result};
+use crate::evaluation::{advance, load_subject, stage_of};
+use crate::plan::{load_plan, require_status};
+use crate::similarity::{containment, jaccard, shingles};
+use crate::state::{Event, Stage};
+use crate::vocab::parse_kind;
+use kiemdiem_rules::SubjectKind;
+use kiemdiem_store::cycle::review::{ReviewInputRow, SelfReviewRow};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+/// Jaccard similarity from which two self-reviews of one unit are flagged as near-copies.
+pub const PEER_THRESHOLD: f64 = 0.7;
+/// Share of a self-review found in the form's sample text from which it is flagged.
+pub const SAMPLE_THRESHOLD: f64 = 0.6;
+
+/// A section of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub code: &'static str,
+    pub title: &'static str,
+    /// Sections marked "(nếu có)" may stay empty.
+    pub required: bool,
+}
+
+const COLLECTIVE: &[Section] = &[
+    Section {
+        code: "A.I",
+        title: "Ưu điểm, kết quả đạt được",
+        required: true,
+    },
+    Section {
+        code: "A.II",
+        title: "Hạn chế, khuyết điểm và nguyên nhân",
+        required: true,
+    },
+    Section {
+        code: "A.III",
+        title: "Kết quả khắc phục hạn chế, khuyết điểm đã được cấp có thẩm quyền kết luận hoặc được chỉ ra ở kỳ kiểm điểm trước",
+        required: true,
+    },
+    Section {
+        code: "A.IV",
+        title: "Giải trình những vấn đề được gợi ý kiểm điểm (nếu có)",
+        required: false,
+    },
+    Section {
+        code: "A.V",
+        title: "Trách nhiệm của tập thể, cá nhân đối với hạn chế, khuyết điểm",
+        required: true,
+    },
+    Section {
+        code: "A.VI",
+        title: "Phương hướng, biện pháp khắc phục hạn chế, khuyết điểm",
+        required: true,
+    },
+    Section {
+        code: "B.I",
+        title: "Tự đánh giá theo các nhóm tiêu chí",
+        required: true,
+    },
+    Section {
+        code: "B.II",
+        title: "Đề xuất xếp loại mức chất lượng",
+        required: true,
+    },
+];
+
+const INDIVIDUAL: &[Section] = &[
+    Section {
+        code: "A.I",
+        title: "Ưu điểm, kết quả đạt được (phẩm chất chính trị, đạo đức, lối sống; thực hiện chức trách, nhiệm vụ được giao)",
+        required: true,
+    },
+    Section {
+        code: "A.II",
+        title: "Hạn chế, khuyết điểm và nguyên nhân",
+        required: true,
+    },
+    Section {
+        code: "A.III",
+        title: "Kết quả khắc phục hạn chế, khuyết điểm đã được chỉ ra ở kỳ kiểm điểm trước",
+        required: true,
+    },
+    Section {
+        code: "A.IV",
+        title: "Giải trình những vấn đề được gợi ý kiểm điểm (nếu có)",
+        required: false,
+    },
+    Section {
+        code: "A.V",
+        title: "Làm rõ trách nhiệm của cá nhân đối với hạn chế, khuyết điểm của tập thể (nếu có)",
+        required: false,
+    },
+    Section {
+        code: "A.VI",
+        title: "Phương hướng, biện pháp khắc phục hạn chế, khuyết điểm",
+        required: true,
+    },
+    Section {
+        code: "B.I",
+        title: "Tự đánh giá theo các nhóm tiêu chí",
+        required: true,
+    },
+    Section {
+        code: "B.II",
+        title: "Tự nhận mức xếp loại chất lượng",
+        required: true,
+    },
+];
+
+/// The sample wording a copied template carries (the form's headings and stock phrases).
+const SAMPLE_PHRASES: &str = "Ưu điểm, kết quả đạt được. Về tư tưởng chính trị: luôn trung thành với chủ nghĩa Mác - Lênin, tư tưởng Hồ Chí Minh, kiên định mục tiêu độc lập dân tộc và chủ nghĩa xã hội, chấp hành nghiêm chủ trương, đường lối của Đảng, chính sách, pháp luật của Nhà nước. Về phẩm chất đạo đức, lối sống: có lối sống giản dị, trung thực, không tham nhũng, lãng phí, quan liêu, cơ hội, vụ lợi; đoàn kết, gương mẫu. Về tác phong, lề lối làm việc: dân chủ, khoa học, sâu sát. Về ý thức tổ chức kỷ luật: chấp hành sự phân công của tổ chức, thực hiện tốt nguyên tắc tập trung dân chủ. Hạn chế, khuyết điểm và nguyên nhân. Kết quả khắc phục hạn chế, khuyết điểm đã được cấp có thẩm quyền kết luận hoặc được chỉ ra ở kỳ kiểm điểm trước. Giải trình những vấn đề được gợi ý kiểm điểm. Làm rõ trách nhiệm của cá nhân đối với hạn chế, khuyết điểm của tập thể. Phương hướng, biện pháp khắc phục hạn chế, khuyết điểm. Tự nhận mức xếp loại chất lượng: hoàn thành xuất sắc nhiệm vụ, hoàn thành tốt nhiệm vụ, hoàn thành nhiệm vụ, không hoàn thành nhiệm vụ.";
+
+/// The sections of the form a subject kind writes.
+pub fn form_sections(kind: SubjectKind) -> &'static [Section] {
+    match kind {
+        SubjectKind::Organisation | SubjectKind::Collective => COLLECTIVE,
+        _ => INDIVIDUAL,
+    }
+}
+
+/// A near-copy flag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarityFlag {
+    /// The other subject's self-review, or `None` for the form's sample text.
+    pub other: Option<Uuid>,
+    pub other_name: String,
+    /// Jaccard similarity (peer) or containment in the sample (form), 0–1.
+    pub score: f64,
+}
+
+/// A self-review as shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SelfReview {
+    pub subject: Uuid,
+    pub form_code: String,
+    pub sections: BTreeMap<String, String>,
+    /// `draft` or `submitted`.
+    pub status: String,
+    pub submitted_on: Option<Date>,
+    pub draft_sent_on: Option<Date>,
+    pub flags: Vec<SimilarityFlag>,
+    pub version: i64,
+    pub changed_by: String,
+}
+
+fn view(row: SelfReviewRow) -> SelfReview {
+    SelfReview {
+        subject: row.subject_id,
+        form_code: row.form_code,
+        sections: serde_json::from_str(&row.sections).unwrap_or_default(),
+        status: row.status,
+        submitted_on: row.submitted_on,
+        draft_sent_on: row.draft_sent_on,
+        flags: row
+            .similarity
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default(),
+        version: row.version,
+        changed_by: row.changed_by,
+    }
+}
+
+/// What a review input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewInputKind {
+    /// Gợi ý kiểm điểm của cấp trên.
+    Suggestion,
+    /// Nhận xét của chi ủy, đảng ủy nơi cư trú.
+    ResidenceComment,
+    /// Góp ý của quần chúng (công đoàn, đoàn thanh niên).
+    MassesComment,
+    /// Nhận xét của chi bộ nơi sinh hoạt tạm thời.
+    TemporaryBranchComment,
+    /// Nhận xét của chi bộ nơi chuyển đi.
+    PreviousBranchComment,
+}
+
+impl ReviewInputKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReviewInputKind::Suggestion => "suggestion",
+            ReviewInputKind::ResidenceComment => "residence_comment",
+            ReviewInputKind::MassesComment => "masses_comment",
+            ReviewInputKind::TemporaryBranchComment => "temporary_branch_comment",
+            ReviewInputKind::PreviousBranchComment => "previous_branch_comment",
+        }
+    }
+}
+
+/// A review input as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewInput {
+    pub id: Uuid,
+    pub kind: String,
+    pub from_body: String,
+    pub body: String,
+    pub received_on: Date,
+    pub by: String,
+}
+
+fn clean(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.trim().nfc().collect()
+}
+
+impl App {
+    /// Saves a draft of the subject's self-review (creating it at `version` 0).
+    pub async fn save_self_review(
+        &self,
+        actor: &Actor,
+        subject: Uuid,
+        version: i64,
+        sections: BTreeMap<String, String>,
+    ) -> Result<SelfReview> {
+        let who = authorize(actor, Action::WriteOwn, Scope::Subject(subject))?;
+        let mut tx = self.begin(&who).await?;
+        let row = load_subject(&mut tx, subject).await?;
+        let plan = load_plan(&mut tx, row.plan_id).await?;
+        require_status(&plan, "open", "viết bản kiểm điểm")?;
+        if stage_of(&row)? != Stage::Pending {
+            return Err(AppError::conflict(format!(
+                "Không sửa được bản kiểm điểm: {}",
+                stage_of(&row)?.name_vi()
+            )));
+        }
+        let allowed = form_sections(parse_kind(&row.kind)?);
+        let mut cleaned = BTreeMap::new();
+        for (code, text) in sections {
+            if !allowed.iter().any(|s| s.code == code) {
+                return Err(AppError::invalid(
+                    format!("sections.{code}"),
+                    format!("Mẫu {} không có mục «{code}»", row.form_code),
+                ));
+            }
+            cleaned.insert(code, clean(&text));
+        }
+        let existing = tx.self_review(subject).await?;
+        let record = SelfReviewRow {
+            subject_id: subject,
+            form_code: row.form_code.clone(),
+            sections: serde_json::to_string(&cleaned).unwrap_or_default(),
+            status: "draft".into(),
+            submitted_on: None,
+            draft_sent_on: existing.as_ref().and_then(|e| e.draft_sent_on),
+            similarity: None,
+            version,
+            changed_by: String::new(),
+            changed_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        if !tx.save_self_review(&record).await? {
+            return Err(AppError::stale("Bản kiểm điểm", version));
+        }
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("self_review.save", "subject", subject)
+                .detail(serde_json::json!({"sections": cleaned.keys().collect::<Vec<_>>()})),
+        )
+        .await?;
+        let saved = tx.self_review(subject).await?.map(view);
+        tx.commit().await?;
+        saved.ok_or_else(|| AppError::internal("bản kiểm điểm vừa lưu không đọc lại được"))
+    }
+
+    /// Submits the self-review: every required section filled; near-copies of another
+    /// self-review of the unit or of the form's sample are flagged (not refused). For a
+    /// collective report, `draft_sent_on` is the day the draft reached the participants.
+    pub async fn submit_self_review(
+        &self,
+        actor: &Actor,
+        subject: Uuid,
+        version: i64,
+        submitted_on: Date,
+        draft_sent_on: Option<Date>,
+    ) -> Result<SelfReview> {
+        let who = authorize(actor, Action::WriteOwn, Scope::Subject(subject))?;
+        let mut tx = self.begin(&who).await?;
+        let row = load_subject(&mut tx, subject).await?;
+        let plan = load_plan(&mut tx, row.plan_id).await?;
+        require_status(&plan, "open", "nộp bản kiểm điểm")?;
+        let mut review = tx
+            .self_review(subject)
+            .await?
+            .ok_or_else(|| AppError::invalid("sections", "Chưa viết bản kiểm điểm"))?;
+        if review.version != version {
+            return Err(AppError::stale("Bản kiểm điểm", version));
+        }
+        let sections: BTreeMap<String, String> =
+            serde_json::from_str(&review.sections).unwrap_or_default();
+        for section in form_sections(parse_kind(&row.kind)?) {
+            if section.required && sections.get(section.code).is_none_or(|t| t.is_empty()) {
+                return Err(AppError::invalid(
+                    format!("sections.{}", section.code),
+                    format!("Chưa viết mục {} «{}»", section.code, section.title),
+                ));
+            }
+        }
+        let text: String = sections.values().cloned().collect::<Vec<_>>().join("\n");
+        let mine = shingles(&text);
+        let mut flags = Vec::new();
+        let sample = containment(&mine, &shingles(SAMPLE_PHRASES));
+        if sample >= SAMPLE_THRESHOLD {
+            flags.push(SimilarityFlag {
+                other: None,
+                other_name: format!("Nội dung mẫu {}", row.form_code),
+                score: (sample * 1000.0).round() / 1000.0,
+            });
+        }
+        for other in tx
+            .submitted_reviews_of_unit(row.plan_id, row.unit_id)
+            .await?
+        {
+            if other.subject_id == subject {
+                continue;
+            }
+            let theirs: BTreeMap<String, String> =
+                serde_json::from_str(&other.sections).unwrap_or_default();
+            let theirs = shingles(&theirs.values().cloned().collect::<Vec<_>>().join("\n"));
+            let score = jaccard(&mine, &theirs);
+            if score >= PEER_THRESHOLD {
+                let name = load_subject(&mut tx, other.subject_id).await?.name;
+                flags.push(SimilarityFlag {
+                    other: Some(other.subject_id),
+                    other_name: name,
+                    score: (score * 1000.0).round() / 1000.0,
+                });
+            }
+        }
+        review.status = "submitted".into();
+        review.submitted_on = Some(submitted_on);
+        review.draft_sent_on = draft_sent_on.or(review.draft_sent_on);
+        review.similarity =
+            (!flags.is_empty()).then(|| serde_json::to_string(&flags).unwrap_or_default());
+        if !tx.save_self_review(&review).await? {
+            return Err(AppError::stale("Bản kiểm điểm", version));
+        }
+        advance(
+            &mut tx,
+            &row,
+            row.version,
+            Event::SubmitSelfReview,
+            None,
+            None,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("self_review.submit", "subject", subject).detail(serde_json::json!({
+                "submitted_on": submitted_on, "draft_sent_on": review.draft_sent_on, "flags": flags,
+            })),
+        )
+        .await?;
+        let saved = tx.self_review(subject).await?.map(view);
+        tx.commit().await?;
+        saved.ok_or_else(|| AppError::internal("bản kiểm điểm vừa nộp không đọc lại được"))
+    }
+
+    pub async fn self_review(&self, actor: &Actor, subject: Uuid) -> Result<Option<SelfReview>> {
+        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        let mut tx = self.store().read().await?;
+        Ok(tx.self_review(subject).await?.map(view))
+    }
+
+    /// Records a suggestion or a comment for a subject's review.
+    pub async fn add_review_input(
+        &self,
+        actor: &Actor,
+        subject: Uuid,
+        kind: ReviewInputKind,
+        from_body: &str,
+        text: &str,
+        received_on: Date,
+    ) -> Result<ReviewInput> {
+        let who = authorize(actor, Action::WriteForBody, Scope::Subject(subject))?;
+        let (from_body, text) = (clean(from_body), clean(text));
+        if from_body.is_empty() {
+            return Err(AppError::invalid(
+                "from_body",
+                "Chưa ghi tổ chức, cá nhân góp ý",
+            ));
+        }
+        if text.is_empty() {
+            return Err(AppError::invalid("text", "Chưa ghi nội dung"));
+        }
+        let mut tx = self.begin(&who).await?;
+        let row = load_subject(&mut tx, subject).await?;
+        let plan = load_plan(&mut tx, row.plan_id).await?;
+        require_status(&plan, "open", "ghi góp ý, nhận xét")?;
+        let input = ReviewInputRow {
+            id: Uuid::now_v7(),
+            subject_id: subject,
+            kind: kind.code().into(),
+            from_body: from_body.clone(),
+            body: text,
+            received_on,
+            changed_by: who.actor.user.clone(),
+            changed_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        tx.add_review_input(&input).await?;
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("review_input.add", "subject", subject).detail(
+                serde_json::json!({"kind": kind, "from": from_body, "received_on": received_on}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ReviewInput {
+            id: input.id,
+            kind: input.kind,
+            from_body: input.from_body,
+            body: input.body,
+            received_on,
+            by: who.actor.user,
+        })
+    }
+
+    pub async fn review_inputs(&self, actor: &Actor, subject: Uuid) -> Result<Vec<ReviewInput>> {
+        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        let mut tx = self.store().read().await?;
+        Ok(tx
+            .review_inputs(subject)
+            .await?
+            .into_iter()
+            .map(|r| ReviewInput {
+                id: r.id,
+                kind: r.kind,
+                from_body: r.from_body,
+                body: r.body,
+                received_on: r.received_on,
+                by: r.changed_by,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn individual_and_collective_forms_differ_in_section_v() {
+        let individual = form_sections(SubjectKind::MemberWithoutPost);
+        let collective = form_sections(SubjectKind::Collective);
+        assert!(
+            !individual
+                .iter()
+                .find(|s| s.code == "A.V")
+                .unwrap()
+                .required
+        );
+        assert!(
+            collective
+                .iter()
+                .find(|s| s.code == "A.V")
+                .unwrap()
+                .required
+        );
+    }
+
+    #[test]
+    fn a_filled_template_is_mostly_sample_text() {
+        let copied = "Về tư tưởng chính trị: luôn trung thành với chủ nghĩa Mác - Lênin, tư tưởng Hồ Chí Minh, kiên định mục tiêu độc lập dân tộc và chủ nghĩa xã hội, chấp hành nghiêm chủ trương, đường lối của Đảng";
+        let own = "Năm 2025 tôi phụ trách tổ thu ngân sách, đạt 112% kế hoạch, vận động 14 hộ hiến đất làm đường liên thôn";
+        let sample = shingles(SAMPLE_PHRASES);
+        assert!(containment(&shingles(copied), &sample) >= SAMPLE_THRESHOLD);
+        assert!(containment(&shingles(own), &sample) < 0.1);
+    }
+}
