@@ -326,6 +326,56 @@ where
     }
 }
 
+/// The version a change is based on, from an `If-Match: "3"` header (`W/"3"` and a bare `3`
+/// are accepted too). Combine with the body's `version` by [`IfMatch::version`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IfMatch(pub Option<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(header::IF_MATCH) else {
+            return Ok(IfMatch(None));
+        };
+        let text = value.to_str().unwrap_or("").trim();
+        let bare = text.trim_start_matches("W/").trim_matches('"');
+        bare.parse::<i64>().map(|v| IfMatch(Some(v))).map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_header",
+                format!(
+                    "tiêu đề If-Match «{text}» không hợp lệ: hãy ghi số phiên bản, ví dụ \"3\""
+                ),
+            )
+            .with_field("If-Match")
+        })
+    }
+}
+
+impl IfMatch {
+    /// The version the change is based on: the header's, the body's, or both when they agree.
+    /// Without either the change is refused (428 `version_required`): a write that does not
+    /// say which version it read could overwrite someone else's change.
+    pub fn version(self, body: Option<i64>) -> Result<i64, ApiError> {
+        match (self.0, body) {
+            (Some(a), Some(b)) if a != b => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "version_mismatch",
+                format!("phiên bản trong If-Match ({a}) khác phiên bản trong nội dung ({b})"),
+            )
+            .with_field("version")),
+            (Some(v), _) | (None, Some(v)) => Ok(v),
+            (None, None) => Err(ApiError::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "version_required",
+                "thiếu phiên bản đã đọc: hãy gửi «version» trong nội dung hoặc tiêu đề If-Match",
+            )
+            .with_field("version")),
+        }
+    }
+}
+
 /// A day from a query parameter: ISO `yyyy-mm-dd` or Vietnamese `dd/mm/yyyy`; `default` (the
 /// app's today) when absent.
 pub fn parse_day(field: &str, value: Option<&str>, default: Date) -> Result<Date, ApiError> {

@@ -34,6 +34,8 @@ pub const API_PREFIX: &str = "/api/v1";
         (name = "orgs", description = "Cây tổ chức đảng theo ngày, lịch sử thay đổi"),
         (name = "members", description = "Đảng viên và hồ sơ theo thời gian"),
         (name = "rules", description = "Bộ quy tắc, khung tiêu chí, kiểm tra tình huống"),
+        (name = "plans", description = "Kế hoạch kiểm điểm, đánh giá, xếp loại: ban hành, triển khai, công khai"),
+        (name = "evaluation", description = "Đối tượng: tự đánh giá, thẩm định, ý kiến, đề xuất, quyết định xếp loại"),
         (name = "audit", description = "Nhật ký kiểm toán nối chuỗi băm"),
     ),
     components(schemas(ErrorBody))

@@ -6,6 +6,8 @@
 #[path = "api/support.rs"]
 mod support;
 
+#[path = "api/cycle.rs"]
+mod cycle;
 #[path = "api/errors.rs"]
 mod errors;
 #[path = "api/members.rs"]

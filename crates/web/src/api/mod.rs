@@ -5,7 +5,10 @@ pub mod audit;
 pub mod health;
 pub mod members;
 pub mod orgs;
+pub mod plans;
 pub mod rules;
+pub mod schema;
+pub mod subjects;
 pub mod views;
 
 use crate::ApiState;
@@ -18,5 +21,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(orgs::routes())
         .merge(members::routes())
         .merge(rules::routes())
+        .merge(plans::routes())
+        .merge(subjects::routes())
         .merge(audit::routes())
 }
