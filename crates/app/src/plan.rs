@@ -675,3 +675,104 @@ mod tests {
         assert!(Period::Quarter(5).last_day(2026).is_err());
     }
 }
+
+/// A subject (đối tượng) of a plan as shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subject {
+    pub id: Uuid,
+    pub plan: Uuid,
+    pub kind: SubjectKind,
+    pub name: String,
+    pub member: Option<Uuid>,
+    pub leader: Option<Uuid>,
+    pub collective: Option<Uuid>,
+    pub org: Option<Uuid>,
+    /// Where the subject is reviewed (branch, organisation, managing organisation).
+    pub unit: Uuid,
+    pub participation: kiemdiem_rules::eligibility::Participation,
+    /// Why excluded or reviewed only, and the documents needed, with citations.
+    pub eligibility: Option<kiemdiem_rules::eligibility::Eligibility>,
+    pub form_code: String,
+    pub framework: Option<String>,
+    /// Who decides (the rule set's answer) and the organisation whose body it is.
+    pub decides_body: String,
+    pub deciding_org: Option<Uuid>,
+    pub proposes_body: Option<String>,
+    pub quota_group: String,
+    pub stage: crate::state::Stage,
+    pub level: Option<kiemdiem_rules::Level>,
+    pub version: i64,
+}
+
+pub(crate) fn subject_view(row: kiemdiem_store::cycle::plan::SubjectRow) -> Result<Subject> {
+    Ok(Subject {
+        id: row.id,
+        plan: row.plan_id,
+        kind: parse_kind(&row.kind)?,
+        name: row.name,
+        member: row.member_id,
+        leader: row.leader_id,
+        collective: row.collective_id,
+        org: row.org_id,
+        unit: row.unit_id,
+        participation: crate::vocab::parse_participation(&row.participation)?,
+        eligibility: row
+            .eligibility
+            .as_deref()
+            .and_then(|e| serde_json::from_str(e).ok()),
+        form_code: row.form_code,
+        framework: row.framework_id,
+        decides_body: row.decides_body,
+        deciding_org: row.deciding_org_id,
+        proposes_body: row.proposes_body,
+        quota_group: row.quota_group,
+        stage: crate::state::Stage::parse(&row.stage)
+            .ok_or_else(|| AppError::internal(format!("bước «{}»", row.stage)))?,
+        level: row
+            .level
+            .as_deref()
+            .map(crate::vocab::parse_level)
+            .transpose()?,
+        version: row.version,
+    })
+}
+
+impl App {
+    /// The subjects of a plan, all or those reviewed in `units`, in Vietnamese name order.
+    pub async fn subjects(
+        &self,
+        actor: &Actor,
+        plan: Uuid,
+        units: Option<&[Uuid]>,
+    ) -> Result<Vec<Subject>> {
+        authorize(actor, Action::Read, Scope::Plan(plan))?;
+        let mut tx = self.store().read().await?;
+        tx.subjects_of_plan(plan, units)
+            .await?
+            .into_iter()
+            .map(subject_view)
+            .collect()
+    }
+
+    /// The subjects excluded from the review or reviewed without classification, with reasons.
+    pub async fn excluded_subjects(&self, actor: &Actor, plan: Uuid) -> Result<Vec<Subject>> {
+        Ok(self
+            .subjects(actor, plan, None)
+            .await?
+            .into_iter()
+            .filter(|s| {
+                s.participation != kiemdiem_rules::eligibility::Participation::ReviewAndClassify
+            })
+            .collect())
+    }
+
+    pub async fn subject(&self, actor: &Actor, id: Uuid) -> Result<Subject> {
+        authorize(actor, Action::Read, Scope::Subject(id))?;
+        let mut tx = self.store().read().await?;
+        let row = tx
+            .subject(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("đối tượng", id))?;
+        subject_view(row)
+    }
+}

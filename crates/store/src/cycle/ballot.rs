@@ -166,11 +166,16 @@ impl Tx {
             return Ok(false);
         }
         self.record("ballots", ballot.id.to_string(), "update");
+        self.insert_roll(ballot.id, roll, false).await?;
+        Ok(true)
+    }
+
+    async fn insert_roll(&mut self, ballot: Uuid, roll: &[RollRow], closed: bool) -> Result<()> {
         let rows: Vec<Vec<Cell<'_>>> = roll
             .iter()
             .map(|r| {
                 vec![
-                    Cell::Uuid(ballot.id),
+                    Cell::Uuid(ballot),
                     Cell::Uuid(r.member_id),
                     Cell::Bool(r.official),
                     Cell::Bool(r.present),
@@ -180,8 +185,8 @@ impl Tx {
                     Cell::Bool(r.prosecuted_or_detained),
                     Cell::Bool(r.excused_absence),
                     Cell::Bool(r.entitled),
-                    Cell::Bool(false),
-                    Cell::Bool(false),
+                    Cell::Bool(r.has_voted),
+                    Cell::Bool(closed),
                 ]
             })
             .collect();
@@ -203,8 +208,7 @@ impl Tx {
             ],
             &rows,
         )
-        .await?;
-        Ok(true)
+        .await
     }
 
     /// The roll of a ballot, by member id (never in voting order).
@@ -234,6 +238,12 @@ impl Tx {
             let row: Option<(bool, bool, bool)> = on_conn!(self, c => sqlx::query_as(
                 "SELECT entitled, has_voted, closed FROM ballot_roll WHERE ballot_id = $1 AND member_id = $2",
             ).bind(ballot).bind(voter).fetch_optional(c).await?);
+            let status: Option<String> = on_conn!(self, c => sqlx::query_scalar(
+                "SELECT status FROM ballots WHERE id = $1",
+            ).bind(ballot).fetch_optional(c).await?);
+            if status.as_deref() == Some("closed") {
+                return Ok(CastOutcome::Closed);
+            }
             return Ok(match row {
                 None => CastOutcome::NotOnRoll,
                 Some((_, _, true)) => CastOutcome::Closed,
@@ -263,8 +273,8 @@ impl Tx {
         Ok(CastOutcome::Cast)
     }
 
-    /// Closes the urn of an open ballot: rewrites every roll row (closing the roll and, on
-    /// PostgreSQL, replacing the casting transactions' row versions), reads the papers, copies
+    /// Closes the urn of an open ballot: rewrites every roll row in member order (closing the
+    /// roll and, on PostgreSQL, replacing the casting transactions' row versions), reads the papers, copies
     /// them in random order into `ballot_papers` and empties the urn. Returns the papers read.
     /// The caller counts them, stores the results and commits, then calls
     /// [`Store::scrub_ballot_storage`].
@@ -272,8 +282,16 @@ impl Tx {
         if self.backend() == Backend::Sqlite {
             on_conn!(self, c => sqlx::query("PRAGMA secure_delete = ON").execute(c).await?.rows_affected());
         }
-        on_conn!(self, c => sqlx::query("UPDATE ballot_roll SET closed = $1 WHERE ballot_id = $2")
-            .bind(true).bind(ballot).execute(c).await?.rows_affected());
+        // Deleting the roll waits for every casting transaction still holding a roll row
+        // (PostgreSQL row locks; SQLite has one writer); the rows come back as they were last
+        // written and are re-inserted in member order, closed, so that neither their physical
+        // order nor their row versions remember the order of voting.
+        let mut roll: Vec<RollRow> = on_conn!(self, c => sqlx::query_as(
+            "DELETE FROM ballot_roll WHERE ballot_id = $1 RETURNING member_id, official, present, temporary_elsewhere, \
+             exempt, suspended, prosecuted_or_detained, excused_absence, entitled, has_voted",
+        ).bind(ballot).fetch_all(c).await?);
+        roll.sort_by_key(|r| r.member_id);
+        self.insert_roll(ballot, &roll, true).await?;
         let papers: Vec<PaperVote> = on_conn!(self, c => sqlx::query_as(
             "SELECT paper_id, subject_id, vote FROM ballot_urn WHERE ballot_id = $1",
         ).bind(ballot).fetch_all(c).await?);

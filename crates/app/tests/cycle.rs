@@ -1,0 +1,11 @@
+//! The cycle's integration tests, one binary: every test runs on a temporary SQLite file and, when
+//! `KIEMDIEM_TEST_PG` names a database, on PostgreSQL in a schema of its own (dropped after).
+
+#[path = "cycle/support.rs"]
+mod support;
+
+#[path = "cycle/whole.rs"]
+mod whole;
+
+#[path = "cycle/secrecy.rs"]
+mod secrecy;

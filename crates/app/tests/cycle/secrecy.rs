@@ -1,0 +1,384 @@
+//! Nothing in the database links a ballot paper to its voter. Twelve known voters cast, in a
+//! known order, papers whose contents are all different (so a paper is recognisable); after the
+//! ballot closes, every table and every natural order of the paper rows (by paper id, by the
+//! primary key, by rowid where there is one, by ctid on PostgreSQL) is read back, and none lets
+//! the voter → paper mapping be reconstructed: the only voter-side record is who has voted, in
+//! member order; the papers carry no voter, no time, and their stored order is not the casting
+//! order. The audit log holds no entry per paper.
+
+use crate::support::{Person, TestDb, YEAR, actor, app, build, official, on_both_backends};
+use kiemdiem_app::Actor;
+use kiemdiem_app::ballot::{BallotMode, RollAdjustments};
+use kiemdiem_app::meeting::{Attendee, NewMeeting};
+use kiemdiem_app::plan::NewPlan;
+use kiemdiem_rules::Level;
+use kiemdiem_rules::ballot::Vote;
+use kiemdiem_rules::eligibility::Participation;
+use std::collections::BTreeMap;
+use time::macros::date;
+use uuid::Uuid;
+
+on_both_backends!(nothing_links_a_paper_to_its_voter);
+
+const NAMES: [&str; 12] = [
+    "Nguyễn Văn An",
+    "Trần Văn Bảo",
+    "Lê Thị Cúc",
+    "Phạm Văn Danh",
+    "Hoàng Văn Em",
+    "Vũ Thị Gấm",
+    "Đặng Văn Hải",
+    "Bùi Thị Hoa",
+    "Đỗ Văn Khoa",
+    "Ngô Thị Liên",
+    "Dương Văn Mạnh",
+    "Lý Thị Ngân",
+];
+
+async fn nothing_links_a_paper_to_its_voter(db: &TestDb) {
+    let people: Vec<Person> = NAMES.iter().map(|n| official(n)).collect();
+    let org = build(&db.store, &people, &[official("Hà Văn Tâm")]).await;
+    let app = app(db);
+    let secretary = actor("bithu");
+    let plan = app
+        .create_plan(
+            &secretary,
+            NewPlan {
+                org: org.grassroots,
+                year: YEAR,
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.open_plan(&secretary, plan.id, plan.version)
+        .await
+        .unwrap();
+    let subjects = app
+        .subjects(&secretary, plan.id, Some(&[org.branches[0]]))
+        .await
+        .unwrap();
+    let agenda: Vec<Uuid> = subjects
+        .iter()
+        .filter(|s| s.kind.is_member() && s.participation == Participation::ReviewAndClassify)
+        .map(|s| s.id)
+        .take(3)
+        .collect();
+    assert_eq!(agenda.len(), 3);
+    let meeting = app
+        .schedule_meeting(
+            &secretary,
+            NewMeeting {
+                plan: plan.id,
+                org: org.branches[0],
+                title: "Hội nghị chi bộ".into(),
+                body_key: None,
+                suggested: false,
+                held_on: date!(2025 - 12 - 12),
+                place: "Hội trường".into(),
+                chair: "Nguyễn Văn An".into(),
+                attendees: org.members[0]
+                    .iter()
+                    .map(|m| Attendee {
+                        member: Some(*m),
+                        name: m.to_string(),
+                        role: "member".into(),
+                        present: true,
+                        excused: false,
+                    })
+                    .collect(),
+                agenda: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let ballot = app
+        .prepare_ballot(
+            &secretary,
+            meeting.id,
+            BallotMode::Electronic,
+            agenda.clone(),
+        )
+        .await
+        .unwrap();
+    let ballot = app
+        .open_ballot(
+            &secretary,
+            ballot.id,
+            ballot.version,
+            RollAdjustments::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ballot.entitled, 12);
+
+    // Twelve distinct papers: each voter's paper is a different combination of levels.
+    let levels = [Level::Htxsnv, Level::Httnv, Level::Htnv, Level::Khtnv];
+    let paper_of = |i: usize| -> BTreeMap<Uuid, Vote> {
+        agenda
+            .iter()
+            .enumerate()
+            .map(|(k, s)| (*s, Vote::For(levels[(i >> (2 * k)) & 3])))
+            .collect()
+    };
+    let casting_order: Vec<Uuid> = org.members[0].clone();
+    for (i, voter) in casting_order.iter().enumerate() {
+        app.cast_ballot(
+            &Actor::member("dangvien", *voter),
+            ballot.id,
+            *voter,
+            &paper_of(i),
+        )
+        .await
+        .unwrap();
+    }
+    let fingerprint = |votes: &BTreeMap<Uuid, String>| -> Option<usize> {
+        (0..casting_order.len()).find(|i| {
+            paper_of(*i).iter().all(|(s, v)| {
+                votes.get(s).map(String::as_str)
+                    == Some(match v {
+                        Vote::For(l) => l.code(),
+                        _ => "",
+                    })
+            })
+        })
+    };
+    app.close_ballot(&secretary, ballot.id, ballot.version)
+        .await
+        .unwrap();
+
+    // Every table: the only tables holding paper ids are the urn and the archive, which hold no
+    // member id and no time; the urn is empty.
+    let tables = table_columns(db).await;
+    for (table, columns) in &tables {
+        if table.starts_with("ballot_papers") || table.starts_with("ballot_urn") {
+            let mut sorted = columns.clone();
+            sorted.sort();
+            assert_eq!(
+                sorted,
+                ["ballot_id", "paper_id", "subject_id", "vote"],
+                "{table}"
+            );
+        }
+    }
+    let (urn, papers, roll_columns) = read_ballot_tables(db, ballot.id).await;
+    assert!(urn.is_empty(), "the urn is emptied at close");
+    assert_eq!(papers.ordered.len(), 12);
+    assert!(
+        !roll_columns.iter().any(|c| c.contains("paper")
+            || c.ends_with("_at")
+            || c.contains("time")
+            || c.contains("seq")),
+        "{roll_columns:?}"
+    );
+    // Every natural order of the archived papers, mapped back to the voter whose paper it is:
+    // none is the casting order (12! orders; the test fails by chance with p ≈ 1e-9 per order).
+    for (name, order) in &papers.orders {
+        let voters: Vec<usize> = order
+            .iter()
+            .map(|votes| fingerprint(votes).expect("each paper is one voter's"))
+            .collect();
+        let identity: Vec<usize> = (0..12).collect();
+        assert_ne!(
+            voters, identity,
+            "the {name} order of ballot_papers is the casting order"
+        );
+        let mut reversed = identity.clone();
+        reversed.reverse();
+        assert_ne!(
+            voters, reversed,
+            "the {name} order of ballot_papers is the reverse casting order"
+        );
+    }
+    // The roll says who voted, in member order — never when.
+    let voted: Vec<Uuid> = papers.roll_voted.clone();
+    let mut by_id = casting_order.clone();
+    by_id.sort();
+    assert_eq!(voted, by_id);
+    // No audit entry per paper, and no paper id in the audit log.
+    let trail = app
+        .audit_trail(&secretary, "ballot", &ballot.id.to_string())
+        .await
+        .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["ballot.prepare", "ballot.open", "ballot.close"]);
+    let audit_text = serde_json::to_string(&trail).unwrap();
+    for votes in &papers.ordered {
+        assert!(
+            !audit_text.contains(&votes.0.to_string()),
+            "a paper id leaked into the audit log"
+        );
+    }
+    // The counts are all a report can see.
+    let counted = app.ballot(&secretary, ballot.id).await.unwrap();
+    assert_eq!(counted.papers_cast, 12);
+    assert_eq!(counted.voted, 12);
+    if !db.is_postgres() {
+        let wal = db.url.trim_start_matches("sqlite://").to_owned() + "-wal";
+        let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        assert_eq!(
+            size, 0,
+            "the WAL holding the casting transactions is truncated at close"
+        );
+    }
+}
+
+/// (table, columns) of every table of the schema.
+async fn table_columns(db: &TestDb) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    if db.is_postgres() {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        for (table, column) in rows {
+            match out.last_mut() {
+                Some((t, columns)) if *t == table => columns.push(column),
+                _ => out.push((table, vec![column])),
+            }
+        }
+        pool.close().await;
+    } else {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        let tables: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        for table in tables {
+            let columns: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT name FROM pragma_table_info('{table}')"
+            )))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            out.push((table, columns));
+        }
+        pool.close().await;
+    }
+    out
+}
+
+struct Papers {
+    /// Papers (id, subject → vote) by paper id.
+    ordered: Vec<(Uuid, BTreeMap<Uuid, String>)>,
+    /// Natural orders: name → papers in that order (first appearance of each paper).
+    orders: Vec<(String, Vec<BTreeMap<Uuid, String>>)>,
+    /// Members marked as having voted, in stored order.
+    roll_voted: Vec<Uuid>,
+}
+
+fn papers_in_order(rows: &[(Uuid, Uuid, String)]) -> Vec<BTreeMap<Uuid, String>> {
+    group(rows).into_iter().map(|(_, votes)| votes).collect()
+}
+
+fn group(rows: &[(Uuid, Uuid, String)]) -> Vec<(Uuid, BTreeMap<Uuid, String>)> {
+    let mut order: Vec<Uuid> = Vec::new();
+    let mut papers: BTreeMap<Uuid, BTreeMap<Uuid, String>> = BTreeMap::new();
+    for (paper, subject, vote) in rows {
+        if !papers.contains_key(paper) {
+            order.push(*paper);
+        }
+        papers
+            .entry(*paper)
+            .or_default()
+            .insert(*subject, vote.clone());
+    }
+    order.into_iter().map(|p| (p, papers[&p].clone())).collect()
+}
+
+async fn read_ballot_tables(
+    db: &TestDb,
+    ballot: Uuid,
+) -> (Vec<(Uuid, Uuid, String)>, Papers, Vec<String>) {
+    let mut orders: Vec<(String, Vec<BTreeMap<Uuid, String>>)> = Vec::new();
+    let urn: Vec<(Uuid, Uuid, String)>;
+    let by_id: Vec<(Uuid, Uuid, String)>;
+    let roll_voted: Vec<Uuid>;
+    let roll_columns: Vec<String>;
+    if db.is_postgres() {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        urn = sqlx::query_as("SELECT paper_id, subject_id, vote FROM ballot_urn")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        by_id = sqlx::query_as("SELECT paper_id, subject_id, vote FROM ballot_papers WHERE ballot_id = $1 ORDER BY paper_id, subject_id").bind(ballot).fetch_all(&pool).await.unwrap();
+        let physical: Vec<(Uuid, Uuid, String)> = sqlx::query_as("SELECT paper_id, subject_id, vote FROM ballot_papers WHERE ballot_id = $1 ORDER BY ctid").bind(ballot).fetch_all(&pool).await.unwrap();
+        let unordered: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
+            "SELECT paper_id, subject_id, vote FROM ballot_papers WHERE ballot_id = $1",
+        )
+        .bind(ballot)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        orders.push(("ctid".to_owned(), papers_in_order(&physical)));
+        orders.push(("unordered scan".to_owned(), papers_in_order(&unordered)));
+        roll_voted = sqlx::query_scalar(
+            "SELECT member_id FROM ballot_roll WHERE ballot_id = $1 AND has_voted ORDER BY ctid",
+        )
+        .bind(ballot)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        roll_columns = sqlx::query_scalar("SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'ballot_roll'").fetch_all(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        urn = sqlx::query_as("SELECT paper_id, subject_id, vote FROM ballot_urn")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        by_id = sqlx::query_as("SELECT paper_id, subject_id, vote FROM ballot_papers WHERE ballot_id = $1 ORDER BY paper_id, subject_id").bind(ballot).fetch_all(&pool).await.unwrap();
+        let unordered: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
+            "SELECT paper_id, subject_id, vote FROM ballot_papers WHERE ballot_id = $1",
+        )
+        .bind(ballot)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        orders.push(("table scan".to_owned(), papers_in_order(&unordered)));
+        let rowid = sqlx::query("SELECT rowid FROM ballot_papers")
+            .fetch_all(&pool)
+            .await;
+        assert!(
+            rowid.is_err(),
+            "ballot_papers has no rowid that could record an order"
+        );
+        let rowid = sqlx::query("SELECT rowid FROM ballot_urn")
+            .fetch_all(&pool)
+            .await;
+        assert!(
+            rowid.is_err(),
+            "ballot_urn has no rowid that could record an order"
+        );
+        roll_voted = sqlx::query_scalar(
+            "SELECT member_id FROM ballot_roll WHERE ballot_id = $1 AND has_voted",
+        )
+        .bind(ballot)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        roll_columns = sqlx::query_scalar("SELECT name FROM pragma_table_info('ballot_roll')")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    let ordered = group(&by_id);
+    orders.push((
+        "paper id".to_owned(),
+        ordered.iter().map(|(_, v)| v.clone()).collect(),
+    ));
+    (
+        urn,
+        Papers {
+            ordered,
+            orders,
+            roll_voted,
+        },
+        roll_columns,
+    )
+}

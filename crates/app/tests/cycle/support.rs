@@ -1,0 +1,278 @@
+//! Backends, a small grassroots organisation with two branches, and score helpers.
+
+use kiemdiem_app::{Actor, App};
+use kiemdiem_rules::OrgKind;
+use kiemdiem_rules::Points;
+use kiemdiem_rules::framework::{self, EvaluationInput};
+use kiemdiem_store::Store;
+use kiemdiem_store::leadership::{Holder, NewPosition};
+use kiemdiem_store::org::NewOrg;
+use kiemdiem_store::people::{MemberDetails, NewMember};
+use time::Date;
+use time::macros::date;
+use uuid::Uuid;
+
+/// A store on a throw-away database, with the URL to reach it directly.
+pub struct TestDb {
+    pub store: Store,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_cleanup: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let store = Store::open(&url).await.expect("open SQLite store");
+        TestDb {
+            store,
+            url,
+            _dir: Some(dir),
+            pg_cleanup: None,
+        }
+    }
+
+    /// `None` when `KIEMDIEM_TEST_PG` is not set.
+    pub async fn postgres() -> Option<TestDb> {
+        let base = std::env::var("KIEMDIEM_TEST_PG").ok()?;
+        let schema = format!("app_{}", Uuid::now_v7().simple());
+        admin_execute(&base, &format!("CREATE SCHEMA {schema}")).await;
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options[search_path]={schema}");
+        let store = Store::open(&url).await.expect("open PostgreSQL store");
+        Some(TestDb {
+            store,
+            url,
+            _dir: None,
+            pg_cleanup: Some((base, schema)),
+        })
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg_cleanup.is_some()
+    }
+
+    pub async fn finish(self) {
+        self.store.close().await;
+        if let Some((base, schema)) = self.pg_cleanup {
+            admin_execute(&base, &format!("DROP SCHEMA {schema} CASCADE")).await;
+        }
+    }
+}
+
+async fn admin_execute(url: &str, statement: &str) {
+    let pool = sqlx::PgPool::connect(url)
+        .await
+        .expect("connect to KIEMDIEM_TEST_PG");
+    sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
+        .execute(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    pool.close().await;
+}
+
+/// Declares one test per backend for an `async fn(&TestDb)`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let db = $crate::support::TestDb::sqlite().await;
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(db) = $crate::support::TestDb::postgres().await else {
+                        eprintln!("KIEMDIEM_TEST_PG not set: PostgreSQL case not run");
+                        return;
+                    };
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use on_both_backends;
+
+/// The evaluation year of the tests and the app's "today" (during the meetings phase).
+pub const YEAR: i32 = 2025;
+pub const TODAY: Date = date!(2025 - 12 - 15);
+
+/// One member to create.
+pub struct Person {
+    pub name: &'static str,
+    pub admitted: Date,
+    /// Probationary when `None`.
+    pub official: Option<Date>,
+}
+
+pub const fn official(name: &'static str) -> Person {
+    Person {
+        name,
+        admitted: date!(2010 - 05 - 19),
+        official: Some(date!(2011 - 05 - 19)),
+    }
+}
+
+/// The organisation under test: a province, a district, a grassroots committee with two branches.
+pub struct Org {
+    pub district: Uuid,
+    pub grassroots: Uuid,
+    pub branches: [Uuid; 2],
+    /// Members of each branch, in the order given.
+    pub members: [Vec<Uuid>; 2],
+}
+
+pub async fn build(store: &Store, branch1: &[Person], branch2: &[Person]) -> Org {
+    let mut tx = store.begin("tester").await.unwrap();
+    let founded = date!(2000 - 01 - 01);
+    let org = |code: &str, name: &str, kind: OrgKind, parent: Option<Uuid>| NewOrg {
+        code: code.into(),
+        name: name.into(),
+        kind,
+        has_committee: !kind.is_branch(),
+        founded_on: founded,
+        parent,
+    };
+    let province = tx
+        .create_org(
+            &org("T", "Đảng bộ tỉnh Lạng Sơn", OrgKind::Province, None),
+            founded,
+        )
+        .await
+        .unwrap();
+    let district = tx
+        .create_org(
+            &org(
+                "T.01",
+                "Đảng bộ huyện Cao Lộc",
+                OrgKind::UpperGrassroots,
+                Some(province),
+            ),
+            founded,
+        )
+        .await
+        .unwrap();
+    let grassroots = tx
+        .create_org(
+            &org(
+                "T.01.001",
+                "Đảng bộ xã Hợp Thành",
+                OrgKind::GrassrootsCommittee,
+                Some(district),
+            ),
+            founded,
+        )
+        .await
+        .unwrap();
+    let b1 = tx
+        .create_org(
+            &org(
+                "T.01.001.01",
+                "Chi bộ thôn Nà Pàn",
+                OrgKind::SubordinateBranch,
+                Some(grassroots),
+            ),
+            founded,
+        )
+        .await
+        .unwrap();
+    let b2 = tx
+        .create_org(
+            &org(
+                "T.01.001.02",
+                "Chi bộ trường Tiểu học",
+                OrgKind::SubordinateBranch,
+                Some(grassroots),
+            ),
+            founded,
+        )
+        .await
+        .unwrap();
+    let mut members = [Vec::new(), Vec::new()];
+    for (i, (branch, people)) in [(b1, branch1), (b2, branch2)].into_iter().enumerate() {
+        for (n, person) in people.iter().enumerate() {
+            let id = tx
+                .create_member(
+                    &NewMember {
+                        code: format!("{}{:02}", i + 1, n + 1),
+                        details: MemberDetails {
+                            full_name: person.name.into(),
+                            birth_date: date!(1980 - 01 - 01),
+                            admitted_on: person.admitted,
+                            official_on: person.official,
+                            civil_servant: false,
+                            employer_unit: "Hợp tác xã Hợp Thành".into(),
+                            residence_org: None,
+                        },
+                        branch,
+                        temporary_branch: None,
+                    },
+                    person.admitted.max(founded),
+                )
+                .await
+                .unwrap();
+            members[i].push(id);
+        }
+        // The first member of each branch is its secretary (bí thư chi bộ).
+        if let Some(first) = members[i].first() {
+            tx.assign_position(
+                &NewPosition {
+                    holder: Holder::Member(*first),
+                    kind: kiemdiem_rules::PositionKind::Secretary,
+                    org: Some(branch),
+                    collective: None,
+                    title: "Bí thư chi bộ".into(),
+                },
+                date!(2020 - 01 - 01),
+            )
+            .await
+            .unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    Org {
+        district,
+        grassroots,
+        branches: [b1, b2],
+        members,
+    }
+}
+
+pub fn app(db: &TestDb) -> App {
+    App::with_today(db.store.clone(), TODAY)
+}
+
+pub fn actor(name: &str) -> Actor {
+    Actor::new(name)
+}
+
+/// Points for every leaf of a framework adding up to `total` (whole points).
+pub fn points(framework_id: &str, total: i64) -> EvaluationInput {
+    let framework = framework::builtin_by_id(framework_id).expect("framework");
+    let leaves = framework.leaves();
+    let max: i64 = leaves
+        .iter()
+        .map(|l| l.criterion.max_points.unwrap().0)
+        .sum();
+    let mut input = EvaluationInput::default();
+    let mut given = 0;
+    for (i, leaf) in leaves.iter().enumerate() {
+        let leaf_max = leaf.criterion.max_points.unwrap().0;
+        let value = if i + 1 == leaves.len() {
+            total * 100 - given
+        } else {
+            (leaf_max * total * 100) / max
+        };
+        given += value;
+        input
+            .points
+            .insert(leaf.criterion.id.clone(), Points(value));
+    }
+    input
+}
