@@ -29,6 +29,9 @@ pub enum Command {
     Demo(cli::store::DemoArgs),
     /// Run the HTTP server: the JSON API under /api/v1, its OpenAPI document at /api/openapi.json.
     Serve(cli::serve::ServeArgs),
+    /// Check the audit trail: recompute the hash chain and report the first broken entry.
+    #[command(subcommand)]
+    Audit(cli::audit::AuditCommand),
 }
 
 /// Runs a parsed command line; the process exit code is the returned value.
@@ -39,5 +42,6 @@ pub fn run(cli: Cli) -> std::process::ExitCode {
         Command::Import(command) => cli::store::import(command),
         Command::Demo(args) => cli::store::demo(args),
         Command::Serve(args) => cli::serve::run(args),
+        Command::Audit(command) => cli::audit::run(command),
     }
 }

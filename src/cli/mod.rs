@@ -1,5 +1,6 @@
 //! One module per command group.
 
+pub mod audit;
 pub mod rules;
 pub mod serve;
 pub mod store;
