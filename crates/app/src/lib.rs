@@ -16,6 +16,7 @@
 pub mod actor;
 pub mod audit;
 pub mod ballot;
+pub mod demo;
 pub mod error;
 pub mod evaluation;
 mod facts;

@@ -9,3 +9,6 @@ mod whole;
 
 #[path = "cycle/secrecy.rs"]
 mod secrecy;
+
+#[path = "cycle/demo.rs"]
+mod demo;

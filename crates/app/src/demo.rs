@@ -1,0 +1,364 @@
+//! A running cycle for demonstrations (`kiemdiem serve --demo`): on a fresh database, loads the
+//! store's district-scale demo data and opens the current year's plan for the whole tree, then
+//! plays part of the cycle in the first grassroots organisation through the ordinary use cases —
+//! self-reviews and self-evaluations in two branches, the first branch's meeting with its reviews,
+//! secret ballot, proposals and decisions — so that every screen has something to show.
+
+use crate::App;
+use crate::actor::Actor;
+use crate::ballot::{BallotMode, RollAdjustments};
+use crate::error::{AppError, Result};
+use crate::evaluation::{DecisionInput, Opinion, OpinionSource, SelfEvaluation};
+use crate::meeting::{Attendee, MeetingClose, NewMeeting, ReviewRecord};
+use crate::plan::{NewPlan, Plan, Subject};
+use crate::review::form_sections;
+use kiemdiem_rules::ballot::Vote;
+use kiemdiem_rules::eligibility::Participation;
+use kiemdiem_rules::facts::TaskResults;
+use kiemdiem_rules::framework::{self, EvaluationInput};
+use kiemdiem_rules::{Level, OrgKind, Points, SubjectKind};
+use kiemdiem_store::Store;
+use kiemdiem_store::demo::{DemoOptions, DemoScale, DemoSummary, generate};
+use kiemdiem_store::people::MembershipKind;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use time::{Date, Duration, Month};
+use uuid::Uuid;
+
+/// What the demo set up.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoCycle {
+    pub data: DemoSummaryView,
+    pub plan: Plan,
+    /// The grassroots organisation where the cycle has progressed.
+    pub grassroots: Uuid,
+    pub self_reviews: u64,
+    pub reviewed: u64,
+    pub decided: u64,
+}
+
+/// Counts of the generated data.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSummaryView {
+    pub orgs: u64,
+    pub members: u64,
+}
+
+impl From<&DemoSummary> for DemoSummaryView {
+    fn from(summary: &DemoSummary) -> DemoSummaryView {
+        DemoSummaryView {
+            orgs: summary.orgs,
+            members: summary.members,
+        }
+    }
+}
+
+fn points_for(framework_id: &str, share_percent: i64) -> EvaluationInput {
+    let mut input = EvaluationInput::default();
+    if let Some(framework) = framework::builtin_by_id(framework_id) {
+        for leaf in framework.leaves() {
+            let max = leaf.criterion.max_points.map(|p| p.0).unwrap_or(0);
+            input
+                .points
+                .insert(leaf.criterion.id.clone(), Points(max * share_percent / 100));
+        }
+    }
+    input
+}
+
+/// Loads the district demo into an empty database and plays part of this year's cycle.
+pub async fn demo_cycle(store: &Store, today: Date) -> Result<DemoCycle> {
+    let summary = generate(
+        store,
+        &DemoOptions {
+            scale: DemoScale::DISTRICT,
+            seed: 1,
+            today,
+        },
+        &|_, _| {},
+    )
+    .await?;
+    let app = App::with_today(store.clone(), today);
+    let office = Actor::system("demo");
+    let mut tx = store.read().await?;
+    let orgs = tx.orgs_as_of(today).await?;
+    drop(tx);
+    let root = orgs
+        .iter()
+        .find(|o| o.parent_id.is_none())
+        .ok_or_else(|| AppError::internal("dữ liệu mẫu không có tổ chức gốc"))?;
+    let plan = app
+        .create_plan(
+            &office,
+            NewPlan {
+                org: root.id,
+                year: today.year(),
+                ..NewPlan::default()
+            },
+        )
+        .await?;
+    app.open_plan(&office, plan.id, plan.version).await?;
+    let grassroots = orgs
+        .iter()
+        .filter(|o| o.kind == OrgKind::GrassrootsCommittee)
+        .find(|g| {
+            orgs.iter()
+                .filter(|b| b.parent_id == Some(g.id) && b.kind == OrgKind::SubordinateBranch)
+                .count()
+                >= 2
+        })
+        .ok_or_else(|| AppError::internal("dữ liệu mẫu không có đảng bộ cơ sở có hai chi bộ"))?;
+    let branches: Vec<Uuid> = orgs
+        .iter()
+        .filter(|b| b.parent_id == Some(grassroots.id) && b.kind == OrgKind::SubordinateBranch)
+        .map(|b| b.id)
+        .take(2)
+        .collect();
+    let mut cycle = DemoCycle {
+        data: DemoSummaryView::from(&summary),
+        plan: plan.clone(),
+        grassroots: grassroots.id,
+        self_reviews: 0,
+        reviewed: 0,
+        decided: 0,
+    };
+    let meeting_day = Date::from_calendar_date(today.year(), Month::December, 12)
+        .map_err(|e| AppError::internal(e.to_string()))?
+        .min(today);
+    let written = meeting_day - Duration::days(7);
+    for (index, branch) in branches.iter().enumerate() {
+        let subjects = app.subjects(&office, plan.id, Some(&[*branch])).await?;
+        let mut order: Vec<Subject> = subjects
+            .into_iter()
+            .filter(|s| s.participation != Participation::Excluded)
+            .filter(|s| s.kind == SubjectKind::Organisation || s.kind.is_member())
+            .collect();
+        for subject in &order {
+            let who = Actor::new(format!("demo:{}", subject.name));
+            let sections: BTreeMap<String, String> = form_sections(subject.kind)
+                .iter()
+                .map(|s| {
+                    (
+                        s.code.to_owned(),
+                        format!("{} — {} (năm {})", subject.name, s.title, today.year()),
+                    )
+                })
+                .collect();
+            let draft = app.save_self_review(&who, subject.id, 0, sections).await?;
+            let sent = (subject.kind == SubjectKind::Organisation).then_some(written);
+            app.submit_self_review(&who, subject.id, draft.version, written, sent)
+                .await?;
+            cycle.self_reviews += 1;
+            if let Some(framework) = &subject.framework
+                && subject.participation == Participation::ReviewAndClassify
+            {
+                app.self_evaluate(
+                    &who,
+                    subject.id,
+                    0,
+                    SelfEvaluation {
+                        input: points_for(framework, 80),
+                        evidence: BTreeMap::new(),
+                        tasks: Some(TaskResults {
+                            assigned: 8,
+                            completed: 8,
+                            on_time: 8,
+                            exceeded: 1,
+                        }),
+                        proposed: Some(Level::Httnv),
+                        note: String::new(),
+                    },
+                )
+                .await?;
+            }
+        }
+        if index > 0 {
+            continue;
+        }
+        // The first branch meets: the branch first, then its secretary, then the members.
+        let mut tx = store.read().await?;
+        let heads: Vec<Uuid> = tx
+            .positions_in_org(*branch, meeting_day)
+            .await?
+            .into_iter()
+            .filter(|p| p.is_head())
+            .filter_map(|p| match p.holder {
+                kiemdiem_store::leadership::Holder::Member(id) => Some(id),
+                kiemdiem_store::leadership::Holder::Leader(_) => None,
+            })
+            .collect();
+        let members = tx
+            .members_of_branch(*branch, MembershipKind::Official, meeting_day)
+            .await?;
+        drop(tx);
+        order.sort_by_key(|s| {
+            (
+                s.kind != SubjectKind::Organisation,
+                !s.member.is_some_and(|m| heads.contains(&m)),
+            )
+        });
+        let meeting = app
+            .schedule_meeting(
+                &office,
+                NewMeeting {
+                    plan: plan.id,
+                    org: *branch,
+                    title: format!(
+                        "Hội nghị kiểm điểm, đánh giá, xếp loại năm {}",
+                        today.year()
+                    ),
+                    body_key: None,
+                    suggested: false,
+                    held_on: meeting_day,
+                    place: "Hội trường cơ quan".into(),
+                    chair: "Bí thư chi bộ".into(),
+                    attendees: members
+                        .iter()
+                        .map(|m| Attendee {
+                            member: Some(m.id),
+                            name: m.details.full_name.clone(),
+                            role: "member".into(),
+                            present: true,
+                            excused: false,
+                        })
+                        .collect(),
+                    agenda: order.iter().map(|s| s.id).collect(),
+                },
+            )
+            .await?;
+        for subject in &order {
+            app.record_review(
+                &office,
+                meeting.id,
+                subject.id,
+                ReviewRecord {
+                    present: true,
+                    comments: "Chi bộ góp ý, đồng chí tiếp thu".into(),
+                    conclusion: "Thống nhất nội dung bản kiểm điểm".into(),
+                    chaired_by: None,
+                    chaired_by_name: None,
+                    override_reason: None,
+                },
+            )
+            .await?;
+            cycle.reviewed += 1;
+        }
+        let rated: Vec<&Subject> = order
+            .iter()
+            .filter(|s| s.kind.is_member() && s.participation == Participation::ReviewAndClassify)
+            .collect();
+        if rated.is_empty() {
+            continue;
+        }
+        let ballot = app
+            .prepare_ballot(
+                &office,
+                meeting.id,
+                BallotMode::Electronic,
+                rated.iter().map(|s| s.id).collect(),
+            )
+            .await?;
+        let ballot = app
+            .open_ballot(
+                &office,
+                ballot.id,
+                ballot.version,
+                RollAdjustments::default(),
+            )
+            .await?;
+        let paper: BTreeMap<Uuid, Vote> = rated
+            .iter()
+            .map(|s| (s.id, Vote::For(Level::Httnv)))
+            .collect();
+        for member in &members {
+            if let Err(error) = app
+                .cast_ballot(
+                    &Actor::member("demo", member.id),
+                    ballot.id,
+                    member.id,
+                    &paper,
+                )
+                .await
+                && error.code() != "not_entitled"
+            {
+                return Err(error);
+            }
+        }
+        app.close_ballot(&office, ballot.id, ballot.version).await?;
+        let current = app.meeting(&office, meeting.id).await?;
+        app.close_meeting(
+            &office,
+            meeting.id,
+            MeetingClose {
+                version: current.version,
+                half_days: 2,
+                minutes: "Biên bản hội nghị (dữ liệu mẫu)".into(),
+                conclusion: "Hội nghị đã hoàn thành chương trình".into(),
+                override_reason: None,
+            },
+        )
+        .await?;
+        let committee = Actor::new("demo:dang-uy");
+        for subject in rated {
+            let current = app.subject(&office, subject.id).await?;
+            if app
+                .propose(
+                    &office,
+                    subject.id,
+                    current.version,
+                    Level::Httnv,
+                    "Theo kết quả bỏ phiếu",
+                )
+                .await
+                .is_err()
+            {
+                continue;
+            }
+            if current.member.is_some()
+                && let Ok(side) = app.side_by_side(&office, subject.id).await
+                && side.classification.as_ref().is_some_and(|c| {
+                    c.findings
+                        .iter()
+                        .any(|f| f.citation.rule.ends_with("order.civil_service_first"))
+                })
+            {
+                app.record_opinion(
+                    &office,
+                    subject.id,
+                    Opinion {
+                        source: OpinionSource::CivilService,
+                        version: 0,
+                        level: Some(Level::Httnv),
+                        input: None,
+                        tasks: None,
+                        note: "Kết quả xếp loại viên chức".into(),
+                    },
+                )
+                .await?;
+            }
+            let current = app.subject(&office, subject.id).await?;
+            let level = app
+                .side_by_side(&office, subject.id)
+                .await?
+                .classification
+                .map(|c| c.allowed.min(Level::Httnv))
+                .unwrap_or(Level::Httnv);
+            let decided = app
+                .decide(
+                    &committee,
+                    subject.id,
+                    DecisionInput {
+                        version: current.version,
+                        level: Some(level),
+                        reason: Some("Theo kết quả bỏ phiếu của chi bộ và quy định".into()),
+                        exceptional_share: None,
+                    },
+                )
+                .await;
+            if decided.is_ok() {
+                cycle.decided += 1;
+            }
+        }
+    }
+    Ok(cycle)
+}
