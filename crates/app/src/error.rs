@@ -97,30 +97,32 @@ pub enum ErrorKind {
     Internal,
 }
 
-/// An error of a use case.
+/// An error of a use case (boxed: results stay small on the happy path).
 #[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct AppError {
+#[error("{}", .0.message)]
+pub struct AppError(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
     code: ErrorCode,
     message: String,
     field: Option<String>,
     citations: Vec<Citation>,
     /// Structured details for the client (e.g. the quota position, the missing predecessors).
     details: Option<serde_json::Value>,
-    #[source]
     source: Option<StoreError>,
 }
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> AppError {
-        AppError {
+        AppError(Box::new(Inner {
             code,
             message: message.into(),
             field: None,
             citations: Vec::new(),
             details: None,
             source: None,
-        }
+        }))
     }
 
     pub fn not_found(what: &str, key: impl std::fmt::Display) -> AppError {
@@ -159,71 +161,76 @@ impl AppError {
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> AppError {
-        self.field = Some(field.into());
+        self.0.field = Some(field.into());
         self
     }
 
     pub fn with_citation(mut self, citation: Citation) -> AppError {
-        self.citations.push(citation);
+        self.0.citations.push(citation);
         self
     }
 
     pub fn with_citations(mut self, citations: Vec<Citation>) -> AppError {
-        self.citations.extend(citations);
+        self.0.citations.extend(citations);
         self
     }
 
     pub fn with_details(mut self, details: impl Serialize) -> AppError {
-        self.details = serde_json::to_value(details).ok();
+        self.0.details = serde_json::to_value(details).ok();
         self
     }
 
     /// The stable machine code (`not_found`, `stale_version`, `quota_exceeded` …).
     pub fn code(&self) -> &'static str {
-        self.code.as_str()
+        self.0.code.as_str()
     }
 
     pub fn error_code(&self) -> ErrorCode {
-        self.code
+        self.0.code
     }
 
     /// The family the web layer maps to a status.
     pub fn kind(&self) -> ErrorKind {
-        self.code.kind()
+        self.0.code.kind()
     }
 
     /// The Vietnamese message, fit to show as it is.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The input field concerned, as named in the request (`levels.HTXSNV`, `date` …).
     pub fn field(&self) -> Option<&str> {
-        self.field.as_deref()
+        self.0.field.as_deref()
     }
 
     /// The first rule cited, if any.
     pub fn citation(&self) -> Option<&Citation> {
-        self.citations.first()
+        self.0.citations.first()
     }
 
     /// Every rule cited.
     pub fn citations(&self) -> &[Citation] {
-        &self.citations
+        &self.0.citations
     }
 
     pub fn details(&self) -> Option<&serde_json::Value> {
-        self.details.as_ref()
+        self.0.details.as_ref()
     }
 
     /// The body a JSON API returns for this error.
+    /// The store error behind this one, if any (for logs).
+    pub fn store_error(&self) -> Option<&StoreError> {
+        self.0.source.as_ref()
+    }
+
     pub fn body(&self) -> ErrorBody<'_> {
         ErrorBody {
             code: self.code(),
-            message: &self.message,
-            field: self.field.as_deref(),
-            citations: &self.citations,
-            details: self.details.as_ref(),
+            message: &self.0.message,
+            field: self.0.field.as_deref(),
+            citations: &self.0.citations,
+            details: self.0.details.as_ref(),
         }
     }
 }
@@ -261,14 +268,14 @@ impl From<StoreError> for AppError {
         } else {
             error.to_string()
         };
-        AppError {
+        AppError(Box::new(Inner {
             code,
             message,
             field,
             citations: Vec::new(),
             details: None,
             source: Some(error),
-        }
+        }))
     }
 }
 
