@@ -409,6 +409,62 @@ async fn build_subjects(tx: &mut Tx, plan: &Plan, book: &RuleBook) -> Result<Ope
             org.id,
         );
     }
+    // Organisations merged, split or moved during the year are evaluated on their results before
+    // and after the change (seed 003 §B.6): record both periods, to be filled with task results.
+    let org_subject: HashMap<Uuid, Uuid> = builder
+        .out
+        .iter()
+        .filter_map(|s| s.org_id.map(|o| (o, s.id)))
+        .collect();
+    let mut changes: Vec<(Uuid, String, Date)> = Vec::new();
+    for (org, kind, on, role) in tx.org_changes_between(year_start(plan.year), as_of).await? {
+        if org_subject.contains_key(&org) && matches!(role.as_str(), "subject" | "target" | "part")
+        {
+            changes.push((org, kind, on));
+        }
+    }
+    flush(tx, plan.id, &mut builder.out, 0).await?;
+    for (org, kind, on) in changes {
+        let subject = org_subject[&org];
+        let what = match kind.as_str() {
+            "merge" => "sáp nhập, hợp nhất",
+            "split" => "chia tách",
+            _ => "chuyển giao",
+        };
+        for (seq, part, label, from, to) in [
+            (
+                1,
+                "before_change",
+                format!("Trước khi {what} (đến {})", crate::date_vi(on)),
+                year_start(plan.year),
+                on,
+            ),
+            (
+                2,
+                "after_change",
+                format!("Sau khi {what} (từ {})", crate::date_vi(on)),
+                on,
+                as_of,
+            ),
+        ] {
+            tx.add_subject_part(&kiemdiem_store::cycle::plan::SubjectPartRow {
+                subject_id: subject,
+                seq,
+                kind: part.into(),
+                label,
+                source_org_id: Some(org),
+                from_on: Some(from),
+                to_on: Some(to),
+                tasks_assigned: None,
+                tasks_completed: None,
+                tasks_on_time: None,
+                tasks_exceeded: None,
+                note: String::new(),
+                version: 1,
+            })
+            .await?;
+        }
+    }
     // Leadership collectives and their heads and deputies.
     let org_ids: Vec<Uuid> = orgs.iter().map(|o| o.id).collect();
     let mut collectives = Vec::new();

@@ -12,3 +12,6 @@ mod secrecy;
 
 #[path = "cycle/demo.rs"]
 mod demo;
+
+#[path = "cycle/merged.rs"]
+mod merged;

@@ -574,6 +574,19 @@ impl Tx {
         ).bind(subject).fetch_all(c).await?))
     }
 
+    /// Merges, splits and moves effective in `[from, to]`: (organisation, event kind, effective
+    /// day, the organisation's role in the event).
+    pub async fn org_changes_between(
+        &mut self,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(Uuid, String, Date, String)>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT l.org_id, e.kind, e.effective_on, l.role FROM org_events e JOIN org_event_orgs l ON l.event_id = e.id \
+             WHERE e.kind IN ('merge', 'split', 'move') AND e.effective_on >= $1 AND e.effective_on <= $2 ORDER BY e.effective_on",
+        ).bind(from).bind(to).fetch_all(c).await?))
+    }
+
     /// Members whose official branch on `on` is one of `branches`.
     pub async fn plan_members(&mut self, branches: &[Uuid], on: Date) -> Result<Vec<PlanMember>> {
         let sql = format!(
