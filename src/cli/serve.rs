@@ -4,7 +4,6 @@
 
 use clap::Args;
 use kiemdiem_app::App;
-use kiemdiem_store::demo::{DemoOptions, DemoScale};
 use kiemdiem_store::{DEFAULT_URL, Store};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -19,8 +18,8 @@ pub struct ServeArgs {
     /// with --demo: a temporary file removed on exit]
     #[arg(long = "database", env = "KIEMDIEM_DATABASE")]
     pub database: Option<String>,
-    /// Start on a fresh database filled with the district-scale demo data (≈10 000 members).
-    /// An existing database must be empty.
+    /// Start on a fresh database filled with the district-scale demo data (≈10 000 members) and
+    /// the current year's plan running. An existing database must be empty.
     #[arg(long)]
     pub demo: bool,
 }
@@ -96,23 +95,29 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Fills an empty database with the district-scale demo data.
+/// Fills an empty database with the district-scale demo data and a running plan: the current
+/// year's plan opened for the whole tree, one grassroots organisation part-way through the cycle.
 async fn fill_demo(store: &Store) -> Result<(), String> {
     let started = Instant::now();
-    eprintln!("Đang tạo dữ liệu mẫu cấp huyện …");
-    let options = DemoOptions {
-        scale: DemoScale::DISTRICT,
-        seed: 1,
-        today: kiemdiem_store::date::today(),
-    };
-    let summary = kiemdiem_store::demo::generate(store, &options, &|_, _| {})
+    eprintln!("Đang tạo dữ liệu mẫu cấp huyện và kế hoạch năm đang triển khai …");
+    let today = kiemdiem_store::date::today();
+    let demo = kiemdiem_app::demo::demo_cycle(store, today)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.message().to_string())?;
     eprintln!(
-        "Đã tạo {} tổ chức, {} đảng viên trong {:.1} giây.",
-        summary.orgs,
-        summary.members,
+        "Đã tạo {} tổ chức, {} đảng viên; kế hoạch «{}» (mã {}) đang triển khai: {} bản kiểm điểm, {} đối tượng đã kiểm điểm, {} đã quyết định xếp loại ({:.1} giây).",
+        demo.data.orgs,
+        demo.data.members,
+        demo.plan.title,
+        demo.plan.id,
+        demo.self_reviews,
+        demo.reviewed,
+        demo.decided,
         started.elapsed().as_secs_f64()
+    );
+    eprintln!(
+        "Thử: curl -H 'X-Kiemdiem-User: demo' http://…/api/v1/plans/{}/progress",
+        demo.plan.id
     );
     Ok(())
 }

@@ -34,26 +34,15 @@ where
 }
 
 /// The body of a JSON request as NFC text, refusing other media types and oversized bodies.
+/// An empty body reads as `{}`: a change that needs nothing but the version read can send it in
+/// `If-Match` alone, and a body that needs fields is refused naming the first missing one.
 pub async fn json_text<S: Send + Sync>(request: Request, state: &S) -> Result<String, ApiError> {
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type
-        .split(';')
-        .next()
         .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if essence != "application/json" && !essence.ends_with("+json") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "nội dung yêu cầu phải là JSON (Content-Type: application/json)",
-        )
-        .with_field("Content-Type"));
-    }
+        .to_string();
     let bytes = Bytes::from_request(request, state)
         .await
         .map_err(|rejection| {
@@ -71,6 +60,23 @@ pub async fn json_text<S: Send + Sync>(request: Request, state: &S) -> Result<St
                 )
             }
         })?;
+    if bytes.is_empty() {
+        return Ok("{}".to_string());
+    }
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence != "application/json" && !essence.ends_with("+json") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "nội dung yêu cầu phải là JSON (Content-Type: application/json)",
+        )
+        .with_field("Content-Type"));
+    }
     let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,

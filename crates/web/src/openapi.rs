@@ -35,6 +35,8 @@ pub const API_PREFIX: &str = "/api/v1";
         (name = "members", description = "Đảng viên và hồ sơ theo thời gian"),
         (name = "rules", description = "Bộ quy tắc, khung tiêu chí, kiểm tra tình huống"),
         (name = "plans", description = "Kế hoạch kiểm điểm, đánh giá, xếp loại: ban hành, triển khai, công khai"),
+        (name = "review", description = "Kiểm điểm: bản kiểm điểm, góp ý, hội nghị"),
+        (name = "ballots", description = "Bỏ phiếu kín: khóa danh sách, bỏ phiếu, kiểm phiếu"),
         (name = "evaluation", description = "Đối tượng: tự đánh giá, thẩm định, ý kiến, đề xuất, quyết định xếp loại"),
         (name = "audit", description = "Nhật ký kiểm toán nối chuỗi băm"),
     ),

@@ -18,3 +18,5 @@ mod openapi;
 mod orgs;
 #[path = "api/rules.rs"]
 mod rules;
+#[path = "api/whole.rs"]
+mod whole;

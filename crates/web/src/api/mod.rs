@@ -2,10 +2,13 @@
 //! [`OpenApiRouter`] whose handlers carry their OpenAPI description (`#[utoipa::path]`).
 
 pub mod audit;
+pub mod ballots;
 pub mod health;
+pub mod meetings;
 pub mod members;
 pub mod orgs;
 pub mod plans;
+pub mod reviews;
 pub mod rules;
 pub mod schema;
 pub mod subjects;
@@ -23,5 +26,8 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(rules::routes())
         .merge(plans::routes())
         .merge(subjects::routes())
+        .merge(reviews::routes())
+        .merge(meetings::routes())
+        .merge(ballots::routes())
         .merge(audit::routes())
 }

@@ -14,7 +14,8 @@ use axum::http::StatusCode;
 use kiemdiem_app::evaluation::{Escalation, PublicationSummary};
 use kiemdiem_app::open::OpenReport;
 use kiemdiem_app::plan::{NewPlan, Period, Phase, PhaseInput, Plan, Step};
-use kiemdiem_app::{Action, Scope, authorize};
+use kiemdiem_app::progress::{NodeProgress, PendingSubject, StepCount};
+use kiemdiem_app::vocab::kind_code;
 use kiemdiem_rules::{RuleSetId, SubjectKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -34,6 +35,8 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(subjects))
         .routes(routes!(escalations))
         .routes(routes!(publish))
+        .routes(routes!(progress))
+        .routes(routes!(pending))
 }
 
 /// A plan to issue.
@@ -434,14 +437,9 @@ async fn subjects(
     Path(id): Path<Uuid>,
     ApiQuery(query): ApiQuery<SubjectQuery>,
 ) -> ApiResult<Json<SubjectPage>> {
-    authorize(&actor, Action::Read, Scope::Plan(id))?;
     let offset = parse_count("offset", query.offset.as_deref(), 0, usize::MAX)?;
     let limit = parse_count("limit", query.limit.as_deref(), 500, 5_000)?;
-    let mut tx = state.store().read().await?;
-    let plan = tx
-        .plan(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("không tìm thấy kế hoạch «{id}»")))?;
+    let plan = state.app().plan(&actor, id).await?;
     let unit = match query
         .unit
         .as_deref()
@@ -449,20 +447,23 @@ async fn subjects(
         .filter(|u| !u.is_empty())
     {
         None => None,
-        Some(code) => Some(
-            tx.org_by_code(code, plan.review_date)
-                .await?
-                .ok_or_else(|| {
+        Some(code) => {
+            let mut tx = state.store().read().await?;
+            let org = tx.org_by_code(code, plan.review_date).await?;
+            tx.rollback().await?;
+            Some(
+                org.ok_or_else(|| {
                     ApiError::not_found(format!(
                         "không tìm thấy tổ chức «{code}» vào ngày kiểm điểm của kế hoạch"
                     ))
                     .with_field("unit")
                 })?
                 .id,
-        ),
+            )
+        }
     };
     let units = unit.map(|u| vec![u]);
-    let all = tx.subjects_of_plan(id, units.as_deref()).await?;
+    let all = state.app().subjects(&actor, id, units.as_deref()).await?;
     let kind = query
         .kind
         .as_deref()
@@ -475,8 +476,8 @@ async fn subjects(
         .filter(|s| !s.is_empty());
     let selected: Vec<_> = all
         .into_iter()
-        .filter(|s| kind.is_none_or(|k| s.kind == k))
-        .filter(|s| stage.is_none_or(|st| s.stage == st))
+        .filter(|s| kind.is_none_or(|k| kind_code(s.kind) == k))
+        .filter(|s| stage.is_none_or(|st| s.stage.code() == st))
         .collect();
     let total = selected.len();
     let subjects = selected
@@ -526,4 +527,153 @@ async fn publish(
     let version = if_match.version(body.version)?;
     let summary = state.app().publish(&actor, id, version).await?;
     Ok(Json(summary.into()))
+}
+
+/// Counts of one step in a subtree.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StepCountView {
+    pub done: u64,
+    pub pending: u64,
+    /// Pending past the step's deadline in the plan's phases.
+    pub late: u64,
+    pub deadline: Option<Date>,
+}
+
+impl From<StepCount> for StepCountView {
+    fn from(c: StepCount) -> StepCountView {
+        StepCountView {
+            done: c.done,
+            pending: c.pending,
+            late: c.late,
+            deadline: c.deadline,
+        }
+    }
+}
+
+/// One node of the plan's tree with the counts of its whole subtree.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NodeProgressView {
+    pub org_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub depth: i32,
+    pub parent_id: Option<Uuid>,
+    pub subjects: u64,
+    pub excluded: u64,
+    pub self_review: StepCountView,
+    pub review: StepCountView,
+    pub decision: StepCountView,
+}
+
+impl From<NodeProgress> for NodeProgressView {
+    fn from(n: NodeProgress) -> NodeProgressView {
+        NodeProgressView {
+            org_id: n.org,
+            code: n.code,
+            name: n.name,
+            depth: n.depth,
+            parent_id: n.parent,
+            subjects: n.subjects,
+            excluded: n.excluded,
+            self_review: n.self_review.into(),
+            review: n.review.into(),
+            decision: n.decision.into(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressView {
+    pub nodes: Vec<NodeProgressView>,
+}
+
+/// Someone not yet reviewed or rated, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingSubjectView {
+    pub subject_id: Uuid,
+    pub name: String,
+    pub kind: String,
+    #[schema(value_type = crate::api::schema::StageCode)]
+    pub stage: String,
+    pub reason: String,
+    pub late: bool,
+}
+
+impl From<PendingSubject> for PendingSubjectView {
+    fn from(p: PendingSubject) -> PendingSubjectView {
+        PendingSubjectView {
+            subject_id: p.subject,
+            name: p.name,
+            kind: p.kind,
+            stage: p.stage.code().to_string(),
+            reason: p.reason,
+            late: p.late,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingList {
+    pub subjects: Vec<PendingSubjectView>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PendingQuery {
+    /// The organisation (code) whose units — itself and its direct branches — are listed.
+    pub org: Option<String>,
+}
+
+/// Progress at every node of the plan's tree: for each step (self-review, review, decision)
+/// how many subjects are done, pending and late, counting each node's whole subtree.
+#[utoipa::path(get, path = "/plans/{id}/progress", tag = "plans", operation_id = "get_plan_progress",
+    params(("id" = Uuid, Path, description = "The plan's id")),
+    responses((status = 200, body = ProgressView), (status = 404, body = ErrorBody)))]
+async fn progress(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<ProgressView>> {
+    let nodes = state.app().progress(&actor, id).await?;
+    Ok(Json(ProgressView {
+        nodes: nodes.into_iter().map(NodeProgressView::from).collect(),
+    }))
+}
+
+/// Who in an organisation's units is not yet reviewed or rated, and why (absent subjects are
+/// rated at the earliest meeting).
+#[utoipa::path(get, path = "/plans/{id}/pending", tag = "plans", operation_id = "list_pending_subjects",
+    params(("id" = Uuid, Path, description = "The plan's id"), PendingQuery),
+    responses((status = 200, body = PendingList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn pending(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    Path(id): Path<Uuid>,
+    ApiQuery(query): ApiQuery<PendingQuery>,
+) -> ApiResult<Json<PendingList>> {
+    let code = query
+        .org
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| ApiError::bad_query("org", "thiếu tham số «org» (mã tổ chức)"))?;
+    let org = {
+        let mut tx = state.store().read().await?;
+        let plan = tx
+            .plan(id)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("không tìm thấy kế hoạch «{id}»")))?;
+        tx.org_by_code(code, plan.review_date)
+            .await?
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "không tìm thấy tổ chức «{code}» vào ngày kiểm điểm của kế hoạch"
+                ))
+                .with_field("org")
+            })?
+    };
+    let subjects = state.app().pending_subjects(&actor, id, org.id).await?;
+    Ok(Json(PendingList {
+        subjects: subjects.into_iter().map(PendingSubjectView::from).collect(),
+    }))
 }

@@ -15,13 +15,14 @@ use kiemdiem_app::evaluation::{
     Column, DecisionInput, DecisionView, EvaluationView, Opinion, OpinionSource, QuotaView,
     SelfEvaluation, SideBySide,
 };
+use kiemdiem_app::plan::Subject;
+use kiemdiem_app::vocab::{kind_code, participation_code};
 use kiemdiem_app::{Action, Scope, authorize};
 use kiemdiem_rules::Level;
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::framework::EvaluationInput;
 use kiemdiem_rules::quota::ExceptionalShareDecision;
 use kiemdiem_store::cycle::evaluation::EvaluationRow;
-use kiemdiem_store::cycle::plan::SubjectRow;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -43,6 +44,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(correct))
         .routes(routes!(reopen))
         .routes(routes!(resolve_escalation))
+        .routes(routes!(notifications))
 }
 
 /// A subject of a plan.
@@ -62,7 +64,9 @@ pub struct SubjectView {
     pub name: String,
     /// `review_and_classify`, `review_only` or `excluded`.
     pub participation: String,
-    /// Why the subject is (not) reviewed or classified this year, with the rules cited.
+    /// Why the subject is (not) reviewed or classified this year and the documents needed,
+    /// with the rules cited.
+    #[schema(value_type = Option<Object>)]
     pub eligibility: Option<serde_json::Value>,
     /// The self-review form (Mẫu 01, 02A …).
     pub form_code: String,
@@ -77,51 +81,37 @@ pub struct SubjectView {
     pub stage: String,
     pub stage_name: String,
     /// The level in force, once decided.
-    pub level: Option<String>,
-    pub decision_id: Option<Uuid>,
+    #[schema(value_type = Option<crate::api::schema::LevelCode>)]
+    pub level: Option<Level>,
     /// The subject's version: send it with a proposal or a decision.
     pub version: i64,
-    pub changed_by: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub changed_at: OffsetDateTime,
 }
 
-impl From<SubjectRow> for SubjectView {
-    fn from(s: SubjectRow) -> SubjectView {
-        let kind_name = serde_json::from_value::<kiemdiem_rules::SubjectKind>(
-            serde_json::Value::String(s.kind.clone()),
-        )
-        .map(|k| k.name_vi().to_string())
-        .unwrap_or_default();
-        let stage_name = kiemdiem_app::state::Stage::parse(&s.stage)
-            .map(|st| st.name_vi().to_string())
-            .unwrap_or_default();
+impl From<Subject> for SubjectView {
+    fn from(s: Subject) -> SubjectView {
         SubjectView {
             id: s.id,
-            plan_id: s.plan_id,
-            kind: s.kind,
-            kind_name,
-            member_id: s.member_id,
-            leader_id: s.leader_id,
-            collective_id: s.collective_id,
-            org_id: s.org_id,
-            unit_id: s.unit_id,
+            plan_id: s.plan,
+            kind: kind_code(s.kind).to_string(),
+            kind_name: s.kind.name_vi().to_string(),
+            member_id: s.member,
+            leader_id: s.leader,
+            collective_id: s.collective,
+            org_id: s.org,
+            unit_id: s.unit,
             name: s.name,
-            participation: s.participation,
-            eligibility: s.eligibility.and_then(|e| serde_json::from_str(&e).ok()),
+            participation: participation_code(s.participation).to_string(),
+            eligibility: s.eligibility.and_then(|e| serde_json::to_value(e).ok()),
             form_code: s.form_code,
-            framework_id: s.framework_id,
+            framework_id: s.framework,
             decides_body: s.decides_body,
-            deciding_org_id: s.deciding_org_id,
+            deciding_org_id: s.deciding_org,
             proposes_body: s.proposes_body,
             quota_group: s.quota_group,
-            stage: s.stage,
-            stage_name,
+            stage: s.stage.code().to_string(),
+            stage_name: s.stage.name_vi().to_string(),
             level: s.level,
-            decision_id: s.decision_id,
             version: s.version,
-            changed_by: s.changed_by,
-            changed_at: s.changed_at,
         }
     }
 }
@@ -459,13 +449,7 @@ async fn get_subject(
     Acting(actor): Acting,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<SubjectView>> {
-    authorize(&actor, Action::Read, Scope::Subject(id))?;
-    let mut tx = state.store().read().await?;
-    let row = tx
-        .subject(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("không tìm thấy đối tượng «{id}»")))?;
-    Ok(Json(row.into()))
+    Ok(Json(state.app().subject(&actor, id).await?.into()))
 }
 
 /// The evaluations recorded for a subject (self, verification, opinions, proposal) with their
@@ -726,5 +710,55 @@ async fn resolve_escalation(
         .await?;
     Ok(Json(DecisionList {
         decisions: decisions.into_iter().map(DecisionRecord::from).collect(),
+    }))
+}
+
+/// A notification of a decision to the subject or to whoever manages them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    pub id: Uuid,
+    pub decision_id: Uuid,
+    /// Who is notified: the subject, the managing body …
+    pub recipient_kind: String,
+    pub recipient: String,
+    pub message: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationList {
+    pub notifications: Vec<NotificationView>,
+}
+
+/// The notifications sent about the subject's decisions, oldest first.
+#[utoipa::path(get, path = "/subjects/{id}/notifications", tag = "evaluation", operation_id = "list_notifications",
+    params(("id" = Uuid, Path, description = "The subject's id")),
+    responses((status = 200, body = NotificationList), (status = 404, body = ErrorBody)))]
+async fn notifications(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<NotificationList>> {
+    authorize(&actor, Action::Read, Scope::Subject(id))?;
+    let mut tx = state.store().read().await?;
+    if tx.subject(id).await?.is_none() {
+        return Err(ApiError::not_found(format!(
+            "không tìm thấy đối tượng «{id}»"
+        )));
+    }
+    let rows = tx.notifications(id).await?;
+    Ok(Json(NotificationList {
+        notifications: rows
+            .into_iter()
+            .map(|n| NotificationView {
+                id: n.id,
+                decision_id: n.decision_id,
+                recipient_kind: n.recipient_kind,
+                recipient: n.recipient,
+                message: n.message,
+                created_at: n.created_at,
+            })
+            .collect(),
     }))
 }

@@ -171,6 +171,24 @@ async fn a_plan_is_issued_and_opened(app: &TestApp) {
     assert!(children["plans"].as_array().is_some_and(Vec::is_empty));
 }
 
+/// Points for every leaf criterion of a framework adding up to `total` (whole points, spread in
+/// proportion to each leaf's maximum).
+pub fn points_total(framework: &Value, total: f64) -> Value {
+    let max: f64 = points_for(framework, 1.0)
+        .as_object()
+        .map(|o| o.values().filter_map(Value::as_f64).sum())
+        .unwrap_or(100.0);
+    let mut points = points_for(framework, total / max);
+    let given: f64 = points
+        .as_object()
+        .map(|o| o.values().filter_map(Value::as_f64).sum())
+        .unwrap_or(0.0);
+    if let Some((_, last)) = points.as_object_mut().and_then(|o| o.iter_mut().last()) {
+        *last = json!(last.as_f64().unwrap_or(0.0) + (total - given));
+    }
+    points
+}
+
 /// Points for every leaf criterion of a framework: `share` of its maximum.
 pub fn points_for(framework: &Value, share: f64) -> Value {
     fn walk(criteria: &Value, share: f64, out: &mut serde_json::Map<String, Value>) {
