@@ -22,10 +22,10 @@ use kiemdiem_rules::facts::{
 use kiemdiem_rules::forms::self_review_form;
 use kiemdiem_rules::quota::{QuotaSubject, group_key};
 use kiemdiem_rules::{LeaveKind, OrgKind, RuleBook, StatusKind, SubjectKind, framework};
-use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::plan::{MemberPeriod, PlanMember, SubjectLoad};
 use kiemdiem_store::date::from_stored_end;
 use kiemdiem_store::org::Org;
+use kiemdiem_store::{Store, Tx};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use time::{Date, Month};
@@ -356,7 +356,7 @@ impl App {
             return Err(AppError::conflict("Kế hoạch đã có danh sách đối tượng"));
         }
         let book = current.book()?;
-        let mut report = build_subjects(&mut tx, &current, &book).await?;
+        let mut report = build_subjects(self.store(), &mut tx, &current, &book).await?;
         let counted = (report.subjects as i64, report.excluded as i64);
         if !tx
             .set_plan_status(plan, version, "open", Some(counted))
@@ -377,7 +377,12 @@ impl App {
     }
 }
 
-async fn build_subjects(tx: &mut Tx, plan: &Plan, book: &RuleBook) -> Result<OpenReport> {
+async fn build_subjects(
+    store: &Store,
+    tx: &mut Tx,
+    plan: &Plan,
+    book: &RuleBook,
+) -> Result<OpenReport> {
     let as_of = plan.review_date;
     let subtree = tx.org_subtree(plan.org_id, as_of).await?;
     if subtree.is_empty() {
@@ -528,48 +533,128 @@ async fn build_subjects(tx: &mut Tx, plan: &Plan, book: &RuleBook) -> Result<Ope
         .map(|o| o.id)
         .collect();
     let from = year_start(plan.year).min(as_of);
-    for chunk in branches.chunks(BRANCHES_PER_BATCH) {
-        let members = tx.plan_members(chunk, as_of).await?;
-        let periods = tx.plan_member_periods(chunk, from, as_of).await?;
-        let transferred: Vec<Uuid> = periods
-            .iter()
-            .filter(|p| p.kind.starts_with("transfer:"))
-            .map(|p| p.member_id)
-            .collect();
-        let previous = tx.previous_branches(&transferred, as_of).await?;
-        let mut by_member: HashMap<Uuid, Vec<&MemberPeriod>> = HashMap::new();
-        for period in &periods {
-            by_member.entry(period.member_id).or_default().push(period);
+    // Members are read on a second connection (a read-only snapshot) while this transaction
+    // writes the previous batch: reading and writing overlap. A pool with a single connection
+    // (an in-memory SQLite database) cannot lend a second one: then the writer reads too.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Feed>(2);
+    let reader = tokio::spawn(read_members(
+        store.clone(),
+        branches.clone(),
+        from,
+        as_of,
+        sender,
+    ));
+    let mut fed = 0;
+    while let Some(feed) = receiver.recv().await {
+        match feed {
+            Feed::Batch(batch) => {
+                add_members(&mut builder, batch?, plan.year);
+                fed += 1;
+                flush(tx, plan.id, &mut builder.out, SUBJECTS_PER_WRITE).await?;
+            }
+            Feed::NoConnection => break,
         }
-        let mut previous_by_member: HashMap<Uuid, Vec<&MemberPeriod>> = HashMap::new();
-        for period in &previous {
-            previous_by_member
-                .entry(period.member_id)
-                .or_default()
-                .push(period);
-        }
-        for member in &members {
-            let none = Vec::new();
-            let facts = member_facts(
-                member,
-                by_member.get(&member.member_id).unwrap_or(&none),
-                previous_by_member.get(&member.member_id).unwrap_or(&none),
-                plan.year,
-            );
-            builder.push(
-                &facts,
-                member.branch_id,
-                (Some(member.member_id), None, None, None),
-                member.full_name.clone(),
-                member.sort_key.clone(),
-                member.branch_id,
-                member.branch_id,
-            );
-        }
+    }
+    reader
+        .await
+        .map_err(|e| AppError::internal(format!("luồng đọc đảng viên dừng bất thường: {e}")))?;
+    for chunk in branches.chunks(BRANCHES_PER_BATCH).skip(fed) {
+        let batch = read_batch(tx, chunk, from, as_of).await?;
+        add_members(&mut builder, batch, plan.year);
         flush(tx, plan.id, &mut builder.out, SUBJECTS_PER_WRITE).await?;
     }
     flush(tx, plan.id, &mut builder.out, 0).await?;
     Ok(builder.report)
+}
+
+fn add_members(builder: &mut Builder<'_>, batch: MemberBatch, year: i32) {
+    let mut by_member: HashMap<Uuid, Vec<&MemberPeriod>> = HashMap::new();
+    for period in &batch.periods {
+        by_member.entry(period.member_id).or_default().push(period);
+    }
+    let mut previous_by_member: HashMap<Uuid, Vec<&MemberPeriod>> = HashMap::new();
+    for period in &batch.previous {
+        previous_by_member
+            .entry(period.member_id)
+            .or_default()
+            .push(period);
+    }
+    let none = Vec::new();
+    for member in &batch.members {
+        let facts = member_facts(
+            member,
+            by_member.get(&member.member_id).unwrap_or(&none),
+            previous_by_member.get(&member.member_id).unwrap_or(&none),
+            year,
+        );
+        builder.push(
+            &facts,
+            member.branch_id,
+            (Some(member.member_id), None, None, None),
+            member.full_name.clone(),
+            member.sort_key.clone(),
+            member.branch_id,
+            member.branch_id,
+        );
+    }
+}
+
+/// The members of a batch of branches with their dated records.
+struct MemberBatch {
+    members: Vec<PlanMember>,
+    periods: Vec<MemberPeriod>,
+    previous: Vec<MemberPeriod>,
+}
+
+enum Feed {
+    Batch(Result<MemberBatch>),
+    /// The pool had no second connection to lend.
+    NoConnection,
+}
+
+async fn read_batch(tx: &mut Tx, chunk: &[Uuid], from: Date, as_of: Date) -> Result<MemberBatch> {
+    let members = tx.plan_members(chunk, as_of).await?;
+    let periods = tx.plan_member_periods(chunk, from, as_of).await?;
+    let transferred: Vec<Uuid> = periods
+        .iter()
+        .filter(|p| p.kind.starts_with("transfer:"))
+        .map(|p| p.member_id)
+        .collect();
+    let previous = tx.previous_branches(&transferred, as_of).await?;
+    Ok(MemberBatch {
+        members,
+        periods,
+        previous,
+    })
+}
+
+/// Reads the members of `branches`, a batch at a time, in one read-only snapshot.
+async fn read_members(
+    store: Store,
+    branches: Vec<Uuid>,
+    from: Date,
+    as_of: Date,
+    sender: tokio::sync::mpsc::Sender<Feed>,
+) {
+    let tx = tokio::time::timeout(std::time::Duration::from_secs(2), store.read()).await;
+    let mut tx = match tx {
+        Ok(Ok(tx)) => tx,
+        Ok(Err(error)) => {
+            let _ = sender.send(Feed::Batch(Err(error.into()))).await;
+            return;
+        }
+        Err(_) => {
+            let _ = sender.send(Feed::NoConnection).await;
+            return;
+        }
+    };
+    for chunk in branches.chunks(BRANCHES_PER_BATCH) {
+        let batch = read_batch(&mut tx, chunk, from, as_of).await;
+        let failed = batch.is_err();
+        if sender.send(Feed::Batch(batch)).await.is_err() || failed {
+            return;
+        }
+    }
 }
 
 /// Writes the pending subjects once there are at least `threshold` of them.
@@ -613,7 +698,6 @@ mod tests {
         let member = PlanMember {
             member_id: Uuid::nil(),
             branch_id: Uuid::nil(),
-            code: "1".into(),
             full_name: "Nguyễn Văn An".into(),
             sort_key: "an".into(),
             admitted_on: date!(2010 - 01 - 01),

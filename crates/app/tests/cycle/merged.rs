@@ -111,3 +111,33 @@ async fn merged_branch_has_two_periods(db: &TestDb) {
         "{after:?}"
     );
 }
+
+/// An in-memory SQLite database has a single connection: opening a plan cannot read members on a
+/// second one and reads them on the writing transaction instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_a_plan_works_on_an_in_memory_database() {
+    let store = kiemdiem_store::Store::open("sqlite::memory:")
+        .await
+        .unwrap();
+    let org = build(
+        &store,
+        &[official("Nguyễn Văn An"), official("Trần Văn Bình")],
+        &[official("Lê Văn Cường")],
+    )
+    .await;
+    let app = kiemdiem_app::App::with_today(store.clone(), crate::support::TODAY);
+    let who = actor("bithu");
+    let plan = app
+        .create_plan(
+            &who,
+            NewPlan {
+                org: org.grassroots,
+                year: YEAR,
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    let report = app.open_plan(&who, plan.id, plan.version).await.unwrap();
+    assert_eq!(report.subjects, 6, "{report:?}");
+}

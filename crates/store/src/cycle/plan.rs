@@ -139,7 +139,6 @@ pub struct SubjectPartRow {
 pub struct PlanMember {
     pub member_id: Uuid,
     pub branch_id: Uuid,
-    pub code: String,
     pub full_name: String,
     pub sort_key: String,
     pub admitted_on: Date,
@@ -590,10 +589,9 @@ impl Tx {
     /// Members whose official branch on `on` is one of `branches`.
     pub async fn plan_members(&mut self, branches: &[Uuid], on: Date) -> Result<Vec<PlanMember>> {
         let sql = format!(
-            "SELECT b.member_id, b.org_id AS branch_id, m.code, v.full_name, v.sort_key, v.admitted_on, v.official_on, v.civil_servant, v.employer_unit \
+            "SELECT b.member_id, b.org_id AS branch_id, v.full_name, v.sort_key, v.admitted_on, v.official_on, v.civil_servant, v.employer_unit \
              FROM member_branches b \
              JOIN member_versions v ON v.member_id = b.member_id AND v.valid_from <= $1 AND v.valid_to > $1 \
-             JOIN members m ON m.id = b.member_id \
              WHERE b.kind = 'official' AND b.valid_from <= $1 AND b.valid_to > $1 AND b.org_id IN ({})",
             placeholders(2, branches.len())
         );
