@@ -15,3 +15,6 @@ mod demo;
 
 #[path = "cycle/merged.rs"]
 mod merged;
+
+#[path = "cycle/escalation.rs"]
+mod escalation;

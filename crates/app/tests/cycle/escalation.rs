@@ -1,0 +1,243 @@
+//! A leader rated at the branch and in the leadership collective at different levels is
+//! escalated to the organisation board, which settles one level for both places (seed 003 §B.6).
+
+use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends, points};
+use kiemdiem_app::evaluation::{DecisionInput, SelfEvaluation};
+use kiemdiem_app::meeting::{NewMeeting, ReviewRecord};
+use kiemdiem_app::plan::{NewPlan, Subject};
+use kiemdiem_app::{Actor, App};
+use kiemdiem_rules::facts::TaskResults;
+use kiemdiem_rules::{Level, PositionKind, SubjectKind};
+use kiemdiem_store::leadership::{CollectiveKind, Holder, NewCollective, NewPosition};
+use std::collections::BTreeMap;
+use time::macros::date;
+use uuid::Uuid;
+
+on_both_backends!(different_levels_in_two_places_are_escalated);
+
+async fn prepare(app: &App, subject: &Subject, score: i64, on_time: u32) {
+    let who = actor("self");
+    let sections: BTreeMap<String, String> = kiemdiem_app::review::form_sections(subject.kind)
+        .iter()
+        .map(|s| (s.code.to_owned(), format!("{} {}", subject.name, s.title)))
+        .collect();
+    let draft = app
+        .save_self_review(&who, subject.id, 0, sections)
+        .await
+        .unwrap();
+    let draft_sent = (!subject.kind.is_individual()).then_some(date!(2025 - 12 - 01));
+    app.submit_self_review(
+        &who,
+        subject.id,
+        draft.version,
+        date!(2025 - 12 - 01),
+        draft_sent,
+    )
+    .await
+    .unwrap();
+    app.self_evaluate(
+        &who,
+        subject.id,
+        0,
+        SelfEvaluation {
+            input: points(subject.framework.as_deref().unwrap(), score),
+            tasks: Some(TaskResults {
+                assigned: 10,
+                completed: 10,
+                on_time,
+                exceeded: 1,
+            }),
+            ..SelfEvaluation::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
+async fn meet(app: &App, plan: Uuid, org: Uuid, agenda: &[&Subject]) {
+    let meeting = app
+        .schedule_meeting(
+            &actor("thuky"),
+            NewMeeting {
+                plan,
+                org,
+                title: "Hội nghị kiểm điểm".into(),
+                body_key: None,
+                suggested: false,
+                held_on: date!(2025 - 12 - 10),
+                place: "Hội trường".into(),
+                chair: "Chủ trì".into(),
+                attendees: vec![],
+                agenda: agenda.iter().map(|s| s.id).collect(),
+            },
+        )
+        .await
+        .unwrap();
+    for subject in agenda {
+        app.record_review(
+            &actor("thuky"),
+            meeting.id,
+            subject.id,
+            ReviewRecord {
+                present: true,
+                ..ReviewRecord::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+}
+
+async fn decide(
+    app: &App,
+    who: &Actor,
+    id: Uuid,
+    level: Level,
+) -> Result<kiemdiem_app::evaluation::DecisionView, kiemdiem_app::AppError> {
+    let version = app.subject(who, id).await.unwrap().version;
+    app.decide(
+        who,
+        id,
+        DecisionInput {
+            version,
+            level: Some(level),
+            reason: None,
+            exceptional_share: None,
+        },
+    )
+    .await
+}
+
+async fn different_levels_in_two_places_are_escalated(db: &TestDb) {
+    let org = build(
+        &db.store,
+        &[official("Nguyễn Văn An"), official("Trần Văn Bình")],
+        &[official("Lê Văn Cường")],
+    )
+    .await;
+    let mut tx = db.store.begin("tester").await.unwrap();
+    let founded = date!(2020 - 01 - 01);
+    let collective = tx
+        .create_collective(
+            &NewCollective {
+                code: "T.01.001.LD".into(),
+                name: "Ban Giám đốc Hợp tác xã Hợp Thành".into(),
+                kind: CollectiveKind::UnitLeadership,
+                org: org.grassroots,
+            },
+            founded,
+        )
+        .await
+        .unwrap();
+    for (member, kind) in [
+        (org.members[0][0], PositionKind::UnitHead),
+        (org.members[0][1], PositionKind::UnitDeputy),
+    ] {
+        tx.assign_position(
+            &NewPosition {
+                holder: Holder::Member(member),
+                kind,
+                org: None,
+                collective: Some(collective),
+                title: kind.name_vi().into(),
+            },
+            founded,
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let app = app(db);
+    let who = actor("bithu");
+    let plan = app
+        .create_plan(
+            &who,
+            NewPlan {
+                org: org.grassroots,
+                year: YEAR,
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.open_plan(&who, plan.id, plan.version).await.unwrap();
+    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let find = |kind: SubjectKind, pred: &dyn Fn(&Subject) -> bool| {
+        subjects
+            .iter()
+            .find(|s| s.kind == kind && pred(s))
+            .unwrap()
+            .clone()
+    };
+    let an = org.members[0][0];
+    let branch = find(SubjectKind::Organisation, &|s| {
+        s.org == Some(org.branches[0])
+    });
+    let an_member = find(SubjectKind::MemberWithPost, &|s| s.member == Some(an));
+    let an_leader = find(SubjectKind::Leader, &|s| s.member == Some(an));
+    let board = find(SubjectKind::Collective, &|s| {
+        s.collective == Some(collective)
+    });
+    assert_eq!(an_leader.form_code, "Mẫu 2A-HD KĐ.ĐG 2025");
+    assert_eq!(an_leader.deciding_org, Some(org.grassroots));
+
+    prepare(&app, &branch, 85, 10).await;
+    prepare(&app, &an_member, 80, 10).await;
+    prepare(&app, &board, 85, 10).await;
+    prepare(&app, &an_leader, 60, 9).await;
+    meet(&app, plan.id, org.branches[0], &[&branch, &an_member]).await;
+    meet(&app, plan.id, org.grassroots, &[&board, &an_leader]).await;
+
+    let committee = actor("dangUy.xa");
+    decide(&app, &committee, an_member.id, Level::Httnv)
+        .await
+        .unwrap();
+    let early = decide(&app, &committee, an_leader.id, Level::Htnv)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        early.code(),
+        "out_of_order",
+        "the collective is rated before its members"
+    );
+    decide(&app, &committee, board.id, Level::Httnv)
+        .await
+        .unwrap();
+    let decided = decide(&app, &committee, an_leader.id, Level::Htnv)
+        .await
+        .unwrap();
+    let escalation = decided
+        .escalation
+        .expect("rated differently in two places: escalated");
+    let open = app.escalations(&committee, plan.id).await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].id, escalation);
+    assert_eq!(open[0].places.len(), 2);
+    let settled = app
+        .resolve_escalation(
+            &actor("bantochuc.huyen"),
+            escalation,
+            open[0].version,
+            Level::Htnv,
+            "Ban Tổ chức tổng hợp, Ban Thường vụ quyết định",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        settled.len(),
+        1,
+        "only the place at another level is corrected"
+    );
+    assert_eq!(settled[0].subject, an_member.id);
+    assert_eq!(settled[0].kind, "escalation");
+    assert_eq!(
+        app.subject(&who, an_member.id).await.unwrap().level,
+        Some(Level::Htnv)
+    );
+    assert!(
+        app.escalations(&committee, plan.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
