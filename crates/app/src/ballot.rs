@@ -630,3 +630,16 @@ mod tests {
         assert_eq!(parse_vote("garbage"), Vote::Invalid);
     }
 }
+
+impl App {
+    /// The ballots of a meeting with their counts.
+    pub async fn ballots(&self, actor: &Actor, meeting: Uuid) -> Result<Vec<Ballot>> {
+        authorize(actor, Action::Read, Scope::Meeting(meeting))?;
+        let mut tx = self.store().read().await?;
+        let mut out = Vec::new();
+        for row in tx.ballots_of_meeting(meeting).await? {
+            out.push(ballot_view(&mut tx, row).await?);
+        }
+        Ok(out)
+    }
+}

@@ -1419,3 +1419,51 @@ mod tests {
         assert_eq!(serde_json::from_str::<StoredInput>(&text).unwrap(), stored);
     }
 }
+
+/// A notification of a decision (thông báo kết quả).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    pub id: Uuid,
+    pub decision: Uuid,
+    /// `subject`, `manager` or `deciding_body`.
+    pub recipient_kind: String,
+    /// The member, organisation or collective notified.
+    pub recipient: String,
+    pub message: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+impl App {
+    /// The notifications sent about a subject's decisions.
+    pub async fn notifications(&self, actor: &Actor, subject: Uuid) -> Result<Vec<Notification>> {
+        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        let mut tx = self.store().read().await?;
+        Ok(tx
+            .notifications(subject)
+            .await?
+            .into_iter()
+            .map(|n| Notification {
+                id: n.id,
+                decision: n.decision_id,
+                recipient_kind: n.recipient_kind,
+                recipient: n.recipient,
+                message: n.message,
+                created_at: n.created_at,
+            })
+            .collect())
+    }
+
+    /// The evaluations of a subject (self, verification, opinions, proposals), by column.
+    pub async fn evaluations(&self, actor: &Actor, subject: Uuid) -> Result<Vec<EvaluationView>> {
+        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        let mut tx = self.store().read().await?;
+        let row = load_subject(&mut tx, subject).await?;
+        let book = load_plan(&mut tx, row.plan_id).await?.book()?;
+        tx.evaluations(subject)
+            .await?
+            .iter()
+            .map(|e| evaluation_view(&row, &book, e))
+            .collect()
+    }
+}

@@ -636,3 +636,16 @@ mod tests {
         );
     }
 }
+
+impl App {
+    /// The meetings of a plan, by date.
+    pub async fn meetings(&self, actor: &Actor, plan: Uuid) -> Result<Vec<Meeting>> {
+        authorize(actor, Action::Read, Scope::Plan(plan))?;
+        let mut tx = self.store().read().await?;
+        let mut out = Vec::new();
+        for row in tx.meetings_of_plan(plan).await? {
+            out.push(load_meeting(&mut tx, row.id).await?);
+        }
+        Ok(out)
+    }
+}

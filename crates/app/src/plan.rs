@@ -916,3 +916,22 @@ impl App {
         Ok(())
     }
 }
+
+impl App {
+    /// The plans of a year (all periods), optionally of one organisation.
+    pub async fn plans(&self, actor: &Actor, year: i32, org: Option<Uuid>) -> Result<Vec<Plan>> {
+        authorize(
+            actor,
+            Action::Read,
+            org.map(Scope::Org).unwrap_or(Scope::Global),
+        )?;
+        let mut tx = self.store().read().await?;
+        let mut out = Vec::new();
+        for row in tx.plans_of_year(i64::from(year)).await? {
+            if org.is_none_or(|o| o == row.org_id) {
+                out.push(plan_from_row(&mut tx, row).await?);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -804,6 +804,27 @@ async fn whole_cycle(db: &TestDb) {
         .unwrap();
     assert_eq!(corrected.previous, Some(before[0].id));
     assert_eq!(app.decisions(&committee, cuong.id).await.unwrap().len(), 2);
+    let notified = app.notifications(&committee, an.id).await.unwrap();
+    assert!(
+        notified
+            .iter()
+            .any(|n| n.recipient_kind == "subject"
+                && n.message.contains("Hoàn thành xuất sắc nhiệm vụ")),
+        "{notified:?}"
+    );
+    assert!(notified.iter().any(|n| n.recipient_kind == "manager"));
+    assert_eq!(app.meetings(&secretary, plan.id).await.unwrap().len(), 2);
+    assert_eq!(
+        app.ballots(&secretary, meeting1.id).await.unwrap()[0].papers_cast,
+        5
+    );
+    assert_eq!(
+        app.plans(&secretary, YEAR, Some(org.grassroots))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Branches by the grassroots committee, then the grassroots organisation by the district.
     for s in [&b1, &b2] {
