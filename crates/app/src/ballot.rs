@@ -613,6 +613,19 @@ impl App {
     }
 }
 
+impl App {
+    /// The ballots of a meeting with their counts.
+    pub async fn ballots(&self, actor: &Actor, meeting: Uuid) -> Result<Vec<Ballot>> {
+        authorize(actor, Action::Read, Scope::Meeting(meeting))?;
+        let mut tx = self.store().read().await?;
+        let mut out = Vec::new();
+        for row in tx.ballots_of_meeting(meeting).await? {
+            out.push(ballot_view(&mut tx, row).await?);
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -628,18 +641,5 @@ mod tests {
             assert_eq!(parse_vote(vote_code(vote)), vote);
         }
         assert_eq!(parse_vote("garbage"), Vote::Invalid);
-    }
-}
-
-impl App {
-    /// The ballots of a meeting with their counts.
-    pub async fn ballots(&self, actor: &Actor, meeting: Uuid) -> Result<Vec<Ballot>> {
-        authorize(actor, Action::Read, Scope::Meeting(meeting))?;
-        let mut tx = self.store().read().await?;
-        let mut out = Vec::new();
-        for row in tx.ballots_of_meeting(meeting).await? {
-            out.push(ballot_view(&mut tx, row).await?);
-        }
-        Ok(out)
     }
 }

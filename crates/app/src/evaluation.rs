@@ -1392,34 +1392,6 @@ async fn escalate_if_different(
     Ok(Some(id))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn columns_follow_the_summary_form() {
-        assert_eq!(OpinionSource::CivilService.column(), 2);
-        assert_eq!(OpinionSource::BranchCommittee.column(), 3);
-        assert_eq!(OpinionSource::MassOrganisation.column(), 4);
-        assert_eq!(OpinionSource::AdvisoryStaff.step(), "verification");
-    }
-
-    #[test]
-    fn stored_input_round_trips() {
-        let stored = StoredInput {
-            score: EvaluationInput::default(),
-            tasks: Some(TaskResults {
-                assigned: 10,
-                completed: 10,
-                on_time: 10,
-                exceeded: 4,
-            }),
-        };
-        let text = serde_json::to_string(&stored).unwrap();
-        assert_eq!(serde_json::from_str::<StoredInput>(&text).unwrap(), stored);
-    }
-}
-
 /// A notification of a decision (thông báo kết quả).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
@@ -1465,5 +1437,33 @@ impl App {
             .iter()
             .map(|e| evaluation_view(&row, &book, e))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_follow_the_summary_form() {
+        assert_eq!(OpinionSource::CivilService.column(), 2);
+        assert_eq!(OpinionSource::BranchCommittee.column(), 3);
+        assert_eq!(OpinionSource::MassOrganisation.column(), 4);
+        assert_eq!(OpinionSource::AdvisoryStaff.step(), "verification");
+    }
+
+    #[test]
+    fn stored_input_round_trips() {
+        let stored = StoredInput {
+            score: EvaluationInput::default(),
+            tasks: Some(TaskResults {
+                assigned: 10,
+                completed: 10,
+                on_time: 10,
+                exceeded: 4,
+            }),
+        };
+        let text = serde_json::to_string(&stored).unwrap();
+        assert_eq!(serde_json::from_str::<StoredInput>(&text).unwrap(), stored);
     }
 }

@@ -613,6 +613,19 @@ impl App {
     }
 }
 
+impl App {
+    /// The meetings of a plan, by date.
+    pub async fn meetings(&self, actor: &Actor, plan: Uuid) -> Result<Vec<Meeting>> {
+        authorize(actor, Action::Read, Scope::Plan(plan))?;
+        let mut tx = self.store().read().await?;
+        let mut out = Vec::new();
+        for row in tx.meetings_of_plan(plan).await? {
+            out.push(load_meeting(&mut tx, row.id).await?);
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,18 +647,5 @@ mod tests {
             working_days_between(date!(2025 - 12 - 05), date!(2025 - 12 - 10)),
             2
         );
-    }
-}
-
-impl App {
-    /// The meetings of a plan, by date.
-    pub async fn meetings(&self, actor: &Actor, plan: Uuid) -> Result<Vec<Meeting>> {
-        authorize(actor, Action::Read, Scope::Plan(plan))?;
-        let mut tx = self.store().read().await?;
-        let mut out = Vec::new();
-        for row in tx.meetings_of_plan(plan).await? {
-            out.push(load_meeting(&mut tx, row.id).await?);
-        }
-        Ok(out)
     }
 }

@@ -593,89 +593,6 @@ pub(crate) fn require_status(plan: &Plan, status: &str, doing: &str) -> Result<(
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::date;
-
-    fn phase(code: &str, from: Date, to: Date) -> Phase {
-        Phase {
-            code: code.into(),
-            title: code.into(),
-            step: None,
-            starts_on: from,
-            ends_on: to,
-            source: String::new(),
-        }
-    }
-
-    #[test]
-    fn a_lower_plan_may_only_tighten_dates() {
-        let book = RuleBook::national(RuleSetId::Qd366Hd43);
-        let phases = default_phases(2025, Period::Year, &book).unwrap();
-        let parent = Plan {
-            id: Uuid::nil(),
-            org_id: Uuid::nil(),
-            year: 2025,
-            period: Period::Year,
-            parent_plan_id: None,
-            title: "Kế hoạch cấp trên".into(),
-            rule_set: RuleSetId::Qd366Hd43,
-            legal_basis: "",
-            local_layer: None,
-            review_date: date!(2025 - 12 - 31),
-            status: "open".into(),
-            subjects_count: 0,
-            excluded_count: 0,
-            version: 1,
-            phases: phases.clone(),
-            frameworks: BTreeMap::new(),
-            changed_by: String::new(),
-            changed_at: OffsetDateTime::UNIX_EPOCH,
-        };
-        let tighter = [phase(
-            "meetings",
-            date!(2025 - 12 - 11),
-            date!(2025 - 12 - 18),
-        )];
-        assert!(check_tightened(&tighter, Some(&parent)).is_ok());
-        let later = [phase(
-            "meetings",
-            date!(2025 - 12 - 11),
-            date!(2025 - 12 - 22),
-        )];
-        let error = check_tightened(&later, Some(&parent)).unwrap_err();
-        assert_eq!(error.field(), Some("phases[0].ends_on"));
-        assert!(
-            error.message().contains("20/12/2025"),
-            "{}",
-            error.message()
-        );
-    }
-
-    #[test]
-    fn local_deadlines_become_phases() {
-        let book = book_of(RuleSetId::Qd132Hd21, Some("seed003-huyen-2019")).unwrap();
-        let phases = default_phases(2019, Period::Year, &book).unwrap();
-        let local = phases.iter().find(|p| p.code == "local_1").unwrap();
-        assert_eq!(local.ends_on, date!(2019 - 12 - 15));
-        assert!(local.source.contains("Seed 003"));
-    }
-
-    #[test]
-    fn periods_end_on_their_last_day() {
-        assert_eq!(
-            Period::Quarter(1).last_day(2026).unwrap(),
-            date!(2026 - 03 - 31)
-        );
-        assert_eq!(
-            Period::Half(1).last_day(2026).unwrap(),
-            date!(2026 - 06 - 30)
-        );
-        assert!(Period::Quarter(5).last_day(2026).is_err());
-    }
-}
-
 /// A subject (đối tượng) of a plan as shown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Subject {
@@ -933,5 +850,88 @@ impl App {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn phase(code: &str, from: Date, to: Date) -> Phase {
+        Phase {
+            code: code.into(),
+            title: code.into(),
+            step: None,
+            starts_on: from,
+            ends_on: to,
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_lower_plan_may_only_tighten_dates() {
+        let book = RuleBook::national(RuleSetId::Qd366Hd43);
+        let phases = default_phases(2025, Period::Year, &book).unwrap();
+        let parent = Plan {
+            id: Uuid::nil(),
+            org_id: Uuid::nil(),
+            year: 2025,
+            period: Period::Year,
+            parent_plan_id: None,
+            title: "Kế hoạch cấp trên".into(),
+            rule_set: RuleSetId::Qd366Hd43,
+            legal_basis: "",
+            local_layer: None,
+            review_date: date!(2025 - 12 - 31),
+            status: "open".into(),
+            subjects_count: 0,
+            excluded_count: 0,
+            version: 1,
+            phases: phases.clone(),
+            frameworks: BTreeMap::new(),
+            changed_by: String::new(),
+            changed_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        let tighter = [phase(
+            "meetings",
+            date!(2025 - 12 - 11),
+            date!(2025 - 12 - 18),
+        )];
+        assert!(check_tightened(&tighter, Some(&parent)).is_ok());
+        let later = [phase(
+            "meetings",
+            date!(2025 - 12 - 11),
+            date!(2025 - 12 - 22),
+        )];
+        let error = check_tightened(&later, Some(&parent)).unwrap_err();
+        assert_eq!(error.field(), Some("phases[0].ends_on"));
+        assert!(
+            error.message().contains("20/12/2025"),
+            "{}",
+            error.message()
+        );
+    }
+
+    #[test]
+    fn local_deadlines_become_phases() {
+        let book = book_of(RuleSetId::Qd132Hd21, Some("seed003-huyen-2019")).unwrap();
+        let phases = default_phases(2019, Period::Year, &book).unwrap();
+        let local = phases.iter().find(|p| p.code == "local_1").unwrap();
+        assert_eq!(local.ends_on, date!(2019 - 12 - 15));
+        assert!(local.source.contains("Seed 003"));
+    }
+
+    #[test]
+    fn periods_end_on_their_last_day() {
+        assert_eq!(
+            Period::Quarter(1).last_day(2026).unwrap(),
+            date!(2026 - 03 - 31)
+        );
+        assert_eq!(
+            Period::Half(1).last_day(2026).unwrap(),
+            date!(2026 - 06 - 30)
+        );
+        assert!(Period::Quarter(5).last_day(2026).is_err());
     }
 }
