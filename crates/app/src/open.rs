@@ -21,7 +21,9 @@ use kiemdiem_rules::facts::{
 };
 use kiemdiem_rules::forms::self_review_form;
 use kiemdiem_rules::quota::{QuotaSubject, group_key};
-use kiemdiem_rules::{LeaveKind, OrgKind, RuleBook, StatusKind, SubjectKind, framework};
+use kiemdiem_rules::{
+    LeaveKind, OrgKind, QuotaCategory, RuleBook, StatusKind, SubjectKind, framework,
+};
 use kiemdiem_store::cycle::plan::{MemberPeriod, PlanMember, SubjectLoad};
 use kiemdiem_store::date::from_stored_end;
 use kiemdiem_store::org::Org;
@@ -173,8 +175,12 @@ impl<'a> Catalogue<'a> {
     }
 }
 
+/// The comparable group of a subject depends only on these: computed once per combination.
+type GroupInputs = (QuotaCategory, Option<Uuid>, &'static str, Option<Uuid>);
+
 struct Builder<'a> {
     tree: &'a Tree,
+    groups: HashMap<GroupInputs, String>,
     catalogue: Catalogue<'a>,
     as_of: Date,
     report: OpenReport,
@@ -203,23 +209,32 @@ impl Builder<'_> {
         });
         let who = authority(book, kind, placement);
         let deciding_org = self.tree.deciding_org(who.decides, decide_from, kind);
-        let grassroots = self
-            .tree
-            .grassroots_of(placement_org)
-            .map(|g| self.tree.code(g).to_owned());
-        let deciding_body = match deciding_org {
-            Some(org) => format!("{}:{}", body_code(who.decides), self.tree.code(org)),
-            None => body_code(who.decides).to_owned(),
-        };
-        let quota_group = group_key(
-            book,
-            &QuotaSubject {
-                category: kind.quota_category(),
+        let grassroots = self.tree.grassroots_of(placement_org);
+        let tree = self.tree;
+        let quota_group = self
+            .groups
+            .entry((
+                kind.quota_category(),
                 grassroots,
-                deciding_body,
-                similar_role_group: None,
-            },
-        );
+                body_code(who.decides),
+                deciding_org,
+            ))
+            .or_insert_with(|| {
+                let deciding_body = match deciding_org {
+                    Some(org) => format!("{}:{}", body_code(who.decides), tree.code(org)),
+                    None => body_code(who.decides).to_owned(),
+                };
+                group_key(
+                    book,
+                    &QuotaSubject {
+                        category: kind.quota_category(),
+                        grassroots: grassroots.map(|g| tree.code(g).to_owned()),
+                        deciding_body,
+                        similar_role_group: None,
+                    },
+                )
+            })
+            .clone();
         let needs_attachment = !decided.attachments.is_empty();
         let eligibility_json = (!decided.reasons.is_empty() || needs_attachment)
             .then(|| serde_json::to_string(&decided).unwrap_or_default());
@@ -393,11 +408,30 @@ async fn build_subjects(
     let tree = Tree::from_orgs(ancestors.into_iter().chain(orgs.iter().cloned()));
     let mut builder = Builder {
         tree: &tree,
+        groups: HashMap::new(),
         catalogue: Catalogue::new(book, plan),
         as_of,
         report: OpenReport::default(),
         out: Vec::with_capacity(SUBJECTS_PER_WRITE),
     };
+
+    let branches: Vec<Uuid> = orgs
+        .iter()
+        .filter(|o| o.kind.is_branch())
+        .map(|o| o.id)
+        .collect();
+    let from = year_start(plan.year).min(as_of);
+    // Members are read on a second connection (a read-only snapshot) while this transaction
+    // writes the previous batch: reading and writing overlap. A pool with a single connection
+    // (an in-memory SQLite database) cannot lend a second one: then the writer reads too.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Feed>(2);
+    let reader = tokio::spawn(read_members(
+        store.clone(),
+        branches.clone(),
+        from,
+        as_of,
+        sender,
+    ));
 
     // Organisations (tổ chức đảng).
     for org in &orgs {
@@ -526,24 +560,7 @@ async fn build_subjects(
     }
     flush(tx, plan.id, &mut builder.out, 0).await?;
 
-    // Members, a batch of branches at a time.
-    let branches: Vec<Uuid> = orgs
-        .iter()
-        .filter(|o| o.kind.is_branch())
-        .map(|o| o.id)
-        .collect();
-    let from = year_start(plan.year).min(as_of);
-    // Members are read on a second connection (a read-only snapshot) while this transaction
-    // writes the previous batch: reading and writing overlap. A pool with a single connection
-    // (an in-memory SQLite database) cannot lend a second one: then the writer reads too.
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Feed>(2);
-    let reader = tokio::spawn(read_members(
-        store.clone(),
-        branches.clone(),
-        from,
-        as_of,
-        sender,
-    ));
+    // Members, a batch of branches at a time (read while the rest is built).
     let mut fed = 0;
     while let Some(feed) = receiver.recv().await {
         match feed {
