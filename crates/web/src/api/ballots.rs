@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 pub fn routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
-        .routes(routes!(prepare))
+        .routes(routes!(prepare, ballots_of_meeting))
         .routes(routes!(get_ballot))
         .routes(routes!(open))
         .routes(routes!(cast))
@@ -329,4 +329,25 @@ async fn enter_tallies(
             .await?
             .into(),
     ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BallotList {
+    pub ballots: Vec<BallotView>,
+}
+
+/// The ballots of a meeting with their counts.
+#[utoipa::path(get, path = "/meetings/{id}/ballots", tag = "ballots", operation_id = "list_meeting_ballots",
+    params(("id" = Uuid, Path, description = "The meeting's id")),
+    responses((status = 200, body = BallotList), (status = 404, body = ErrorBody)))]
+async fn ballots_of_meeting(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    Path(meeting): Path<Uuid>,
+) -> ApiResult<Json<BallotList>> {
+    state.app().meeting(&actor, meeting).await?;
+    let ballots = state.app().ballots(&actor, meeting).await?;
+    Ok(Json(BallotList {
+        ballots: ballots.into_iter().map(BallotView::from).collect(),
+    }))
 }

@@ -14,10 +14,9 @@ use axum::http::StatusCode;
 use kiemdiem_app::meeting::{
     Attendee, Meeting, MeetingClose, MeetingItem, NewMeeting, ReviewRecord,
 };
-use kiemdiem_app::{Action, Scope, authorize};
 use kiemdiem_store::Tx;
 use serde::{Deserialize, Serialize};
-use time::{Date, OffsetDateTime};
+use time::Date;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -208,23 +207,9 @@ impl From<Meeting> for MeetingView {
     }
 }
 
-/// A meeting of a plan, in brief.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MeetingSummary {
-    pub id: Uuid,
-    pub org_id: Uuid,
-    pub title: String,
-    pub held_on: Date,
-    pub status: String,
-    pub version: i64,
-    pub changed_by: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub changed_at: OffsetDateTime,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeetingList {
-    pub meetings: Vec<MeetingSummary>,
+    pub meetings: Vec<MeetingView>,
 }
 
 /// A member named by id or card number.
@@ -382,27 +367,9 @@ async fn meetings_of_plan(
     Acting(actor): Acting,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<MeetingList>> {
-    authorize(&actor, Action::Read, Scope::Plan(id))?;
-    let mut tx = state.store().read().await?;
-    if tx.plan(id).await?.is_none() {
-        return Err(ApiError::not_found(format!(
-            "không tìm thấy kế hoạch «{id}»"
-        )));
-    }
-    let meetings = tx
-        .meetings_of_plan(id)
-        .await?
-        .into_iter()
-        .map(|m| MeetingSummary {
-            id: m.id,
-            org_id: m.org_id,
-            title: m.title,
-            held_on: m.held_on,
-            status: m.status,
-            version: m.version,
-            changed_by: m.changed_by,
-            changed_at: m.changed_at,
-        })
-        .collect();
-    Ok(Json(MeetingList { meetings }))
+    state.app().plan(&actor, id).await?;
+    let meetings = state.app().meetings(&actor, id).await?;
+    Ok(Json(MeetingList {
+        meetings: meetings.into_iter().map(MeetingView::from).collect(),
+    }))
 }

@@ -15,7 +15,7 @@ use kiemdiem_app::evaluation::{Escalation, PublicationSummary};
 use kiemdiem_app::open::OpenReport;
 use kiemdiem_app::plan::{NewPlan, Period, Phase, PhaseInput, Plan, Step};
 use kiemdiem_app::progress::{NodeProgress, PendingSubject, StepCount};
-use kiemdiem_app::vocab::kind_code;
+use kiemdiem_app::vocab::{kind_code, participation_code};
 use kiemdiem_rules::{RuleSetId, SubjectKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 pub fn routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
-        .routes(routes!(create_plan))
+        .routes(routes!(create_plan, list_plans))
         .routes(routes!(get_plan))
         .routes(routes!(set_phases))
         .routes(routes!(child_plans))
@@ -247,6 +247,9 @@ pub struct SubjectQuery {
     pub kind: Option<String>,
     /// Only this stage (`pending`, `reviewed`, `decided` …).
     pub stage: Option<String>,
+    /// Only this participation (`review_and_classify`, `review_only`, `excluded`): the excluded
+    /// are listed with the reason in `eligibility`.
+    pub participation: Option<String>,
     #[param(value_type = Option<u32>)]
     pub offset: Option<String>,
     /// At most 5 000; 500 when absent.
@@ -474,10 +477,16 @@ async fn subjects(
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
+    let participation = query
+        .participation
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
     let selected: Vec<_> = all
         .into_iter()
         .filter(|s| kind.is_none_or(|k| kind_code(s.kind) == k))
         .filter(|s| stage.is_none_or(|st| s.stage.code() == st))
+        .filter(|s| participation.is_none_or(|p| participation_code(s.participation) == p))
         .collect();
     let total = selected.len();
     let subjects = selected
@@ -675,5 +684,59 @@ async fn pending(
     let subjects = state.app().pending_subjects(&actor, id, org.id).await?;
     Ok(Json(PendingList {
         subjects: subjects.into_iter().map(PendingSubjectView::from).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlansQuery {
+    /// The evaluation year.
+    #[param(value_type = u32, example = 2025)]
+    pub year: Option<String>,
+    /// Only the plans of this organisation (code).
+    pub org: Option<String>,
+}
+
+/// The plans of a year (every period), optionally of one organisation.
+#[utoipa::path(get, path = "/plans", tag = "plans", operation_id = "list_plans",
+    params(PlansQuery),
+    responses((status = 200, body = PlanList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_plans(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    ApiQuery(query): ApiQuery<PlansQuery>,
+) -> ApiResult<Json<PlanList>> {
+    let text = query
+        .year
+        .as_deref()
+        .map(str::trim)
+        .filter(|y| !y.is_empty())
+        .ok_or_else(|| ApiError::bad_query("year", "thiếu tham số «year» (năm đánh giá)"))?;
+    let year: i32 = text
+        .parse()
+        .map_err(|_| ApiError::bad_query("year", format!("năm «{text}» không hợp lệ")))?;
+    let org = match query
+        .org
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        None => None,
+        Some(code) => {
+            let mut tx = state.store().read().await?;
+            let org = tx.org_latest_by_code(code).await?;
+            tx.rollback().await?;
+            Some(
+                org.ok_or_else(|| {
+                    ApiError::not_found(format!("không tìm thấy tổ chức «{code}»"))
+                        .with_field("org")
+                })?
+                .id,
+            )
+        }
+    };
+    let plans = state.app().plans(&actor, year, org).await?;
+    Ok(Json(PlanList {
+        plans: plans.into_iter().map(PlanView::from).collect(),
     }))
 }

@@ -15,14 +15,12 @@ use kiemdiem_app::evaluation::{
     Column, DecisionInput, DecisionView, EvaluationView, Opinion, OpinionSource, QuotaView,
     SelfEvaluation, SideBySide,
 };
-use kiemdiem_app::plan::Subject;
+use kiemdiem_app::plan::{Part, Subject};
 use kiemdiem_app::vocab::{kind_code, participation_code};
-use kiemdiem_app::{Action, Scope, authorize};
 use kiemdiem_rules::Level;
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::framework::EvaluationInput;
 use kiemdiem_rules::quota::ExceptionalShareDecision;
-use kiemdiem_store::cycle::evaluation::EvaluationRow;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -45,6 +43,8 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(reopen))
         .routes(routes!(resolve_escalation))
         .routes(routes!(notifications))
+        .routes(routes!(parts, add_joint_unit))
+        .routes(routes!(record_part_results))
 }
 
 /// A subject of a plan.
@@ -217,54 +217,8 @@ pub struct ResolutionBody {
     pub reason: String,
 }
 
-/// One evaluation (self, verification, an opinion) as stored, with its version.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StoredEvaluationView {
-    /// `self`, `verification`, `opinion` or `proposal`.
-    pub step: String,
-    /// `self`, `advisory_staff`, `civil_service`, `branch_committee` …
-    pub source: String,
-    /// The column of the summary form.
-    pub column: i64,
-    /// The level proposed by this source.
-    pub level: Option<String>,
-    /// The level the score sheet gives, when scored.
-    pub score_level: Option<String>,
-    /// Total points in hundredths, when scored on points.
-    pub total: Option<i64>,
-    pub evidence: BTreeMap<String, String>,
-    pub note: String,
-    /// Send it back to change this evaluation.
-    pub version: i64,
-    pub changed_by: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub changed_at: OffsetDateTime,
-}
-
-impl From<EvaluationRow> for StoredEvaluationView {
-    fn from(e: EvaluationRow) -> StoredEvaluationView {
-        StoredEvaluationView {
-            step: e.step,
-            source: e.source,
-            column: e.column_no,
-            level: e.proposed_level,
-            score_level: e.score_level,
-            total: e.total,
-            evidence: serde_json::from_str(&e.evidence).unwrap_or_default(),
-            note: e.note,
-            version: e.version,
-            changed_by: e.changed_by,
-            changed_at: e.changed_at,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EvaluationList {
-    pub evaluations: Vec<StoredEvaluationView>,
-}
-
-/// An evaluation as just recorded, scored by the rules.
+/// An evaluation (self, verification, an opinion, a proposal) scored by the rules, with its
+/// version.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EvaluationResult {
     pub subject_id: Uuid,
@@ -282,6 +236,11 @@ pub struct EvaluationResult {
     pub note: String,
     pub version: i64,
     pub changed_by: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationList {
+    pub evaluations: Vec<EvaluationResult>,
 }
 
 impl From<EvaluationView> for EvaluationResult {
@@ -462,16 +421,12 @@ async fn evaluations(
     Acting(actor): Acting,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<EvaluationList>> {
-    authorize(&actor, Action::Read, Scope::Subject(id))?;
-    let mut tx = state.store().read().await?;
-    if tx.subject(id).await?.is_none() {
-        return Err(ApiError::not_found(format!(
-            "không tìm thấy đối tượng «{id}»"
-        )));
-    }
-    let rows = tx.evaluations(id).await?;
+    let evaluations = state.app().evaluations(&actor, id).await?;
     Ok(Json(EvaluationList {
-        evaluations: rows.into_iter().map(StoredEvaluationView::from).collect(),
+        evaluations: evaluations
+            .into_iter()
+            .map(EvaluationResult::from)
+            .collect(),
     }))
 }
 
@@ -740,25 +695,128 @@ async fn notifications(
     Acting(actor): Acting,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<NotificationList>> {
-    authorize(&actor, Action::Read, Scope::Subject(id))?;
-    let mut tx = state.store().read().await?;
-    if tx.subject(id).await?.is_none() {
-        return Err(ApiError::not_found(format!(
-            "không tìm thấy đối tượng «{id}»"
-        )));
-    }
-    let rows = tx.notifications(id).await?;
+    let notifications = state.app().notifications(&actor, id).await?;
     Ok(Json(NotificationList {
-        notifications: rows
+        notifications: notifications
             .into_iter()
             .map(|n| NotificationView {
                 id: n.id,
-                decision_id: n.decision_id,
+                decision_id: n.decision,
                 recipient_kind: n.recipient_kind,
                 recipient: n.recipient,
                 message: n.message,
                 created_at: n.created_at,
             })
             .collect(),
+    }))
+}
+
+/// A period (before/after a merger, split or transfer) or a unit of a joint branch that an
+/// organisation is evaluated on; the organisation's results are their sum.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartView {
+    pub seq: i64,
+    /// `before_change`, `after_change` or `joint_unit`.
+    pub kind: String,
+    pub label: String,
+    pub from_on: Option<time::Date>,
+    pub to_on: Option<time::Date>,
+    #[schema(value_type = Option<crate::api::schema::TaskResultsSchema>)]
+    pub tasks: Option<TaskResults>,
+    pub version: i64,
+}
+
+impl From<Part> for PartView {
+    fn from(p: Part) -> PartView {
+        PartView {
+            seq: p.seq,
+            kind: p.kind,
+            label: p.label,
+            from_on: p.from_on,
+            to_on: p.to_on,
+            tasks: p.tasks,
+            version: p.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartList {
+    pub parts: Vec<PartView>,
+}
+
+/// A unit of a joint branch (chi bộ sinh hoạt ghép).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewJointUnit {
+    /// The agency or unit the joint branch covers.
+    pub label: String,
+}
+
+/// The task results of one period or unit.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartResultsBody {
+    /// The part's version read (or send `If-Match`).
+    #[serde(default)]
+    pub version: Option<i64>,
+    #[schema(value_type = crate::api::schema::TaskResultsSchema)]
+    pub tasks: TaskResults,
+}
+
+/// The periods or units an organisation subject is evaluated on.
+#[utoipa::path(get, path = "/subjects/{id}/parts", tag = "evaluation", operation_id = "list_parts",
+    params(("id" = Uuid, Path, description = "The subject's id")),
+    responses((status = 200, body = PartList), (status = 404, body = ErrorBody)))]
+async fn parts(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<PartList>> {
+    let parts = state.app().parts(&actor, id).await?;
+    Ok(Json(PartList {
+        parts: parts.into_iter().map(PartView::from).collect(),
+    }))
+}
+
+/// Adds a unit of a joint branch to an organisation subject: it is evaluated on the tasks of
+/// each unit it covers.
+#[utoipa::path(post, path = "/subjects/{id}/parts", tag = "evaluation", operation_id = "add_joint_unit",
+    params(("id" = Uuid, Path, description = "The subject's id")),
+    request_body = NewJointUnit,
+    responses((status = 201, body = PartView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_joint_unit(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    Path(id): Path<Uuid>,
+    ApiJson(body): ApiJson<NewJointUnit>,
+) -> ApiResult<(StatusCode, Json<PartView>)> {
+    let part = state.app().add_joint_unit(&actor, id, &body.label).await?;
+    Ok((StatusCode::CREATED, Json(part.into())))
+}
+
+/// Records the task results of one period or unit.
+#[utoipa::path(put, path = "/subjects/{id}/parts/{seq}/results", tag = "evaluation", operation_id = "record_part_results",
+    params(("id" = Uuid, Path, description = "The subject's id"),
+           ("seq" = i64, Path, description = "The part's number"),
+           ("If-Match" = Option<String>, Header, description = "The part's version read")),
+    request_body = PartResultsBody,
+    responses((status = 200, body = PartList), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
+async fn record_part_results(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    Path((id, seq)): Path<(Uuid, i64)>,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<PartResultsBody>,
+) -> ApiResult<Json<PartList>> {
+    let version = if_match.version(body.version)?;
+    state
+        .app()
+        .record_part_results(&actor, id, seq, version, body.tasks)
+        .await?;
+    let parts = state.app().parts(&actor, id).await?;
+    Ok(Json(PartList {
+        parts: parts.into_iter().map(PartView::from).collect(),
     }))
 }

@@ -308,6 +308,49 @@ async fn evaluation_steps_and_refusals(app: &TestApp) {
         "{columns}"
     );
 
+    // A branch covering two agencies (chi bộ sinh hoạt ghép) is evaluated on each unit's tasks.
+    let school = subjects(app, &plan, "kind=organisation")
+        .await
+        .into_iter()
+        .find(|s| s["name"] == "Chi bộ Trường Tiểu học")
+        .expect("the school branch");
+    let school_id = school["id"].as_str().expect("id").to_string();
+    let part = expect_json(
+        app.post(
+            &format!("/api/v1/subjects/{school_id}/parts"),
+            &json!({ "label": "Trường Mầm non Hoàng Việt" }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(part["kind"], "joint_unit");
+    let parts = expect_json(
+        app.request(
+            Method::PUT,
+            &format!("/api/v1/subjects/{school_id}/parts/{}/results", part["seq"]),
+        )
+        .header("If-Match", part["version"].to_string())
+        .json(&json!({ "tasks": { "assigned": 8, "completed": 8, "on_time": 7, "exceeded": 1 } }))
+        .send()
+        .await
+        .expect("sent"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(parts["parts"][0]["tasks"]["on_time"], 7, "{parts}");
+    let error = expect_error(
+        app.post(
+            &format!("/api/v1/subjects/{id}/parts"),
+            &json!({ "label": "Tổ 1" }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    )
+    .await;
+    assert_eq!(error["field"], "subject");
+
     // The quota headroom of the group is shown before deciding.
     let quota = app
         .get_ok(&format!("/api/v1/subjects/{id}/quota?level=HTXSNV"))

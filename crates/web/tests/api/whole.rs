@@ -768,6 +768,31 @@ async fn whole_cycle(app: &TestApp) {
     )
     .await;
 
+    // ── What the plan holds, as a reader sees it.
+    let plans = app.get_ok("/api/v1/plans?year=2025&org=X").await;
+    assert_eq!(plans["plans"].as_array().map(Vec::len), Some(1), "{plans}");
+    assert_eq!(plans["plans"][0]["id"], plan["id"]);
+    let all_plans = app.get_ok("/api/v1/plans?year=2025").await;
+    assert_eq!(all_plans["plans"].as_array().map(Vec::len), Some(2));
+    expect_error(
+        app.get("/api/v1/plans").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    )
+    .await;
+    let meetings = app
+        .get_ok(&format!("/api/v1/plans/{plan_id}/meetings"))
+        .await;
+    assert_eq!(meetings["meetings"].as_array().map(Vec::len), Some(3));
+    let ballots = app.get_ok(&format!("/api/v1/meetings/{m1}/ballots")).await;
+    assert_eq!(ballots["ballots"][0]["papers_cast"], 5, "{ballots}");
+    let classified = app
+        .get_ok(&format!(
+            "/api/v1/plans/{plan_id}/subjects?participation=review_and_classify"
+        ))
+        .await;
+    assert_eq!(classified["total"], 14, "{classified}");
+
     // ── Progress, publication, notifications.
     let progress = app
         .get_ok(&format!("/api/v1/plans/{plan_id}/progress"))
