@@ -417,14 +417,28 @@ async fn rating_predecessors(tx: &mut Tx, subject: &SubjectRow) -> Result<Vec<Pr
             if kind == SubjectKind::Leader
                 && let Some(member) = subject.member_id
             {
-                let plans = [subject.plan_id];
-                for row in tx.subjects_of_person(Some(member), None, &plans).await? {
-                    if parse_kind(&row.kind)?.is_member() && !excluded(&row) {
-                        out.push(Predecessor {
-                            precedence: Precedence::BranchBeforeCollective,
-                            name: format!("Xếp loại {} ở chi bộ", row.name),
-                            done: decided(&row),
-                        });
+                let plan = tx.plan(subject.plan_id).await?;
+                let on = plan
+                    .map(|p| p.review_date)
+                    .unwrap_or_else(kiemdiem_store::date::today);
+                if let Some(branch) = tx
+                    .branch_of(member, kiemdiem_store::people::MembershipKind::Official, on)
+                    .await?
+                {
+                    for row in tx
+                        .subjects_of_plan(subject.plan_id, Some(&[branch]))
+                        .await?
+                    {
+                        if row.member_id == Some(member)
+                            && parse_kind(&row.kind)?.is_member()
+                            && !excluded(&row)
+                        {
+                            out.push(Predecessor {
+                                precedence: Precedence::BranchBeforeCollective,
+                                name: format!("Xếp loại {} ở chi bộ", row.name),
+                                done: decided(&row),
+                            });
+                        }
                     }
                 }
             }
@@ -1341,7 +1355,7 @@ async fn escalate_if_different(
         .filter(|p| p.period_kind == "year")
         .map(|p| p.id)
         .collect();
-    let rows = tx.subjects_of_person(Some(member), None, &plans).await?;
+    let rows = tx.decided_subjects_of_member(member, &plans).await?;
     let differs = rows
         .iter()
         .any(|r| r.id != subject.id && r.level.as_deref().is_some_and(|l| l != level.code()));

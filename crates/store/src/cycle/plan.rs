@@ -443,21 +443,20 @@ impl Tx {
         }
     }
 
-    /// The subjects of the given plans about one person (member or non-member leader).
-    pub async fn subjects_of_person(
+    /// The decided subjects of the given plans about one member (every place they are rated).
+    pub async fn decided_subjects_of_member(
         &mut self,
-        member: Option<Uuid>,
-        leader: Option<Uuid>,
+        member: Uuid,
         plans: &[Uuid],
     ) -> Result<Vec<SubjectRow>> {
         let mut out = Vec::new();
         for chunk in plans.chunks(500) {
             let sql = format!(
-                "{SUBJECT_SELECT} WHERE (member_id = $1 OR leader_id = $2) AND plan_id IN ({}) ORDER BY id",
-                placeholders(3, chunk.len())
+                "{SUBJECT_SELECT} WHERE level IS NOT NULL AND member_id = $1 AND plan_id IN ({}) ORDER BY id",
+                placeholders(2, chunk.len())
             );
             let rows: Vec<SubjectRow> = on_conn!(self, c => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(member).bind(leader);
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(member);
                 for plan in chunk {
                     q = q.bind(*plan);
                 }
