@@ -837,6 +837,40 @@ impl App {
                 note: result.message,
             });
         }
+        // Quarterly and six-monthly results of the same member feed the year (QĐ 366 Điều 13).
+        if plan.period == crate::plan::Period::Year
+            && let Some(member) = row.member_id
+        {
+            let periodic: Vec<(Uuid, String)> = tx
+                .plans_of_year(i64::from(plan.year))
+                .await?
+                .into_iter()
+                .filter(|p| p.period_kind != "year")
+                .map(|p| {
+                    let label = if p.period_kind == "quarter" {
+                        format!("Quý {}", p.period_no)
+                    } else {
+                        format!("6 tháng lần {}", p.period_no)
+                    };
+                    (p.id, label)
+                })
+                .collect();
+            let ids: Vec<Uuid> = periodic.iter().map(|(id, _)| *id).collect();
+            for other in tx.decided_subjects_of_member(member, &ids).await? {
+                let label = periodic
+                    .iter()
+                    .find(|(id, _)| *id == other.plan_id)
+                    .map(|(_, l)| l.clone())
+                    .unwrap_or_default();
+                columns.push(Column {
+                    no: 10,
+                    title: format!("Kết quả {label}"),
+                    level: other.level.as_deref().map(parse_level).transpose()?,
+                    total: None,
+                    note: other.name,
+                });
+            }
+        }
         columns.sort_by_key(|c| c.no);
         let participation = parse_participation(&row.participation)?;
         let classification =

@@ -150,9 +150,17 @@ struct Catalogue<'a> {
 
 impl<'a> Catalogue<'a> {
     fn new(book: &'a RuleBook, plan: &'a Plan) -> Catalogue<'a> {
+        // A quarterly or six-monthly evaluation uses the era's periodic self-evaluation form
+        // for individuals (QĐ 366 / HD 43 Mẫu 05), where there is one.
+        let periodic = (plan.period != crate::plan::Period::Year)
+            .then(|| kiemdiem_rules::forms::periodic_form(book))
+            .flatten();
         let forms = SubjectKind::ALL
             .into_iter()
-            .map(|k| (k, self_review_form(book, k).code))
+            .map(|k| match &periodic {
+                Some(form) if k.is_individual() => (k, form.code.clone()),
+                _ => (k, self_review_form(book, k).code),
+            })
             .collect();
         Catalogue {
             book,

@@ -18,3 +18,6 @@ mod merged;
 
 #[path = "cycle/escalation.rs"]
 mod escalation;
+
+#[path = "cycle/quarterly.rs"]
+mod quarterly;

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 on_both_backends!(different_levels_in_two_places_are_escalated);
 
-async fn prepare(app: &App, subject: &Subject, score: i64, on_time: u32) {
+pub(crate) async fn prepare(app: &App, subject: &Subject, score: i64, on_time: u32) {
     let who = actor("self");
     let sections: BTreeMap<String, String> = kiemdiem_app::review::form_sections(subject.kind)
         .iter()
@@ -54,7 +54,7 @@ async fn prepare(app: &App, subject: &Subject, score: i64, on_time: u32) {
     .unwrap();
 }
 
-async fn meet(app: &App, plan: Uuid, org: Uuid, agenda: &[&Subject]) {
+pub(crate) async fn meet(app: &App, plan: Uuid, org: Uuid, agenda: &[&Subject]) {
     let meeting = app
         .schedule_meeting(
             &actor("thuky"),
@@ -88,7 +88,7 @@ async fn meet(app: &App, plan: Uuid, org: Uuid, agenda: &[&Subject]) {
     }
 }
 
-async fn decide(
+pub(crate) async fn decide(
     app: &App,
     who: &Actor,
     id: Uuid,
