@@ -338,16 +338,7 @@ impl App {
                 "Chỉ được bỏ phiếu của chính mình",
             ));
         }
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.cast_once(&who.actor.user, ballot, voter, votes).await {
-                Err(error) if error.error_code() == ErrorCode::Busy && attempt < 5 => {
-                    tokio::time::sleep(std::time::Duration::from_millis(5 << attempt)).await;
-                }
-                other => return other,
-            }
-        }
+        crate::retrying(|| self.cast_once(&who.actor.user, ballot, voter, votes)).await
     }
 
     async fn cast_once(

@@ -992,10 +992,13 @@ impl App {
         input: DecisionInput,
     ) -> Result<DecisionView> {
         let who = authorize(actor, Action::Decide, Scope::Subject(subject))?;
-        let mut tx = self.begin(&who).await?;
-        let view = decide_in(&mut tx, &who, subject, &input, "decision").await?;
-        tx.commit().await?;
-        Ok(view)
+        crate::retrying(|| async {
+            let mut tx = self.begin(&who).await?;
+            let view = decide_in(&mut tx, &who, subject, &input, "decision").await?;
+            tx.commit().await?;
+            Ok(view)
+        })
+        .await
     }
 
     /// Corrects or re-classifies a decided subject: a new decision version pointing to the old.
@@ -1006,10 +1009,13 @@ impl App {
         input: DecisionInput,
     ) -> Result<DecisionView> {
         let who = authorize(actor, Action::Decide, Scope::Subject(subject))?;
-        let mut tx = self.begin(&who).await?;
-        let view = decide_in(&mut tx, &who, subject, &input, "correction").await?;
-        tx.commit().await?;
-        Ok(view)
+        crate::retrying(|| async {
+            let mut tx = self.begin(&who).await?;
+            let view = decide_in(&mut tx, &who, subject, &input, "correction").await?;
+            tx.commit().await?;
+            Ok(view)
+        })
+        .await
     }
 
     /// Re-opens a decided subject for a new decision (the old decision is kept; a version of

@@ -70,3 +70,23 @@ impl App {
 pub fn date_vi(day: Date) -> String {
     kiemdiem_store::date::format_vn(day)
 }
+
+/// Runs a use case's transaction again, up to five times in all, while it fails because the
+/// database was busy or lost a serialisation race (`busy`): the whole transaction is redone.
+pub(crate) async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match attempt().await {
+            Err(error) if error.error_code() == ErrorCode::Busy && tries < 5 => {
+                tracing::debug!(tries, %error, "retrying a busy transaction");
+                tokio::time::sleep(std::time::Duration::from_millis(10 << tries)).await;
+            }
+            other => return other,
+        }
+    }
+}
