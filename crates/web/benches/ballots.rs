@@ -433,9 +433,16 @@ async fn run(backend: &str, url: &str, ballots: usize, agenda: usize, rate: usiz
                 .expect("client")
         })
         .collect();
+    // The machines are shared: the load before the run says how much of them the run had.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     eprintln!(
-        "{backend}: {VOTERS} voters, {agenda} subjects per paper, set up in {:.1} s",
-        prepared.elapsed().as_secs_f64()
+        "{backend}: {VOTERS} voters, {agenda} subjects per paper, set up in {:.1} s; {} CPUs, load average {}",
+        prepared.elapsed().as_secs_f64(),
+        std::thread::available_parallelism().map_or(0, usize::from),
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     let modes = [
         ("burst (HTTP)", Arrival::Burst),
