@@ -197,6 +197,15 @@ fn schema_text(schema: &Value) -> String {
         .map(|t| match t.as_str() {
             "array" => format!("[{}]", schema_text(&schema["items"])),
             "object" if schema["properties"].is_object() => schema_fields(schema),
+            "string" if schema["enum"].is_array() => {
+                let values: Vec<&str> = schema["enum"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                format!("string[{}]", values.join("|"))
+            }
             "string" if schema["format"].is_string() => {
                 format!("string({})", schema["format"].as_str().unwrap_or(""))
             }
@@ -267,4 +276,63 @@ fn the_document_declares_the_acting_user() {
     let org = &document["paths"]["/api/v1/orgs/{code}"]["get"];
     assert!(org["responses"].get("401").is_some());
     assert!(org["responses"].get("500").is_some());
+}
+
+/// The vocabularies the document describes by hand (`api::schema`) are exactly the codes the
+/// server reads and writes.
+#[test]
+fn described_vocabularies_match_the_real_codes() {
+    let document = serde_json::to_value(kiemdiem_web::openapi::document()).expect("document");
+    let described = |name: &str| -> Vec<String> {
+        document["components"]["schemas"][name]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} is an enum in the document"))
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect()
+    };
+    let codes = |values: Vec<Value>| -> Vec<String> {
+        values
+            .into_iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect()
+    };
+    assert_eq!(
+        described("Level"),
+        kiemdiem_rules::Level::DESCENDING
+            .iter()
+            .map(|l| l.code().to_string())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        described("Stage"),
+        kiemdiem_app::state::Stage::ALL
+            .iter()
+            .map(|s| s.code().to_string())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        described("Step"),
+        kiemdiem_app::plan::Step::ALL
+            .iter()
+            .map(|s| s.code().to_string())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        described("SubjectKind"),
+        kiemdiem_rules::SubjectKind::ALL
+            .iter()
+            .map(|k| kiemdiem_app::vocab::kind_code(*k).to_string())
+            .collect::<Vec<_>>()
+    );
+    let sources: Vec<Value> = described("OpinionSource")
+        .iter()
+        .map(|code| {
+            let source: kiemdiem_app::evaluation::OpinionSource =
+                serde_json::from_value(Value::String(code.clone()))
+                    .unwrap_or_else(|e| panic!("{code}: {e}"));
+            serde_json::to_value(source).expect("serialises")
+        })
+        .collect();
+    assert_eq!(codes(sources), described("OpinionSource"));
 }
