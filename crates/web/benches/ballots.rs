@@ -20,7 +20,7 @@
 //! - `direct`: the same burst straight into `App::cast_ballot`, without HTTP, to tell the HTTP
 //!   layer's share from the cast path's.
 //!
-//! Reports papers/s and p50/p99/max latency. Every ballot is closed afterwards and must count
+//! `KIEMDIEM_BENCH_SQLITE=0` skips SQLite. Reports papers/s and p50/p99/max latency. Every ballot is closed afterwards and must count
 //! exactly 1 000 papers. Target: 2 000 papers/s with p99 under 50 ms.
 
 use kiemdiem_app::ballot::{BallotMode, RollAdjustments};
@@ -60,7 +60,11 @@ fn main() {
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-        run("SQLite", &url, ballots, agenda, rate).await;
+        if std::env::var("KIEMDIEM_BENCH_SQLITE").as_deref() == Ok("0") {
+            eprintln!("SQLite: skipped (KIEMDIEM_BENCH_SQLITE=0)");
+        } else {
+            run("SQLite", &url, ballots, agenda, rate).await;
+        }
         let pg = std::env::var("KIEMDIEM_BENCH_PG")
             .or_else(|_| std::env::var("KIEMDIEM_TEST_PG"))
             .ok();
