@@ -276,6 +276,43 @@ mod tests {
     }
 
     #[test]
+    fn app_errors_map_to_the_documented_statuses() {
+        use kiemdiem_app::ErrorCode;
+        let cases = [
+            (ErrorCode::NotFound, StatusCode::NOT_FOUND),
+            (ErrorCode::Invalid, StatusCode::UNPROCESSABLE_ENTITY),
+            (ErrorCode::StaleVersion, StatusCode::CONFLICT),
+            (ErrorCode::RuleRefused, StatusCode::UNPROCESSABLE_ENTITY),
+            (ErrorCode::OutOfOrder, StatusCode::UNPROCESSABLE_ENTITY),
+            (ErrorCode::QuotaExceeded, StatusCode::UNPROCESSABLE_ENTITY),
+            (ErrorCode::AlreadyVoted, StatusCode::CONFLICT),
+            (ErrorCode::NotEntitled, StatusCode::FORBIDDEN),
+            (ErrorCode::Conflict, StatusCode::CONFLICT),
+            (ErrorCode::Unauthenticated, StatusCode::UNAUTHORIZED),
+            (ErrorCode::Forbidden, StatusCode::FORBIDDEN),
+            (ErrorCode::Busy, StatusCode::SERVICE_UNAVAILABLE),
+            (ErrorCode::Internal, StatusCode::INTERNAL_SERVER_ERROR),
+        ];
+        for (code, status) in cases {
+            let app = AppError::new(code, "thông điệp")
+                .with_field("level")
+                .with_citation(Citation::new("qd366.quota", "QĐ 366-QĐ/TW Điều 11"));
+            let api = ApiError::from(app);
+            assert_eq!(api.status(), status, "{code:?}");
+            if code == ErrorCode::Internal {
+                assert_eq!(api.code(), "internal");
+                assert!(api.reference().is_some());
+                assert!(!api.message().contains("thông điệp"));
+            } else {
+                assert_eq!(api.code(), code.as_str());
+                assert_eq!(api.message(), "thông điệp");
+                assert_eq!(api.field(), Some("level"));
+                assert_eq!(api.rule().map(|c| c.rule.as_str()), Some("qd366.quota"));
+            }
+        }
+    }
+
+    #[test]
     fn store_errors_keep_their_field() {
         let error = ApiError::from(StoreError::Duplicate {
             field: "member_code",
