@@ -374,6 +374,7 @@ impl App {
                 "Đồng chí đã bỏ phiếu: mỗi người chỉ một phiếu",
             )),
             CastOutcome::NotEntitled | CastOutcome::NotOnRoll => {
+                tx.rollback().await?;
                 let mut tx = self.store().read().await?;
                 let meeting = tx.ballot(ballot).await?.map(|b| b.meeting_id);
                 let citation = match meeting {

@@ -435,6 +435,7 @@ async fn build_subjects(
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Feed>(2);
     let reader = tokio::spawn(read_members(
         store.clone(),
+        plan.org_id,
         branches.clone(),
         from,
         as_of,
@@ -583,8 +584,13 @@ async fn build_subjects(
     reader
         .await
         .map_err(|e| AppError::internal(format!("luồng đọc đảng viên dừng bất thường: {e}")))?;
+    let mut periods = if fed < branches.chunks(BRANCHES_PER_BATCH).len() {
+        read_periods(tx, plan.org_id, from, as_of).await?
+    } else {
+        Periods::new()
+    };
     for chunk in branches.chunks(BRANCHES_PER_BATCH).skip(fed) {
-        let batch = read_batch(tx, chunk, from, as_of).await?;
+        let batch = read_batch(tx, chunk, &mut periods, as_of).await?;
         add_members(&mut builder, batch, plan.year);
         flush(tx, plan.id, &mut builder.out, SUBJECTS_PER_WRITE).await?;
     }
@@ -637,10 +643,31 @@ enum Feed {
     NoConnection,
 }
 
-async fn read_batch(tx: &mut Tx, chunk: &[Uuid], from: Date, as_of: Date) -> Result<MemberBatch> {
+/// The dated records of every member under the plan's root, by member.
+type Periods = HashMap<Uuid, Vec<MemberPeriod>>;
+
+async fn read_periods(tx: &mut Tx, root: Uuid, from: Date, as_of: Date) -> Result<Periods> {
+    let mut by_member: Periods = HashMap::new();
+    for period in tx.plan_member_periods_under(root, from, as_of).await? {
+        by_member.entry(period.member_id).or_default().push(period);
+    }
+    Ok(by_member)
+}
+
+async fn read_batch(
+    tx: &mut Tx,
+    chunk: &[Uuid],
+    periods: &mut Periods,
+    as_of: Date,
+) -> Result<MemberBatch> {
     let members = tx.plan_members(chunk, as_of).await?;
-    let periods = tx.plan_member_periods(chunk, from, as_of).await?;
-    let transferred: Vec<Uuid> = periods
+    let mut own = Vec::new();
+    for member in &members {
+        if let Some(records) = periods.remove(&member.member_id) {
+            own.extend(records);
+        }
+    }
+    let transferred: Vec<Uuid> = own
         .iter()
         .filter(|p| p.kind.starts_with("transfer:"))
         .map(|p| p.member_id)
@@ -648,7 +675,7 @@ async fn read_batch(tx: &mut Tx, chunk: &[Uuid], from: Date, as_of: Date) -> Res
     let previous = tx.previous_branches(&transferred, as_of).await?;
     Ok(MemberBatch {
         members,
-        periods,
+        periods: own,
         previous,
     })
 }
@@ -656,6 +683,7 @@ async fn read_batch(tx: &mut Tx, chunk: &[Uuid], from: Date, as_of: Date) -> Res
 /// Reads the members of `branches`, a batch at a time, in one read-only snapshot.
 async fn read_members(
     store: Store,
+    root: Uuid,
     branches: Vec<Uuid>,
     from: Date,
     as_of: Date,
@@ -673,8 +701,15 @@ async fn read_members(
             return;
         }
     };
+    let mut periods = match read_periods(&mut tx, root, from, as_of).await {
+        Ok(periods) => periods,
+        Err(error) => {
+            let _ = sender.send(Feed::Batch(Err(error))).await;
+            return;
+        }
+    };
     for chunk in branches.chunks(BRANCHES_PER_BATCH) {
-        let batch = read_batch(&mut tx, chunk, from, as_of).await;
+        let batch = read_batch(&mut tx, chunk, &mut periods, as_of).await;
         let failed = batch.is_err();
         if sender.send(Feed::Batch(batch)).await.is_err() || failed {
             return;

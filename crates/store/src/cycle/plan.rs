@@ -603,39 +603,36 @@ impl Tx {
         }))
     }
 
-    /// Dated records of the members of `branches` overlapping `[from, on]`: statuses
-    /// (`status:<kind>`), leave (`leave:<kind>`), posts held on `on` (`post:<kind>`, place = the
-    /// collective or organisation), temporary branches on `on` (`temporary`), transfers in the
-    /// period (`transfer:<direction>`, valid_from = effective day).
-    pub async fn plan_member_periods(
+    /// Dated records overlapping `[from, on]` of every member whose official branch on `on` lies
+    /// under `root`: statuses (`status:<kind>`), leave (`leave:<kind>`), posts held on `on`
+    /// (`post:<kind>`, place = the collective or organisation), temporary branches on `on`
+    /// (`temporary`), transfers in the period (`transfer:<direction>`, valid_from = effective
+    /// day). One pass per kind of record, driven from the (sparse) record tables and joined to the
+    /// member's branch and the tree, so that no national table is scanned once per batch.
+    pub async fn plan_member_periods_under(
         &mut self,
-        branches: &[Uuid],
+        root: Uuid,
         from: Date,
         on: Date,
     ) -> Result<Vec<MemberPeriod>> {
-        let list = placeholders(3, branches.len());
-        let official = format!(
-            "SELECT member_id FROM member_branches WHERE kind = 'official' AND valid_from <= $2 AND valid_to > $2 AND org_id IN ({list})"
-        );
+        const UNDER: &str = "JOIN member_branches b ON b.member_id = r.member_id AND b.kind = 'official' \
+             AND b.valid_from <= $2 AND b.valid_to > $2 \
+             JOIN org_closure c ON c.descendant_id = b.org_id AND c.ancestor_id = $3 AND c.valid_from <= $2 AND c.valid_to > $2";
         let sql = format!(
-            "SELECT member_id, 'status:' || kind AS kind, valid_from, valid_to, CAST(NULL AS UUID) AS place FROM member_statuses \
-             WHERE valid_from <= $2 AND valid_to > $1 AND member_id IN ({official}) \
-             UNION ALL SELECT member_id, 'leave:' || kind, valid_from, valid_to, CAST(NULL AS UUID) FROM member_leaves \
-             WHERE valid_from <= $2 AND valid_to > $1 AND member_id IN ({official}) \
-             UNION ALL SELECT member_id, 'post:' || kind, valid_from, valid_to, COALESCE(collective_id, org_id) FROM positions \
-             WHERE member_id IS NOT NULL AND valid_from <= $2 AND valid_to > $2 AND member_id IN ({official}) \
-             UNION ALL SELECT member_id, 'temporary', valid_from, valid_to, org_id FROM member_branches \
-             WHERE kind = 'temporary' AND valid_from <= $2 AND valid_to > $2 AND member_id IN ({official}) \
-             UNION ALL SELECT member_id, 'transfer:' || direction, effective_on, effective_on, from_org_id FROM member_transfers \
-             WHERE effective_on >= $1 AND effective_on <= $2 AND direction <> 'out' AND member_id IN ({official})"
+            "SELECT r.member_id, 'status:' || r.kind AS kind, r.valid_from, r.valid_to, CAST(NULL AS UUID) AS place \
+             FROM member_statuses r {UNDER} WHERE r.valid_from <= $2 AND r.valid_to > $1 \
+             UNION ALL SELECT r.member_id, 'leave:' || r.kind, r.valid_from, r.valid_to, CAST(NULL AS UUID) \
+             FROM member_leaves r {UNDER} WHERE r.valid_from <= $2 AND r.valid_to > $1 \
+             UNION ALL SELECT r.member_id, 'post:' || r.kind, r.valid_from, r.valid_to, COALESCE(r.collective_id, r.org_id) \
+             FROM positions r {UNDER} WHERE r.member_id IS NOT NULL AND r.valid_from <= $2 AND r.valid_to > $2 \
+             UNION ALL SELECT r.member_id, 'temporary', r.valid_from, r.valid_to, r.org_id \
+             FROM member_branches r {UNDER} WHERE r.kind = 'temporary' AND r.valid_from <= $2 AND r.valid_to > $2 \
+             UNION ALL SELECT r.member_id, 'transfer:' || r.direction, r.effective_on, r.effective_on, r.from_org_id \
+             FROM member_transfers r {UNDER} WHERE r.effective_on >= $1 AND r.effective_on <= $2 AND r.direction <> 'out'"
         );
-        Ok(on_conn!(self, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(from).bind(on);
-            for branch in branches {
-                q = q.bind(*branch);
-            }
-            q.fetch_all(c).await?
-        }))
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(from).bind(on).bind(root).fetch_all(c).await?),
+        )
     }
 
     /// Official branch periods of the given members before `on` (for months at a previous branch).
