@@ -142,31 +142,61 @@ fn member_discipline(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(params) = &context.book.params.member.discipline else {
         return;
     };
-    if !facts.kind.is_individual() {
-        return;
+    if facts.kind.is_individual() {
+        discipline_findings(
+            context,
+            findings,
+            DisciplineScope {
+                params,
+                records: &facts.discipline,
+                collective: false,
+                subject: "Bị",
+                rule: "member.discipline",
+                source: context.book.sources().member_discipline,
+            },
+        );
     }
-    let source = context.book.sources().member_discipline;
-    for record in &facts.discipline {
-        match counts(params, record, context.year, false) {
-            Counted::No => {}
-            Counted::Yes => push(
-                findings,
+}
+
+/// Which discipline records a discipline rule looks at, and how its findings read.
+struct DisciplineScope<'a> {
+    params: &'a DisciplineParams,
+    records: &'a [DisciplineRecord],
+    collective: bool,
+    /// The start of the message ("Bị", "Có thành viên bị").
+    subject: &'a str,
+    rule: &'a str,
+    source: &'a str,
+}
+
+fn discipline_findings(
+    context: &Context<'_>,
+    findings: &mut Vec<Finding>,
+    scope: DisciplineScope<'_>,
+) {
+    for record in scope.records {
+        let (effect, message) = match counts(scope.params, record, context.year, scope.collective) {
+            Counted::No => continue,
+            Counted::Yes => (
                 cap(Level::Khtnv),
-                format!("Bị {} trong năm đánh giá", describe(record)),
-                &rule(context, "member.discipline"),
-                source,
+                format!("{} {} trong năm đánh giá", scope.subject, describe(record)),
             ),
-            Counted::CaseByCase(why) => push(
-                findings,
+            Counted::CaseByCase(why) => (
                 Effect::CaseByCase,
                 format!(
-                    "Bị {}; {why}: cấp có thẩm quyền xem xét cụ thể",
+                    "{} {}; {why}: cấp có thẩm quyền xem xét cụ thể",
+                    scope.subject,
                     describe(record)
                 ),
-                &rule(context, "member.discipline"),
-                source,
             ),
-        }
+        };
+        push(
+            findings,
+            effect,
+            message,
+            &rule(context, scope.rule),
+            scope.source,
+        );
     }
 }
 
@@ -779,31 +809,19 @@ fn collective_member_discipline(context: &Context<'_>, findings: &mut Vec<Findin
     let Some(params) = &context.book.params.collective.member_discipline else {
         return;
     };
-    if facts.kind != SubjectKind::Collective {
-        return;
-    }
-    let source = context.book.sources().collective_discipline;
-    for record in &facts.member_discipline {
-        match counts(params, record, context.year, true) {
-            Counted::No => {}
-            Counted::Yes => push(
-                findings,
-                cap(Level::Khtnv),
-                format!("Có thành viên bị {}", describe(record)),
-                &rule(context, "collective.member_discipline"),
-                source,
-            ),
-            Counted::CaseByCase(why) => push(
-                findings,
-                Effect::CaseByCase,
-                format!(
-                    "Có thành viên bị {}; {why}: cấp có thẩm quyền xem xét cụ thể",
-                    describe(record)
-                ),
-                &rule(context, "collective.member_discipline"),
-                source,
-            ),
-        }
+    if facts.kind == SubjectKind::Collective {
+        discipline_findings(
+            context,
+            findings,
+            DisciplineScope {
+                params,
+                records: &facts.member_discipline,
+                collective: true,
+                subject: "Có thành viên bị",
+                rule: "collective.member_discipline",
+                source: context.book.sources().collective_discipline,
+            },
+        );
     }
 }
 

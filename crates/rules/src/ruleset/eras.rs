@@ -155,87 +155,9 @@ const OLD_COLLECTIVE_FORM: FormName = FormName {
 
 const NOT_FOUND: &str = "không tìm thấy quy định trong văn bản của thời kỳ này (RULES.md §11)";
 
-static HD20: Era = Era {
-    id: RuleSetId::Hd20,
-    covers_collectives_and_leaders: false,
-    organisation_levels: OLD_ORGANISATION_LEVELS,
-    member_levels: OLD_MEMBER_LEVELS,
-    collective_report_form: OLD_COLLECTIVE_FORM,
-    member_with_post_form: LOCAL_FORM,
-    member_without_post_form: LOCAL_FORM,
-    member_outside_system_form: LOCAL_FORM,
-    leader_form: LOCAL_FORM,
-    periodic_form: None,
-    precedences: &[
-        (
-            Precedence::ReviewBeforeRating,
-            "HD 20-HD/BTCTW; seed 002 mục C (kiểm điểm rồi biểu quyết đề nghị xếp loại)",
-        ),
-        (
-            Precedence::LowerBeforeUpper,
-            "seed 002 mục C.II (Đảng ủy xem xét kết quả các chi bộ, đảng viên)",
-        ),
-    ],
-    sources: Sources {
-        exempt: "HD 20-HD/BTCTW; thống kê 'miễn đánh giá' (RULES.md §5.1)",
-        suspended: NOT_FOUND,
-        suspended_from_committee: NOT_FOUND,
-        new_member: "giả định theo HD 21 (RULES.md §5.2)",
-        new_body: "thực tiễn: tổ chức mới thành lập không đánh giá (RULES.md §5.1)",
-        not_covered: "HD 20-HD/BTCTW: chỉ đánh giá tổ chức cơ sở đảng và đảng viên",
-        small_collective: NOT_FOUND,
-        transfer_comment: NOT_FOUND,
-        temporary_comment: "giả định theo HD 21 (RULES.md §5.2)",
-        civil_service_first: NOT_FOUND,
-        sick_leave: NOT_FOUND,
-        maternity: NOT_FOUND,
-        member_discipline: NOT_FOUND,
-        task_floor: NOT_FOUND,
-        htxsnv_tasks: NOT_FOUND,
-        httnv_tasks: NOT_FOUND,
-        htnv_tasks: NOT_FOUND,
-        previous_defects: NOT_FOUND,
-        conclusions: NOT_FOUND,
-        civil_service: NOT_FOUND,
-        any_kem: NOT_FOUND,
-        leader_units: NOT_FOUND,
-        leader_confidence: NOT_FOUND,
-        key_targets: NOT_FOUND,
-        collective_discipline: NOT_FOUND,
-        collective_clean_record: NOT_FOUND,
-        collective_tasks: NOT_FOUND,
-        organisation_composition: "giả định theo HD 27-HD/BTCTW (chi bộ trên 1/2 đảng viên KHTNV; đảng bộ trên 1/3 tổ chức yếu kém)",
-        organisation_discipline: NOT_FOUND,
-        quota: "không tìm thấy tỷ lệ khống chế trong HD 20 (RULES.md §11.5)",
-        quota_exception: NOT_FOUND,
-        ballot: "Điều lệ Đảng (nghị quyết có giá trị khi hơn một nửa số thành viên tán thành)",
-        voters: "Điều lệ Đảng Điều 5 (đảng viên dự bị không biểu quyết)",
-        competent_level: "seed 002 mục C.II (Đảng ủy quyết định xếp loại chi bộ, đảng viên; đề nghị cấp trên xếp loại đảng bộ)",
-        forms: "seed 002 mục B (bản kiểm điểm cá nhân, bảng chấm điểm theo bốn tiêu chuẩn)",
-        review_notice: NOT_FOUND,
-        meeting_duration: NOT_FOUND,
-        finish_by: "kế hoạch của cấp ủy (seed 002: 21–31/12)",
-    },
-};
-
-static HD27: Era = Era {
-    id: RuleSetId::Hd27,
-    sources: Sources {
-        exempt: "HD 27-HD/BTCTW; thống kê 'miễn đánh giá' (RULES.md §5.1)",
-        new_body: "thực tiễn 2015: tổ chức mới thành lập không đánh giá, xếp loại (RULES.md §5.1)",
-        not_covered: "HD 27-HD/BTCTW: đánh giá tổ chức cơ sở đảng và đảng viên",
-        organisation_composition: "HD 27-HD/BTCTW (chi bộ có trên 1/2 đảng viên KHTNV, đảng bộ có trên 1/3 tổ chức đảng yếu kém → yếu kém)",
-        quota: "không tìm thấy tỷ lệ khống chế trong HD 27 (RULES.md §11.5)",
-        competent_level: "HD 27-HD/BTCTW (cấp ủy cấp trên quyết định)",
-        forms: "HD 27-HD/BTCTW (mẫu của cấp ủy cấp trên)",
-        finish_by: "kế hoạch của cấp ủy",
-        ..HD20_SOURCES_FOR_HD27
-    },
-    ..HD20_SHAPE_FOR_HD27
-};
-
-// HD 27 shares HD 20's shape; spelled out so that each static is a complete value.
-const HD20_SHAPE_FOR_HD27: Era = Era {
+/// What HD 20 and HD 27 share: only grassroots organisations and members are subjects, the old
+/// level names, forms of the superior committee, and most rules not found (RULES.md §5, §11.5).
+const PRE_2018: Era = Era {
     id: RuleSetId::Hd27,
     covers_collectives_and_leaders: false,
     organisation_levels: OLD_ORGANISATION_LEVELS,
@@ -246,21 +168,12 @@ const HD20_SHAPE_FOR_HD27: Era = Era {
     member_outside_system_form: LOCAL_FORM,
     leader_form: LOCAL_FORM,
     periodic_form: None,
-    precedences: &[
-        (
-            Precedence::ReviewBeforeRating,
-            "HD 27-HD/BTCTW (kiểm điểm rồi mới đánh giá, phân loại)",
-        ),
-        (
-            Precedence::LowerBeforeUpper,
-            "HD 27-HD/BTCTW (đánh giá chi bộ, đảng viên trước, đảng bộ sau)",
-        ),
-    ],
-    sources: HD20_SOURCES_FOR_HD27,
+    precedences: &[],
+    sources: PRE_2018_SOURCES,
 };
 
-const HD20_SOURCES_FOR_HD27: Sources = Sources {
-    exempt: "HD 27-HD/BTCTW",
+const PRE_2018_SOURCES: Sources = Sources {
+    exempt: NOT_FOUND,
     suspended: NOT_FOUND,
     suspended_from_committee: NOT_FOUND,
     new_member: "giả định theo HD 21 (RULES.md §11.5)",
@@ -298,6 +211,60 @@ const HD20_SOURCES_FOR_HD27: Sources = Sources {
     review_notice: NOT_FOUND,
     meeting_duration: NOT_FOUND,
     finish_by: NOT_FOUND,
+};
+
+static HD20: Era = Era {
+    id: RuleSetId::Hd20,
+    precedences: &[
+        (
+            Precedence::ReviewBeforeRating,
+            "HD 20-HD/BTCTW; seed 002 mục C (kiểm điểm rồi biểu quyết đề nghị xếp loại)",
+        ),
+        (
+            Precedence::LowerBeforeUpper,
+            "seed 002 mục C.II (Đảng ủy xem xét kết quả các chi bộ, đảng viên)",
+        ),
+    ],
+    sources: Sources {
+        exempt: "HD 20-HD/BTCTW; thống kê 'miễn đánh giá' (RULES.md §5.1)",
+        new_member: "giả định theo HD 21 (RULES.md §5.2)",
+        new_body: "thực tiễn: tổ chức mới thành lập không đánh giá (RULES.md §5.1)",
+        not_covered: "HD 20-HD/BTCTW: chỉ đánh giá tổ chức cơ sở đảng và đảng viên",
+        temporary_comment: "giả định theo HD 21 (RULES.md §5.2)",
+        organisation_composition: "giả định theo HD 27-HD/BTCTW (chi bộ trên 1/2 đảng viên KHTNV; đảng bộ trên 1/3 tổ chức yếu kém)",
+        quota: "không tìm thấy tỷ lệ khống chế trong HD 20 (RULES.md §11.5)",
+        competent_level: "seed 002 mục C.II (Đảng ủy quyết định xếp loại chi bộ, đảng viên; đề nghị cấp trên xếp loại đảng bộ)",
+        forms: "seed 002 mục B (bản kiểm điểm cá nhân, bảng chấm điểm theo bốn tiêu chuẩn)",
+        finish_by: "kế hoạch của cấp ủy (seed 002: 21–31/12)",
+        ..PRE_2018_SOURCES
+    },
+    ..PRE_2018
+};
+
+static HD27: Era = Era {
+    id: RuleSetId::Hd27,
+    precedences: &[
+        (
+            Precedence::ReviewBeforeRating,
+            "HD 27-HD/BTCTW (kiểm điểm rồi mới đánh giá, phân loại)",
+        ),
+        (
+            Precedence::LowerBeforeUpper,
+            "HD 27-HD/BTCTW (đánh giá chi bộ, đảng viên trước, đảng bộ sau)",
+        ),
+    ],
+    sources: Sources {
+        exempt: "HD 27-HD/BTCTW; thống kê 'miễn đánh giá' (RULES.md §5.1)",
+        new_body: "thực tiễn 2015: tổ chức mới thành lập không đánh giá, xếp loại (RULES.md §5.1)",
+        not_covered: "HD 27-HD/BTCTW: đánh giá tổ chức cơ sở đảng và đảng viên",
+        organisation_composition: "HD 27-HD/BTCTW (chi bộ có trên 1/2 đảng viên KHTNV, đảng bộ có trên 1/3 tổ chức đảng yếu kém → yếu kém)",
+        quota: "không tìm thấy tỷ lệ khống chế trong HD 27 (RULES.md §11.5)",
+        competent_level: "HD 27-HD/BTCTW (cấp ủy cấp trên quyết định)",
+        forms: "HD 27-HD/BTCTW (mẫu của cấp ủy cấp trên)",
+        finish_by: "kế hoạch của cấp ủy",
+        ..PRE_2018_SOURCES
+    },
+    ..PRE_2018
 };
 
 const QD132_PRECEDENCES: &[(Precedence, &str)] = &[
