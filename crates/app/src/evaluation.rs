@@ -425,10 +425,7 @@ async fn rating_predecessors(tx: &mut Tx, subject: &SubjectRow) -> Result<Vec<Pr
                     .branch_of(member, kiemdiem_store::people::MembershipKind::Official, on)
                     .await?
                 {
-                    for row in tx
-                        .subjects_of_plan(subject.plan_id, Some(&[branch]))
-                        .await?
-                    {
+                    for row in tx.family_subjects(subject.plan_id, &[branch]).await? {
                         if row.member_id == Some(member)
                             && parse_kind(&row.kind)?.is_member()
                             && !excluded(&row)
@@ -456,10 +453,7 @@ async fn rating_predecessors(tx: &mut Tx, subject: &SubjectRow) -> Result<Vec<Pr
                 .map(|o| o.id)
                 .collect();
             if !children.is_empty() {
-                for row in tx
-                    .subjects_of_plan(subject.plan_id, Some(&children))
-                    .await?
-                {
+                for row in tx.family_subjects(subject.plan_id, &children).await? {
                     if row.kind == "organisation" && !excluded(&row) {
                         out.push(Predecessor {
                             precedence: Precedence::LowerBeforeUpper,
@@ -471,6 +465,17 @@ async fn rating_predecessors(tx: &mut Tx, subject: &SubjectRow) -> Result<Vec<Pr
             }
         }
         SubjectKind::Collective => {}
+    }
+    // A head after the organisations and collectives they head (seed 003 B.4; QĐ 124 Điều 11).
+    if kind.holds_post() {
+        let plan = load_plan(tx, subject.plan_id).await?;
+        for body in crate::leaders::leadership(tx, &plan, subject).await?.headed {
+            out.push(Predecessor {
+                precedence: Precedence::UnitBeforeHead,
+                name: format!("Xếp loại {}", body.subject.name),
+                done: decided(&body.subject),
+            });
+        }
     }
     Ok(out)
 }
@@ -499,7 +504,7 @@ async fn group_counts(
 ) -> Result<LevelCounts> {
     let mut counts = LevelCounts::default();
     for (code, n) in tx
-        .group_levels(subject.plan_id, &subject.quota_group)
+        .family_group_levels(subject.plan_id, &subject.quota_group)
         .await?
     {
         let l = parse_level(&code)?;

@@ -2,7 +2,9 @@
 //! store on the plan's review date: the member's dates, statuses, leave, transfer, temporary
 //! branch, discipline of the year and civil-service rating; an organisation's founding day,
 //! task results (summed over the periods before and after a merger, or over the units of a
-//! joint branch) and how its members and sub-organisations were rated; a collective's leaders.
+//! joint branch) and how its members and sub-organisations were rated (in whichever plan of the
+//! period covers them); a collective's leaders; a leader's led and headed units
+//! ([`crate::leaders`]).
 
 use crate::error::Result;
 use crate::plan::Plan;
@@ -49,27 +51,7 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
                 facts.org_kind = Some(org.kind);
                 facts.founded_on = Some(org.founded_on);
             }
-            let parts = tx.subject_parts(subject.id).await?;
-            let summed = parts.iter().try_fold(None::<TaskResults>, |acc, p| {
-                let part = TaskResults {
-                    assigned: u32::try_from(p.tasks_assigned?).ok()?,
-                    completed: u32::try_from(p.tasks_completed?).ok()?,
-                    on_time: u32::try_from(p.tasks_on_time?).ok()?,
-                    exceeded: u32::try_from(p.tasks_exceeded?).ok()?,
-                };
-                Some(Some(match acc {
-                    None => part,
-                    Some(a) => TaskResults {
-                        assigned: a.assigned + part.assigned,
-                        completed: a.completed + part.completed,
-                        on_time: a.on_time + part.on_time,
-                        exceeded: a.exceeded + part.exceeded,
-                    },
-                }))
-            });
-            if let Some(Some(total)) = summed {
-                facts.tasks = Some(total);
-            }
+            facts.tasks = crate::leaders::subject_tasks(tx, subject).await?;
             facts.composition = Some(composition(tx, plan, subject, org_id).await?);
         }
         SubjectKind::Collective => {
@@ -91,6 +73,13 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
             }
         }
         _ => {}
+    }
+    if kind.holds_post() {
+        let leadership = crate::leaders::leadership(tx, plan, subject).await?;
+        let (led, headed) = crate::leaders::unit_facts(tx, plan, subject, &leadership).await?;
+        facts.led_units = led;
+        facts.headed_units = headed;
+        facts.village_secretary_not_civil_servant = leadership.village_secretary_not_civil_servant;
     }
     if let (true, Some(member_id)) = (kind.is_member(), subject.member_id) {
         if let Some(member) = tx.member_as_of(member_id, on).await? {
@@ -196,7 +185,7 @@ async fn composition(
     let mut members = LevelCounts::default();
     let mut subs = LevelCounts::default();
     let mut leadership = None;
-    for row in tx.subjects_of_plan(subject.plan_id, Some(&units)).await? {
+    for row in tx.family_subjects(subject.plan_id, &units).await? {
         let Some(level) = row.level.as_deref() else {
             continue;
         };

@@ -20,6 +20,7 @@ pub mod demo;
 pub mod error;
 pub mod evaluation;
 mod facts;
+pub mod leaders;
 pub mod meeting;
 pub mod open;
 pub mod plan;

@@ -6,10 +6,13 @@
 //! rule book's parameters: the collective before its members, the head before the deputies and
 //! members, a deputy chairing while the head is reviewed, the draft collective report circulated
 //! `review.draft_notice_working_days` working days (Mon–Fri) before, an individual's self-review
-//! in `review.self_review_notice_days` days before; closing the meeting checks the minimum
-//! duration (`review.min_meeting_half_days`). Order is never overridable; the notice and the
-//! duration may be overridden with a recorded reason (local plans leave branches latitude on
-//! timing — seed 002 "chủ động về thời gian").
+//! in `review.self_review_notice_days` days before, the party committee (and the party
+//! organisation) after the government, professional and mass-organisation collectives of the same
+//! level; closing the meeting checks the minimum duration (`review.min_meeting_half_days`). The
+//! notice, the duration and the government-bodies-first order may be overridden with a recorded
+//! reason (local plans leave branches latitude on timing — seed 002 "chủ động về thời gian"; mass
+//! organisations review at their own year-end conferences — seed 003 A.2.1); every other order is
+//! never overridable.
 
 use crate::actor::{Action, Actor, Scope, authorize};
 use crate::audit::{self, AuditEvent};
@@ -24,6 +27,7 @@ use kiemdiem_rules::{Citation, RuleBook, SubjectKind};
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::plan::SubjectRow;
 use kiemdiem_store::cycle::review::{AttendeeRow, MeetingItemRow, MeetingRow};
+use kiemdiem_store::leadership::CollectiveKind;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime, Weekday};
 use uuid::Uuid;
@@ -231,6 +235,9 @@ async fn review_predecessors(
 ) -> Result<(Vec<Predecessor>, bool)> {
     let kind = parse_kind(&subject.kind)?;
     let mut out = Vec::new();
+    if matches!(kind, SubjectKind::Organisation | SubjectKind::Collective) {
+        return Ok((government_bodies_first(tx, subject, on).await?, false));
+    }
     let heads = heads_of(tx, subject.unit_id, on).await?;
     let is_head = subject.member_id.is_some_and(|m| heads.contains(&m));
     if !kind.is_member() {
@@ -264,6 +271,75 @@ async fn review_predecessors(
         }
     }
     Ok((out, is_head))
+}
+
+/// Collectives of the government, the professional bodies and the mass organisations
+/// (HĐND, UBND, MTTQ, đoàn thể, lãnh đạo cơ quan, đơn vị).
+fn is_government_body(kind: CollectiveKind) -> bool {
+    matches!(
+        kind,
+        CollectiveKind::PeoplesCouncilStanding
+            | CollectiveKind::PeoplesCommittee
+            | CollectiveKind::FatherlandFront
+            | CollectiveKind::MassOrganisation
+            | CollectiveKind::UnitLeadership
+    )
+}
+
+/// The party committee (cấp ủy, ban thường vụ) or the party organisation itself is reviewed after
+/// the government, professional and mass-organisation leadership collectives of the same level —
+/// those attached to the same organisation (HD 43 Mục 2; QĐ 124 Điều 11; seed 003 A.4.2).
+async fn government_bodies_first(
+    tx: &mut Tx,
+    subject: &SubjectRow,
+    on: Date,
+) -> Result<Vec<Predecessor>> {
+    let org = subject.unit_id;
+    let collectives = tx.collectives_of_org(org, on).await?;
+    let party_body = match subject.collective_id {
+        Some(id) => collectives.iter().any(|c| {
+            c.id == id
+                && matches!(
+                    c.kind,
+                    CollectiveKind::PartyCommittee | CollectiveKind::PartyStandingCommittee
+                )
+        }),
+        None => subject.kind == "organisation" && subject.org_id == Some(org),
+    };
+    if !party_body {
+        return Ok(Vec::new());
+    }
+    let government: Vec<uuid::Uuid> = collectives
+        .iter()
+        .filter(|c| is_government_body(c.kind))
+        .map(|c| c.id)
+        .collect();
+    if government.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(tx
+        .subjects_of_plan(subject.plan_id, Some(&[org]))
+        .await?
+        .into_iter()
+        .filter(|row| {
+            row.kind == "collective"
+                && row.participation != "excluded"
+                && row.collective_id.is_some_and(|c| government.contains(&c))
+        })
+        .map(|row| Predecessor {
+            precedence: Precedence::GovernmentBodiesBeforeCommittee,
+            name: format!("Kiểm điểm tập thể {}", row.name),
+            done: Stage::parse(&row.stage).is_some_and(Stage::reviewed),
+        })
+        .collect())
+}
+
+/// Order checks that may be overridden with a recorded reason: the government and mass
+/// organisations' collectives review at their own year-end conferences (seed 003 A.2.1: "khi
+/// tiến hành tổng kết năm"), whose dates the party committee does not set. Every other order is
+/// never overridable.
+fn overridable(precedence: Precedence) -> bool {
+    precedence == Precedence::GovernmentBodiesBeforeCommittee
 }
 
 impl App {
@@ -435,21 +511,35 @@ impl App {
             )));
         }
         let (predecessors, is_head) = review_predecessors(&mut tx, &row, current.held_on).await?;
-        check_order(&book, &predecessors).map_err(|missing| {
-            AppError::new(
-                ErrorCode::OutOfOrder,
-                format!(
-                    "Chưa đúng trình tự kiểm điểm: {}",
-                    missing
-                        .iter()
-                        .map(|m| m.message.clone())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-            )
-            .with_citations(missing.iter().map(|m| m.citation.clone()).collect())
-            .with_details(&missing)
-        })?;
+        let mut order_overridden = Vec::new();
+        if let Err(missing) = check_order(&book, &predecessors) {
+            let message = missing
+                .iter()
+                .map(|m| m.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ");
+            let citations = missing.iter().map(|m| m.citation.clone()).collect();
+            if missing.iter().any(|m| !overridable(m.precedence)) {
+                return Err(AppError::new(
+                    ErrorCode::OutOfOrder,
+                    format!("Chưa đúng trình tự kiểm điểm: {message}"),
+                )
+                .with_citations(citations)
+                .with_details(&missing));
+            }
+            if override_reason.is_none() {
+                return Err(AppError::new(
+                    ErrorCode::OutOfOrder,
+                    format!(
+                        "Chưa đúng trình tự kiểm điểm: {message}. Có thể tiếp tục nếu ghi rõ lý do"
+                    ),
+                )
+                .with_field("override_reason")
+                .with_citations(citations)
+                .with_details(&missing));
+            }
+            order_overridden = missing;
+        }
         if is_head && record.chaired_by.is_some() && record.chaired_by == row.member_id {
             return Err(AppError::new(
                 ErrorCode::OutOfOrder,
@@ -504,6 +594,7 @@ impl App {
             )
             .with_field("override_reason"));
         }
+        let overridden = notice_failure.is_some() || !order_overridden.is_empty();
         let chaired_by = record
             .chaired_by_name
             .clone()
@@ -517,7 +608,7 @@ impl App {
             chaired_by,
             comments: record.comments.trim().into(),
             conclusion: record.conclusion.trim().into(),
-            override_reason: notice_failure.as_ref().and(override_reason.clone()),
+            override_reason: overridden.then(|| override_reason.clone()).flatten(),
         })
         .await?;
         advance(&mut tx, &row, row.version, Event::RecordReview, None, None).await?;
@@ -525,8 +616,10 @@ impl App {
             &mut tx,
             &who,
             AuditEvent::new("meeting.review", "subject", subject)
-                .reason(notice_failure.as_ref().and(override_reason))
-                .detail(serde_json::json!({"meeting": meeting, "overridden": notice_failure})),
+                .reason(overridden.then_some(override_reason).flatten())
+                .detail(serde_json::json!({
+                    "meeting": meeting, "overridden": notice_failure, "order_overridden": order_overridden,
+                })),
         )
         .await?;
         let view = load_meeting(&mut tx, meeting).await?;

@@ -8,7 +8,7 @@
 //! are written with the store's batch loader (COPY on PostgreSQL). See `benches/open_plan.rs`.
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Authorized, Scope, authorize};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::plan::{Plan, load_plan, require_status};
@@ -29,7 +29,7 @@ use kiemdiem_store::date::from_stored_end;
 use kiemdiem_store::org::Org;
 use kiemdiem_store::{Store, Tx};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use time::{Date, Month};
 use uuid::Uuid;
 
@@ -50,6 +50,11 @@ pub struct OpenReport {
     pub by_kind: BTreeMap<String, u64>,
     /// Subjects that need a document before classification (comments, civil-service rating).
     pub attachments_required: u64,
+    /// Untouched subjects of this subtree that a superior plan of the period held and this plan
+    /// took over (a subject belongs to one plan: the lowest opened one covering it).
+    pub taken_over: u64,
+    /// Organisations of the subtree left to lower plans of the period already opened.
+    pub delegated_orgs: u64,
     pub elapsed_ms: u64,
 }
 
@@ -379,7 +384,10 @@ impl App {
             return Err(AppError::conflict("Kế hoạch đã có danh sách đối tượng"));
         }
         let book = current.book()?;
-        let mut report = build_subjects(self.store(), &mut tx, &current, &book).await?;
+        let taken_over = take_over(&mut tx, &who, &current).await?;
+        let delegated = delegated_roots(&mut tx, &current).await?;
+        let mut report = build_subjects(self.store(), &mut tx, &current, &book, &delegated).await?;
+        report.taken_over = taken_over;
         let counted = (report.subjects as i64, report.excluded as i64);
         if !tx
             .set_plan_status(plan, version, "open", Some(counted))
@@ -400,11 +408,85 @@ impl App {
     }
 }
 
+/// A subject belongs to one plan of a period: the lowest opened plan covering it. Opening a plan
+/// takes over, from the opened plans of its ancestors, the subjects of its subtree that nobody
+/// has worked on yet; a subject already worked on there (a document, a meeting, an evaluation, a
+/// decision) keeps the superior plan in charge, and the opening is refused naming it. Returns how
+/// many subjects were taken over.
+async fn take_over(tx: &mut Tx, who: &Authorized, plan: &Plan) -> Result<u64> {
+    let as_of = plan.review_date;
+    let (kind, no) = plan.period.parts();
+    let mut taken = 0;
+    for ancestor in tx.org_ancestors(plan.org_id, as_of).await? {
+        if ancestor.id == plan.org_id {
+            continue;
+        }
+        let Some(superior) = tx
+            .plan_for(ancestor.id, i64::from(plan.year), kind, no)
+            .await?
+        else {
+            continue;
+        };
+        if superior.status == "draft" {
+            continue;
+        }
+        let held = tx.held_under(superior.id, plan.org_id, as_of).await?;
+        if held.subjects == 0 {
+            continue;
+        }
+        if !held.touched.is_empty() {
+            let names: Vec<&str> = held.touched.iter().map(|(_, n)| n.as_str()).collect();
+            return Err(AppError::conflict(format!(
+                "Không thể triển khai: kế hoạch cấp trên «{}» đã kiểm điểm, đánh giá đối tượng thuộc phạm vi kế hoạch này ({}{}). Mỗi đối tượng chỉ thuộc một kế hoạch trong kỳ: các đối tượng này tiếp tục theo kế hoạch cấp trên",
+                superior.title,
+                names.join(", "),
+                if held.touched.len() >= 10 {
+                    ", …"
+                } else {
+                    ""
+                }
+            )));
+        }
+        tx.release_under(superior.id, plan.org_id, as_of, &held)
+            .await?;
+        audit::append(
+            tx,
+            who,
+            AuditEvent::new("plan.delegate", "plan", superior.id).detail(serde_json::json!({
+                "to_plan": plan.id, "org": plan.org_id, "subjects": held.subjects, "excluded": held.excluded,
+            })),
+        )
+        .await?;
+        taken += held.subjects as u64;
+    }
+    Ok(taken)
+}
+
+/// The organisations of the plan's subtree (below its own) whose plan of the same period is
+/// already opened: their subtrees are theirs.
+async fn delegated_roots(tx: &mut Tx, plan: &Plan) -> Result<Vec<Uuid>> {
+    let (kind, no) = plan.period.parts();
+    Ok(tx
+        .plans_of_year(i64::from(plan.year))
+        .await?
+        .into_iter()
+        .filter(|p| {
+            p.period_kind == kind
+                && p.period_no == no
+                && p.status != "draft"
+                && p.id != plan.id
+                && p.org_id != plan.org_id
+        })
+        .map(|p| p.org_id)
+        .collect())
+}
+
 async fn build_subjects(
     store: &Store,
     tx: &mut Tx,
     plan: &Plan,
     book: &RuleBook,
+    delegated_roots: &[Uuid],
 ) -> Result<OpenReport> {
     let as_of = plan.review_date;
     let subtree = tx.org_subtree(plan.org_id, as_of).await?;
@@ -412,14 +494,34 @@ async fn build_subjects(
         return Err(AppError::not_found("tổ chức của kế hoạch", plan.org_id));
     }
     let ancestors = tx.org_ancestors(plan.org_id, as_of).await?;
-    let orgs: Vec<Org> = subtree.iter().map(|n| n.org.clone()).collect();
-    let tree = Tree::from_orgs(ancestors.into_iter().chain(orgs.iter().cloned()));
+    // Parents come before their children (the subtree is ordered by depth).
+    let mut delegated: HashSet<Uuid> = HashSet::new();
+    for node in subtree.iter().skip(1) {
+        if delegated_roots.contains(&node.org.id)
+            || node.org.parent_id.is_some_and(|p| delegated.contains(&p))
+        {
+            delegated.insert(node.org.id);
+        }
+    }
+    let tree = Tree::from_orgs(
+        ancestors
+            .into_iter()
+            .chain(subtree.iter().map(|n| n.org.clone())),
+    );
+    let orgs: Vec<Org> = subtree
+        .iter()
+        .filter(|n| !delegated.contains(&n.org.id))
+        .map(|n| n.org.clone())
+        .collect();
     let mut builder = Builder {
         tree: &tree,
         groups: HashMap::new(),
         catalogue: Catalogue::new(book, plan),
         as_of,
-        report: OpenReport::default(),
+        report: OpenReport {
+            delegated_orgs: delegated.len() as u64,
+            ..OpenReport::default()
+        },
         out: Vec::with_capacity(SUBJECTS_PER_WRITE),
     };
 

@@ -30,7 +30,7 @@ pub enum Period {
 }
 
 impl Period {
-    fn parts(self) -> (&'static str, i64) {
+    pub(crate) fn parts(self) -> (&'static str, i64) {
         match self {
             Period::Year => ("year", 0),
             Period::Half(n) => ("half", i64::from(n)),
@@ -46,6 +46,24 @@ impl Period {
             "quarter" => Ok(Period::Quarter(no)),
             _ => Err(AppError::internal(format!("kỳ kế hoạch «{kind}»"))),
         }
+    }
+
+    /// The first day of the period in `year`: where its evaluation period begins.
+    pub fn first_day(self, year: i32) -> Result<Date> {
+        let month = match self {
+            Period::Year | Period::Half(1) | Period::Quarter(1) => Month::January,
+            Period::Half(2) | Period::Quarter(3) => Month::July,
+            Period::Quarter(2) => Month::April,
+            Period::Quarter(4) => Month::October,
+            _ => {
+                return Err(AppError::invalid(
+                    "period",
+                    "Kỳ không hợp lệ: 6 tháng 1–2, quý 1–4",
+                ));
+            }
+        };
+        Date::from_calendar_date(year, month, 1)
+            .map_err(|e| AppError::invalid("year", e.to_string()))
     }
 
     /// The last day of the period in `year` (the default review date).
@@ -933,5 +951,10 @@ mod tests {
             date!(2026 - 06 - 30)
         );
         assert!(Period::Quarter(5).last_day(2026).is_err());
+        assert_eq!(
+            Period::Quarter(3).first_day(2026).unwrap(),
+            date!(2026 - 07 - 01)
+        );
+        assert_eq!(Period::Year.first_day(2026).unwrap(), date!(2026 - 01 - 01));
     }
 }

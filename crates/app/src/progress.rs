@@ -1,7 +1,9 @@
 //! Progress at every node of the tree (tiến độ): for each step — self-review, review, decision —
 //! how many subjects are done, pending and late (pending past the step's deadline in the plan's
-//! phases), counting each node's whole subtree; and, for one node, who is not yet reviewed or
-//! rated and why (seed 003: absent subjects are rated at the earliest meeting).
+//! phases), counting each node's whole subtree — including the parts of it covered by a lower
+//! plan of the same period, each subject once, in the one plan that holds it; and, for one node,
+//! who is not yet reviewed or rated and why (seed 003: absent subjects are rated at the earliest
+//! meeting).
 
 use crate::App;
 use crate::actor::{Action, Actor, Scope, authorize};
@@ -88,7 +90,7 @@ impl App {
         let index: HashMap<Uuid, usize> =
             nodes.iter().enumerate().map(|(i, n)| (n.org, i)).collect();
         let late = |deadline: Option<Date>| deadline.is_some_and(|d| today > d);
-        for (unit, stage, participation, count) in tx.stage_counts(plan).await? {
+        for (unit, stage, participation, count) in tx.family_stage_counts(plan).await? {
             let count = count as u64;
             let Some(stage) = Stage::parse(&stage) else {
                 continue;
@@ -157,7 +159,7 @@ impl App {
                 .map(|o| o.id),
         );
         let mut out = Vec::new();
-        for row in tx.subjects_of_plan(plan, Some(&units)).await? {
+        for row in tx.family_subjects(plan, &units).await? {
             let Some(stage) = Stage::parse(&row.stage) else {
                 continue;
             };

@@ -289,6 +289,14 @@ impl Tx {
         row.map(Collective::try_from).transpose()
     }
 
+    /// A collective by id, whatever the date.
+    pub async fn collective(&mut self, id: Uuid) -> Result<Option<Collective>> {
+        let row: Option<CollectiveRow> = on_conn!(self, c => sqlx::query_as(
+            "SELECT id, code, name, kind, org_id, valid_from, valid_to, changed_by, changed_at FROM collectives WHERE id = $1",
+        ).bind(id).fetch_optional(c).await?);
+        row.map(Collective::try_from).transpose()
+    }
+
     /// The collectives attached to `org` on `on`.
     pub async fn collectives_of_org(&mut self, org: Uuid, on: Date) -> Result<Vec<Collective>> {
         let rows: Vec<CollectiveRow> = on_conn!(self, c => sqlx::query_as(

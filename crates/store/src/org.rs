@@ -38,6 +38,9 @@ pub struct Org {
     pub has_committee: bool,
     pub founded_on: Date,
     pub parent_id: Option<Uuid>,
+    /// A branch of a residential area (chi bộ thôn, tổ dân phố), as opposed to one of an agency,
+    /// a unit or an enterprise. Set with [`OrgUpdate::residential`]; false for a new node.
+    pub residential: bool,
     pub valid_from: Date,
     /// `None` while the period runs.
     pub valid_to: Option<Date>,
@@ -61,6 +64,8 @@ pub struct OrgUpdate {
     pub kind: Option<OrgKind>,
     pub has_committee: Option<bool>,
     pub founded_on: Option<Date>,
+    /// Whether the branch is one of a residential area (chi bộ thôn, tổ dân phố).
+    pub residential: Option<bool>,
 }
 
 /// Where merged organisations go.
@@ -151,6 +156,7 @@ struct OrgRow {
     has_committee: bool,
     founded_on: Date,
     parent_id: Option<Uuid>,
+    residential: bool,
     valid_from: Date,
     valid_to: Date,
     seq: i32,
@@ -178,6 +184,7 @@ impl TryFrom<OrgRow> for Org {
             has_committee: row.has_committee,
             founded_on: row.founded_on,
             parent_id: row.parent_id,
+            residential: row.residential,
             valid_from: row.valid_from,
             valid_to: from_stored_end(row.valid_to),
             seq: row.seq,
@@ -190,7 +197,7 @@ impl TryFrom<OrgRow> for Org {
 macro_rules! org_select {
     ($($rest:literal),*) => {
         concat!(
-            "SELECT o.id, o.code, v.name, v.kind, v.has_committee, v.founded_on, v.parent_id, ",
+            "SELECT o.id, o.code, v.name, v.kind, v.has_committee, v.founded_on, v.parent_id, v.residential, ",
             "v.valid_from, v.valid_to, v.seq, v.changed_by, v.changed_at ",
             $($rest),*
         )
@@ -225,14 +232,14 @@ const CHILDREN: &str = org_select!(
     "WHERE v.parent_id = $1 AND v.valid_from <= $2 AND v.valid_to > $2 ORDER BY o.code"
 );
 const SUBTREE: &str = concat!(
-    "SELECT c.depth, o.id, o.code, v.name, v.kind, v.has_committee, v.founded_on, v.parent_id, ",
+    "SELECT c.depth, o.id, o.code, v.name, v.kind, v.has_committee, v.founded_on, v.parent_id, v.residential, ",
     "v.valid_from, v.valid_to, v.seq, v.changed_by, v.changed_at ",
     "FROM org_closure c JOIN orgs o ON o.id = c.descendant_id ",
     "JOIN org_versions v ON v.org_id = c.descendant_id AND v.valid_from <= $2 AND v.valid_to > $2 ",
     "WHERE c.ancestor_id = $1 AND c.valid_from <= $2 AND c.valid_to > $2 ORDER BY c.depth, o.code"
 );
 const ANCESTORS: &str = concat!(
-    "SELECT c.depth, o.id, o.code, v.name, v.kind, v.has_committee, v.founded_on, v.parent_id, ",
+    "SELECT c.depth, o.id, o.code, v.name, v.kind, v.has_committee, v.founded_on, v.parent_id, v.residential, ",
     "v.valid_from, v.valid_to, v.seq, v.changed_by, v.changed_at ",
     "FROM org_closure c JOIN orgs o ON o.id = c.ancestor_id ",
     "JOIN org_versions v ON v.org_id = c.ancestor_id AND v.valid_from <= $2 AND v.valid_to > $2 ",
@@ -354,10 +361,12 @@ impl Tx {
         let kind = update.kind.unwrap_or(current.kind);
         let has_committee = update.has_committee.unwrap_or(current.has_committee);
         let founded_on = update.founded_on.unwrap_or(current.founded_on);
+        let residential = update.residential.unwrap_or(current.residential);
         if name == current.name
             && kind == current.kind
             && has_committee == current.has_committee
             && founded_on == current.founded_on
+            && residential == current.residential
         {
             return Ok(false);
         }
@@ -378,6 +387,7 @@ impl Tx {
             kind,
             has_committee,
             founded_on,
+            residential,
             ..current.clone()
         };
         self.replace_version(event, &current, &next, on).await?;
@@ -590,6 +600,7 @@ impl Tx {
             has_committee: new.has_committee,
             founded_on: new.founded_on,
             parent_id: new.parent,
+            residential: false,
             valid_from: on,
             valid_to: None,
             seq: 0,
@@ -746,11 +757,11 @@ impl Tx {
         let stamp = self.stamp_owned()?;
         let seq = org.seq + 1;
         on_conn!(self, c => sqlx::query(
-            "INSERT INTO org_versions (org_id, seq, name, kind, has_committee, founded_on, parent_id, valid_from, valid_to, event_id, changed_by, changed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO org_versions (org_id, seq, name, kind, has_committee, founded_on, parent_id, residential, valid_from, valid_to, event_id, changed_by, changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(org.id).bind(seq).bind(&org.name).bind(org.kind.code()).bind(org.has_committee)
-        .bind(org.founded_on).bind(org.parent_id).bind(on).bind(OPEN_END).bind(event)
+        .bind(org.founded_on).bind(org.parent_id).bind(org.residential).bind(on).bind(OPEN_END).bind(event)
         .bind(&stamp.by).bind(stamp.at)
         .execute(c).await?.rows_affected());
         self.record("org_versions", format!("{}/{seq}", org.id), "insert");

@@ -181,17 +181,25 @@ async fn different_levels_in_two_places_are_escalated(db: &TestDb) {
     assert_eq!(an_leader.form_code, "Mẫu 2A-HD KĐ.ĐG 2025");
     assert_eq!(an_leader.deciding_org, Some(org.grassroots));
 
+    let binh = find(SubjectKind::MemberWithPost, &|s| {
+        s.member == Some(org.members[0][1])
+    });
+
     prepare(&app, &branch, 85, 10).await;
     prepare(&app, &an_member, 80, 10).await;
+    prepare(&app, &binh, 80, 10).await;
     prepare(&app, &board, 85, 10).await;
     prepare(&app, &an_leader, 60, 9).await;
-    meet(&app, plan.id, org.branches[0], &[&branch, &an_member]).await;
+    meet(
+        &app,
+        plan.id,
+        org.branches[0],
+        &[&branch, &an_member, &binh],
+    )
+    .await;
     meet(&app, plan.id, org.grassroots, &[&board, &an_leader]).await;
 
     let committee = actor("dangUy.xa");
-    decide(&app, &committee, an_member.id, Level::Httnv)
-        .await
-        .unwrap();
     let early = decide(&app, &committee, an_leader.id, Level::Htnv)
         .await
         .unwrap_err();
@@ -200,7 +208,18 @@ async fn different_levels_in_two_places_are_escalated(db: &TestDb) {
         "out_of_order",
         "the collective is rated before its members"
     );
+    // The units An heads (the branch as its secretary, the board as its head) come first; the
+    // branch after its members (Bình, deputy of the board, after the board he leads).
     decide(&app, &committee, board.id, Level::Httnv)
+        .await
+        .unwrap();
+    decide(&app, &committee, binh.id, Level::Httnv)
+        .await
+        .unwrap();
+    decide(&app, &committee, branch.id, Level::Httnv)
+        .await
+        .unwrap();
+    decide(&app, &committee, an_member.id, Level::Httnv)
         .await
         .unwrap();
     let decided = decide(&app, &committee, an_leader.id, Level::Htnv)

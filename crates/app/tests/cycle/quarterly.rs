@@ -63,12 +63,21 @@ async fn a_quarter_feeds_the_year(db: &TestDb) {
         "individuals use the periodic form"
     );
     assert_eq!(branch.form_code, "Mẫu 01-HD KĐ.ĐG 2025");
+    let binh = in_quarter
+        .iter()
+        .find(|s| s.member == Some(org.members[0][1]))
+        .unwrap()
+        .clone();
     prepare(&app, &branch, 85, 10).await;
     prepare(&app, &an, 80, 10).await;
-    meet(&app, quarter.id, org.branches[0], &[&branch, &an]).await;
-    decide(&app, &actor("dangUy"), an.id, Level::Httnv)
-        .await
-        .unwrap();
+    prepare(&app, &binh, 80, 10).await;
+    meet(&app, quarter.id, org.branches[0], &[&branch, &an, &binh]).await;
+    // The secretary after the branch, the branch after its members.
+    for id in [binh.id, branch.id, an.id] {
+        decide(&app, &actor("dangUy"), id, Level::Httnv)
+            .await
+            .unwrap();
+    }
     let annual = app
         .subjects(&who, year.id, Some(&[org.branches[0]]))
         .await

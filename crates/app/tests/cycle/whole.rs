@@ -288,13 +288,15 @@ async fn whole_cycle(db: &TestDb) {
     );
 
     // ── Self-reviews and self-evaluations; Cường copies Bình's text.
-    for (subject, score) in [(&b1, 85), (&b2, 85), (&g, 84)] {
+    // The branches exceed 4 of their 10 tasks: their secretaries may be rated HTXSNV (QĐ 366:
+    // the units a leader directly leads complete 100 %, at least 30 % beyond target).
+    for (subject, score, exceeded) in [(&b1, 85, 4), (&b2, 85, 4), (&g, 84, 2)] {
         write_and_score(
             &app,
             subject,
             &format!("Báo cáo của {}", subject.name),
             score,
-            tasks(2, 10),
+            tasks(exceeded, 10),
             Level::Httnv,
         )
         .await;
@@ -684,13 +686,6 @@ async fn whole_cycle(db: &TestDb) {
     )
     .await
     .unwrap();
-    let columns = app.side_by_side(&secretary, hung.id).await.unwrap();
-    let numbers: Vec<i64> = columns.columns.iter().map(|c| c.no).collect();
-    assert!(numbers.starts_with(&[1, 4, 5]), "{numbers:?}");
-    assert_eq!(
-        columns.classification.as_ref().unwrap().suggested,
-        Some(Level::Htxsnv)
-    );
 
     // ── Decisions by the grassroots committee (who decides is the rule set's answer).
     let committee = actor("dangUy.xa");
@@ -724,6 +719,38 @@ async fn whole_cycle(db: &TestDb) {
             .await
             .unwrap_or_else(|e| panic!("{}: {} {:?}", s.name, e.message(), e.details()));
     }
+    // A head after the unit they head (seed 003 B.4; QĐ 366: the leader's level rests on the
+    // units they directly lead): the secretaries wait for their branches.
+    let early = decide(&app, &committee, an.id, Level::Htxsnv, None)
+        .await
+        .unwrap_err();
+    assert_eq!(early.code(), "out_of_order", "{}", early.message());
+    assert!(
+        early
+            .citations()
+            .iter()
+            .any(|c| c.rule.contains("UnitBeforeHead")),
+        "{:?}",
+        early.citations()
+    );
+    assert!(
+        early.message().contains("Chi bộ thôn Nà Pàn"),
+        "{}",
+        early.message()
+    );
+    // Branches by the grassroots committee, then their secretaries.
+    for s in [&b1, &b2] {
+        decide(&app, &committee, s.id, Level::Httnv, None)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {}", s.name, e.message()));
+    }
+    let columns = app.side_by_side(&secretary, hung.id).await.unwrap();
+    let numbers: Vec<i64> = columns.columns.iter().map(|c| c.no).collect();
+    assert!(numbers.starts_with(&[1, 4, 5]), "{numbers:?}");
+    assert_eq!(
+        columns.classification.as_ref().unwrap().suggested,
+        Some(Level::Htxsnv)
+    );
     let headroom = app.quota_headroom(&committee, an.id, None).await.unwrap();
     assert_eq!(headroom.levels.httnv, 8);
     assert_eq!(headroom.check.allowed, 1);
@@ -826,12 +853,7 @@ async fn whole_cycle(db: &TestDb) {
         1
     );
 
-    // Branches by the grassroots committee, then the grassroots organisation by the district.
-    for s in [&b1, &b2] {
-        decide(&app, &committee, s.id, Level::Httnv, None)
-            .await
-            .unwrap_or_else(|e| panic!("{}: {}", s.name, e.message()));
-    }
+    // The grassroots organisation by the district.
     let g_refused = decide(&app, &actor("bantv.huyen"), g.id, Level::Httnv, None)
         .await
         .unwrap_err();

@@ -11,5 +11,6 @@
 pub mod ballot;
 mod batch;
 pub mod evaluation;
+pub mod family;
 pub mod plan;
 pub mod review;

@@ -438,6 +438,7 @@ pub async fn import_orgs(
             has_committee: (row.has_committee != existing.has_committee)
                 .then_some(row.has_committee),
             founded_on: (row.founded_on != existing.founded_on).then_some(row.founded_on),
+            residential: None,
         };
         let mut changed = tx
             .update_org(existing.id, &update, on)

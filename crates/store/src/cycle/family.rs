@@ -1,0 +1,214 @@
+//! The plans of one period taken together (a "family"): a subject belongs to exactly one plan of
+//! a period — the lowest opened plan whose organisation is an ancestor of (or is) the subject's
+//! unit — so reads that cross plans (a unit's subjects, a quota group's levels, a subtree's
+//! progress) look in the plans of the same period that cover the units, and opening a lower plan
+//! takes its subtree's untouched subjects over from the superior plans. Also the declarations of
+//! heads who moved into a unit without a part in its result.
+
+use super::batch::placeholders;
+use super::plan::SubjectRow;
+use crate::db::{Tx, on_conn};
+use crate::error::Result;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+/// The plans of the same year and period as `$1` whose organisation is an ancestor of (or is)
+/// one of the units bound from `$2` (the closure as of `$1`'s review date).
+fn covering_plans(units: usize) -> String {
+    format!(
+        "SELECT p.id FROM plans me \
+         JOIN plans p ON p.year = me.year AND p.period_kind = me.period_kind AND p.period_no = me.period_no \
+         JOIN org_closure c ON c.ancestor_id = p.org_id AND c.valid_from <= me.review_date AND c.valid_to > me.review_date \
+         WHERE me.id = $1 AND c.descendant_id IN ({})",
+        placeholders(2, units)
+    )
+}
+
+/// The subjects taken over from a superior plan when a lower one opens: those of `$1` whose unit
+/// lies under `$2` on `$3`.
+const UNDER_ROOT: &str = "plan_id = $1 AND unit_id IN (SELECT descendant_id FROM org_closure \
+     WHERE ancestor_id = $2 AND valid_from <= $3 AND valid_to > $3)";
+
+/// What a superior plan holds in a subtree that a lower plan is about to cover.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeldSubjects {
+    pub subjects: i64,
+    pub excluded: i64,
+    /// Subjects already worked on (a document, a meeting, an evaluation, a decision …), by name:
+    /// these cannot move to another plan. At most ten.
+    pub touched: Vec<(Uuid, String)>,
+}
+
+/// A head who moved into a unit during the period and had no part in its result (seed 003 B.6).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct HeadMovedInRow {
+    pub subject_id: Uuid,
+    pub unit_subject_id: Uuid,
+    /// The day the head's post in the unit started.
+    pub post_from: Date,
+    pub reason: String,
+    pub changed_by: String,
+    pub changed_at: OffsetDateTime,
+}
+
+const SUBJECT_FIELDS: &str = "s.id, s.plan_id, s.kind, s.member_id, s.leader_id, s.collective_id, s.org_id, s.unit_id, s.name, s.sort_key, s.participation, s.eligibility, s.form_code, s.framework_id, s.decides_body, s.deciding_org_id, s.proposes_body, s.quota_group, s.stage, s.level, s.decision_id, s.version, s.changed_by, s.changed_at";
+
+impl Tx {
+    /// The subjects reviewed in `units`, from whichever plan of `plan`'s period covers each unit
+    /// (the plan itself, a superior's or a lower one), in name order.
+    pub async fn family_subjects(&mut self, plan: Uuid, units: &[Uuid]) -> Result<Vec<SubjectRow>> {
+        let mut out: Vec<SubjectRow> = Vec::new();
+        for chunk in units.chunks(500) {
+            let n = chunk.len();
+            let sql = format!(
+                "SELECT {SUBJECT_FIELDS} FROM subjects s WHERE s.plan_id IN ({}) AND s.unit_id IN ({})",
+                covering_plans(n),
+                placeholders(2, n)
+            );
+            let rows: Vec<SubjectRow> = on_conn!(self, c => {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(plan);
+                for unit in chunk {
+                    q = q.bind(*unit);
+                }
+                q.fetch_all(c).await?
+            });
+            out.extend(rows);
+        }
+        out.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// Decided levels of a quota group across every plan of `plan`'s period: (level, count). A
+    /// deciding body's group may span plans (a lower plan covers part of what it decides), and
+    /// each subject is in one plan only, so nothing is counted twice.
+    pub async fn family_group_levels(
+        &mut self,
+        plan: Uuid,
+        group: &str,
+    ) -> Result<Vec<(String, i64)>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT s.level, COUNT(*) FROM plans me \
+             JOIN plans p ON p.year = me.year AND p.period_kind = me.period_kind AND p.period_no = me.period_no \
+             JOIN subjects s ON s.plan_id = p.id AND s.quota_group = $2 AND s.level IS NOT NULL \
+             WHERE me.id = $1 GROUP BY s.level",
+        ).bind(plan).bind(group).fetch_all(c).await?))
+    }
+
+    /// Counts per (unit, stage, participation) of `plan` and of the plans of its period issued in
+    /// its subtree (which cover part of it): the progress of the whole subtree.
+    pub async fn family_stage_counts(
+        &mut self,
+        plan: Uuid,
+    ) -> Result<Vec<(Uuid, String, String, i64)>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT s.unit_id, s.stage, s.participation, COUNT(*) FROM plans me \
+             JOIN org_closure c ON c.ancestor_id = me.org_id AND c.valid_from <= me.review_date AND c.valid_to > me.review_date \
+             JOIN plans p ON p.org_id = c.descendant_id AND p.year = me.year AND p.period_kind = me.period_kind AND p.period_no = me.period_no \
+             JOIN subjects s ON s.plan_id = p.id \
+             WHERE me.id = $1 GROUP BY s.unit_id, s.stage, s.participation",
+        ).bind(plan).fetch_all(c).await?))
+    }
+
+    /// What `plan` holds under `root` on `on`: counts, and the subjects already worked on.
+    pub async fn held_under(&mut self, plan: Uuid, root: Uuid, on: Date) -> Result<HeldSubjects> {
+        let counts_sql = format!(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN participation = 'excluded' THEN 1 ELSE 0 END), 0) FROM subjects WHERE {UNDER_ROOT}"
+        );
+        let (subjects, excluded): (i64, i64) = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(counts_sql))
+            .bind(plan).bind(root).bind(on).fetch_one(c).await?);
+        if subjects == 0 {
+            return Ok(HeldSubjects::default());
+        }
+        let touched_sql = format!(
+            "SELECT id, name FROM subjects WHERE {UNDER_ROOT} AND (version <> 1 \
+             OR id IN (SELECT subject_id FROM self_reviews) \
+             OR id IN (SELECT subject_id FROM review_inputs) \
+             OR id IN (SELECT subject_id FROM meeting_items) \
+             OR id IN (SELECT subject_id FROM evaluations) \
+             OR id IN (SELECT subject_id FROM decisions) \
+             OR id IN (SELECT subject_id FROM ballot_agenda) \
+             OR id IN (SELECT subject_id FROM head_moved_in) \
+             OR id IN (SELECT unit_subject_id FROM head_moved_in) \
+             OR id IN (SELECT subject_id FROM subject_parts WHERE version <> 1 OR kind = 'joint_unit')) \
+             ORDER BY sort_key, id LIMIT 10"
+        );
+        let touched: Vec<(Uuid, String)> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(touched_sql))
+            .bind(plan).bind(root).bind(on).fetch_all(c).await?);
+        Ok(HeldSubjects {
+            subjects,
+            excluded,
+            touched,
+        })
+    }
+
+    /// Removes from `plan` its untouched subjects under `root` on `on` (and the periods recorded
+    /// for them when the plan opened), for a lower plan to cover them; lowers the plan's counts
+    /// and bumps its version. The caller has checked with [`Tx::held_under`] that none was worked
+    /// on: the foreign keys refuse the removal otherwise.
+    pub async fn release_under(
+        &mut self,
+        plan: Uuid,
+        root: Uuid,
+        on: Date,
+        held: &HeldSubjects,
+    ) -> Result<()> {
+        let stamp = self.stamp_owned()?;
+        let parts_sql = format!(
+            "DELETE FROM subject_parts WHERE subject_id IN (SELECT id FROM subjects WHERE {UNDER_ROOT})"
+        );
+        let subjects_sql = format!("DELETE FROM subjects WHERE {UNDER_ROOT}");
+        let removed = on_conn!(self, c => {
+            sqlx::query(sqlx::AssertSqlSafe(parts_sql)).bind(plan).bind(root).bind(on).execute(&mut *c).await?;
+            sqlx::query(sqlx::AssertSqlSafe(subjects_sql)).bind(plan).bind(root).bind(on).execute(&mut *c).await?.rows_affected()
+        });
+        on_conn!(self, c => sqlx::query(
+            "UPDATE plans SET subjects_count = subjects_count - $1, excluded_count = excluded_count - $2, \
+             version = version + 1, changed_by = $3, changed_at = $4 WHERE id = $5",
+        )
+        .bind(held.subjects).bind(held.excluded).bind(&stamp.by).bind(stamp.at).bind(plan)
+        .execute(c).await?.rows_affected());
+        self.record(
+            "subjects",
+            format!("{removed} rows of plan {plan}"),
+            "delete",
+        );
+        self.record("plans", plan.to_string(), "update");
+        Ok(())
+    }
+
+    /// Declares that the head (`subject`) moved into the unit (`unit_subject`) without a part in
+    /// its result; replaces an earlier declaration.
+    pub async fn put_head_moved_in(
+        &mut self,
+        subject: Uuid,
+        unit_subject: Uuid,
+        post_from: Date,
+        reason: &str,
+    ) -> Result<()> {
+        let stamp = self.stamp_owned()?;
+        on_conn!(self, c => {
+            sqlx::query("DELETE FROM head_moved_in WHERE subject_id = $1 AND unit_subject_id = $2")
+                .bind(subject).bind(unit_subject).execute(&mut *c).await?;
+            sqlx::query(
+                "INSERT INTO head_moved_in (subject_id, unit_subject_id, post_from, reason, changed_by, changed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(subject).bind(unit_subject).bind(post_from).bind(reason).bind(&stamp.by).bind(stamp.at)
+            .execute(&mut *c).await?;
+        });
+        self.record(
+            "head_moved_in",
+            format!("{subject}/{unit_subject}"),
+            "replace",
+        );
+        Ok(())
+    }
+
+    /// The units the head `subject` is declared to have moved into without a part.
+    pub async fn heads_moved_in(&mut self, subject: Uuid) -> Result<Vec<HeadMovedInRow>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT subject_id, unit_subject_id, post_from, reason, changed_by, changed_at FROM head_moved_in \
+             WHERE subject_id = $1 ORDER BY unit_subject_id",
+        ).bind(subject).fetch_all(c).await?))
+    }
+}
