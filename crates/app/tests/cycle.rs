@@ -21,3 +21,6 @@ mod escalation;
 
 #[path = "cycle/quarterly.rs"]
 mod quarterly;
+
+#[path = "cycle/leaders.rs"]
+mod leaders;
