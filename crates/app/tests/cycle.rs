@@ -24,3 +24,6 @@ mod quarterly;
 
 #[path = "cycle/leaders.rs"]
 mod leaders;
+
+#[path = "cycle/plans.rs"]
+mod plans;
