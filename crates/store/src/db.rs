@@ -18,8 +18,10 @@ use sqlx::sqlite::{
 use sqlx::{Postgres, Sqlite, Transaction};
 use std::future::Future;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The database used when no `--database` is given.
 pub const DEFAULT_URL: &str = "sqlite://kiemdiem.db";
@@ -41,7 +43,17 @@ enum Pool {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// SQLite has one writer at a time: write transactions of this process queue here (an
+    /// async wait, in arrival order) instead of in SQLite's busy handler, which sleeps up to
+    /// 100 ms between tries. Held from `BEGIN IMMEDIATE` to commit, rollback or drop. Other
+    /// processes on the same file are still kept out by SQLite's lock and the busy timeout.
+    /// `None` on PostgreSQL (row locks, many writers).
+    write_gate: Option<Arc<Semaphore>>,
 }
+
+/// How long a SQLite write transaction waits for the write gate, as long as SQLite's busy
+/// timeout: past it the transaction fails as retryable, like `SQLITE_BUSY`.
+const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 /// Who writes, and when: stamped on every row a write transaction creates or closes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +85,9 @@ pub struct Tx {
     pub(crate) conn: TxConn,
     stamp: Option<Stamp>,
     changes: Vec<Change>,
+    /// The SQLite write gate, released after the connection (fields drop in order: a dropped
+    /// transaction queues its rollback before the next writer is let in).
+    _gate: Option<OwnedSemaphorePermit>,
 }
 
 /// Runs `$body` with `$c` bound to the transaction's connection, once per backend.
@@ -109,7 +124,7 @@ impl Store {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(WRITE_WAIT)
                 .foreign_keys(true)
                 .pragma("cache_size", "-65536")
                 .pragma("temp_store", "memory");
@@ -137,7 +152,11 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
-        Ok(Store { pool })
+        let write_gate = match pool {
+            Pool::Sqlite(_) => Some(Arc::new(Semaphore::new(1))),
+            Pool::Postgres(_) => None,
+        };
+        Ok(Store { pool, write_gate })
     }
 
     pub fn backend(&self) -> Backend {
@@ -169,12 +188,23 @@ impl Store {
     }
 
     /// Starts a write transaction; every row it writes is stamped with `changed_by` and the
-    /// transaction's start time.
+    /// transaction's start time. On SQLite it first waits its turn at the process's write gate
+    /// (then `BEGIN IMMEDIATE`), so writers of one server never sleep in the busy handler;
+    /// after [`WRITE_WAIT`] it fails as retryable.
     pub async fn begin(&self, changed_by: &str) -> Result<Tx> {
         let changed_by = changed_by.trim();
         if changed_by.is_empty() {
             return Err(StoreError::invalid("thiếu người thực hiện thay đổi"));
         }
+        let gate = match &self.write_gate {
+            Some(gate) => Some(
+                tokio::time::timeout(WRITE_WAIT, gate.clone().acquire_owned())
+                    .await
+                    .map_err(|_| StoreError::Retryable(sqlx::Error::PoolTimedOut))?
+                    .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))?,
+            ),
+            None => None,
+        };
         let conn = match &self.pool {
             Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
@@ -186,6 +216,7 @@ impl Store {
                 at: now_micros(),
             }),
             changes: Vec::new(),
+            _gate: gate,
         })
     }
 
@@ -202,6 +233,7 @@ impl Store {
             conn,
             stamp: None,
             changes: Vec::new(),
+            _gate: None,
         })
     }
 
@@ -422,6 +454,57 @@ mod tests {
         tx.commit().await.unwrap();
         let mut tx = store.read().await.unwrap();
         assert!(tx.org_latest_by_code("T").await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn sqlite_writers_queue_at_the_gate_and_a_dropped_transaction_lets_the_next_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("gate.db").display());
+        let store = Store::open(&url).await.unwrap();
+        let wait = Duration::from_millis(200);
+
+        // A second writer waits while the first holds the gate; a reader does not.
+        let first = store.begin("first").await.unwrap();
+        let second = tokio::spawn({
+            let store = store.clone();
+            async move { store.begin("second").await.map(|_| ()) }
+        });
+        tokio::time::sleep(wait).await;
+        assert!(!second.is_finished(), "the second writer must wait");
+        let mut reader = store.read().await.unwrap();
+        assert!(reader.org_latest_by_code("T").await.unwrap().is_none());
+        drop(reader);
+        // Dropped without commit: rolled back, and the gate is released.
+        drop(first);
+        tokio::time::timeout(wait * 10, second)
+            .await
+            .expect("the second writer gets in once the first is dropped")
+            .unwrap()
+            .unwrap();
+
+        // A transaction that failed on a statement and was dropped releases the gate too.
+        let mut failing = store.begin("failing").await.unwrap();
+        let failed = on_conn!(failing, c => sqlx::query("INSERT INTO no_such_table VALUES (1)")
+            .execute(c)
+            .await
+            .is_err());
+        assert!(failed);
+        drop(failing);
+        let tx = tokio::time::timeout(wait * 10, store.begin("after"))
+            .await
+            .expect("gate released after an error")
+            .unwrap();
+        tx.rollback().await.unwrap();
+
+        // Committed and rolled-back transactions release it at once.
+        for _ in 0..3 {
+            let tx = tokio::time::timeout(wait, store.begin("again"))
+                .await
+                .unwrap()
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        store.close().await;
     }
 
     #[tokio::test]
