@@ -139,6 +139,9 @@ impl Store {
             } else {
                 SqlitePoolOptions::new().max_connections(8)
             };
+            // A SQLite connection is a file handle in this process: nothing to test before
+            // lending it (the default pings its worker thread on every acquire).
+            let pool = pool.test_before_acquire(false);
             Pool::Sqlite(pool.connect_with(options).await?)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options =
@@ -146,6 +149,18 @@ impl Store {
             Pool::Postgres(
                 PgPoolOptions::new()
                     .max_connections(16)
+                    // Ping a connection before lending it only if it sat idle for a while (a
+                    // server or network may have dropped it), not on every transaction: the
+                    // default costs a round trip per transaction.
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for > Duration::from_secs(30) {
+                                sqlx::Connection::ping(conn).await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .connect_with(options)
                     .await?,
             )
