@@ -375,6 +375,7 @@ impl App {
         let who = authorize(actor, Action::ManagePlan, Scope::Plan(plan))?;
         let started = std::time::Instant::now();
         let mut tx = self.begin(&who).await?;
+        tx.without_jit().await?;
         let current = load_plan(&mut tx, plan).await?;
         require_status(&current, "draft", "triển khai kế hoạch")?;
         if current.version != version {
@@ -560,7 +561,8 @@ async fn build_subjects(
         );
     }
     // Organisations merged, split or moved during the year are evaluated on their results before
-    // and after the change (seed 003 §B.6): record both periods, to be filled with task results.
+    // and after the change (seed 003 §B.6): both periods are recorded (once the subjects are
+    // written), to be filled with task results.
     let org_subject: HashMap<Uuid, Uuid> = builder
         .out
         .iter()
@@ -571,48 +573,6 @@ async fn build_subjects(
         if org_subject.contains_key(&org) && matches!(role.as_str(), "subject" | "target" | "part")
         {
             changes.push((org, kind, on));
-        }
-    }
-    flush(tx, plan.id, &mut builder.out, 0).await?;
-    for (org, kind, on) in changes {
-        let subject = org_subject[&org];
-        let what = match kind.as_str() {
-            "merge" => "sáp nhập, hợp nhất",
-            "split" => "chia tách",
-            _ => "chuyển giao",
-        };
-        for (seq, part, label, from, to) in [
-            (
-                1,
-                "before_change",
-                format!("Trước khi {what} (đến {})", crate::date_vi(on)),
-                year_start(plan.year),
-                on,
-            ),
-            (
-                2,
-                "after_change",
-                format!("Sau khi {what} (từ {})", crate::date_vi(on)),
-                on,
-                as_of,
-            ),
-        ] {
-            tx.add_subject_part(&kiemdiem_store::cycle::plan::SubjectPartRow {
-                subject_id: subject,
-                seq,
-                kind: part.into(),
-                label,
-                source_org_id: Some(org),
-                from_on: Some(from),
-                to_on: Some(to),
-                tasks_assigned: None,
-                tasks_completed: None,
-                tasks_on_time: None,
-                tasks_exceeded: None,
-                note: String::new(),
-                version: 1,
-            })
-            .await?;
         }
     }
     // Leadership collectives and their heads and deputies.
@@ -669,23 +629,43 @@ async fn build_subjects(
             );
         }
     }
-    flush(tx, plan.id, &mut builder.out, 0).await?;
-
-    // Members, a batch of branches at a time (read while the rest is built).
-    let mut fed = 0;
-    while let Some(feed) = receiver.recv().await {
-        match feed {
-            Feed::Batch(batch) => {
-                add_members(&mut builder, batch?, plan.year);
-                fed += 1;
-                flush(tx, plan.id, &mut builder.out, SUBJECTS_PER_WRITE).await?;
-            }
-            Feed::NoConnection => break,
+    // Everything goes through one stream — on PostgreSQL one binary COPY: the organisations,
+    // collectives and leaders built so far, then the members a batch of branches at a time as
+    // they are read, so that the server inserts one batch while the next is built.
+    let (to_write, written) = tokio::sync::mpsc::channel::<Vec<SubjectLoad>>(2);
+    let first = std::mem::take(&mut builder.out);
+    let produce = async {
+        let mut fed = 0;
+        // A send fails only when the writer stopped: its error is the one reported.
+        if to_write.send(first).await.is_err() {
+            return Ok(fed);
         }
-    }
+        while let Some(feed) = receiver.recv().await {
+            match feed {
+                Feed::Batch(batch) => {
+                    add_members(&mut builder, batch?, plan.year);
+                    fed += 1;
+                    if to_write
+                        .send(std::mem::take(&mut builder.out))
+                        .await
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+                Feed::NoConnection => break,
+            }
+        }
+        drop(to_write);
+        Ok::<usize, AppError>(fed)
+    };
+    let (fed, loaded) = tokio::join!(produce, tx.load_subjects_stream(plan.id, written));
+    loaded?;
+    let fed = fed?;
     reader
         .await
         .map_err(|e| AppError::internal(format!("luồng đọc đảng viên dừng bất thường: {e}")))?;
+    // No second connection to read on (an in-memory SQLite database): the writer reads too.
     let mut periods = if fed < branches.chunks(BRANCHES_PER_BATCH).len() {
         read_periods(tx, plan.org_id, from, as_of).await?
     } else {
@@ -697,6 +677,49 @@ async fn build_subjects(
         flush(tx, plan.id, &mut builder.out, SUBJECTS_PER_WRITE).await?;
     }
     flush(tx, plan.id, &mut builder.out, 0).await?;
+    // Organisations merged, split or moved during the year: their two periods, now that their
+    // subjects are written.
+    for (org, kind, on) in changes {
+        let subject = org_subject[&org];
+        let what = match kind.as_str() {
+            "merge" => "sáp nhập, hợp nhất",
+            "split" => "chia tách",
+            _ => "chuyển giao",
+        };
+        for (seq, part, label, from, to) in [
+            (
+                1,
+                "before_change",
+                format!("Trước khi {what} (đến {})", crate::date_vi(on)),
+                year_start(plan.year),
+                on,
+            ),
+            (
+                2,
+                "after_change",
+                format!("Sau khi {what} (từ {})", crate::date_vi(on)),
+                on,
+                as_of,
+            ),
+        ] {
+            tx.add_subject_part(&kiemdiem_store::cycle::plan::SubjectPartRow {
+                subject_id: subject,
+                seq,
+                kind: part.into(),
+                label,
+                source_org_id: Some(org),
+                from_on: Some(from),
+                to_on: Some(to),
+                tasks_assigned: None,
+                tasks_completed: None,
+                tasks_on_time: None,
+                tasks_exceeded: None,
+                note: String::new(),
+                version: 1,
+            })
+            .await?;
+        }
+    }
     Ok(builder.report)
 }
 
@@ -793,7 +816,13 @@ async fn read_members(
 ) {
     let tx = tokio::time::timeout(std::time::Duration::from_secs(2), store.read()).await;
     let mut tx = match tx {
-        Ok(Ok(tx)) => tx,
+        Ok(Ok(mut tx)) => match tx.without_jit().await {
+            Ok(()) => tx,
+            Err(error) => {
+                let _ = sender.send(Feed::Batch(Err(error.into()))).await;
+                return;
+            }
+        },
         Ok(Err(error)) => {
             let _ = sender.send(Feed::Batch(Err(error.into()))).await;
             return;

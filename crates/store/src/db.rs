@@ -381,6 +381,17 @@ impl Tx {
         self.changes.push(Change { table, key, action });
     }
 
+    /// PostgreSQL: no JIT compilation for the rest of this transaction. The bulk reads of opening
+    /// a plan are costed high enough to be compiled, and compiling them takes longer than running
+    /// them (a national subtree's dated records: 1.8 s with JIT, 0.5 s without). SQLite: nothing.
+    pub async fn without_jit(&mut self) -> Result<()> {
+        if let TxConn::Postgres(t) = &mut self.conn {
+            let conn: &mut sqlx::PgConnection = t;
+            sqlx::query("SET LOCAL jit = off").execute(conn).await?;
+        }
+        Ok(())
+    }
+
     pub async fn commit(self) -> Result<()> {
         match self.conn {
             TxConn::Sqlite(t) => t.commit().await?,

@@ -1,23 +1,33 @@
-//! Set-based writes for the cycle: many rows of one table in one go (PostgreSQL `COPY … FROM
-//! STDIN`, SQLite multi-row `INSERT`s with anonymous placeholders), inside the caller's
-//! transaction, and `IN (…)` lists for reading by many keys. Used when a plan is opened
+//! Set-based writes for the cycle: many rows of one table in one go (PostgreSQL binary
+//! `COPY … FROM STDIN`, SQLite multi-row `INSERT`s with anonymous placeholders), inside the
+//! caller's transaction, and `IN (…)` lists for reading by many keys. Used when a plan is opened
 //! (hundreds of thousands of subjects) so that no step is one query per member.
+//!
+//! The binary format spares the server parsing every UUID, number and timestamp from text (a
+//! sixth of its work in a text COPY of subjects); each [`Cell`] kind maps to one column type.
+//! [`Tx::copy_stream`] keeps one COPY open while the caller produces batches, so that the server
+//! inserts one batch while the next is being built.
 
 use crate::db::{Tx, TxConn};
 use crate::error::Result;
 use std::fmt::Write as _;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// One value of a batch row.
+/// One value of a batch row, each kind for one column type (PostgreSQL binary COPY is strict).
 #[derive(Debug, Clone)]
 pub(crate) enum Cell<'a> {
+    /// `UUID`.
     Uuid(Uuid),
     OptUuid(Option<Uuid>),
+    /// `TEXT`.
     Text(&'a str),
     OptText(Option<&'a str>),
+    /// `BIGINT`.
     Int(i64),
+    /// `BOOLEAN`.
     Bool(bool),
+    /// `TIMESTAMPTZ`.
     Time(OffsetDateTime),
 }
 
@@ -38,19 +48,18 @@ impl Tx {
         match &mut self.conn {
             TxConn::Postgres(t) => {
                 let conn: &mut sqlx::PgConnection = t;
-                let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
-                let mut copy = conn.copy_in_raw(&statement).await?;
-                let mut buffer = String::with_capacity(1 << 20);
+                let mut copy = conn.copy_in_raw(&copy_statement(table, columns)).await?;
+                let mut buffer = Vec::with_capacity(COPY_CHUNK);
+                buffer.extend_from_slice(BINARY_HEADER);
                 for row in rows {
                     copy_row(&mut buffer, row);
-                    if buffer.len() > (1 << 20) - 8192 {
-                        copy.send(buffer.as_bytes()).await?;
+                    if buffer.len() > COPY_CHUNK - 8192 {
+                        copy.send(buffer.as_slice()).await?;
                         buffer.clear();
                     }
                 }
-                if !buffer.is_empty() {
-                    copy.send(buffer.as_bytes()).await?;
-                }
+                buffer.extend_from_slice(&BINARY_TRAILER);
+                copy.send(buffer.as_slice()).await?;
                 copy.finish().await?;
             }
             TxConn::Sqlite(t) => {
@@ -84,6 +93,64 @@ impl Tx {
         self.record(table, format!("{} rows", rows.len()), "batch_insert");
         Ok(())
     }
+
+    /// PostgreSQL: inserts the rows of every batch received, until the sender is dropped, with one
+    /// binary COPY for the whole stream — rows go to the server as soon as a batch arrives, and
+    /// the server inserts them while the sender builds the next one. `cells` hands each row's
+    /// cells to the encoder. Returns how many rows; `None` on SQLite (nothing read from
+    /// `batches`: the caller inserts batch by batch).
+    pub(crate) async fn copy_stream<T>(
+        &mut self,
+        table: &'static str,
+        columns: &[&str],
+        batches: &mut tokio::sync::mpsc::Receiver<Vec<T>>,
+        cells: impl Fn(&T, &mut dyn FnMut(&[Cell<'_>])),
+    ) -> Result<Option<u64>> {
+        let TxConn::Postgres(t) = &mut self.conn else {
+            return Ok(None);
+        };
+        let conn: &mut sqlx::PgConnection = t;
+        let mut written = 0;
+        let mut copy = conn.copy_in_raw(&copy_statement(table, columns)).await?;
+        let mut buffer = Vec::with_capacity(COPY_CHUNK);
+        buffer.extend_from_slice(BINARY_HEADER);
+        while let Some(batch) = batches.recv().await {
+            for row in &batch {
+                cells(row, &mut |row| copy_row(&mut buffer, row));
+                if buffer.len() > COPY_CHUNK - 8192 {
+                    copy.send(buffer.as_slice()).await?;
+                    buffer.clear();
+                }
+            }
+            written += batch.len() as u64;
+            // What is built goes to the server now, not with the next batch.
+            if !buffer.is_empty() {
+                copy.send(buffer.as_slice()).await?;
+                buffer.clear();
+            }
+        }
+        buffer.extend_from_slice(&BINARY_TRAILER);
+        copy.send(buffer.as_slice()).await?;
+        copy.finish().await?;
+        self.record(table, format!("{written} rows"), "batch_insert");
+        Ok(Some(written))
+    }
+}
+
+/// Bytes sent to the server at a time.
+const COPY_CHUNK: usize = 1 << 20;
+/// The binary COPY signature, flags and header extension length.
+const BINARY_HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+/// The file trailer: a field count of -1.
+const BINARY_TRAILER: [u8; 2] = (-1i16).to_be_bytes();
+/// 2000-01-01 00:00 UTC, where PostgreSQL counts timestamps from, in Unix microseconds.
+const PG_EPOCH_MICROS: i128 = 946_684_800_000_000;
+
+fn copy_statement(table: &str, columns: &[&str]) -> String {
+    format!(
+        "COPY {table} ({}) FROM STDIN WITH (FORMAT binary)",
+        columns.join(", ")
+    )
 }
 
 fn insert_statement(table: &str, columns: &[&str], rows: usize) -> String {
@@ -105,55 +172,36 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
     out
 }
 
-fn copy_row(out: &mut String, row: &[Cell<'_>]) {
-    for (i, cell) in row.iter().enumerate() {
-        if i > 0 {
-            out.push('\t');
-        }
+/// One row in PostgreSQL's binary COPY format: the field count, then each field's length (-1
+/// for NULL) and value in the type's binary send format.
+fn copy_row(out: &mut Vec<u8>, row: &[Cell<'_>]) {
+    out.extend_from_slice(&(row.len() as i16).to_be_bytes());
+    for cell in row {
         match cell {
             Cell::Uuid(v) | Cell::OptUuid(Some(v)) => {
-                let _ = write!(out, "{v}");
+                out.extend_from_slice(&16i32.to_be_bytes());
+                out.extend_from_slice(v.as_bytes());
             }
-            Cell::OptUuid(None) | Cell::OptText(None) => out.push_str("\\N"),
-            Cell::Text(v) | Cell::OptText(Some(v)) => escape(out, v),
+            Cell::OptUuid(None) | Cell::OptText(None) => {
+                out.extend_from_slice(&(-1i32).to_be_bytes())
+            }
+            Cell::Text(v) | Cell::OptText(Some(v)) => {
+                out.extend_from_slice(&(v.len() as i32).to_be_bytes());
+                out.extend_from_slice(v.as_bytes());
+            }
             Cell::Int(v) => {
-                let _ = write!(out, "{v}");
+                out.extend_from_slice(&8i32.to_be_bytes());
+                out.extend_from_slice(&v.to_be_bytes());
             }
-            Cell::Bool(v) => out.push(if *v { 't' } else { 'f' }),
+            Cell::Bool(v) => {
+                out.extend_from_slice(&1i32.to_be_bytes());
+                out.push(u8::from(*v));
+            }
             Cell::Time(v) => {
-                write_date(out, v.date());
-                let _ = write!(
-                    out,
-                    " {:02}:{:02}:{:02}.{:06}+00",
-                    v.hour(),
-                    v.minute(),
-                    v.second(),
-                    v.microsecond()
-                );
+                let micros = (v.unix_timestamp_nanos() / 1000 - PG_EPOCH_MICROS) as i64;
+                out.extend_from_slice(&8i32.to_be_bytes());
+                out.extend_from_slice(&micros.to_be_bytes());
             }
-        }
-    }
-    out.push('\n');
-}
-
-fn write_date(out: &mut String, day: Date) {
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    );
-}
-
-fn escape(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
         }
     }
 }
@@ -163,18 +211,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn copy_rows_escape_nulls_and_text() {
-        let mut out = String::new();
+    fn copy_rows_are_binary_fields() {
+        let mut out = Vec::new();
         copy_row(
             &mut out,
             &[
                 Cell::OptText(None),
                 Cell::Text("a\tb"),
                 Cell::Int(-3),
-                Cell::Bool(false),
+                Cell::Bool(true),
+                Cell::Time(time::macros::datetime!(2000-01-01 0:00:01 UTC)),
             ],
         );
-        assert_eq!(out, "\\N\ta\\tb\t-3\tf\n");
+        let mut expected = vec![0, 5];
+        expected.extend_from_slice(&[0xff, 0xff, 0xff, 0xff]);
+        expected.extend_from_slice(&[0, 0, 0, 3, b'a', b'\t', b'b']);
+        expected.extend_from_slice(&[0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfd]);
+        expected.extend_from_slice(&[0, 0, 0, 1, 1]);
+        expected.extend_from_slice(&[0, 0, 0, 8, 0, 0, 0, 0, 0, 0x0f, 0x42, 0x40]);
+        assert_eq!(out, expected);
+        assert_eq!(BINARY_HEADER.len(), 19);
         assert_eq!(placeholders(3, 3), "$3,$4,$5");
     }
 }

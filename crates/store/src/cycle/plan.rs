@@ -369,36 +369,34 @@ impl Tx {
         let stamp = self.stamp_owned()?;
         let rows: Vec<Vec<Cell<'_>>> = subjects
             .iter()
-            .map(|s| {
-                vec![
-                    Cell::Uuid(s.id),
-                    Cell::Uuid(plan),
-                    Cell::Text(s.kind),
-                    Cell::OptUuid(s.member_id),
-                    Cell::OptUuid(s.leader_id),
-                    Cell::OptUuid(s.collective_id),
-                    Cell::OptUuid(s.org_id),
-                    Cell::Uuid(s.unit_id),
-                    Cell::Text(&s.name),
-                    Cell::Text(&s.sort_key),
-                    Cell::Text(s.participation),
-                    Cell::OptText(s.eligibility.as_deref()),
-                    Cell::Text(&s.form_code),
-                    Cell::OptText(s.framework_id.as_deref()),
-                    Cell::Text(s.decides_body),
-                    Cell::OptUuid(s.deciding_org_id),
-                    Cell::OptText(s.proposes_body),
-                    Cell::Text(&s.quota_group),
-                    Cell::Text(s.stage),
-                    Cell::OptText(None),
-                    Cell::OptUuid(None),
-                    Cell::Int(1),
-                    Cell::Text(&stamp.by),
-                    Cell::Time(stamp.at),
-                ]
-            })
+            .map(|s| subject_cells(plan, &stamp, s).to_vec())
             .collect();
         self.batch_insert("subjects", &SUBJECT_COLUMNS, &rows).await
+    }
+
+    /// Creates the subjects of every batch received, until the sender is dropped; returns how
+    /// many. On PostgreSQL one COPY runs for the whole stream, so the server inserts while the
+    /// sender builds the next batch; on SQLite each batch is written as it comes.
+    pub async fn load_subjects_stream(
+        &mut self,
+        plan: Uuid,
+        mut batches: tokio::sync::mpsc::Receiver<Vec<SubjectLoad>>,
+    ) -> Result<u64> {
+        let stamp = self.stamp_owned()?;
+        let copied = self
+            .copy_stream("subjects", &SUBJECT_COLUMNS, &mut batches, |s, send| {
+                send(&subject_cells(plan, &stamp, s))
+            })
+            .await?;
+        if let Some(written) = copied {
+            return Ok(written);
+        }
+        let mut written = 0;
+        while let Some(batch) = batches.recv().await {
+            self.load_subjects(plan, &batch).await?;
+            written += batch.len() as u64;
+        }
+        Ok(written)
     }
 
     pub async fn subject(&mut self, id: Uuid) -> Result<Option<SubjectRow>> {
@@ -707,6 +705,40 @@ impl Tx {
         });
         Ok(rows)
     }
+}
+
+/// The cells of one new subject, in [`SUBJECT_COLUMNS`] order.
+fn subject_cells<'a>(
+    plan: Uuid,
+    stamp: &'a crate::db::Stamp,
+    s: &'a SubjectLoad,
+) -> [Cell<'a>; 24] {
+    [
+        Cell::Uuid(s.id),
+        Cell::Uuid(plan),
+        Cell::Text(s.kind),
+        Cell::OptUuid(s.member_id),
+        Cell::OptUuid(s.leader_id),
+        Cell::OptUuid(s.collective_id),
+        Cell::OptUuid(s.org_id),
+        Cell::Uuid(s.unit_id),
+        Cell::Text(&s.name),
+        Cell::Text(&s.sort_key),
+        Cell::Text(s.participation),
+        Cell::OptText(s.eligibility.as_deref()),
+        Cell::Text(&s.form_code),
+        Cell::OptText(s.framework_id.as_deref()),
+        Cell::Text(s.decides_body),
+        Cell::OptUuid(s.deciding_org_id),
+        Cell::OptText(s.proposes_body),
+        Cell::Text(&s.quota_group),
+        Cell::Text(s.stage),
+        Cell::OptText(None),
+        Cell::OptUuid(None),
+        Cell::Int(1),
+        Cell::Text(&stamp.by),
+        Cell::Time(stamp.at),
+    ]
 }
 
 fn plan_duplicate(error: sqlx::Error) -> StoreError {
