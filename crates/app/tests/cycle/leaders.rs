@@ -23,11 +23,28 @@ use uuid::Uuid;
 on_both_backends!(
     seed003_head_is_not_rated_above_the_unit,
     qd366_leader_with_most_units_failing_is_capped,
+    qd366_led_units_tasks_bound_the_leader,
     party_committee_after_government_bodies,
 );
 
 /// Self-review submitted on `day` and a self-evaluation with `score` points, all tasks on time.
 async fn prepare(app: &App, subject: &Subject, score: i64, day: Date) {
+    prepare_with(
+        app,
+        subject,
+        score,
+        TaskResults {
+            assigned: 10,
+            completed: 10,
+            on_time: 10,
+            exceeded: 1,
+        },
+        day,
+    )
+    .await
+}
+
+async fn prepare_with(app: &App, subject: &Subject, score: i64, tasks: TaskResults, day: Date) {
     let who = actor("self");
     let sections: BTreeMap<String, String> = kiemdiem_app::review::form_sections(subject.kind)
         .iter()
@@ -47,12 +64,7 @@ async fn prepare(app: &App, subject: &Subject, score: i64, day: Date) {
         0,
         SelfEvaluation {
             input: points(subject.framework.as_deref().unwrap(), score),
-            tasks: Some(TaskResults {
-                assigned: 10,
-                completed: 10,
-                on_time: 10,
-                exceeded: 1,
-            }),
+            tasks: Some(tasks),
             ..SelfEvaluation::default()
         },
     )
@@ -482,6 +494,95 @@ async fn qd366_leader_with_most_units_failing_is_capped(db: &TestDb) {
     let side = app.side_by_side(&who, an_s.id).await.unwrap();
     assert_eq!(side.classification.unwrap().allowed, Level::Khtnv);
     decide(&app, &committee, &an_s, Level::Khtnv).await.unwrap();
+}
+
+/// QĐ 366 Điều 11: the tasks of the units a leader directly leads bound the leader — below 70 %
+/// completed forces KHTNV; HTXSNV needs them all done with at least 30 % beyond target.
+async fn qd366_led_units_tasks_bound_the_leader(db: &TestDb) {
+    let org = build(
+        &db.store,
+        &[official("Nguyễn Văn An"), official("Trần Văn Bình")],
+        &[official("Bùi Văn Hùng"), official("Đỗ Thị Lan")],
+    )
+    .await;
+    let app = app(db);
+    let who = actor("bithu.dangbo");
+    let plan = app
+        .create_plan(
+            &who,
+            NewPlan {
+                org: org.grassroots,
+                year: YEAR,
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.open_plan(&who, plan.id, plan.version).await.unwrap();
+    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let member = |i: usize, j: usize| pick(&subjects, |s| s.member == Some(org.members[i][j]));
+    let branch = |i: usize| pick(&subjects, |s| s.org == Some(org.branches[i]));
+    let (b1, b2) = (branch(0), branch(1));
+    let (an, binh, hung, lan) = (member(0, 0), member(0, 1), member(1, 0), member(1, 1));
+    let day = date!(2025 - 12 - 01);
+    let tasks = |completed: u32, exceeded: u32| TaskResults {
+        assigned: 10,
+        completed,
+        on_time: completed,
+        exceeded,
+    };
+    // Branch 1 completed 6 of its 10 tasks; branch 2 all, 2 beyond target.
+    prepare_with(&app, &b1, 85, tasks(6, 0), day).await;
+    prepare_with(&app, &b2, 85, tasks(10, 2), day).await;
+    for s in [&an, &hung] {
+        prepare_with(&app, s, 95, tasks(10, 5), day).await;
+    }
+    for s in [&binh, &lan] {
+        prepare(&app, s, 85, day).await;
+    }
+    let held = date!(2025 - 12 - 10);
+    meet(&app, plan.id, org.branches[0], &[&b1, &an, &binh], held).await;
+    meet(&app, plan.id, org.branches[1], &[&b2, &hung, &lan], held).await;
+    let committee = actor("dangUy.xa");
+    for s in [&binh, &lan] {
+        decide(&app, &committee, s, Level::Httnv).await.unwrap();
+    }
+    decide(&app, &committee, &b1, Level::Khtnv).await.unwrap();
+    decide(&app, &committee, &b2, Level::Httnv).await.unwrap();
+
+    let refused = decide(&app, &committee, &an, Level::Htnv)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "rule_refused", "{}", refused.message());
+    assert!(
+        refused
+            .citations()
+            .iter()
+            .any(|c| c.rule == "qd366-hd43.leader.led_units_completed"),
+        "{:?}",
+        refused.citations()
+    );
+    assert!(refused.message().contains("6/10"), "{}", refused.message());
+    decide(&app, &committee, &an, Level::Khtnv).await.unwrap();
+
+    let refused = decide(&app, &committee, &hung, Level::Htxsnv)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "rule_refused", "{}", refused.message());
+    assert!(
+        refused
+            .citations()
+            .iter()
+            .any(|c| c.rule == "qd366-hd43.tasks.htxsnv_exceeded_min"),
+        "{:?}",
+        refused.citations()
+    );
+    assert!(
+        refused.message().contains("Đơn vị trực tiếp lãnh đạo"),
+        "{}",
+        refused.message()
+    );
+    decide(&app, &committee, &hung, Level::Httnv).await.unwrap();
 }
 
 /// HD 43 Mục 2 (QĐ 124 Điều 11; seed 003 A.4.2): the party committee — and the party
