@@ -241,7 +241,7 @@ async fn write_and_score(app: &TestApp, subject: &Value, text: &str, total: f64,
             "input": { "points": points_total(&framework, total) },
             "evidence": { "nhiem_vu.1": "Hoàn thành 10/10 nhiệm vụ được giao" },
             "tasks": { "assigned": 10, "completed": 10, "on_time": 10,
-                       "exceeded": if total > 90.0 { 4 } else { 1 } },
+                       "exceeded": if total > 90.0 || is_org { 4 } else { 1 } },
             "proposed": proposed
         })),
         StatusCode::OK,
@@ -687,6 +687,15 @@ async fn whole_cycle(app: &TestApp) {
         )
         .await;
     }
+    // A branch secretary is rated after the branch he heads (QĐ 366 Điều 11: a leader's level
+    // depends on the units he leads).
+    for branch in [&x1, &x2] {
+        expect_json(
+            decide(app, committee, branch, "HTTNV", None).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
     let headroom = app
         .get_ok(&format!(
             "/api/v1/subjects/{}/quota?level=HTXSNV",
@@ -741,13 +750,6 @@ async fn whole_cycle(app: &TestApp) {
         StatusCode::CREATED,
     )
     .await;
-    for branch in [&x1, &x2] {
-        expect_json(
-            decide(app, committee, branch, "HTTNV", None).await,
-            StatusCode::CREATED,
-        )
-        .await;
-    }
     let meeting3 = send(
         as_user(app, secretary, Method::POST, "/api/v1/meetings").json(&json!({
             "plan_id": plan_id, "org": "X", "title": "Hội nghị Ban Chấp hành Đảng bộ xã",
