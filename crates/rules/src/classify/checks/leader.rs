@@ -1,0 +1,184 @@
+//! Checks on a leader: the units they directly lead, votes of confidence, and the basic
+//! socio-economic targets (also read for bodies).
+
+use super::tasks::task_levels;
+use super::*;
+
+/// The task floor of a body or of a leader's units is missed: KHTNV, except where force majeure
+/// is recognised, which every era leaves to the competent level (HD 21 and QĐ 124 "trừ bất khả
+/// kháng"; QĐ 366 Điều 11 khoản 4 "xem xét cụ thể").
+pub(super) fn floor_missed(
+    context: &Context<'_>,
+    findings: &mut Vec<Finding>,
+    message: String,
+    name: &str,
+    source: &str,
+) {
+    if context.facts.force_majeure {
+        push(
+            findings,
+            Effect::CaseByCase,
+            format!("{message}; có yếu tố bất khả kháng: cấp có thẩm quyền xem xét cụ thể"),
+            &rule(context, name),
+            source,
+        );
+    } else {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            message,
+            &rule(context, name),
+            source,
+        );
+    }
+}
+
+pub(super) fn led_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    if !facts.kind.holds_post() || facts.led_units.is_empty() {
+        return;
+    }
+    let params = &context.book.params.leader;
+    let source = context.book.sources().leader_units;
+    if let Some(total) = sum_tasks(facts.led_units.iter().filter_map(|u| u.tasks.as_ref())) {
+        task_levels(
+            context,
+            findings,
+            &total,
+            "Đơn vị trực tiếp lãnh đạo, phụ trách",
+        );
+        if let Some(floor) = params.led_units_completed_below
+            && floor.not_reached_by(u64::from(total.completed), u64::from(total.assigned))
+        {
+            floor_missed(
+                context,
+                findings,
+                format!(
+                    "Đơn vị trực tiếp lãnh đạo chỉ hoàn thành {}/{} nhiệm vụ ({}), dưới {floor}",
+                    total.completed,
+                    total.assigned,
+                    percent(total.completed, total.assigned)
+                ),
+                "leader.led_units_completed",
+                source,
+            );
+        }
+        // When the era's task conditions already require the same share of the led units, that
+        // check above has reported it; report this one only when it differs.
+        if let Some(share) = params.led_units_htxsnv_exceeded_min
+            && context.book.params.tasks.htxsnv_exceeded_min != Some(share)
+            && !share.reached_by(u64::from(total.exceeded), u64::from(total.assigned))
+        {
+            push(
+                findings,
+                cap(Level::Httnv),
+                format!(
+                    "Đơn vị trực tiếp lãnh đạo hoàn thành vượt mức {}/{} nhiệm vụ, chưa đạt {share}",
+                    total.exceeded, total.assigned
+                ),
+                &rule(context, "leader.led_units_exceeded"),
+                source,
+            );
+        }
+    }
+    if let Some(share) = params.khtnv_units_above {
+        let undecided: Vec<&str> = facts
+            .led_units
+            .iter()
+            .filter(|u| u.level.is_none())
+            .map(|u| u.name.as_str())
+            .collect();
+        if !undecided.is_empty() {
+            push(
+                findings,
+                Effect::Pending,
+                format!(
+                    "Chưa có kết quả xếp loại của đơn vị phụ trách: {}",
+                    undecided.join(", ")
+                ),
+                &rule(context, "order.unit_before_head"),
+                source,
+            );
+        } else {
+            let khtnv = facts
+                .led_units
+                .iter()
+                .filter(|u| u.level == Some(Level::Khtnv))
+                .count() as u64;
+            let total = facts.led_units.len() as u64;
+            if share.exceeded_by(khtnv, total) {
+                push(
+                    findings,
+                    cap(Level::Khtnv),
+                    format!("{khtnv}/{total} đơn vị phụ trách xếp loại KHTNV, trên {share}"),
+                    &rule(context, "leader.khtnv_units"),
+                    source,
+                );
+            }
+        }
+    }
+}
+
+pub(super) fn confidence_vote(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let (Some(share), Some(vote)) = (
+        context.book.params.leader.low_confidence_above,
+        &context.facts.confidence_vote,
+    ) else {
+        return;
+    };
+    if context.facts.kind.holds_post()
+        && share.exceeded_by(u64::from(vote.low), u64::from(vote.total))
+    {
+        push(
+            findings,
+            cap(Level::Khtnv),
+            format!(
+                "Lấy phiếu tín nhiệm: {}/{} phiếu tín nhiệm thấp ({}), trên {share}",
+                vote.low,
+                vote.total,
+                percent(vote.low, vote.total)
+            ),
+            &rule(context, "leader.low_confidence"),
+            context.book.sources().leader_confidence,
+        );
+    }
+}
+
+pub(super) fn key_targets(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let Some(targets) = &facts.key_targets else {
+        return;
+    };
+    let threshold = if facts.kind.holds_post() {
+        context.book.params.leader.key_targets_missed_for_khtnv
+    } else if is_body(facts.kind) {
+        context.book.params.collective.key_targets_missed_for_khtnv
+    } else {
+        None
+    };
+    let Some(threshold) = threshold else { return };
+    if targets.missed >= threshold {
+        let message = format!(
+            "Không hoàn thành {}/{} chỉ tiêu kinh tế - xã hội cơ bản",
+            targets.missed, targets.total
+        );
+        let source = context.book.sources().key_targets;
+        if facts.force_majeure {
+            push(
+                findings,
+                Effect::CaseByCase,
+                format!("{message}; có yếu tố bất khả kháng: cấp có thẩm quyền xem xét cụ thể"),
+                &rule(context, "key_targets"),
+                source,
+            );
+        } else {
+            push(
+                findings,
+                cap(Level::Khtnv),
+                message,
+                &rule(context, "key_targets"),
+                source,
+            );
+        }
+    }
+}
