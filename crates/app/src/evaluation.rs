@@ -20,7 +20,9 @@ use crate::actor::{Action, Actor, Authorized, Scope, authorize};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::facts;
-use crate::plan::{Plan, load_plan, require_status};
+use crate::plan::{Plan, advance, load_plan, require_status, stage_of, stale_subject};
+// `ballot` still imports `load_subject` from here; it lives with the plan's subjects.
+pub(crate) use crate::plan::load_subject;
 use crate::state::{Event, Stage, transition};
 use crate::vocab::{parse_body, parse_kind, parse_level, parse_participation};
 use kiemdiem_rules::authority::Body;
@@ -256,53 +258,6 @@ fn decision_view(row: DecisionRow, escalation: Option<Uuid>) -> Result<DecisionV
         decided_at: row.decided_at,
         escalation,
     })
-}
-
-pub(crate) async fn load_subject(tx: &mut Tx, id: Uuid) -> Result<SubjectRow> {
-    tx.subject(id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đối tượng", id))
-}
-
-pub(crate) fn stage_of(subject: &SubjectRow) -> Result<Stage> {
-    Stage::parse(&subject.stage)
-        .ok_or_else(|| AppError::internal(format!("bước «{}»", subject.stage)))
-}
-
-/// Applies `event` to the subject at `version` (stage, level, current decision).
-pub(crate) async fn advance(
-    tx: &mut Tx,
-    subject: &SubjectRow,
-    version: i64,
-    event: Event,
-    level: Option<Level>,
-    decision: Option<Uuid>,
-) -> Result<Stage> {
-    if subject.version != version {
-        return Err(AppError::stale(
-            &format!("Hồ sơ của {}", subject.name),
-            version,
-        ));
-    }
-    let participation = parse_participation(&subject.participation)?;
-    let next = transition(stage_of(subject)?, participation, event)
-        .map_err(|message| AppError::new(ErrorCode::Conflict, message))?;
-    if !tx
-        .set_subject_stage(
-            subject.id,
-            version,
-            next.code(),
-            level.map(Level::code),
-            decision,
-        )
-        .await?
-    {
-        return Err(AppError::stale(
-            &format!("Hồ sơ của {}", subject.name),
-            version,
-        ));
-    }
-    Ok(next)
 }
 
 fn score_of(
@@ -1261,10 +1216,7 @@ async fn decide_in(
         Event::Decide
     };
     if row.version != input.version {
-        return Err(AppError::stale(
-            &format!("Hồ sơ của {}", row.name),
-            input.version,
-        ));
+        return Err(stale_subject(&row, input.version));
     }
     transition(
         stage_of(&row)?,

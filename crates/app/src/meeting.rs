@@ -17,8 +17,7 @@
 use crate::actor::{Action, Actor, Scope, authorize};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, ErrorCode, Result};
-use crate::evaluation::{advance, load_subject, stage_of};
-use crate::plan::{load_plan, require_status};
+use crate::plan::{advance, load_plan, load_subject, require_status, stage_of};
 use crate::state::{Event, Stage};
 use crate::vocab::parse_kind;
 use crate::{App, date_vi};
