@@ -1,0 +1,461 @@
+//! The decision of the competent level and its versions: deciding, correcting or re-classifying
+//! (a new version pointing to the old), re-opening, and every check a level must pass — order,
+//! readiness, the rules' cap, a reason where the rules or the branch's ballot ask for one, the
+//! group's quota. A decided level is never edited in place. Notifying and escalating after a
+//! decision are [`super::notification`]'s and [`super::escalation`]'s.
+
+use super::classify_subject;
+use super::escalation::escalate_if_different;
+use super::notification::notify;
+use super::order::{rating_predecessors, refuse_order};
+use super::quota::group_counts;
+use crate::App;
+use crate::actor::{Action, Actor, Authorized, Scope, authorize};
+use crate::audit::{self, AuditEvent};
+use crate::error::{AppError, ErrorCode, Result};
+use crate::plan::{
+    Plan, advance, load_plan, load_subject, require_status, stage_of, stale_subject,
+};
+use crate::state::{Event, Stage, transition};
+use crate::vocab::{parse_body, parse_level, parse_participation};
+use kiemdiem_rules::classify::{Effect, Readiness};
+use kiemdiem_rules::ordering::Precedence;
+use kiemdiem_rules::quota::{ExceptionalShareDecision, check_quota};
+use kiemdiem_rules::{Citation, Level, RuleBook};
+use kiemdiem_store::Tx;
+use kiemdiem_store::cycle::evaluation::DecisionRow;
+use kiemdiem_store::cycle::plan::SubjectRow;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A decision asked of the competent level.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DecisionInput {
+    /// The subject's version read.
+    pub version: i64,
+    pub level: Option<Level>,
+    /// Why: required where the rules leave the case to the competent level, when departing from
+    /// the ballot or when the ballot had no majority, and for every correction.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The recorded decision allowing the exceptional share (QĐ 366: 25 %).
+    #[serde(default)]
+    pub exceptional_share: Option<ExceptionalShareDecision>,
+}
+
+/// A decision as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionView {
+    pub id: Uuid,
+    pub subject: Uuid,
+    pub version_no: i64,
+    pub previous: Option<Uuid>,
+    pub kind: String,
+    pub level: Option<Level>,
+    pub body: String,
+    pub deciding_org: Option<Uuid>,
+    pub reason: Option<String>,
+    pub basis: serde_json::Value,
+    pub decided_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub decided_at: OffsetDateTime,
+    /// An escalation opened because the person is rated differently elsewhere.
+    pub escalation: Option<Uuid>,
+}
+
+/// Why a decision version with a level is recorded (its stored `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DecisionKind {
+    /// The decision of the competent level: the order of rating is checked.
+    Decision,
+    /// A correction or re-classification of a decided subject: a reason is required.
+    Correction,
+    /// The organisation board's settlement of an escalation, applied to one place.
+    Escalation,
+}
+
+impl DecisionKind {
+    fn code(self) -> &'static str {
+        match self {
+            DecisionKind::Decision => "decision",
+            DecisionKind::Correction => "correction",
+            DecisionKind::Escalation => "escalation",
+        }
+    }
+
+    fn audit_action(self) -> &'static str {
+        match self {
+            DecisionKind::Decision => "decision.record",
+            DecisionKind::Correction => "decision.correct",
+            DecisionKind::Escalation => "decision.escalation",
+        }
+    }
+
+    /// Whether it replaces a level already decided (no order check, a reason required).
+    fn corrects(self) -> bool {
+        self != DecisionKind::Decision
+    }
+}
+
+impl App {
+    /// The decision of the competent level.
+    pub async fn decide(
+        &self,
+        actor: &Actor,
+        subject: Uuid,
+        input: DecisionInput,
+    ) -> Result<DecisionView> {
+        self.record_decision(actor, subject, input, DecisionKind::Decision)
+            .await
+    }
+
+    /// Corrects or re-classifies a decided subject: a new decision version pointing to the old.
+    pub async fn correct(
+        &self,
+        actor: &Actor,
+        subject: Uuid,
+        input: DecisionInput,
+    ) -> Result<DecisionView> {
+        self.record_decision(actor, subject, input, DecisionKind::Correction)
+            .await
+    }
+
+    /// Re-opens a decided subject for a new decision (the old decision is kept; a version of
+    /// kind `reopen` points to it).
+    pub async fn reopen(
+        &self,
+        actor: &Actor,
+        subject: Uuid,
+        version: i64,
+        reason: &str,
+    ) -> Result<DecisionView> {
+        let who = authorize(actor, Action::Decide, Scope::Subject(subject))?;
+        let reason = nonempty(Some(reason)).ok_or_else(|| {
+            AppError::invalid("reason", "Mở lại kết quả xếp loại phải ghi rõ lý do")
+        })?;
+        let mut tx = self.begin(&who).await?;
+        let row = load_subject(&mut tx, subject).await?;
+        let decision = next_version(
+            &mut tx,
+            &who,
+            &row,
+            "reopen",
+            None,
+            Some(reason.clone()),
+            "{}".into(),
+        )
+        .await?;
+        advance(&mut tx, &row, version, Event::Reopen, None, None).await?;
+        tx.insert_decision(&decision).await?;
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("decision.reopen", "subject", subject)
+                .reason(Some(reason))
+                .detail(serde_json::json!({"previous": decision.previous_id})),
+        )
+        .await?;
+        tx.commit().await?;
+        decision_view(decision, None)
+    }
+
+    /// Every decision version of a subject, oldest first.
+    pub async fn decisions(&self, actor: &Actor, subject: Uuid) -> Result<Vec<DecisionView>> {
+        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        let mut tx = self.store().read().await?;
+        tx.decisions(subject)
+            .await?
+            .into_iter()
+            .map(|d| decision_view(d, None))
+            .collect()
+    }
+
+    /// Records a decision version of `kind` in one transaction, retried on a serialisation
+    /// failure.
+    async fn record_decision(
+        &self,
+        actor: &Actor,
+        subject: Uuid,
+        input: DecisionInput,
+        kind: DecisionKind,
+    ) -> Result<DecisionView> {
+        let who = authorize(actor, Action::Decide, Scope::Subject(subject))?;
+        crate::retrying(|| async {
+            let mut tx = self.begin(&who).await?;
+            let view = decide_in(&mut tx, &who, subject, &input, kind).await?;
+            tx.commit().await?;
+            Ok(view)
+        })
+        .await
+    }
+}
+
+/// Checks and records a decision version of `kind` for `subject` inside `tx`: moves the subject,
+/// notifies, escalates a person rated differently elsewhere (not when settling an escalation)
+/// and appends the audit entry.
+pub(super) async fn decide_in(
+    tx: &mut Tx,
+    who: &Authorized,
+    subject: Uuid,
+    input: &DecisionInput,
+    kind: DecisionKind,
+) -> Result<DecisionView> {
+    let row = load_subject(tx, subject).await?;
+    let plan = load_plan(tx, row.plan_id).await?;
+    require_status(&plan, "open", "quyết định xếp loại")?;
+    let book = plan.book()?;
+    let correcting = kind.corrects();
+    let event = if correcting {
+        Event::Correct
+    } else {
+        Event::Decide
+    };
+    if row.version != input.version {
+        return Err(stale_subject(&row, input.version));
+    }
+    transition(
+        stage_of(&row)?,
+        parse_participation(&row.participation)?,
+        event,
+    )
+    .map_err(|message| {
+        if !correcting && !stage_of(&row).is_ok_and(Stage::reviewed) {
+            AppError::new(ErrorCode::OutOfOrder, message).with_citation(Citation::new(
+                format!("{}.order.ReviewBeforeRating", book.rule_set),
+                book.era()
+                    .precedence(Precedence::ReviewBeforeRating)
+                    .unwrap_or(book.sources().review_notice),
+            ))
+        } else {
+            AppError::conflict(message)
+        }
+    })?;
+    let checked = check_decision(tx, &plan, &book, &row, input, correcting).await?;
+    let body = parse_body(&row.decides_body)?;
+    let decision = next_version(
+        tx,
+        who,
+        &row,
+        kind.code(),
+        Some(checked.level),
+        checked.reason.clone(),
+        checked.basis.to_string(),
+    )
+    .await?;
+    tx.insert_decision(&decision).await?;
+    advance(
+        tx,
+        &row,
+        input.version,
+        event,
+        Some(checked.level),
+        Some(decision.id),
+    )
+    .await?;
+    notify(tx, &row, &decision, checked.level, body).await?;
+    let escalation = if kind == DecisionKind::Escalation {
+        None
+    } else {
+        escalate_if_different(tx, &plan, &row, checked.level).await?
+    };
+    audit::append(
+        tx,
+        who,
+        AuditEvent::new(kind.audit_action(), "subject", subject)
+            .reason(checked.reason.clone())
+        .detail(serde_json::json!({
+            "level": checked.level, "decision": decision.id, "previous": decision.previous_id,
+            "body": row.decides_body, "deciding_org": row.deciding_org_id, "escalation": escalation,
+        })),
+    )
+    .await?;
+    decision_view(decision, escalation)
+}
+
+/// The next decision version of `subject`, pointing to its last one.
+async fn next_version(
+    tx: &mut Tx,
+    who: &Authorized,
+    subject: &SubjectRow,
+    kind: &str,
+    level: Option<Level>,
+    reason: Option<String>,
+    basis: String,
+) -> Result<DecisionRow> {
+    let previous = tx.decisions(subject.id).await?.into_iter().last();
+    Ok(DecisionRow {
+        id: Uuid::now_v7(),
+        subject_id: subject.id,
+        version_no: previous.as_ref().map(|d| d.version_no + 1).unwrap_or(1),
+        previous_id: previous.as_ref().map(|d| d.id),
+        kind: kind.into(),
+        level: level.map(|l| l.code().into()),
+        deciding_org_id: subject.deciding_org_id,
+        body: subject.decides_body.clone(),
+        reason,
+        basis,
+        decided_by: who.actor.user.clone(),
+        decided_at: tx.stamp()?.at,
+    })
+}
+
+/// The reason given, trimmed, unless blank.
+pub(super) fn nonempty(reason: Option<&str>) -> Option<String> {
+    reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+}
+
+/// What a decision that passed every check records.
+struct Checked {
+    level: Level,
+    reason: Option<String>,
+    basis: serde_json::Value,
+}
+
+/// Every check of a decision or correction; returns what to record.
+async fn check_decision(
+    tx: &mut Tx,
+    plan: &Plan,
+    book: &RuleBook,
+    subject: &SubjectRow,
+    input: &DecisionInput,
+    correcting: bool,
+) -> Result<Checked> {
+    let level = input
+        .level
+        .ok_or_else(|| AppError::invalid("level", "Chưa chọn mức xếp loại"))?;
+    let reason = nonempty(input.reason.as_deref());
+    if correcting && reason.is_none() {
+        return Err(AppError::invalid(
+            "reason",
+            "Điều chỉnh, xếp loại lại phải ghi rõ lý do (kết quả cũ vẫn được lưu)",
+        ));
+    }
+    if !correcting {
+        refuse_order(book, &rating_predecessors(tx, plan, subject).await?)?;
+    }
+    let classification = classify_subject(tx, plan, book, subject).await?;
+    if classification.readiness == Readiness::Pending {
+        let pending: Vec<_> = classification
+            .findings
+            .iter()
+            .filter(|f| f.effect == Effect::Pending)
+            .collect();
+        let message = if pending.is_empty() {
+            "Chưa có kết quả chấm điểm, tự đánh giá theo khung tiêu chí".to_owned()
+        } else {
+            pending
+                .iter()
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        return Err(AppError::new(
+            ErrorCode::OutOfOrder,
+            format!("Chưa đủ điều kiện xếp loại: {message}"),
+        )
+        .with_citations(pending.iter().map(|f| f.citation.clone()).collect())
+        .with_details(&classification));
+    }
+    if !classification.permits(level) {
+        let caps: Vec<_> = classification.caps_below(level).collect();
+        let message = caps
+            .iter()
+            .map(|f| format!("{} ({})", f.message, f.citation.source))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(AppError::rule(
+            format!(
+                "Không thể xếp loại {level}: mức cao nhất quy định cho phép là {}. {message}",
+                classification.allowed
+            ),
+            caps.iter().map(|f| f.citation.clone()).collect(),
+        )
+        .with_field("level")
+        .with_details(&classification));
+    }
+    let case_by_case: Vec<Citation> = classification
+        .findings
+        .iter()
+        .filter(|f| f.effect == Effect::CaseByCase)
+        .map(|f| f.citation.clone())
+        .collect();
+    if classification.readiness == Readiness::DecisionRequired && reason.is_none() {
+        return Err(AppError::rule(
+            "Trường hợp này do cấp có thẩm quyền xem xét cụ thể: phải ghi rõ lý do quyết định",
+            case_by_case,
+        )
+        .with_field("reason"));
+    }
+    // The branch's secret ballot: departing from it, or deciding where it had no majority,
+    // needs a recorded reason (never a silent default).
+    let ballots = tx.results_of_subject(subject.id).await?;
+    let mut ballot_basis = Vec::new();
+    for result in &ballots {
+        ballot_basis.push(serde_json::json!({
+            "ballot": result.ballot_id, "outcome": result.outcome, "votes": result.votes, "base": result.base,
+        }));
+        let departs = result.outcome == "no_majority" || result.outcome != level.code();
+        if departs && reason.is_none() {
+            return Err(AppError::rule(
+                format!(
+                    "Kết quả bỏ phiếu của chi bộ: {}. Quyết định mức {level} khác kết quả này phải ghi rõ lý do",
+                    result.message
+                ),
+                vec![Citation::new(
+                    format!("{}.ballot.majority", book.rule_set),
+                    book.sources().ballot,
+                )],
+            )
+            .with_field("reason"));
+        }
+    }
+    // The quota of the comparable group (tỷ lệ khống chế).
+    let after = group_counts(tx, subject, Some(level)).await?;
+    let check = check_quota(book, &after, input.exceptional_share.as_ref())
+        .map_err(|e| AppError::invalid(e.field, e.problem))?;
+    if let Some(violation) = &check.violation {
+        return Err(AppError::new(
+            ErrorCode::QuotaExceeded,
+            format!(
+                "Vượt tỷ lệ HTXSNV của nhóm «{}»: {}",
+                subject.quota_group, violation.message
+            ),
+        )
+        .with_citations(check.citations.clone())
+        .with_field("level")
+        .with_details(&check));
+    }
+    let basis = serde_json::json!({
+        "classification": classification,
+        "quota": check,
+        "ballots": ballot_basis,
+        "exceptional_share": input.exceptional_share,
+    });
+    Ok(Checked {
+        level,
+        reason,
+        basis,
+    })
+}
+
+fn decision_view(row: DecisionRow, escalation: Option<Uuid>) -> Result<DecisionView> {
+    Ok(DecisionView {
+        id: row.id,
+        subject: row.subject_id,
+        version_no: row.version_no,
+        previous: row.previous_id,
+        kind: row.kind,
+        level: row.level.as_deref().map(parse_level).transpose()?,
+        body: row.body,
+        deciding_org: row.deciding_org_id,
+        reason: row.reason,
+        basis: serde_json::from_str(&row.basis).unwrap_or(serde_json::Value::Null),
+        decided_by: row.decided_by,
+        decided_at: row.decided_at,
+        escalation,
+    })
+}

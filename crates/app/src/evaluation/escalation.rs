@@ -1,0 +1,200 @@
+//! Escalations (báo cáo cấp trên): a person rated at different levels in several places of the
+//! year's plans is escalated to the organisation board of the competent level, which settles
+//! every place with a correction. Opened or updated by a decision; resolved here.
+
+use super::decision::{DecisionInput, DecisionKind, DecisionView, decide_in, nonempty};
+use crate::App;
+use crate::actor::{Action, Actor, Scope, authorize};
+use crate::audit::{self, AuditEvent};
+use crate::error::{AppError, Result};
+use crate::plan::{Plan, load_subject};
+use kiemdiem_rules::Level;
+use kiemdiem_store::Tx;
+use kiemdiem_store::cycle::evaluation::EscalationRow;
+use kiemdiem_store::cycle::plan::SubjectRow;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// One place where a person is rated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub subject: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub level: Option<String>,
+}
+
+/// A person rated differently in several places, waiting for the organisation board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Escalation {
+    pub id: Uuid,
+    pub plan: Uuid,
+    pub member: Uuid,
+    pub places: Vec<Place>,
+    pub status: String,
+    pub version: i64,
+}
+
+impl From<EscalationRow> for Escalation {
+    fn from(row: EscalationRow) -> Escalation {
+        Escalation {
+            id: row.id,
+            plan: row.plan_id,
+            member: row.member_id,
+            places: places_of(&row),
+            status: row.status,
+            version: row.version,
+        }
+    }
+}
+
+/// The places an escalation lists (stored as JSON).
+fn places_of(row: &EscalationRow) -> Vec<Place> {
+    serde_json::from_str(&row.places).unwrap_or_default()
+}
+
+impl App {
+    /// The organisation board of the competent level settles a person rated differently in
+    /// several places: every place gets the settled level as a correction.
+    pub async fn resolve_escalation(
+        &self,
+        actor: &Actor,
+        escalation: Uuid,
+        version: i64,
+        level: Level,
+        reason: &str,
+    ) -> Result<Vec<DecisionView>> {
+        let who = authorize(actor, Action::Decide, Scope::Global)?;
+        let reason = nonempty(Some(reason))
+            .ok_or_else(|| AppError::invalid("reason", "Phải ghi rõ lý do quyết định"))?;
+        let mut tx = self.begin(&who).await?;
+        let mut row = tx
+            .escalation(escalation)
+            .await?
+            .ok_or_else(|| AppError::not_found("việc báo cáo cấp trên", escalation))?;
+        if row.status != "open" {
+            return Err(AppError::conflict("Việc này đã được giải quyết"));
+        }
+        let mut views = Vec::new();
+        for place in places_of(&row) {
+            let subject = load_subject(&mut tx, place.subject).await?;
+            if subject.level.as_deref() == Some(level.code()) {
+                continue;
+            }
+            let input = DecisionInput {
+                version: subject.version,
+                level: Some(level),
+                reason: Some(reason.clone()),
+                exceptional_share: None,
+            };
+            views.push(
+                decide_in(
+                    &mut tx,
+                    &who,
+                    place.subject,
+                    &input,
+                    DecisionKind::Escalation,
+                )
+                .await?,
+            );
+        }
+        row.status = "resolved".into();
+        row.resolved_level = Some(level.code().into());
+        row.reason = Some(reason.clone());
+        row.version = version;
+        if !tx.update_escalation(&row).await? {
+            return Err(AppError::stale("Việc báo cáo cấp trên", version));
+        }
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("escalation.resolve", "escalation", escalation)
+                .reason(Some(reason))
+                .detail(serde_json::json!({"level": level})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(views)
+    }
+
+    /// Open escalations of a plan.
+    pub async fn escalations(&self, actor: &Actor, plan: Uuid) -> Result<Vec<Escalation>> {
+        authorize(actor, Action::Read, Scope::Plan(plan))?;
+        let mut tx = self.store().read().await?;
+        Ok(tx
+            .open_escalations(plan)
+            .await?
+            .into_iter()
+            .map(Escalation::from)
+            .collect())
+    }
+}
+
+/// Opens an escalation when the same person is rated at another level elsewhere this year.
+pub(super) async fn escalate_if_different(
+    tx: &mut Tx,
+    plan: &Plan,
+    subject: &SubjectRow,
+    level: Level,
+) -> Result<Option<Uuid>> {
+    let Some(member) = subject.member_id else {
+        return Ok(None);
+    };
+    let plans: Vec<Uuid> = tx
+        .plans_of_year(i64::from(plan.year))
+        .await?
+        .into_iter()
+        .filter(|p| p.period_kind == "year")
+        .map(|p| p.id)
+        .collect();
+    let rows = tx.decided_subjects_of_member(member, &plans).await?;
+    let differs = rows
+        .iter()
+        .any(|r| r.id != subject.id && r.level.as_deref().is_some_and(|l| l != level.code()));
+    if !differs {
+        return Ok(None);
+    }
+    let places: Vec<Place> = rows
+        .iter()
+        .filter(|r| r.level.is_some() || r.id == subject.id)
+        .map(|r| Place {
+            subject: r.id,
+            name: r.name.clone(),
+            kind: r.kind.clone(),
+            level: if r.id == subject.id {
+                Some(level.code().into())
+            } else {
+                r.level.clone()
+            },
+        })
+        .collect();
+    let places_json = serde_json::to_string(&places).unwrap_or_default();
+    if let Some(mut open) = tx
+        .escalations_of_member(member)
+        .await?
+        .into_iter()
+        .find(|e| e.status == "open" && e.plan_id == plan.id)
+    {
+        open.places = places_json;
+        if !tx.update_escalation(&open).await? {
+            return Err(AppError::stale("Việc báo cáo cấp trên", open.version));
+        }
+        return Ok(Some(open.id));
+    }
+    let id = Uuid::now_v7();
+    tx.insert_escalation(&EscalationRow {
+        id,
+        plan_id: plan.id,
+        member_id: member,
+        places: places_json,
+        status: "open".into(),
+        resolved_level: None,
+        reason: None,
+        version: 1,
+        changed_by: String::new(),
+        changed_at: OffsetDateTime::UNIX_EPOCH,
+    })
+    .await?;
+    Ok(Some(id))
+}

@@ -1,0 +1,125 @@
+//! The order of rating: which steps the tree says must be done before a subject is rated
+//! (review first; the collective before its members; a leader's branch rating before the
+//! collective's; sub-organisations before their organisation; the units a person heads before
+//! the person), found in whichever plan of the period covers them, and the refusal when one is
+//! missing. Which precedences apply is the rules crate's (`ordering::check_order`).
+
+use crate::error::{AppError, ErrorCode, Result};
+use crate::plan::{Plan, stage_of};
+use crate::state::Stage;
+use crate::vocab::parse_kind;
+use kiemdiem_rules::ordering::{Precedence, Predecessor, check_order};
+use kiemdiem_rules::{RuleBook, SubjectKind};
+use kiemdiem_store::Tx;
+use kiemdiem_store::cycle::plan::SubjectRow;
+use kiemdiem_store::people::MembershipKind;
+use uuid::Uuid;
+
+/// The steps that must be done before `subject` is rated, as the rules crate names them.
+pub(super) async fn rating_predecessors(
+    tx: &mut Tx,
+    plan: &Plan,
+    subject: &SubjectRow,
+) -> Result<Vec<Predecessor>> {
+    let kind = parse_kind(&subject.kind)?;
+    let stage = stage_of(subject)?;
+    let mut out = vec![Predecessor {
+        precedence: Precedence::ReviewBeforeRating,
+        name: format!("Kiểm điểm {}", subject.name),
+        done: stage.reviewed(),
+    }];
+    let decided = |row: &SubjectRow| Stage::parse(&row.stage).is_some_and(Stage::decided);
+    let excluded = |row: &SubjectRow| row.participation != "review_and_classify";
+    match kind {
+        SubjectKind::MemberWithPost
+        | SubjectKind::MemberWithoutPost
+        | SubjectKind::MemberOutsideSystem
+        | SubjectKind::Leader => {
+            let unit_subjects = tx
+                .subjects_of_plan(subject.plan_id, Some(&[subject.unit_id]))
+                .await?;
+            for row in unit_subjects
+                .iter()
+                .filter(|r| r.kind == "collective" && !excluded(r))
+            {
+                if kind == SubjectKind::Leader && subject.collective_id != row.collective_id {
+                    continue;
+                }
+                out.push(Predecessor {
+                    precedence: Precedence::CollectiveBeforeMembers,
+                    name: format!("Xếp loại {}", row.name),
+                    done: decided(row),
+                });
+            }
+            // A leader's rating in their own branch comes before the collective's (HD 43).
+            if kind == SubjectKind::Leader
+                && let Some(member) = subject.member_id
+                && let Some(branch) = tx
+                    .branch_of(member, MembershipKind::Official, plan.review_date)
+                    .await?
+            {
+                for row in tx.family_subjects(subject.plan_id, &[branch]).await? {
+                    if row.member_id == Some(member)
+                        && parse_kind(&row.kind)?.is_member()
+                        && !excluded(&row)
+                    {
+                        out.push(Predecessor {
+                            precedence: Precedence::BranchBeforeCollective,
+                            name: format!("Xếp loại {} ở chi bộ", row.name),
+                            done: decided(&row),
+                        });
+                    }
+                }
+            }
+        }
+        SubjectKind::Organisation => {
+            let org = subject.org_id.unwrap_or(subject.unit_id);
+            let children: Vec<Uuid> = tx
+                .org_children(org, plan.review_date)
+                .await?
+                .into_iter()
+                .map(|o| o.id)
+                .collect();
+            if !children.is_empty() {
+                for row in tx.family_subjects(subject.plan_id, &children).await? {
+                    if row.kind == "organisation" && !excluded(&row) {
+                        out.push(Predecessor {
+                            precedence: Precedence::LowerBeforeUpper,
+                            name: format!("Xếp loại {}", row.name),
+                            done: decided(&row),
+                        });
+                    }
+                }
+            }
+        }
+        SubjectKind::Collective => {}
+    }
+    // A head after the organisations and collectives they head (seed 003 B.4; QĐ 124 Điều 11).
+    if kind.holds_post() {
+        for body in crate::leaders::leadership(tx, plan, subject).await?.headed {
+            out.push(Predecessor {
+                precedence: Precedence::UnitBeforeHead,
+                name: format!("Xếp loại {}", body.subject.name),
+                done: decided(&body.subject),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses, citing the rules, when a predecessor of the step is not done.
+pub(super) fn refuse_order(book: &RuleBook, predecessors: &[Predecessor]) -> Result<()> {
+    check_order(book, predecessors).map_err(|missing| {
+        let message = missing
+            .iter()
+            .map(|m| m.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ");
+        AppError::new(
+            ErrorCode::OutOfOrder,
+            format!("Chưa đúng trình tự: {message}"),
+        )
+        .with_citations(missing.iter().map(|m| m.citation.clone()).collect())
+        .with_details(&missing)
+    })
+}
