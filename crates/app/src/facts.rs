@@ -155,7 +155,9 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
     Ok(facts)
 }
 
-fn months_between(from: Date, to: Date) -> u32 {
+/// Whole months between two days (calendar months, rounded down; none when `to` is not after
+/// `from`).
+pub(crate) fn months_between(from: Date, to: Date) -> u32 {
     let months = (to.year() - from.year()) * 12 + i32::from(u8::from(to.month()))
         - i32::from(u8::from(from.month()));
     let months = if to.day() < from.day() {
@@ -210,4 +212,26 @@ async fn composition(
         same_level_bodies: None,
         leadership_collective: leadership,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn months_are_whole_calendar_months() {
+        assert_eq!(
+            months_between(date!(2025 - 01 - 01), date!(2025 - 07 - 01)),
+            6
+        );
+        assert_eq!(
+            months_between(date!(2025 - 01 - 15), date!(2025 - 07 - 14)),
+            5
+        );
+        assert_eq!(
+            months_between(date!(2025 - 07 - 01), date!(2025 - 01 - 01)),
+            0
+        );
+    }
 }

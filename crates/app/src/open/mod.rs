@@ -1,0 +1,89 @@
+//! Opening a plan (triển khai kế hoạch): every subject of the plan's subtree gets its record in one
+//! pass — the organisations, the leadership collectives, their heads and deputies, and every
+//! member whose official branch lies in the subtree on the review date — with eligibility decided
+//! by the rules crate, the form, the framework, who decides and the quota group.
+//!
+//! Set-based: the members and their dated records are read a few hundred branches at a time
+//! (a handful of queries per batch, not one per member), the rules run in memory, and subjects
+//! are written with the store's batch loader (COPY on PostgreSQL). See `benches/open_plan.rs`.
+//!
+//! This module owns the use case and its report; [`delegation`] keeps one plan per subject per
+//! period, [`subjects`] walks the subtree and streams the subjects to the store, [`builder`]
+//! turns one subject's facts into its record, [`members`] reads the members and their dated
+//! records. None of them decides a rule: they ask the rules crate.
+
+mod builder;
+mod delegation;
+mod members;
+mod subjects;
+
+use crate::App;
+use crate::actor::{Action, Actor, Scope, authorize};
+use crate::audit::{self, AuditEvent};
+use crate::error::{AppError, Result};
+use crate::plan::{load_plan, require_status};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// What opening a plan created.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OpenReport {
+    pub subjects: u64,
+    /// Subjects reviewed and classified / reviewed only / excluded.
+    pub classified: u64,
+    pub review_only: u64,
+    pub excluded: u64,
+    /// Subjects by kind code.
+    pub by_kind: BTreeMap<String, u64>,
+    /// Subjects that need a document before classification (comments, civil-service rating).
+    pub attachments_required: u64,
+    /// Untouched subjects of this subtree that a superior plan of the period held and this plan
+    /// took over (a subject belongs to one plan: the lowest opened one covering it).
+    pub taken_over: u64,
+    /// Organisations of the subtree left to lower plans of the period already opened.
+    pub delegated_orgs: u64,
+    pub elapsed_ms: u64,
+}
+
+impl App {
+    /// Opens a draft plan: creates every subject's record in one transaction and one pass, with
+    /// eligibility decided by the rules crate, and moves the plan to `open`.
+    pub async fn open_plan(&self, actor: &Actor, plan: Uuid, version: i64) -> Result<OpenReport> {
+        let who = authorize(actor, Action::ManagePlan, Scope::Plan(plan))?;
+        let started = std::time::Instant::now();
+        let mut tx = self.begin(&who).await?;
+        tx.without_jit().await?;
+        let current = load_plan(&mut tx, plan).await?;
+        require_status(&current, "draft", "triển khai kế hoạch")?;
+        if current.version != version {
+            return Err(AppError::stale("Kế hoạch", version));
+        }
+        if tx.plan_has_subjects(plan).await? {
+            return Err(AppError::conflict("Kế hoạch đã có danh sách đối tượng"));
+        }
+        let book = current.book()?;
+        let taken_over = delegation::take_over(&mut tx, &who, &current).await?;
+        let delegated = delegation::delegated_roots(&mut tx, &current).await?;
+        let mut report =
+            subjects::build_subjects(self.store(), &mut tx, &current, &book, &delegated).await?;
+        report.taken_over = taken_over;
+        let counted = (report.subjects as i64, report.excluded as i64);
+        if !tx
+            .set_plan_status(plan, version, "open", Some(counted))
+            .await?
+        {
+            return Err(AppError::stale("Kế hoạch", version));
+        }
+        report.elapsed_ms = started.elapsed().as_millis() as u64;
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("plan.open", "plan", plan).detail(&report),
+        )
+        .await?;
+        tx.commit().await?;
+        report.elapsed_ms = started.elapsed().as_millis() as u64;
+        Ok(report)
+    }
+}

@@ -1,0 +1,302 @@
+//! The subjects of an opened plan, in one pass over its subtree: the organisations (with the
+//! periods before and after a merger, split or transfer), the leadership collectives, their
+//! heads and deputies, then the members a batch of branches at a time — all streamed to the
+//! store while the next batch is built. Skips the subtrees delegated to lower plans.
+
+use super::OpenReport;
+use super::builder::{Builder, Candidate, SubjectIds, Tree};
+use super::members::{
+    BRANCHES_PER_BATCH, Feed, Periods, add_members, read_batch, read_members, read_periods,
+    year_start,
+};
+use crate::error::{AppError, Result};
+use crate::plan::Plan;
+use kiemdiem_rules::facts::SubjectFacts;
+use kiemdiem_rules::{RuleBook, SubjectKind};
+use kiemdiem_store::cycle::plan::{SubjectLoad, SubjectPartRow};
+use kiemdiem_store::org::Org;
+use kiemdiem_store::{Store, Tx};
+use std::collections::{HashMap, HashSet};
+use time::Date;
+use uuid::Uuid;
+
+/// Subjects written per batch insert.
+const SUBJECTS_PER_WRITE: usize = 20_000;
+
+/// Creates every subject of the plan's subtree outside `delegated_roots`; returns the counts.
+pub(super) async fn build_subjects(
+    store: &Store,
+    tx: &mut Tx,
+    plan: &Plan,
+    book: &RuleBook,
+    delegated_roots: &[Uuid],
+) -> Result<OpenReport> {
+    let as_of = plan.review_date;
+    let subtree = tx.org_subtree(plan.org_id, as_of).await?;
+    if subtree.is_empty() {
+        return Err(AppError::not_found("tổ chức của kế hoạch", plan.org_id));
+    }
+    let ancestors = tx.org_ancestors(plan.org_id, as_of).await?;
+    // Parents come before their children (the subtree is ordered by depth).
+    let mut delegated: HashSet<Uuid> = HashSet::new();
+    for node in subtree.iter().skip(1) {
+        if delegated_roots.contains(&node.org.id)
+            || node.org.parent_id.is_some_and(|p| delegated.contains(&p))
+        {
+            delegated.insert(node.org.id);
+        }
+    }
+    let tree = Tree::from_orgs(
+        ancestors
+            .into_iter()
+            .chain(subtree.iter().map(|n| n.org.clone())),
+    );
+    let orgs: Vec<Org> = subtree
+        .iter()
+        .filter(|n| !delegated.contains(&n.org.id))
+        .map(|n| n.org.clone())
+        .collect();
+    let report = OpenReport {
+        delegated_orgs: delegated.len() as u64,
+        ..OpenReport::default()
+    };
+    let mut builder = Builder::new(&tree, book, plan, report, SUBJECTS_PER_WRITE);
+
+    let branches: Vec<Uuid> = orgs
+        .iter()
+        .filter(|o| o.kind.is_branch())
+        .map(|o| o.id)
+        .collect();
+    let from = year_start(plan.year).min(as_of);
+    // Members are read on a second connection (a read-only snapshot) while this transaction
+    // writes the previous batch: reading and writing overlap. A pool with a single connection
+    // (an in-memory SQLite database) cannot lend a second one: then the writer reads too.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Feed>(2);
+    let reader = tokio::spawn(read_members(
+        store.clone(),
+        plan.org_id,
+        branches.clone(),
+        from,
+        as_of,
+        sender,
+    ));
+
+    // Organisations (tổ chức đảng).
+    for org in &orgs {
+        let mut facts = SubjectFacts::new(SubjectKind::Organisation);
+        facts.org_kind = Some(org.kind);
+        facts.founded_on = Some(org.founded_on);
+        builder.push(Candidate {
+            facts,
+            unit: org.id,
+            ids: SubjectIds {
+                org: Some(org.id),
+                ..SubjectIds::default()
+            },
+            name: org.name.clone(),
+            sort_key: org.code.clone(),
+            placement_org: org.id,
+            decide_from: org.id,
+        });
+    }
+    // Organisations merged, split or moved during the year are evaluated on their results before
+    // and after the change (seed 003 §B.6): both periods are recorded (once the subjects are
+    // written), to be filled with task results.
+    let org_subject: HashMap<Uuid, Uuid> = builder
+        .out
+        .iter()
+        .filter_map(|s| s.org_id.map(|o| (o, s.id)))
+        .collect();
+    let mut changes = Vec::new();
+    for (org, kind, on, role) in tx.org_changes_between(year_start(plan.year), as_of).await? {
+        if let Some(&subject) = org_subject.get(&org)
+            && matches!(role.as_str(), "subject" | "target" | "part")
+        {
+            changes.push(OrgChange {
+                subject,
+                org,
+                kind,
+                on,
+            });
+        }
+    }
+    // Leadership collectives and their heads and deputies.
+    let org_ids: Vec<Uuid> = orgs.iter().map(|o| o.id).collect();
+    let mut collectives = Vec::new();
+    for chunk in org_ids.chunks(BRANCHES_PER_BATCH) {
+        collectives.extend(tx.plan_collectives(chunk, as_of).await?);
+    }
+    // A committee (cấp ủy) is managed by the committee above; other collectives by the party
+    // organisation they are attached to.
+    let managing = |kind: &str, org: Uuid| {
+        if kind == "party_committee" {
+            tree.parent(org).unwrap_or(org)
+        } else {
+            org
+        }
+    };
+    let collective_org: HashMap<Uuid, (Uuid, Uuid)> = collectives
+        .iter()
+        .map(|c| (c.id, (c.org_id, managing(&c.kind, c.org_id))))
+        .collect();
+    for collective in &collectives {
+        let mut facts = SubjectFacts::new(SubjectKind::Collective);
+        facts.founded_on = Some(collective.valid_from);
+        facts.direct_leaders = Some(collective.leaders as u32);
+        builder.push(Candidate {
+            facts,
+            unit: collective.org_id,
+            ids: SubjectIds {
+                collective: Some(collective.id),
+                ..SubjectIds::default()
+            },
+            name: collective.name.clone(),
+            sort_key: collective.code.clone(),
+            placement_org: collective.org_id,
+            decide_from: managing(&collective.kind, collective.org_id),
+        });
+    }
+    let collective_ids: Vec<Uuid> = collectives.iter().map(|c| c.id).collect();
+    for chunk in collective_ids.chunks(BRANCHES_PER_BATCH) {
+        for leader in tx.plan_leaders(chunk, as_of).await? {
+            let (org, manager) = collective_org[&leader.collective_id];
+            builder.push(Candidate {
+                facts: SubjectFacts::new(SubjectKind::Leader),
+                unit: org,
+                ids: SubjectIds {
+                    member: leader.member_id,
+                    leader: leader.leader_id,
+                    collective: Some(leader.collective_id),
+                    org: None,
+                },
+                name: leader.name,
+                sort_key: leader.sort_key,
+                placement_org: org,
+                decide_from: manager,
+            });
+        }
+    }
+    // Everything goes through one stream — on PostgreSQL one binary COPY: the organisations,
+    // collectives and leaders built so far, then the members a batch of branches at a time as
+    // they are read, so that the server inserts one batch while the next is built.
+    let (to_write, written) = tokio::sync::mpsc::channel::<Vec<SubjectLoad>>(2);
+    let first = std::mem::take(&mut builder.out);
+    let produce = async {
+        let mut fed = 0;
+        // A send fails only when the writer stopped: its error is the one reported.
+        if to_write.send(first).await.is_err() {
+            return Ok(fed);
+        }
+        while let Some(feed) = receiver.recv().await {
+            match feed {
+                Feed::Batch(batch) => {
+                    add_members(&mut builder, batch?, plan.year);
+                    fed += 1;
+                    if to_write
+                        .send(std::mem::take(&mut builder.out))
+                        .await
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+                Feed::NoConnection => break,
+            }
+        }
+        drop(to_write);
+        Ok::<usize, AppError>(fed)
+    };
+    let (fed, loaded) = tokio::join!(produce, tx.load_subjects_stream(plan.id, written));
+    loaded?;
+    let fed = fed?;
+    reader
+        .await
+        .map_err(|e| AppError::internal(format!("luồng đọc đảng viên dừng bất thường: {e}")))?;
+    // No second connection to read on (an in-memory SQLite database): the writer reads too.
+    let mut periods = if fed < branches.chunks(BRANCHES_PER_BATCH).len() {
+        read_periods(tx, plan.org_id, from, as_of).await?
+    } else {
+        Periods::new()
+    };
+    for chunk in branches.chunks(BRANCHES_PER_BATCH).skip(fed) {
+        let batch = read_batch(tx, chunk, &mut periods, as_of).await?;
+        add_members(&mut builder, batch, plan.year);
+        flush(tx, plan.id, &mut builder.out, SUBJECTS_PER_WRITE).await?;
+    }
+    flush(tx, plan.id, &mut builder.out, 0).await?;
+    // Organisations merged, split or moved during the year: their two periods, now that their
+    // subjects are written.
+    for change in &changes {
+        add_change_parts(tx, plan, change).await?;
+    }
+    Ok(builder.report)
+}
+
+/// Writes the pending subjects once there are at least `threshold` of them.
+async fn flush(
+    tx: &mut Tx,
+    plan: Uuid,
+    out: &mut Vec<SubjectLoad>,
+    threshold: usize,
+) -> Result<()> {
+    if out.is_empty() || out.len() < threshold {
+        return Ok(());
+    }
+    tx.load_subjects(plan, out).await?;
+    out.clear();
+    Ok(())
+}
+
+/// An organisation merged, split or moved during the year, and its subject.
+struct OrgChange {
+    subject: Uuid,
+    org: Uuid,
+    /// `merge`, `split` or a transfer.
+    kind: String,
+    on: Date,
+}
+
+/// The two parts of a changed organisation's subject — before and after the change — to be
+/// filled with task results.
+async fn add_change_parts(tx: &mut Tx, plan: &Plan, change: &OrgChange) -> Result<()> {
+    let what = match change.kind.as_str() {
+        "merge" => "sáp nhập, hợp nhất",
+        "split" => "chia tách",
+        _ => "chuyển giao",
+    };
+    let on = change.on;
+    for (seq, part, label, from, to) in [
+        (
+            1,
+            "before_change",
+            format!("Trước khi {what} (đến {})", crate::date_vi(on)),
+            year_start(plan.year),
+            on,
+        ),
+        (
+            2,
+            "after_change",
+            format!("Sau khi {what} (từ {})", crate::date_vi(on)),
+            on,
+            plan.review_date,
+        ),
+    ] {
+        tx.add_subject_part(&SubjectPartRow {
+            subject_id: change.subject,
+            seq,
+            kind: part.into(),
+            label,
+            source_org_id: Some(change.org),
+            from_on: Some(from),
+            to_on: Some(to),
+            tasks_assigned: None,
+            tasks_completed: None,
+            tasks_on_time: None,
+            tasks_exceeded: None,
+            note: String::new(),
+            version: 1,
+        })
+        .await?;
+    }
+    Ok(())
+}
