@@ -6,8 +6,9 @@
 //! enters the tallies instead, under the same rules.
 //!
 //! Secrecy (docs/ballot-secrecy.md): casting is one short transaction that marks the voter in
-//! the roll and drops the paper — random v4 id, no voter, no time — in the urn; it is never
-//! audited. Closing rewrites the roll, archives the papers in random order, empties the urn and
+//! the roll and drops the paper — random v4 id, no voter, no time — in the urn, shared with the
+//! papers arriving at the same moment (group commit: voters marked in member order, papers
+//! inserted in paper-id order); it is never audited. Closing rewrites the roll, archives the papers in random order, empties the urn and
 //! scrubs the engine's leftovers. Reports read the counts, never papers.
 
 use crate::App;
@@ -21,13 +22,103 @@ use kiemdiem_rules::ballot::{
     BallotOutcome, Denominator, RollEntry, Tally, Vote, denominator, may_vote, outcome, tally,
 };
 use kiemdiem_rules::{Citation, Level, StatusKind};
-use kiemdiem_store::Tx;
-use kiemdiem_store::cycle::ballot::{BallotResultRow, BallotRow, CastOutcome, RollRow};
+use kiemdiem_store::cycle::ballot::{BallotResultRow, BallotRow, CastOutcome, NewPaper, RollRow};
 use kiemdiem_store::people::MembershipKind;
+use kiemdiem_store::{Backend, Tx};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Mutex;
 use time::OffsetDateTime;
+use tokio::sync::oneshot;
 use uuid::Uuid;
+
+/// Papers cast in one transaction at most: large enough that a burst of voters is written in
+/// a few transactions, small enough that the first of them are answered early.
+const MAX_GROUP: usize = 128;
+
+/// Papers waiting per running committer before another one is started (PostgreSQL).
+const MIN_GROUP: usize = 8;
+
+/// The papers waiting to be committed (group commit, see docs/ballot-secrecy.md) and whether a
+/// committer task is running. Holds a paper only while its voter's request waits for the
+/// answer: nothing stays in memory between requests, so servers stay stateless.
+#[derive(Debug, Default)]
+pub(crate) struct CastQueue {
+    state: Mutex<QueueState>,
+}
+
+#[derive(Debug, Default)]
+struct QueueState {
+    waiting: Vec<PendingCast>,
+    /// Committer tasks running.
+    committers: usize,
+}
+
+#[derive(Debug)]
+struct PendingCast {
+    ballot: Uuid,
+    voter: Uuid,
+    votes: BTreeMap<Uuid, Vote>,
+    reply: oneshot::Sender<Result<CastOutcome>>,
+}
+
+impl CastQueue {
+    fn state(&self) -> std::sync::MutexGuard<'_, QueueState> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues a paper; true when the caller must start a committer: none is running, or fewer
+    /// than `committers` are and more papers wait than the running ones will take soon.
+    fn push(&self, cast: PendingCast, committers: usize) -> bool {
+        let mut state = self.state();
+        state.waiting.push(cast);
+        if state.committers == 0
+            || (state.committers < committers && state.waiting.len() > MIN_GROUP * state.committers)
+        {
+            state.committers += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The next group, or `None` (and the committer stops) when nobody waits.
+    fn take(&self) -> Option<Vec<PendingCast>> {
+        let mut state = self.state();
+        if state.waiting.is_empty() {
+            state.committers -= 1;
+            return None;
+        }
+        let take = state.waiting.len().min(MAX_GROUP);
+        Some(state.waiting.drain(..take).collect())
+    }
+}
+
+/// Stops the committer cleanly if its task ends early (a panic): the waiting papers get a new
+/// committer rather than waiting for the next voter.
+struct CommitterGuard {
+    app: Option<App>,
+}
+
+impl Drop for CommitterGuard {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            let restart = {
+                let mut state = app.casts.state();
+                let restart = !state.waiting.is_empty() && state.committers == 1;
+                if !restart {
+                    state.committers -= 1;
+                }
+                restart
+            };
+            if restart && let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(app.commit_casts());
+            }
+        }
+    }
+}
 
 /// How the ballot is cast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -323,7 +414,12 @@ impl App {
     }
 
     /// Casts one voter's paper: one vote per subject on the agenda (a subject left out counts as
-    /// blank). One short transaction; never audited; nothing stored links the paper to the voter.
+    /// blank). Never audited; nothing stored links the paper to the voter. Returns once the
+    /// paper is committed.
+    ///
+    /// Papers arriving together are committed together (group commit, [`CastQueue`]): while
+    /// one transaction is being written, the papers that arrive wait, and the next
+    /// transaction takes all of them; each voter still gets their own answer.
     pub async fn cast_ballot(
         &self,
         actor: &Actor,
@@ -338,43 +434,26 @@ impl App {
                 "Chỉ được bỏ phiếu của chính mình",
             ));
         }
-        crate::retrying(|| self.cast_once(&who.actor.user, ballot, voter, votes)).await
-    }
-
-    async fn cast_once(
-        &self,
-        user: &str,
-        ballot: Uuid,
-        voter: Uuid,
-        votes: &BTreeMap<Uuid, Vote>,
-    ) -> Result<()> {
-        let mut tx = self.store().begin(user).await?;
-        let agenda = tx.ballot_agenda(ballot).await?;
-        if agenda.is_empty() {
-            return Err(AppError::not_found("cuộc bỏ phiếu", ballot));
+        let (reply, answer) = oneshot::channel();
+        let cast = PendingCast {
+            ballot,
+            voter,
+            votes: votes.clone(),
+            reply,
+        };
+        if self.casts.push(cast, self.committers()) {
+            tokio::spawn(self.clone().commit_casts());
         }
-        if let Some(unknown) = votes.keys().find(|s| !agenda.contains(s)) {
-            return Err(AppError::invalid(
-                format!("votes.{unknown}"),
-                "Đối tượng không có trong phiếu biểu quyết",
-            ));
-        }
-        let paper: Vec<(Uuid, &str)> = agenda
-            .iter()
-            .map(|s| (*s, vote_code(votes.get(s).copied().unwrap_or(Vote::Blank))))
-            .collect();
-        let outcome = tx.cast_paper(ballot, voter, Uuid::new_v4(), &paper).await?;
+        let outcome = answer.await.map_err(|_| {
+            AppError::internal("phiếu chưa được ghi: tiến trình ghi phiếu bị dừng")
+        })??;
         match outcome {
-            CastOutcome::Cast => {
-                tx.commit().await?;
-                Ok(())
-            }
+            CastOutcome::Cast => Ok(()),
             CastOutcome::AlreadyVoted => Err(AppError::new(
                 ErrorCode::AlreadyVoted,
                 "Đồng chí đã bỏ phiếu: mỗi người chỉ một phiếu",
             )),
             CastOutcome::NotEntitled | CastOutcome::NotOnRoll => {
-                tx.rollback().await?;
                 let mut tx = self.store().read().await?;
                 let meeting = tx.ballot(ballot).await?.map(|b| b.meeting_id);
                 let citation = match meeting {
@@ -400,6 +479,120 @@ impl App {
             }
             CastOutcome::Closed => Err(AppError::conflict("Cuộc bỏ phiếu đã kết thúc")),
         }
+    }
+
+    /// How many groups may be committed at once: one on SQLite (one writer), a few on
+    /// PostgreSQL (each waits for its WAL flush while the next is written).
+    fn committers(&self) -> usize {
+        match self.store().backend() {
+            Backend::Sqlite => 1,
+            Backend::Postgres => 4,
+        }
+    }
+
+    /// The committer: takes every waiting paper (up to [`MAX_GROUP`]) into one transaction,
+    /// answers each voter, and goes on until nobody is waiting. Runs as its own task, so a
+    /// voter who goes away does not abandon the others' papers half-written.
+    async fn commit_casts(self) {
+        let mut running = CommitterGuard {
+            app: Some(self.clone()),
+        };
+        loop {
+            let Some(group) = self.casts.take() else {
+                running.app = None;
+                return;
+            };
+            // A voter who went away before their paper was written is not cast.
+            let group: Vec<PendingCast> =
+                group.into_iter().filter(|c| !c.reply.is_closed()).collect();
+            if group.is_empty() {
+                continue;
+            }
+            match crate::retrying(|| self.commit_group(&group)).await {
+                Ok(outcomes) => {
+                    for (cast, outcome) in group.into_iter().zip(outcomes) {
+                        let _ = cast.reply.send(outcome);
+                    }
+                }
+                Err(error) if group.len() == 1 => {
+                    if let Some(cast) = group.into_iter().next() {
+                        let _ = cast.reply.send(Err(error));
+                    }
+                }
+                // One failing paper must not fail the others: each alone, in its own
+                // transaction.
+                Err(_) => {
+                    for cast in group {
+                        let single = std::slice::from_ref(&cast);
+                        let outcome = crate::retrying(|| self.commit_group(single))
+                            .await
+                            .and_then(|mut outcomes| {
+                                outcomes
+                                    .pop()
+                                    .ok_or_else(|| AppError::internal("không có kết quả ghi phiếu"))
+                            })
+                            .and_then(|outcome| outcome);
+                        let _ = cast.reply.send(outcome);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One transaction casting `group`: per ballot, the agenda read once, each paper checked
+    /// against it and filled with blanks, then every paper cast together ([`Tx::cast_papers`]).
+    /// The outer error fails the whole group (nothing committed); the inner ones are a paper's.
+    async fn commit_group(&self, group: &[PendingCast]) -> Result<Vec<Result<CastOutcome>>> {
+        // Casting stamps nothing; the name only satisfies `begin`.
+        let mut tx = self.store().begin("bỏ phiếu kín").await?;
+        let mut outcomes: Vec<Option<Result<CastOutcome>>> =
+            std::iter::repeat_with(|| None).take(group.len()).collect();
+        let ballots: BTreeSet<Uuid> = group.iter().map(|c| c.ballot).collect();
+        for ballot in ballots {
+            let agenda = tx.ballot_agenda(ballot).await?;
+            let mut papers = Vec::new();
+            let mut positions = Vec::new();
+            for (position, cast) in group.iter().enumerate() {
+                if cast.ballot != ballot {
+                    continue;
+                }
+                if agenda.is_empty() {
+                    outcomes[position] = Some(Err(AppError::not_found("cuộc bỏ phiếu", ballot)));
+                    continue;
+                }
+                if let Some(unknown) = cast.votes.keys().find(|s| !agenda.contains(s)) {
+                    outcomes[position] = Some(Err(AppError::invalid(
+                        format!("votes.{unknown}"),
+                        "Đối tượng không có trong phiếu biểu quyết",
+                    )));
+                    continue;
+                }
+                papers.push(NewPaper {
+                    voter: cast.voter,
+                    paper_id: Uuid::new_v4(),
+                    votes: agenda
+                        .iter()
+                        .map(|s| {
+                            let vote = cast.votes.get(s).copied().unwrap_or(Vote::Blank);
+                            (*s, vote_code(vote))
+                        })
+                        .collect(),
+                });
+                positions.push(position);
+            }
+            if papers.is_empty() {
+                continue;
+            }
+            let cast = tx.cast_papers(ballot, &papers).await?;
+            for (position, outcome) in positions.into_iter().zip(cast) {
+                outcomes[position] = Some(Ok(outcome));
+            }
+        }
+        tx.commit().await?;
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| Err(AppError::internal("không có kết quả ghi phiếu"))))
+            .collect())
     }
 
     /// Closes the ballot: counts the papers by the rules crate, stores the counts per subject,

@@ -41,11 +41,17 @@ use time::Date;
 pub struct App {
     store: Store,
     today: Option<Date>,
+    /// Ballot papers waiting for the next group commit (only while their requests wait).
+    casts: std::sync::Arc<ballot::CastQueue>,
 }
 
 impl App {
     pub fn new(store: Store) -> App {
-        App { store, today: None }
+        App {
+            store,
+            today: None,
+            casts: Default::default(),
+        }
     }
 
     /// An app whose "today" is fixed (tests, demos, replaying a past cycle): deadlines and
@@ -54,6 +60,7 @@ impl App {
         App {
             store,
             today: Some(today),
+            casts: Default::default(),
         }
     }
 

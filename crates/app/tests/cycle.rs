@@ -27,3 +27,6 @@ mod leaders;
 
 #[path = "cycle/plans.rs"]
 mod plans;
+
+#[path = "cycle/casting.rs"]
+mod casting;

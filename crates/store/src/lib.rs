@@ -20,6 +20,7 @@ pub mod import;
 pub mod leadership;
 pub mod org;
 pub mod people;
+mod sqlite_rows;
 pub mod text;
 
 pub use db::{Backend, Change, DEFAULT_URL, Stamp, Store, Tx, retry};

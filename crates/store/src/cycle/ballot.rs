@@ -13,6 +13,7 @@
 use super::batch::Cell;
 use crate::db::{Backend, Store, Tx, on_conn};
 use crate::error::Result;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -80,6 +81,42 @@ pub enum CastOutcome {
     /// On the roll but not entitled (probationary, absent at the freeze, suspended).
     NotEntitled,
     Closed,
+}
+
+/// One voter's paper to cast: the voter (only to mark the roll; never stored with the paper),
+/// a random v4 paper id, and a vote code per subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPaper<'a> {
+    pub voter: Uuid,
+    pub paper_id: Uuid,
+    pub votes: Vec<(Uuid, &'a str)>,
+}
+
+/// Voters marked by one statement of [`Tx::cast_papers`].
+const MAX_VOTERS_PER_STATEMENT: usize = 512;
+/// Bound parameters of one urn `INSERT` (SQLite allows 32 766, PostgreSQL 65 535).
+const MAX_PARAMS: usize = 30_000;
+
+/// Bind parameters written in the order they are bound: `$1, $2, …` on PostgreSQL, anonymous
+/// `?` on SQLite (binding a numbered SQLite parameter looks its name up in a list, which makes
+/// a statement with thousands of them quadratic).
+struct Placeholders {
+    backend: Backend,
+    n: usize,
+}
+
+impl Placeholders {
+    fn new(backend: Backend) -> Placeholders {
+        Placeholders { backend, n: 0 }
+    }
+
+    fn next(&mut self) -> String {
+        self.n += 1;
+        match self.backend {
+            Backend::Sqlite => "?".to_owned(),
+            Backend::Postgres => format!("${}", self.n),
+        }
+    }
 }
 
 /// One paper as archived (never with a voter).
@@ -228,49 +265,156 @@ impl Tx {
         paper_id: Uuid,
         votes: &[(Uuid, &str)],
     ) -> Result<CastOutcome> {
-        let marked = on_conn!(self, c => sqlx::query(
-            "UPDATE ballot_roll SET has_voted = $1 WHERE ballot_id = $2 AND member_id = $3 \
-             AND entitled = $1 AND has_voted = $4 AND closed = $4",
-        )
-        .bind(true).bind(ballot).bind(voter).bind(false)
-        .execute(c).await?.rows_affected());
-        if marked != 1 {
-            let row: Option<(bool, bool, bool)> = on_conn!(self, c => sqlx::query_as(
-                "SELECT entitled, has_voted, closed FROM ballot_roll WHERE ballot_id = $1 AND member_id = $2",
-            ).bind(ballot).bind(voter).fetch_optional(c).await?);
-            let status: Option<String> = on_conn!(self, c => sqlx::query_scalar(
-                "SELECT status FROM ballots WHERE id = $1",
-            ).bind(ballot).fetch_optional(c).await?);
-            if status.as_deref() == Some("closed") {
-                return Ok(CastOutcome::Closed);
+        let paper = NewPaper {
+            voter,
+            paper_id,
+            votes: votes.to_vec(),
+        };
+        let outcomes = self
+            .cast_papers(ballot, std::slice::from_ref(&paper))
+            .await?;
+        Ok(outcomes[0])
+    }
+
+    /// Casts several voters' papers of one ballot in this transaction (group commit): marks the
+    /// voters who may still vote in one statement, puts their papers in the urn in paper-id
+    /// order (random, since the ids are v4: never the order of arrival), and returns each
+    /// paper's outcome in the order given. A voter given twice gets at most one paper in: the
+    /// first is cast, the others are `AlreadyVoted` (or refused for the same reason as the
+    /// first). Records nothing in `changes()`.
+    pub async fn cast_papers(
+        &mut self,
+        ballot: Uuid,
+        papers: &[NewPaper<'_>],
+    ) -> Result<Vec<CastOutcome>> {
+        let mut voters: Vec<Uuid> = papers.iter().map(|p| p.voter).collect();
+        voters.sort_unstable();
+        voters.dedup();
+        let mut marked: HashSet<Uuid> = HashSet::with_capacity(voters.len());
+        for chunk in voters.chunks(MAX_VOTERS_PER_STATEMENT) {
+            // The list is padded to a power of two (repeating the last id) so that a few
+            // statements, each prepared once per connection, serve every batch size.
+            let width = chunk.len().next_power_of_two();
+            let mut p = Placeholders::new(self.backend());
+            let mut sql = format!(
+                "UPDATE ballot_roll SET has_voted = {} WHERE ballot_id = {} AND entitled = {} \
+                 AND has_voted = {} AND closed = {} AND member_id IN (",
+                p.next(),
+                p.next(),
+                p.next(),
+                p.next(),
+                p.next()
+            );
+            for i in 0..width {
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&p.next());
             }
-            return Ok(match row {
-                None => CastOutcome::NotOnRoll,
-                Some((_, _, true)) => CastOutcome::Closed,
-                Some((false, _, _)) => CastOutcome::NotEntitled,
-                Some((true, true, _)) => CastOutcome::AlreadyVoted,
-                Some((true, false, false)) => CastOutcome::NotOnRoll,
+            sql.push_str(") RETURNING member_id");
+            let rows: Vec<Uuid> = on_conn!(self, c => {
+                let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+                    .bind(true).bind(ballot).bind(true).bind(false).bind(false);
+                for i in 0..width {
+                    q = q.bind(chunk[i.min(chunk.len() - 1)]);
+                }
+                q.fetch_all(c).await?
             });
+            marked.extend(rows);
         }
-        if votes.is_empty() {
-            return Ok(CastOutcome::Cast);
+
+        let mut outcomes = Vec::with_capacity(papers.len());
+        let mut first: HashMap<Uuid, CastOutcome> = HashMap::with_capacity(papers.len());
+        let mut cast: Vec<&NewPaper<'_>> = Vec::with_capacity(marked.len());
+        for paper in papers {
+            let outcome = match first.get(&paper.voter) {
+                Some(CastOutcome::Cast) => CastOutcome::AlreadyVoted,
+                Some(earlier) => *earlier,
+                None => {
+                    let outcome = if marked.contains(&paper.voter) {
+                        cast.push(paper);
+                        CastOutcome::Cast
+                    } else {
+                        self.why_not_cast(ballot, paper.voter).await?
+                    };
+                    first.insert(paper.voter, outcome);
+                    outcome
+                }
+            };
+            outcomes.push(outcome);
         }
+        cast.sort_unstable_by_key(|p| p.paper_id);
+        let mut rest: &[&NewPaper<'_>] = &cast;
+        while !rest.is_empty() {
+            // Powers of two again, as large as the statement's parameter budget allows.
+            let per_paper = rest[0].votes.len().max(1) * 4;
+            let budget = (MAX_PARAMS / per_paper).max(1);
+            let mut take = 1;
+            while take * 2 <= rest.len().min(budget) {
+                take *= 2;
+            }
+            let (chunk, tail) = rest.split_at(take);
+            self.insert_papers(ballot, chunk).await?;
+            rest = tail;
+        }
+        Ok(outcomes)
+    }
+
+    /// Why `voter` could not be marked in the roll of `ballot`.
+    async fn why_not_cast(&mut self, ballot: Uuid, voter: Uuid) -> Result<CastOutcome> {
+        let row: Option<(bool, bool, bool)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT entitled, has_voted, closed FROM ballot_roll WHERE ballot_id = $1 AND member_id = $2",
+        ).bind(ballot).bind(voter).fetch_optional(c).await?);
+        let status: Option<String> = on_conn!(self, c => sqlx::query_scalar(
+            "SELECT status FROM ballots WHERE id = $1",
+        ).bind(ballot).fetch_optional(c).await?);
+        if status.as_deref() == Some("closed") {
+            return Ok(CastOutcome::Closed);
+        }
+        Ok(match row {
+            None => CastOutcome::NotOnRoll,
+            Some((_, _, true)) => CastOutcome::Closed,
+            Some((false, _, _)) => CastOutcome::NotEntitled,
+            Some((true, true, _)) => CastOutcome::AlreadyVoted,
+            Some((true, false, false)) => CastOutcome::NotOnRoll,
+        })
+    }
+
+    /// One multi-row `INSERT` of the papers' votes into the urn.
+    async fn insert_papers(&mut self, ballot: Uuid, papers: &[&NewPaper<'_>]) -> Result<()> {
         let mut sql =
             String::from("INSERT INTO ballot_urn (ballot_id, paper_id, subject_id, vote) VALUES ");
-        for i in 0..votes.len() {
-            if i > 0 {
-                sql.push(',');
+        let mut p = Placeholders::new(self.backend());
+        let mut rows = 0;
+        for paper in papers {
+            for _ in &paper.votes {
+                if rows > 0 {
+                    sql.push(',');
+                }
+                let _ = write!(
+                    sql,
+                    "({}, {}, {}, {})",
+                    p.next(),
+                    p.next(),
+                    p.next(),
+                    p.next()
+                );
+                rows += 1;
             }
-            let _ = write!(sql, "($1, $2, ${}, ${})", 3 + 2 * i, 4 + 2 * i);
+        }
+        if rows == 0 {
+            return Ok(());
         }
         on_conn!(self, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(ballot).bind(paper_id);
-            for (subject, vote) in votes {
-                q = q.bind(*subject).bind(vote.to_string());
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for paper in papers {
+                for (subject, vote) in &paper.votes {
+                    q = q.bind(ballot).bind(paper.paper_id).bind(*subject).bind(vote.to_string());
+                }
             }
             q.execute(c).await?.rows_affected()
         });
-        Ok(CastOutcome::Cast)
+        Ok(())
     }
 
     /// Closes the urn of an open ballot: rewrites every roll row in member order (closing the

@@ -1,5 +1,5 @@
 //! Set-based writes for the cycle: many rows of one table in one go (PostgreSQL binary
-//! `COPY … FROM STDIN`, SQLite multi-row `INSERT`s with anonymous placeholders), inside the
+//! `COPY … FROM STDIN`, SQLite multi-row `INSERT`s — [`crate::sqlite_rows`]), inside the
 //! caller's transaction, and `IN (…)` lists for reading by many keys. Used when a plan is opened
 //! (hundreds of thousands of subjects) so that no step is one query per member.
 //!
@@ -10,6 +10,7 @@
 
 use crate::db::{Tx, TxConn};
 use crate::error::Result;
+use crate::sqlite_rows::{SqliteQuery, SqliteValue, insert_rows};
 use std::fmt::Write as _;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -31,8 +32,19 @@ pub(crate) enum Cell<'a> {
     Time(OffsetDateTime),
 }
 
-const SQLITE_MAX_PARAMS: usize = 30_000;
-const SQLITE_MAX_ROWS: usize = 500;
+impl SqliteValue for Cell<'_> {
+    fn bind_to<'q>(&self, query: SqliteQuery<'q>) -> SqliteQuery<'q> {
+        match self {
+            Cell::Uuid(v) => query.bind(*v),
+            Cell::OptUuid(v) => query.bind(*v),
+            Cell::Text(v) => query.bind(v.to_string()),
+            Cell::OptText(v) => query.bind(v.map(str::to_string)),
+            Cell::Int(v) => query.bind(*v),
+            Cell::Bool(v) => query.bind(*v),
+            Cell::Time(v) => query.bind(*v),
+        }
+    }
+}
 
 impl Tx {
     /// Inserts `rows` (each with one cell per column) into `table`.
@@ -62,33 +74,7 @@ impl Tx {
                 copy.send(buffer.as_slice()).await?;
                 copy.finish().await?;
             }
-            TxConn::Sqlite(t) => {
-                let conn: &mut sqlx::SqliteConnection = t;
-                let per_statement = (SQLITE_MAX_PARAMS / columns.len()).min(SQLITE_MAX_ROWS);
-                let full = insert_statement(table, columns, per_statement);
-                for chunk in rows.chunks(per_statement) {
-                    let sql = if chunk.len() == per_statement {
-                        full.clone()
-                    } else {
-                        insert_statement(table, columns, chunk.len())
-                    };
-                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-                    for row in chunk {
-                        for cell in row {
-                            query = match cell {
-                                Cell::Uuid(v) => query.bind(*v),
-                                Cell::OptUuid(v) => query.bind(*v),
-                                Cell::Text(v) => query.bind(v.to_string()),
-                                Cell::OptText(v) => query.bind(v.map(str::to_string)),
-                                Cell::Int(v) => query.bind(*v),
-                                Cell::Bool(v) => query.bind(*v),
-                                Cell::Time(v) => query.bind(*v),
-                            };
-                        }
-                    }
-                    query.execute(&mut *conn).await?;
-                }
-            }
+            TxConn::Sqlite(t) => insert_rows(t, table, columns, rows).await?,
         }
         self.record(table, format!("{} rows", rows.len()), "batch_insert");
         Ok(())
@@ -151,13 +137,6 @@ fn copy_statement(table: &str, columns: &[&str]) -> String {
         "COPY {table} ({}) FROM STDIN WITH (FORMAT binary)",
         columns.join(", ")
     )
-}
-
-fn insert_statement(table: &str, columns: &[&str], rows: usize) -> String {
-    let row = format!("({})", vec!["?"; columns.len()].join(","));
-    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-    sql.push_str(&vec![row; rows].join(","));
-    sql
 }
 
 /// `$first, $first+1, …` for an `IN (…)` list of `n` values.

@@ -1,20 +1,24 @@
 //! Bulk load: many rows into the tables at once, for import and demo data. PostgreSQL gets
-//! `COPY … FROM STDIN` (text format); SQLite gets prepared multi-row `INSERT`s, all inside the
-//! caller's transaction. The loaders write exactly the rows the one-at-a-time methods would
-//! (version 1 of each record, stamped with the transaction's author and time), so everything
-//! loaded is queried, changed and audited the same way afterwards.
+//! `COPY … FROM STDIN` (text format, [`copy_text`]); SQLite gets prepared multi-row `INSERT`s
+//! ([`crate::sqlite_rows`]), all inside the caller's transaction. The loaders write exactly the
+//! rows the one-at-a-time methods would (version 1 of each record, stamped with the
+//! transaction's author and time), so everything loaded is queried, changed and audited the same
+//! way afterwards. This file owns what each loader writes; it checks nothing an importer has not
+//! already checked.
+
+mod copy_text;
 
 use crate::date::{OPEN_END, to_stored_end};
-use crate::db::{Tx, TxConn};
+use crate::db::{Stamp, Tx};
 use crate::error::{Result, StoreError};
 use crate::leadership::{CollectiveKind, Holder};
 use crate::org::OrgEventKind;
 use crate::people::{MemberDetails, MembershipKind, NewDiscipline, TransferDirection};
 use crate::text::sort_key;
+use copy_text::{Table, Value};
 use kiemdiem_rules::{LeaveKind, OrgKind, PositionKind, StatusKind};
 use std::collections::HashMap;
-use std::fmt::Write as _;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 /// One organisation to load; parents come before children or already exist in the database.
@@ -103,29 +107,11 @@ pub struct DisciplineLoad {
     pub record: NewDiscipline,
 }
 
-/// A value of a bulk row.
-#[derive(Debug, Clone)]
-enum Value<'a> {
-    Uuid(Uuid),
-    OptUuid(Option<Uuid>),
-    Text(&'a str),
-    Owned(String),
-    Date(Date),
-    OptDate(Option<Date>),
-    Bool(bool),
-    Int(i32),
-    Time(OffsetDateTime),
-}
-
-struct Table {
-    name: &'static str,
-    columns: &'static [&'static str],
-}
-
 const ORGS: Table = Table {
     name: "orgs",
     columns: &["id", "code", "changed_by", "changed_at"],
 };
+
 const ORG_VERSIONS: Table = Table {
     name: "org_versions",
     columns: &[
@@ -143,6 +129,7 @@ const ORG_VERSIONS: Table = Table {
         "changed_at",
     ],
 };
+
 const ORG_CLOSURE: Table = Table {
     name: "org_closure",
     columns: &[
@@ -153,14 +140,17 @@ const ORG_CLOSURE: Table = Table {
         "valid_to",
     ],
 };
+
 const ORG_EVENT_ORGS: Table = Table {
     name: "org_event_orgs",
     columns: &["event_id", "org_id", "role"],
 };
+
 const MEMBERS: Table = Table {
     name: "members",
     columns: &["id", "code", "changed_by", "changed_at"],
 };
+
 const MEMBER_VERSIONS: Table = Table {
     name: "member_versions",
     columns: &[
@@ -180,6 +170,7 @@ const MEMBER_VERSIONS: Table = Table {
         "changed_at",
     ],
 };
+
 const MEMBER_BRANCHES: Table = Table {
     name: "member_branches",
     columns: &[
@@ -193,6 +184,7 @@ const MEMBER_BRANCHES: Table = Table {
         "changed_at",
     ],
 };
+
 const POSITIONS: Table = Table {
     name: "positions",
     columns: &[
@@ -209,6 +201,7 @@ const POSITIONS: Table = Table {
         "changed_at",
     ],
 };
+
 const COLLECTIVES: Table = Table {
     name: "collectives",
     columns: &[
@@ -223,6 +216,7 @@ const COLLECTIVES: Table = Table {
         "changed_at",
     ],
 };
+
 const LEADERS: Table = Table {
     name: "non_member_leaders",
     columns: &[
@@ -235,6 +229,7 @@ const LEADERS: Table = Table {
         "changed_at",
     ],
 };
+
 const STATUSES: Table = Table {
     name: "member_statuses",
     columns: &[
@@ -248,6 +243,7 @@ const STATUSES: Table = Table {
         "changed_at",
     ],
 };
+
 const LEAVES: Table = Table {
     name: "member_leaves",
     columns: &[
@@ -261,6 +257,7 @@ const LEAVES: Table = Table {
         "changed_at",
     ],
 };
+
 const TRANSFERS: Table = Table {
     name: "member_transfers",
     columns: &[
@@ -276,6 +273,7 @@ const TRANSFERS: Table = Table {
         "changed_at",
     ],
 };
+
 const DISCIPLINES: Table = Table {
     name: "discipline_records",
     columns: &[
@@ -293,10 +291,6 @@ const DISCIPLINES: Table = Table {
         "changed_at",
     ],
 };
-
-/// SQLite's limit on bound parameters per statement is 32 766; stay well under it.
-const SQLITE_MAX_PARAMS: usize = 30_000;
-const SQLITE_MAX_ROWS: usize = 500;
 
 impl Tx {
     /// Loads organisations (version 1, one `create` event for the batch, closure rows).
@@ -338,17 +332,7 @@ impl Tx {
             }
             paths.insert(org.id, path);
         }
-        let identity: Vec<Vec<Value>> = orgs
-            .iter()
-            .map(|o| {
-                vec![
-                    Value::Uuid(o.id),
-                    Value::Text(o.code.trim()),
-                    Value::Text(&stamp.by),
-                    Value::Time(stamp.at),
-                ]
-            })
-            .collect();
+        let identity = identity_rows(&stamp, orgs.iter().map(|o| (o.id, o.code.as_str())));
         self.bulk_insert(&ORGS, identity).await?;
         let versions: Vec<Vec<Value>> = orgs
             .iter()
@@ -405,17 +389,7 @@ impl Tx {
             return Ok(());
         }
         let stamp = self.stamp_owned()?;
-        let identity: Vec<Vec<Value>> = members
-            .iter()
-            .map(|m| {
-                vec![
-                    Value::Uuid(m.id),
-                    Value::Text(m.code.trim()),
-                    Value::Text(&stamp.by),
-                    Value::Time(stamp.at),
-                ]
-            })
-            .collect();
+        let identity = identity_rows(&stamp, members.iter().map(|m| (m.id, m.code.as_str())));
         self.bulk_insert(&MEMBERS, identity).await?;
         let versions: Vec<Vec<Value>> = members
             .iter()
@@ -586,70 +560,28 @@ impl Tx {
             .collect();
         self.bulk_insert(&DISCIPLINES, rows).await
     }
-
-    async fn bulk_insert(&mut self, table: &Table, rows: Vec<Vec<Value<'_>>>) -> Result<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        match &mut self.conn {
-            TxConn::Postgres(t) => {
-                let conn: &mut sqlx::PgConnection = t;
-                let statement = format!(
-                    "COPY {} ({}) FROM STDIN",
-                    table.name,
-                    table.columns.join(", ")
-                );
-                let mut copy = conn.copy_in_raw(&statement).await?;
-                let mut buffer = String::with_capacity(1 << 20);
-                for row in &rows {
-                    write_copy_row(&mut buffer, row);
-                    if buffer.len() > (1 << 20) - 4096 {
-                        copy.send(buffer.as_bytes()).await?;
-                        buffer.clear();
-                    }
-                }
-                if !buffer.is_empty() {
-                    copy.send(buffer.as_bytes()).await?;
-                }
-                copy.finish().await?;
-            }
-            TxConn::Sqlite(t) => {
-                let conn: &mut sqlx::SqliteConnection = t;
-                let per_statement = (SQLITE_MAX_PARAMS / table.columns.len()).min(SQLITE_MAX_ROWS);
-                let full = insert_statement(table, per_statement);
-                for chunk in rows.chunks(per_statement) {
-                    let sql = if chunk.len() == per_statement {
-                        full.clone()
-                    } else {
-                        insert_statement(table, chunk.len())
-                    };
-                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-                    for row in chunk {
-                        for value in row {
-                            query = match value {
-                                Value::Uuid(v) => query.bind(*v),
-                                Value::OptUuid(v) => query.bind(*v),
-                                Value::Text(v) => query.bind(v.to_string()),
-                                Value::Owned(v) => query.bind(v.clone()),
-                                Value::Date(v) => query.bind(*v),
-                                Value::OptDate(v) => query.bind(*v),
-                                Value::Bool(v) => query.bind(*v),
-                                Value::Int(v) => query.bind(*v),
-                                Value::Time(v) => query.bind(*v),
-                            };
-                        }
-                    }
-                    query.execute(&mut *conn).await?;
-                }
-            }
-        }
-        self.record(table.name, format!("{} rows", rows.len()), "bulk_insert");
-        Ok(())
-    }
 }
 
+/// The identity rows (`id, code, changed_by, changed_at`) of organisations or members.
+fn identity_rows<'a>(
+    stamp: &'a Stamp,
+    records: impl Iterator<Item = (Uuid, &'a str)>,
+) -> Vec<Vec<Value<'a>>> {
+    records
+        .map(|(id, code)| {
+            vec![
+                Value::Uuid(id),
+                Value::Text(code.trim()),
+                Value::Text(&stamp.by),
+                Value::Time(stamp.at),
+            ]
+        })
+        .collect()
+}
+
+/// The rows of status or leave periods.
 fn period_rows<'a, K: Copy>(
-    stamp: &'a crate::db::Stamp,
+    stamp: &'a Stamp,
     periods: &'a [PeriodLoad<K>],
     code: fn(K) -> &'static str,
 ) -> Vec<Vec<Value<'a>>> {
@@ -668,109 +600,4 @@ fn period_rows<'a, K: Copy>(
             ]
         })
         .collect()
-}
-
-/// A multi-row INSERT for SQLite with anonymous `?` placeholders: SQLite looks numbered or named
-/// ones up by a linear scan, which makes a statement with thousands of them quadratic.
-fn insert_statement(table: &Table, rows: usize) -> String {
-    let row = format!("({})", vec!["?"; table.columns.len()].join(","));
-    let mut sql = format!(
-        "INSERT INTO {} ({}) VALUES ",
-        table.name,
-        table.columns.join(", ")
-    );
-    sql.push_str(&vec![row; rows].join(","));
-    sql
-}
-
-/// One row of PostgreSQL's COPY text format.
-fn write_copy_row(out: &mut String, row: &[Value<'_>]) {
-    for (i, value) in row.iter().enumerate() {
-        if i > 0 {
-            out.push('\t');
-        }
-        match value {
-            Value::Uuid(v) => {
-                let _ = write!(out, "{v}");
-            }
-            Value::OptUuid(Some(v)) => {
-                let _ = write!(out, "{v}");
-            }
-            Value::OptUuid(None) | Value::OptDate(None) => out.push_str("\\N"),
-            Value::Text(v) => escape_copy(out, v),
-            Value::Owned(v) => escape_copy(out, v),
-            Value::Date(v) | Value::OptDate(Some(v)) => write_date(out, *v),
-            Value::Bool(v) => out.push(if *v { 't' } else { 'f' }),
-            Value::Int(v) => {
-                let _ = write!(out, "{v}");
-            }
-            Value::Time(v) => {
-                write_date(out, v.date());
-                let _ = write!(
-                    out,
-                    " {:02}:{:02}:{:02}.{:06}+00",
-                    v.hour(),
-                    v.minute(),
-                    v.second(),
-                    v.microsecond()
-                );
-            }
-        }
-    }
-    out.push('\n');
-}
-
-fn write_date(out: &mut String, day: Date) {
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    );
-}
-
-fn escape_copy(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::{date, datetime};
-
-    #[test]
-    fn copy_rows_escape_and_format() {
-        let mut out = String::new();
-        write_copy_row(
-            &mut out,
-            &[
-                Value::Text("a\tb\\c\nd"),
-                Value::OptUuid(None),
-                Value::Date(date!(2025 - 07 - 01)),
-                Value::Bool(true),
-                Value::Time(datetime!(2025-07-01 08:30:05.000123 UTC)),
-            ],
-        );
-        assert_eq!(
-            out,
-            "a\\tb\\\\c\\nd\t\\N\t2025-07-01\tt\t2025-07-01 08:30:05.000123+00\n"
-        );
-    }
-
-    #[test]
-    fn sqlite_statements_have_a_placeholder_per_value() {
-        assert_eq!(
-            insert_statement(&ORG_EVENT_ORGS, 2),
-            "INSERT INTO org_event_orgs (event_id, org_id, role) VALUES (?,?,?),(?,?,?)"
-        );
-    }
 }

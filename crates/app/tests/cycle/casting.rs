@@ -1,0 +1,269 @@
+//! Group commit of ballot papers: papers arriving together are written in one transaction, yet
+//! every voter gets their own answer — exactly one paper per voter however many times they send
+//! it at once, a refusal (already voted, not entitled, not on the roll, unknown subject) for
+//! that voter only, and the count at close is one paper per voter.
+
+use crate::support::{Person, TestDb, YEAR, actor, app, build, official, on_both_backends};
+use kiemdiem_app::ballot::{BallotMode, RollAdjustments};
+use kiemdiem_app::meeting::{Attendee, NewMeeting};
+use kiemdiem_app::plan::NewPlan;
+use kiemdiem_app::{Actor, App};
+use kiemdiem_rules::Level;
+use kiemdiem_rules::ballot::Vote;
+use kiemdiem_rules::eligibility::Participation;
+use kiemdiem_store::cycle::ballot::{CastOutcome, NewPaper};
+use std::collections::BTreeMap;
+use time::macros::date;
+use uuid::Uuid;
+
+on_both_backends!(
+    one_transaction_casts_several_papers_and_refuses_each_voter_alone,
+    concurrent_casts_are_grouped_and_each_voter_is_answered
+);
+
+const NAMES: [&str; 10] = [
+    "Nguyễn Văn An",
+    "Trần Văn Bảo",
+    "Lê Thị Cúc",
+    "Phạm Văn Danh",
+    "Hoàng Văn Em",
+    "Vũ Thị Gấm",
+    "Đặng Văn Hải",
+    "Bùi Thị Hoa",
+    "Đỗ Văn Khoa",
+    "Ngô Thị Liên",
+];
+
+/// An open ballot of the first branch: ten official members and one probationary (the last
+/// member), all present; the agenda, and the members.
+async fn open_ballot(db: &TestDb, app: &App) -> (Uuid, Vec<Uuid>, Vec<Uuid>) {
+    let mut people: Vec<Person> = NAMES.iter().map(|n| official(n)).collect();
+    people.push(Person {
+        name: "Lý Văn Dự",
+        admitted: date!(2025 - 06 - 01),
+        official: None,
+    });
+    let org = build(&db.store, &people, &[official("Hà Văn Tâm")]).await;
+    let secretary = actor("bithu");
+    let plan = app
+        .create_plan(
+            &secretary,
+            NewPlan {
+                org: org.grassroots,
+                year: YEAR,
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.open_plan(&secretary, plan.id, plan.version)
+        .await
+        .unwrap();
+    let agenda: Vec<Uuid> = app
+        .subjects(&secretary, plan.id, Some(&[org.branches[0]]))
+        .await
+        .unwrap()
+        .iter()
+        .filter(|s| s.kind.is_member() && s.participation == Participation::ReviewAndClassify)
+        .map(|s| s.id)
+        .take(3)
+        .collect();
+    assert_eq!(agenda.len(), 3);
+    let meeting = app
+        .schedule_meeting(
+            &secretary,
+            NewMeeting {
+                plan: plan.id,
+                org: org.branches[0],
+                title: "Hội nghị chi bộ".into(),
+                body_key: None,
+                suggested: false,
+                held_on: date!(2025 - 12 - 12),
+                place: "Hội trường".into(),
+                chair: "Nguyễn Văn An".into(),
+                attendees: org.members[0]
+                    .iter()
+                    .map(|m| Attendee {
+                        member: Some(*m),
+                        name: m.to_string(),
+                        role: "member".into(),
+                        present: true,
+                        excused: false,
+                    })
+                    .collect(),
+                agenda: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let ballot = app
+        .prepare_ballot(
+            &secretary,
+            meeting.id,
+            BallotMode::Electronic,
+            agenda.clone(),
+        )
+        .await
+        .unwrap();
+    let ballot = app
+        .open_ballot(
+            &secretary,
+            ballot.id,
+            ballot.version,
+            RollAdjustments::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ballot.entitled, 10, "the probationary member may not vote");
+    (ballot.id, agenda, org.members[0].clone())
+}
+
+fn paper(agenda: &[Uuid], level: Level) -> BTreeMap<Uuid, Vote> {
+    agenda.iter().map(|s| (*s, Vote::For(level))).collect()
+}
+
+async fn close(app: &App, ballot: Uuid) -> kiemdiem_app::ballot::Ballot {
+    let secretary = actor("bithu");
+    let open = app.ballot(&secretary, ballot).await.unwrap();
+    app.close_ballot(&secretary, ballot, open.version)
+        .await
+        .unwrap()
+}
+
+/// The store's group cast: one statement marks the voters, one inserts the papers; each paper
+/// gets its own outcome, a voter given twice gets one paper in.
+async fn one_transaction_casts_several_papers_and_refuses_each_voter_alone(db: &TestDb) {
+    let app = app(db);
+    let (ballot, agenda, members) = open_ballot(db, &app).await;
+    let probationary = *members.last().unwrap();
+    let stranger = Uuid::new_v4();
+    let votes: Vec<(Uuid, &str)> = agenda.iter().map(|s| (*s, "HTTNV")).collect();
+    let new = |voter: Uuid| NewPaper {
+        voter,
+        paper_id: Uuid::new_v4(),
+        votes: votes.clone(),
+    };
+    let mut tx = db.store.begin("test").await.unwrap();
+    let outcomes = tx
+        .cast_papers(
+            ballot,
+            &[
+                new(members[0]),
+                new(members[1]),
+                new(members[0]),
+                new(probationary),
+                new(stranger),
+                new(members[2]),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            CastOutcome::Cast,
+            CastOutcome::Cast,
+            CastOutcome::AlreadyVoted,
+            CastOutcome::NotEntitled,
+            CastOutcome::NotOnRoll,
+            CastOutcome::Cast,
+        ]
+    );
+    assert!(tx.changes().is_empty(), "casting records nothing");
+    tx.commit().await.unwrap();
+
+    // A second group: those who voted are refused, the others cast.
+    let mut tx = db.store.begin("test").await.unwrap();
+    let outcomes = tx
+        .cast_papers(ballot, &[new(members[3]), new(members[1])])
+        .await
+        .unwrap();
+    assert_eq!(outcomes, [CastOutcome::Cast, CastOutcome::AlreadyVoted]);
+    tx.commit().await.unwrap();
+
+    // A rolled-back group leaves nobody marked.
+    let mut tx = db.store.begin("test").await.unwrap();
+    let outcomes = tx.cast_papers(ballot, &[new(members[4])]).await.unwrap();
+    assert_eq!(outcomes, [CastOutcome::Cast]);
+    drop(tx);
+    let closed = close(&app, ballot).await;
+    assert_eq!(closed.papers_cast, 4);
+    assert_eq!(closed.voted, 4);
+    let httnv = closed.results.iter().map(|r| r.tally.levels.httnv);
+    assert!(
+        httnv.clone().all(|n| n == 4),
+        "{:?}",
+        httnv.collect::<Vec<_>>()
+    );
+
+    // After close, a group is refused as closed.
+    let mut tx = db.store.begin("test").await.unwrap();
+    let outcomes = tx.cast_papers(ballot, &[new(members[5])]).await.unwrap();
+    assert_eq!(outcomes, [CastOutcome::Closed]);
+}
+
+/// Voters casting at the same moment, each several times at once: exactly one paper each; the
+/// others answered `already_voted`, the probationary member `not_entitled`, a paper naming a
+/// subject not on the agenda `invalid` — and none of these refusals touches anyone else's paper.
+async fn concurrent_casts_are_grouped_and_each_voter_is_answered(db: &TestDb) {
+    let app = app(db);
+    let (ballot, agenda, members) = open_ballot(db, &app).await;
+    let probationary = *members.last().unwrap();
+    let levels = [Level::Htxsnv, Level::Httnv, Level::Htnv];
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, member) in members.iter().enumerate() {
+        for attempt in 0..3 {
+            let app = app.clone();
+            let member = *member;
+            let mut votes = paper(&agenda, levels[i % 3]);
+            // The first member's first attempt names a subject that is not on the agenda.
+            if i == 0 && attempt == 0 {
+                votes.insert(Uuid::new_v4(), Vote::Blank);
+            }
+            tasks.spawn(async move {
+                let cast = app
+                    .cast_ballot(&Actor::member("dangvien", member), ballot, member, &votes)
+                    .await;
+                (member, cast.map_err(|e| e.code()))
+            });
+        }
+    }
+    let mut answers: BTreeMap<Uuid, Vec<Result<(), &'static str>>> = BTreeMap::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (member, answer) = joined.unwrap();
+        answers.entry(member).or_default().push(answer);
+    }
+    for (i, member) in members.iter().enumerate() {
+        let mut got = answers[member].clone();
+        got.sort();
+        if *member == probationary {
+            assert_eq!(got, [Err("not_entitled"); 3]);
+            continue;
+        }
+        let cast = got.iter().filter(|a| a.is_ok()).count();
+        assert_eq!(cast, 1, "member {i}: exactly one paper, got {got:?}");
+        let refused: Vec<&str> = got.iter().filter_map(|a| a.err()).collect();
+        if i == 0 {
+            // The bad paper is refused on its own; of the two good ones, one is cast.
+            let mut expected = vec!["already_voted", "invalid"];
+            expected.sort();
+            let mut refused = refused.clone();
+            refused.sort();
+            assert_eq!(refused, expected, "member {i}");
+        } else {
+            assert_eq!(refused, ["already_voted"; 2], "member {i}");
+        }
+    }
+    let closed = close(&app, ballot).await;
+    assert_eq!(closed.papers_cast, 10, "one paper per entitled voter");
+    assert_eq!(closed.voted, 10);
+    for result in &closed.results {
+        let t = &result.tally;
+        assert_eq!(
+            (t.levels.htxsnv, t.levels.httnv, t.levels.htnv, t.blank),
+            (4, 3, 3, 0),
+            "{}",
+            result.name
+        );
+    }
+}
