@@ -10,6 +10,7 @@
 //! against its own driver. Dialect branches exist only where the backends truly differ (bulk
 //! load). Nothing is kept in memory between transactions: app servers stay stateless.
 
+use crate::checkpoint::{self, Checkpointer};
 use crate::error::{Result, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -49,6 +50,9 @@ pub struct Store {
     /// processes on the same file are still kept out by SQLite's lock and the busy timeout.
     /// `None` on PostgreSQL (row locks, many writers).
     write_gate: Option<Arc<Semaphore>>,
+    /// The background WAL checkpoint of a SQLite file ([`crate::checkpoint`]), running while
+    /// a clone of the store exists.
+    _checkpointer: Option<Arc<Checkpointer>>,
 }
 
 /// How long a SQLite write transaction waits for the write gate, as long as SQLite's busy
@@ -130,6 +134,12 @@ impl Store {
                 .pragma("temp_store", "memory");
             // An in-memory database lives as long as its connection: keep exactly one.
             let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            // A file's WAL is checkpointed in the background, never inside a commit.
+            let options = if in_memory {
+                options
+            } else {
+                options.pragma("wal_autocheckpoint", "0")
+            };
             let pool = if in_memory {
                 SqlitePoolOptions::new()
                     .max_connections(1)
@@ -167,11 +177,21 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
-        let write_gate = match pool {
-            Pool::Sqlite(_) => Some(Arc::new(Semaphore::new(1))),
-            Pool::Postgres(_) => None,
+        let (write_gate, checkpointer) = match &pool {
+            Pool::Sqlite(sqlite) => {
+                let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+                (
+                    Some(Arc::new(Semaphore::new(1))),
+                    (!in_memory).then(|| checkpoint::start(sqlite.clone())),
+                )
+            }
+            Pool::Postgres(_) => (None, None),
         };
-        Ok(Store { pool, write_gate })
+        Ok(Store {
+            pool,
+            write_gate,
+            _checkpointer: checkpointer,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -314,7 +334,14 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.pool {
-            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Sqlite(pool) => {
+                // The last checkpoint (the background one stops with the pool); a failure
+                // leaves the WAL for the next open, which loses nothing.
+                let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(pool)
+                    .await;
+                pool.close().await
+            }
             Pool::Postgres(pool) => pool.close().await,
         }
     }

@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod bulk;
+mod checkpoint;
 pub mod cycle;
 pub mod date;
 pub mod db;

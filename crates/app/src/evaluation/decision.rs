@@ -14,7 +14,8 @@ use crate::actor::{Action, Actor, Authorized, Scope, authorize};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::plan::{
-    Plan, advance, load_plan, load_subject, require_status, stage_of, stale_subject,
+    Plan, advance, load_plan, load_subject, reopen_if_published, require_status, stage_of,
+    stale_subject,
 };
 use crate::state::{Event, Stage, transition};
 use crate::vocab::{parse_body, parse_level, parse_participation};
@@ -136,6 +137,8 @@ impl App {
         })?;
         let mut tx = self.begin(&who).await?;
         let row = load_subject(&mut tx, subject).await?;
+        let plan = load_plan(&mut tx, row.plan_id).await?;
+        let plan_reopened = reopen_if_published(&mut tx, &plan, "mở lại kết quả xếp loại").await?;
         let decision = next_version(
             &mut tx,
             &who,
@@ -153,7 +156,9 @@ impl App {
             &who,
             AuditEvent::new("decision.reopen", "subject", subject)
                 .reason(Some(reason))
-                .detail(serde_json::json!({"previous": decision.previous_id})),
+                .detail(serde_json::json!({
+                    "previous": decision.previous_id, "plan_reopened": plan_reopened,
+                })),
         )
         .await?;
         tx.commit().await?;
@@ -203,9 +208,16 @@ pub(super) async fn decide_in(
 ) -> Result<DecisionView> {
     let row = load_subject(tx, subject).await?;
     let plan = load_plan(tx, row.plan_id).await?;
-    require_status(&plan, "open", "quyết định xếp loại")?;
-    let book = plan.book()?;
     let correcting = kind.corrects();
+    // A correction or a board's settlement may come after publication (complaints, an upper
+    // level's inspection): the plan goes back to `open` until published again.
+    let plan_reopened = if correcting {
+        reopen_if_published(tx, &plan, "điều chỉnh, xếp loại lại").await?
+    } else {
+        require_status(&plan, "open", "quyết định xếp loại")?;
+        false
+    };
+    let book = plan.book()?;
     let event = if correcting {
         Event::Correct
     } else {
@@ -267,6 +279,7 @@ pub(super) async fn decide_in(
         .detail(serde_json::json!({
             "level": checked.level, "decision": decision.id, "previous": decision.previous_id,
             "body": row.decides_body, "deciding_org": row.deciding_org_id, "escalation": escalation,
+            "plan_reopened": plan_reopened,
         })),
     )
     .await?;

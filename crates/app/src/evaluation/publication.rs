@@ -53,6 +53,11 @@ impl App {
                 _ => undecided += 1,
             }
         }
+        if ids.is_empty() {
+            return Err(AppError::conflict(
+                "Không có kết quả xếp loại mới được quyết định để công khai",
+            ));
+        }
         summary.published = tx.advance_subjects(&ids, "decided", "published").await?;
         let all_done = undecided == 0;
         if !tx

@@ -314,6 +314,25 @@ pub(crate) fn require_status(plan: &Plan, status: &str, doing: &str) -> Result<(
     ))
 }
 
+/// Re-opens a published plan for re-classification (SPEC §8: a result found wrong is cancelled
+/// and redone): a correction or a re-opening after publication puts the plan back to `open`
+/// until its results are published again. An open plan is left as it is; a draft is refused.
+pub(crate) async fn reopen_if_published(tx: &mut Tx, plan: &Plan, doing: &str) -> Result<bool> {
+    match plan.status.as_str() {
+        "open" => Ok(false),
+        "published" => {
+            if !tx
+                .set_plan_status(plan.id, plan.version, "open", None)
+                .await?
+            {
+                return Err(AppError::stale("Kế hoạch", plan.version));
+            }
+            Ok(true)
+        }
+        _ => require_status(plan, "open", doing).map(|()| false),
+    }
+}
+
 impl App {
     /// The plans of a year (all periods), optionally of one organisation.
     pub async fn plans(&self, actor: &Actor, year: i32, org: Option<Uuid>) -> Result<Vec<Plan>> {

@@ -905,6 +905,92 @@ async fn whole_cycle(db: &TestDb) {
     );
     assert_eq!(fresh(&app, an.id).await.stage, Stage::Published);
 
+    // ── Re-classification after publication (SPEC §8): a complaint's conclusion corrects a
+    // published result, the plan goes back to `open` until published again; a re-opened result
+    // is decided again; every old version is kept.
+    let published = fresh(&app, cuong.id).await;
+    let after_complaint = app
+        .correct(
+            &committee,
+            cuong.id,
+            DecisionInput {
+                version: published.version,
+                level: Some(Level::Htnv),
+                reason: Some("Kết luận giải quyết khiếu nại: giữ nguyên mức".into()),
+                exceptional_share: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(after_complaint.previous, Some(corrected.id));
+    assert_eq!(fresh(&app, cuong.id).await.stage, Stage::Decided);
+    assert_eq!(
+        app.plan(&secretary, plan.id).await.unwrap().status,
+        "open",
+        "a correction after publication re-opens the plan"
+    );
+    let decided = fresh(&app, cuong.id).await;
+    let reopened = app
+        .reopen(
+            &committee,
+            cuong.id,
+            decided.version,
+            "Cấp trên kiểm tra: kiểm điểm, xếp loại lại",
+        )
+        .await
+        .unwrap();
+    assert_eq!(reopened.kind, "reopen");
+    assert_eq!(reopened.level, None);
+    assert_eq!(fresh(&app, cuong.id).await.stage, Stage::Reviewed);
+    let blocked = app
+        .publish(
+            &secretary,
+            plan.id,
+            app.plan(&secretary, plan.id).await.unwrap().version,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(blocked.code(), "conflict", "nothing new decided to publish");
+    assert_eq!(
+        app.plan(&secretary, plan.id).await.unwrap().status,
+        "open",
+        "a re-opened subject keeps the plan open"
+    );
+    decide(
+        &app,
+        &committee,
+        cuong.id,
+        Level::Htnv,
+        Some("Xếp loại lại sau kiểm tra của cấp trên"),
+    )
+    .await
+    .unwrap();
+    let republished = app
+        .publish(
+            &secretary,
+            plan.id,
+            app.plan(&secretary, plan.id).await.unwrap().version,
+        )
+        .await
+        .unwrap();
+    assert_eq!(republished.published, 1);
+    assert_eq!(
+        app.plan(&secretary, plan.id).await.unwrap().status,
+        "published"
+    );
+    let versions = app.decisions(&committee, cuong.id).await.unwrap();
+    assert_eq!(
+        versions.iter().map(|d| d.kind.as_str()).collect::<Vec<_>>(),
+        ["decision", "correction", "correction", "reopen", "decision"]
+    );
+    for pair in versions.windows(2) {
+        assert_eq!(
+            pair[1].previous,
+            Some(pair[0].id),
+            "each version points to the last"
+        );
+    }
+
     // ── The audit chain: intact, append-only, and tampering is found.
     let report = app.verify_audit(&actor("kiemtra")).await.unwrap();
     assert!(report.is_intact(), "{report:?}");
