@@ -263,10 +263,53 @@ impl App {
         }
         let mut tx = self.begin(&who).await?;
         let current = load_meeting(&mut tx, meeting).await?;
+        if current.status == "closed" {
+            return Err(AppError::conflict(
+                "Hội nghị đã kết thúc: bỏ phiếu tại hội nghị đang diễn ra",
+            ));
+        }
         let plan = load_plan(&mut tx, current.plan).await?;
         require_status(&plan, "open", "chuẩn bị bỏ phiếu")?;
+        // Each subject is voted on once per meeting; again only after a round without a
+        // majority (the branch votes again rather than leave the level to a default).
+        let mut voted: BTreeMap<Uuid, (Uuid, Option<String>)> = BTreeMap::new();
+        for earlier in tx.ballots_of_meeting(meeting).await? {
+            let results: BTreeMap<Uuid, String> = tx
+                .ballot_results(earlier.id)
+                .await?
+                .into_iter()
+                .map(|r| (r.subject_id, r.outcome))
+                .collect();
+            for subject in tx.ballot_agenda(earlier.id).await? {
+                let outcome = if earlier.status == "closed" {
+                    results.get(&subject).cloned()
+                } else {
+                    None
+                };
+                voted.insert(subject, (earlier.id, outcome));
+            }
+        }
         let mut seen = HashSet::new();
         for (i, id) in agenda.iter().enumerate() {
+            if !current.items.iter().any(|item| item.subject == *id) {
+                return Err(AppError::invalid(
+                    format!("agenda[{i}]"),
+                    "Đối tượng không có trong chương trình hội nghị: chỉ biểu quyết đối tượng được kiểm điểm tại hội nghị này",
+                ));
+            }
+            match voted.get(id) {
+                Some((_, Some(outcome))) if outcome == "no_majority" => {}
+                Some((earlier, outcome)) => {
+                    let message = if outcome.is_some() {
+                        "Đối tượng đã được biểu quyết tại hội nghị này (đã có kết quả)"
+                    } else {
+                        "Đối tượng đang có trong một phiếu biểu quyết khác của hội nghị"
+                    };
+                    return Err(AppError::conflict(format!("{message}: {earlier}"))
+                        .with_field(format!("agenda[{i}]")));
+                }
+                None => {}
+            }
             let subject = load_subject(&mut tx, *id).await?;
             if subject.plan_id != plan.id || subject.participation != "review_and_classify" {
                 return Err(AppError::invalid(

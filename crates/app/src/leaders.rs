@@ -302,7 +302,7 @@ impl App {
         let leadership = leadership(&mut tx, &plan, &row).await?;
         let Some(body) = leadership.headed.iter().find(|b| b.subject.id == unit) else {
             return Err(AppError::invalid(
-                "unit",
+                "unit_id",
                 format!(
                     "{} không đứng đầu tổ chức, tập thể này (theo chức vụ đang giữ ngày {})",
                     row.name,
@@ -322,7 +322,7 @@ impl App {
                     crate::date_vi(start)
                 ),
             )
-            .with_field("unit")
+            .with_field("unit_id")
             .with_citation(citation));
         }
         tx.put_head_moved_in(subject, unit, body.post_from, reason)

@@ -22,6 +22,7 @@ pub mod evaluation;
 mod facts;
 pub mod leaders;
 pub mod meeting;
+pub mod near_copy;
 pub mod open;
 pub mod plan;
 pub mod progress;

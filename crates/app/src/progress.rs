@@ -10,6 +10,7 @@ use crate::actor::{Action, Actor, Scope, authorize};
 use crate::error::Result;
 use crate::plan::{Step, load_plan};
 use crate::state::Stage;
+use kiemdiem_rules::eligibility::{Eligibility, eligibility};
 use serde::Serialize;
 use std::collections::HashMap;
 use time::Date;
@@ -159,6 +160,7 @@ impl App {
                 .map(|o| o.id),
         );
         let mut out = Vec::new();
+        let mut plans = HashMap::new();
         for row in tx.family_subjects(plan, &units).await? {
             let Some(stage) = Stage::parse(&row.stage) else {
                 continue;
@@ -173,11 +175,7 @@ impl App {
             if done {
                 continue;
             }
-            let absent = tx
-                .items_of_subject(row.id)
-                .await?
-                .iter()
-                .any(|i| !i.reviewed && i.comments.starts_with("Vắng mặt"));
+            let absent = tx.items_of_subject(row.id).await?.iter().any(|i| i.absent);
             let step = if stage.reviewed() {
                 Step::Decision
             } else if stage == Stage::Pending {
@@ -187,6 +185,9 @@ impl App {
             };
             let late = current.deadline(step).is_some_and(|d| today > d);
             let mut reason = match stage {
+                Stage::Pending if absent => {
+                    "Vắng mặt tại hội nghị, chưa nộp bản kiểm điểm: kiểm điểm, xếp loại tại cuộc họp gần nhất".to_owned()
+                }
                 Stage::Pending => "Chưa nộp bản kiểm điểm".to_owned(),
                 Stage::SelfReviewed if absent => {
                     "Vắng mặt tại hội nghị: kiểm điểm, xếp loại tại cuộc họp gần nhất".to_owned()
@@ -196,11 +197,24 @@ impl App {
                 Stage::Proposed => "Đã đề xuất, chờ cấp có thẩm quyền quyết định".to_owned(),
                 _ => stage.name_vi().to_owned(),
             };
-            if let Some(eligibility) = row.eligibility.as_deref()
-                && let Ok(value) =
-                    serde_json::from_str::<kiemdiem_rules::eligibility::Eligibility>(eligibility)
-            {
-                for attachment in value.attachments.iter().filter(|a| !a.received) {
+            // Documents still missing (a comment of the temporary or previous branch, the
+            // civil-service rating): the rules decide again on today's facts, so a document
+            // received since the plan opened is no longer asked for.
+            let needed_at_opening = row
+                .eligibility
+                .as_deref()
+                .and_then(|e| serde_json::from_str::<Eligibility>(e).ok())
+                .is_some_and(|e| !e.attachments.is_empty());
+            if needed_at_opening {
+                let plan = match plans.entry(row.plan_id) {
+                    std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(new) => {
+                        new.insert(load_plan(&mut tx, row.plan_id).await?)
+                    }
+                };
+                let facts = crate::facts::gather(&mut tx, plan, &row).await?;
+                let now = eligibility(&plan.book()?, &facts, plan.review_date);
+                for attachment in now.attachments.iter().filter(|a| !a.received) {
                     reason.push_str(&format!("; cần: {}", attachment.message));
                 }
             }

@@ -8,8 +8,8 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope, authorize};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
+pub use crate::near_copy::{PEER_THRESHOLD, SAMPLE_THRESHOLD, SimilarityFlag};
 use crate::plan::{advance, load_plan, load_subject, require_status, stage_of};
-use crate::similarity::{containment, jaccard, shingles};
 use crate::state::{Event, Stage};
 use crate::vocab::parse_kind;
 use kiemdiem_rules::SubjectKind;
@@ -18,11 +18,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-/// Jaccard similarity from which two self-reviews of one unit are flagged as near-copies.
-pub const PEER_THRESHOLD: f64 = 0.7;
-/// Share of a self-review found in the form's sample text from which it is flagged.
-pub const SAMPLE_THRESHOLD: f64 = 0.6;
 
 /// A section of a form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -119,25 +114,12 @@ const INDIVIDUAL: &[Section] = &[
     },
 ];
 
-/// The sample wording a copied template carries (the form's headings and stock phrases).
-const SAMPLE_PHRASES: &str = "Ưu điểm, kết quả đạt được. Về tư tưởng chính trị: luôn trung thành với chủ nghĩa Mác - Lênin, tư tưởng Hồ Chí Minh, kiên định mục tiêu độc lập dân tộc và chủ nghĩa xã hội, chấp hành nghiêm chủ trương, đường lối của Đảng, chính sách, pháp luật của Nhà nước. Về phẩm chất đạo đức, lối sống: có lối sống giản dị, trung thực, không tham nhũng, lãng phí, quan liêu, cơ hội, vụ lợi; đoàn kết, gương mẫu. Về tác phong, lề lối làm việc: dân chủ, khoa học, sâu sát. Về ý thức tổ chức kỷ luật: chấp hành sự phân công của tổ chức, thực hiện tốt nguyên tắc tập trung dân chủ. Hạn chế, khuyết điểm và nguyên nhân. Kết quả khắc phục hạn chế, khuyết điểm đã được cấp có thẩm quyền kết luận hoặc được chỉ ra ở kỳ kiểm điểm trước. Giải trình những vấn đề được gợi ý kiểm điểm. Làm rõ trách nhiệm của cá nhân đối với hạn chế, khuyết điểm của tập thể. Phương hướng, biện pháp khắc phục hạn chế, khuyết điểm. Tự nhận mức xếp loại chất lượng: hoàn thành xuất sắc nhiệm vụ, hoàn thành tốt nhiệm vụ, hoàn thành nhiệm vụ, không hoàn thành nhiệm vụ.";
-
 /// The sections of the form a subject kind writes.
 pub fn form_sections(kind: SubjectKind) -> &'static [Section] {
     match kind {
         SubjectKind::Organisation | SubjectKind::Collective => COLLECTIVE,
         _ => INDIVIDUAL,
     }
-}
-
-/// A near-copy flag.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SimilarityFlag {
-    /// The other subject's self-review, or `None` for the form's sample text.
-    pub other: Option<Uuid>,
-    pub other_name: String,
-    /// Jaccard similarity (peer) or containment in the sample (form), 0–1.
-    pub score: f64,
 }
 
 /// A self-review as shown.
@@ -309,37 +291,7 @@ impl App {
                 ));
             }
         }
-        let text: String = sections.values().cloned().collect::<Vec<_>>().join("\n");
-        let mine = shingles(&text);
-        let mut flags = Vec::new();
-        let sample = containment(&mine, &shingles(SAMPLE_PHRASES));
-        if sample >= SAMPLE_THRESHOLD {
-            flags.push(SimilarityFlag {
-                other: None,
-                other_name: format!("Nội dung mẫu {}", row.form_code),
-                score: (sample * 1000.0).round() / 1000.0,
-            });
-        }
-        for other in tx
-            .submitted_reviews_of_unit(row.plan_id, row.unit_id)
-            .await?
-        {
-            if other.subject_id == subject {
-                continue;
-            }
-            let theirs: BTreeMap<String, String> =
-                serde_json::from_str(&other.sections).unwrap_or_default();
-            let theirs = shingles(&theirs.values().cloned().collect::<Vec<_>>().join("\n"));
-            let score = jaccard(&mine, &theirs);
-            if score >= PEER_THRESHOLD {
-                let name = load_subject(&mut tx, other.subject_id).await?.name;
-                flags.push(SimilarityFlag {
-                    other: Some(other.subject_id),
-                    other_name: name,
-                    score: (score * 1000.0).round() / 1000.0,
-                });
-            }
-        }
+        let flags = crate::near_copy::flag_at_submission(&mut tx, &row, &sections).await?;
         review.status = "submitted".into();
         review.submitted_on = Some(submitted_on);
         review.draft_sent_on = draft_sent_on.or(review.draft_sent_on);
@@ -472,14 +424,5 @@ mod tests {
                 .unwrap()
                 .required
         );
-    }
-
-    #[test]
-    fn a_filled_template_is_mostly_sample_text() {
-        let copied = "Về tư tưởng chính trị: luôn trung thành với chủ nghĩa Mác - Lênin, tư tưởng Hồ Chí Minh, kiên định mục tiêu độc lập dân tộc và chủ nghĩa xã hội, chấp hành nghiêm chủ trương, đường lối của Đảng";
-        let own = "Năm 2025 tôi phụ trách tổ thu ngân sách, đạt 112% kế hoạch, vận động 14 hộ hiến đất làm đường liên thôn";
-        let sample = shingles(SAMPLE_PHRASES);
-        assert!(containment(&shingles(copied), &sample) >= SAMPLE_THRESHOLD);
-        assert!(containment(&shingles(own), &sample) < 0.1);
     }
 }

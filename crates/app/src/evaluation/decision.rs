@@ -404,13 +404,17 @@ async fn check_decision(
         .with_field("reason"));
     }
     // The branch's secret ballot: departing from it, or deciding where it had no majority,
-    // needs a recorded reason (never a silent default).
+    // needs a recorded reason (never a silent default). Where the branch voted again (after a
+    // round without a majority), the last round is the branch's result; every round is kept
+    // in the basis.
     let ballots = tx.results_of_subject(subject.id).await?;
     let mut ballot_basis = Vec::new();
     for result in &ballots {
         ballot_basis.push(serde_json::json!({
             "ballot": result.ballot_id, "outcome": result.outcome, "votes": result.votes, "base": result.base,
         }));
+    }
+    if let Some(result) = ballots.last() {
         let departs = result.outcome == "no_majority" || result.outcome != level.code();
         if departs && reason.is_none() {
             return Err(AppError::rule(

@@ -1,6 +1,9 @@
-//! Escalations (báo cáo cấp trên): a person rated at different levels in several places of the
-//! year's plans is escalated to the organisation board of the competent level, which settles
-//! every place with a correction. Opened or updated by a decision; resolved here.
+//! Escalations (báo cáo cấp trên): a person — a party member, or a leader who is not one — rated
+//! at different levels in several places of the year's plans is escalated to the organisation
+//! board of the competent level (seed 003 §B.6), which settles every place with a correction.
+//! The competent level is the nearest organisation above every place's deciding body (their
+//! nearest common ancestor in the tree on the review date), recorded on the escalation; the
+//! settlement is authorised in its scope. Opened or updated by a decision; resolved here.
 
 use super::decision::{DecisionInput, DecisionKind, DecisionView, decide_in, nonempty};
 use crate::App;
@@ -13,7 +16,7 @@ use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::evaluation::EscalationRow;
 use kiemdiem_store::cycle::plan::SubjectRow;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 /// One place where a person is rated.
@@ -30,7 +33,12 @@ pub struct Place {
 pub struct Escalation {
     pub id: Uuid,
     pub plan: Uuid,
-    pub member: Uuid,
+    /// The person: a member's or a non-member leader's id (`person_kind`).
+    pub person: Uuid,
+    /// `member` or `leader`.
+    pub person_kind: String,
+    /// The organisation whose board settles it.
+    pub competent_org: Option<Uuid>,
     pub places: Vec<Place>,
     pub status: String,
     pub version: i64,
@@ -41,7 +49,9 @@ impl From<EscalationRow> for Escalation {
         Escalation {
             id: row.id,
             plan: row.plan_id,
-            member: row.member_id,
+            person: row.member_id,
+            person_kind: row.person_kind.clone(),
+            competent_org: row.competent_org_id,
             places: places_of(&row),
             status: row.status,
             version: row.version,
@@ -65,9 +75,20 @@ impl App {
         level: Level,
         reason: &str,
     ) -> Result<Vec<DecisionView>> {
-        let who = authorize(actor, Action::Decide, Scope::Global)?;
         let reason = nonempty(Some(reason))
             .ok_or_else(|| AppError::invalid("reason", "Phải ghi rõ lý do quyết định"))?;
+        let board = {
+            let mut tx = self.store().read().await?;
+            tx.escalation(escalation)
+                .await?
+                .ok_or_else(|| AppError::not_found("việc báo cáo cấp trên", escalation))?
+                .competent_org_id
+        };
+        let who = authorize(
+            actor,
+            Action::Decide,
+            board.map_or(Scope::Global, Scope::Org),
+        )?;
         let mut tx = self.begin(&who).await?;
         let mut row = tx
             .escalation(escalation)
@@ -138,8 +159,10 @@ pub(super) async fn escalate_if_different(
     subject: &SubjectRow,
     level: Level,
 ) -> Result<Option<Uuid>> {
-    let Some(member) = subject.member_id else {
-        return Ok(None);
+    let (person, person_kind) = match (subject.member_id, subject.leader_id) {
+        (Some(member), _) => (member, "member"),
+        (None, Some(leader)) => (leader, "leader"),
+        (None, None) => return Ok(None),
     };
     let plans: Vec<Uuid> = tx
         .plans_of_year(i64::from(plan.year))
@@ -148,7 +171,11 @@ pub(super) async fn escalate_if_different(
         .filter(|p| p.period_kind == "year")
         .map(|p| p.id)
         .collect();
-    let rows = tx.decided_subjects_of_member(member, &plans).await?;
+    let rows = if person_kind == "member" {
+        tx.decided_subjects_of_member(person, &plans).await?
+    } else {
+        tx.decided_subjects_of_leader(person, &plans).await?
+    };
     let differs = rows
         .iter()
         .any(|r| r.id != subject.id && r.level.as_deref().is_some_and(|l| l != level.code()));
@@ -170,13 +197,20 @@ pub(super) async fn escalate_if_different(
         })
         .collect();
     let places_json = serde_json::to_string(&places).unwrap_or_default();
+    let deciding: Vec<Uuid> = rows
+        .iter()
+        .chain(std::iter::once(subject))
+        .map(|r| r.deciding_org_id.unwrap_or(r.unit_id))
+        .collect();
+    let competent = nearest_common_ancestor(tx, &deciding, plan.review_date).await?;
     if let Some(mut open) = tx
-        .escalations_of_member(member)
+        .escalations_of_member(person)
         .await?
         .into_iter()
         .find(|e| e.status == "open" && e.plan_id == plan.id)
     {
         open.places = places_json;
+        open.competent_org_id = competent;
         if !tx.update_escalation(&open).await? {
             return Err(AppError::stale("Việc báo cáo cấp trên", open.version));
         }
@@ -186,7 +220,9 @@ pub(super) async fn escalate_if_different(
     tx.insert_escalation(&EscalationRow {
         id,
         plan_id: plan.id,
-        member_id: member,
+        member_id: person,
+        person_kind: person_kind.into(),
+        competent_org_id: competent,
         places: places_json,
         status: "open".into(),
         resolved_level: None,
@@ -197,4 +233,30 @@ pub(super) async fn escalate_if_different(
     })
     .await?;
     Ok(Some(id))
+}
+
+/// The nearest organisation above (or equal to) every one of `orgs` in the tree on `on`: the
+/// level whose organisation board settles a person rated differently in those places. `None`
+/// when they share no ancestor (separate trees).
+async fn nearest_common_ancestor(tx: &mut Tx, orgs: &[Uuid], on: Date) -> Result<Option<Uuid>> {
+    let mut common: Option<Vec<Uuid>> = None;
+    for org in orgs {
+        // Root first, the organisation itself last.
+        let path: Vec<Uuid> = tx
+            .org_ancestors(*org, on)
+            .await?
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        common = Some(match common {
+            None => path,
+            Some(prefix) => prefix
+                .iter()
+                .zip(&path)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| *a)
+                .collect(),
+        });
+    }
+    Ok(common.and_then(|path| path.last().copied()))
 }

@@ -74,6 +74,7 @@ impl App {
                 subject_id: subject,
                 position: item.position,
                 reviewed: false,
+                absent: true,
                 chaired_by: None,
                 comments: "Vắng mặt: kiểm điểm tại cuộc họp gần nhất khi có mặt".into(),
                 conclusion: String::new(),
@@ -105,14 +106,19 @@ impl App {
         let (predecessors, is_head) = review_predecessors(&mut tx, &row, current.held_on).await?;
         let order_overridden =
             check_review_order(&book, &predecessors, override_reason.as_deref())?;
-        if is_head && record.chaired_by.is_some() && record.chaired_by == row.member_id {
-            return Err(AppError::new(
-                ErrorCode::OutOfOrder,
-                "Khi kiểm điểm người đứng đầu thì cấp phó chủ trì: người được kiểm điểm không chủ trì phần này",
-            )
-            .with_field("chaired_by")
-            .with_citation(precedence_citation(&book, Precedence::HeadBeforeDeputies, book.sources().review_notice)));
-        }
+        let head = is_head
+            .then_some(row.member_id)
+            .flatten()
+            .map(|m| (m, row.name.as_str()));
+        let chair = item_chair(&current, &record, head).map_err(|message| {
+            AppError::new(ErrorCode::OutOfOrder, message)
+                .with_field("chaired_by")
+                .with_citation(precedence_citation(
+                    &book,
+                    Precedence::HeadBeforeDeputies,
+                    book.sources().review_notice,
+                ))
+        })?;
         // Notice of the draft report / self-review.
         let review = tx.self_review(subject).await?;
         let notice_failure = notice_problem(
@@ -134,17 +140,13 @@ impl App {
             .with_field("override_reason"));
         }
         let overridden = notice_failure.is_some() || !order_overridden.is_empty();
-        let chaired_by = record
-            .chaired_by_name
-            .clone()
-            .or_else(|| record.chaired_by.map(|m| m.to_string()))
-            .or_else(|| Some(current.chair.clone()));
         tx.put_meeting_item(&MeetingItemRow {
             meeting_id: meeting,
             subject_id: subject,
             position: item.position,
             reviewed: true,
-            chaired_by,
+            absent: false,
+            chaired_by: Some(chair),
             comments: record.comments.trim().into(),
             conclusion: record.conclusion.trim().into(),
             override_reason: overridden.then(|| override_reason.clone()).flatten(),
@@ -165,4 +167,51 @@ impl App {
         tx.commit().await?;
         Ok(view)
     }
+}
+
+/// Who chairs the review of one subject: the member named for the item, else the meeting's
+/// chair. When the head is reviewed (`head`: the head's member id and name) a deputy chairs: the
+/// head may not chair their own review, neither named for the item nor as the meeting's chair
+/// (by attendee role or by name), and whoever is named must be a present attendee. Returns the
+/// chair's name, or why not.
+pub(super) fn item_chair(
+    meeting: &Meeting,
+    record: &ReviewRecord,
+    head: Option<(Uuid, &str)>,
+) -> std::result::Result<String, String> {
+    let attendee = |member: Uuid| meeting.attendees.iter().find(|a| a.member == Some(member));
+    if let Some(member) = record.chaired_by {
+        let Some(chair) = attendee(member).filter(|a| a.present) else {
+            return Err(
+                "Người chủ trì phần kiểm điểm phải là người dự hội nghị, có mặt".to_owned(),
+            );
+        };
+        if head.is_some_and(|(h, _)| h == member) {
+            return Err("Khi kiểm điểm người đứng đầu thì cấp phó chủ trì: người được kiểm điểm không chủ trì phần này".to_owned());
+        }
+        return Ok(record
+            .chaired_by_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&chair.name)
+            .to_owned());
+    }
+    if let Some((head, name)) = head {
+        let head_chairs_meeting = meeting.chair.trim() == name.trim()
+            || meeting
+                .attendees
+                .iter()
+                .any(|a| a.role == "chair" && a.member == Some(head));
+        if head_chairs_meeting {
+            return Err("Đồng chí chủ trì hội nghị là người đứng đầu đang được kiểm điểm: ghi rõ đồng chí cấp phó chủ trì phần này (chaired_by)".to_owned());
+        }
+    }
+    Ok(record
+        .chaired_by_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(&meeting.chair)
+        .to_owned())
 }

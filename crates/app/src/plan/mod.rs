@@ -215,6 +215,30 @@ impl App {
             .await?
             .ok_or_else(|| AppError::not_found("tổ chức đảng (vào ngày kiểm điểm)", new.org))?;
         let parent = superior_plan(&mut tx, org.id, new.year, period, review_date).await?;
+        // A lower plan inherits its superior's rules: it may tighten dates and add a local layer
+        // where the superior has none, never decide by other rules.
+        if let Some(parent) = &parent {
+            if let Some(id) = new.rule_set.filter(|id| *id != parent.rule_set) {
+                return Err(AppError::invalid(
+                    "rule_set",
+                    format!(
+                        "Kế hoạch cấp dưới áp dụng bộ quy tắc của kế hoạch cấp trên ({}), không áp dụng {}",
+                        parent.rule_set.code(),
+                        id.code()
+                    ),
+                ));
+            }
+            if let (Some(theirs), Some(ours)) = (&parent.local_layer, &new.local_layer)
+                && theirs != ours
+            {
+                return Err(AppError::invalid(
+                    "local_layer",
+                    format!(
+                        "Kế hoạch cấp trên đã áp dụng quy định của địa phương \"{theirs}\": kế hoạch cấp dưới không thay bằng \"{ours}\""
+                    ),
+                ));
+            }
+        }
         let rule_set = match (new.rule_set, &parent) {
             (Some(id), _) => id,
             (None, Some(parent)) => parent.rule_set,

@@ -91,7 +91,7 @@ async fn open_ballot(db: &TestDb, app: &App) -> (Uuid, Vec<Uuid>, Vec<Uuid>) {
                         excused: false,
                     })
                     .collect(),
-                agenda: vec![],
+                agenda: agenda.clone(),
             },
         )
         .await

@@ -322,7 +322,7 @@ async fn seed003_head_is_not_rated_above_the_unit(db: &TestDb) {
         .await
         .unwrap_err();
     assert_eq!(not_moved.code(), "rule_refused", "{}", not_moved.message());
-    assert_eq!(not_moved.field(), Some("unit"));
+    assert_eq!(not_moved.field(), Some("unit_id"));
     assert!(
         not_moved.message().contains("01/01/2015"),
         "{}",
@@ -337,7 +337,7 @@ async fn seed003_head_is_not_rated_above_the_unit(db: &TestDb) {
         .declare_head_moved_in(&actor("bantochuc"), hung_s.id, b1.id, "Chuyển đến")
         .await
         .unwrap_err();
-    assert_eq!(not_headed.field(), Some("unit"));
+    assert_eq!(not_headed.field(), Some("unit_id"));
     // Hùng moved in on 01/10/2019 and had no part in the branch's result: declared, the rule
     // does not apply to that branch (seed 003 mục B.6).
     let declared = app

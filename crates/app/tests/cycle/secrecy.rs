@@ -87,7 +87,7 @@ async fn nothing_links_a_paper_to_its_voter(db: &TestDb) {
                         excused: false,
                     })
                     .collect(),
-                agenda: vec![],
+                agenda: agenda.clone(),
             },
         )
         .await

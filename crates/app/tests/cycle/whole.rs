@@ -338,6 +338,67 @@ async fn whole_cycle(db: &TestDb) {
         "a near-copy is flagged: {:?}",
         copied.flags
     );
+    let original = app.self_review(&secretary, binh.id).await.unwrap().unwrap();
+    assert!(
+        original.flags.iter().any(|f| f.other == Some(cuong.id)),
+        "the copied one is flagged too: {:?}",
+        original.flags
+    );
+    let listed = app.flagged_reviews(&secretary, plan.id).await.unwrap();
+    let mut listed_names: Vec<&str> = listed.iter().map(|f| f.name.as_str()).collect();
+    listed_names.sort_unstable();
+    assert_eq!(listed_names, ["Lê Văn Cường", "Trần Thị Bình"]);
+    // The secretary returns the copy; its author rewrites it in their own words.
+    let no_reason = app
+        .return_self_review(&secretary, cuong.id, copied.version, " ")
+        .await
+        .unwrap_err();
+    assert_eq!(no_reason.field(), Some("reason"));
+    app.return_self_review(
+        &secretary,
+        cuong.id,
+        copied.version,
+        "Bản kiểm điểm chép lại của đồng chí Bình: viết lại theo công việc của mình",
+    )
+    .await
+    .unwrap();
+    assert_eq!(fresh(&app, cuong.id).await.stage, Stage::Pending);
+    let returned = app
+        .self_review(&secretary, cuong.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(returned.status, "draft");
+    let who = actor("self:Lê Văn Cường");
+    let rewritten = app
+        .save_self_review(
+            &who,
+            cuong.id,
+            returned.version,
+            sections(
+                cuong.kind,
+                "Năm 2025 tôi phụ trách đội thủy lợi, nạo vét 3 km kênh mương nội đồng; còn chậm nộp đảng phí hai tháng",
+            ),
+        )
+        .await
+        .unwrap();
+    let resubmitted = app
+        .submit_self_review(
+            &who,
+            cuong.id,
+            rewritten.version,
+            date!(2025 - 12 - 06),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(resubmitted.flags.is_empty(), "{:?}", resubmitted.flags);
+    let original = app.self_review(&secretary, binh.id).await.unwrap().unwrap();
+    assert!(
+        original.flags.is_empty(),
+        "the old flag goes with the old text: {:?}",
+        original.flags
+    );
 
     // ── Branch 1 meeting: order checks, then reviews.
     let b1_people: Vec<Subject> = subjects

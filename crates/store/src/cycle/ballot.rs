@@ -519,11 +519,11 @@ impl Tx {
         ).bind(ballot).fetch_all(c).await?))
     }
 
-    /// The counts of every closed ballot about a subject.
+    /// The counts of every closed ballot about a subject, oldest ballot first (ids are v7).
     pub async fn results_of_subject(&mut self, subject: Uuid) -> Result<Vec<BallotResultRow>> {
         Ok(on_conn!(self, c => sqlx::query_as(
             "SELECT ballot_id, subject_id, htxsnv, httnv, htnv, khtnv, blank, invalid, outcome, votes, base, message \
-             FROM ballot_results WHERE subject_id = $1",
+             FROM ballot_results WHERE subject_id = $1 ORDER BY ballot_id",
         ).bind(subject).fetch_all(c).await?))
     }
 

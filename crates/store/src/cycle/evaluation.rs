@@ -74,7 +74,12 @@ pub struct PublicationRow {
 pub struct EscalationRow {
     pub id: Uuid,
     pub plan_id: Uuid,
+    /// The person: a member, or a leader who is not a member (`person_kind`).
     pub member_id: Uuid,
+    /// `member` or `leader`.
+    pub person_kind: String,
+    /// The organisation whose board settles it (the nearest above every place).
+    pub competent_org_id: Option<Uuid>,
     /// JSON list of (subject, place, level).
     pub places: String,
     /// `open` or `resolved`.
@@ -192,11 +197,11 @@ impl Tx {
     pub async fn insert_escalation(&mut self, row: &EscalationRow) -> Result<()> {
         let stamp = self.stamp_owned()?;
         on_conn!(self, c => sqlx::query(
-            "INSERT INTO escalations (id, plan_id, member_id, places, status, resolved_level, reason, version, changed_by, changed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9)",
+            "INSERT INTO escalations (id, plan_id, member_id, person_kind, competent_org_id, places, status, resolved_level, reason, version, changed_by, changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11)",
         )
-        .bind(row.id).bind(row.plan_id).bind(row.member_id).bind(&row.places).bind(&row.status)
-        .bind(&row.resolved_level).bind(&row.reason).bind(&stamp.by).bind(stamp.at)
+        .bind(row.id).bind(row.plan_id).bind(row.member_id).bind(&row.person_kind).bind(row.competent_org_id)
+        .bind(&row.places).bind(&row.status).bind(&row.resolved_level).bind(&row.reason).bind(&stamp.by).bind(stamp.at)
         .execute(c).await?.rows_affected());
         self.record("escalations", row.id.to_string(), "insert");
         Ok(())
@@ -206,10 +211,10 @@ impl Tx {
     pub async fn update_escalation(&mut self, row: &EscalationRow) -> Result<bool> {
         let stamp = self.stamp_owned()?;
         let n = on_conn!(self, c => sqlx::query(
-            "UPDATE escalations SET places = $1, status = $2, resolved_level = $3, reason = $4, version = version + 1, \
-             changed_by = $5, changed_at = $6 WHERE id = $7 AND version = $8",
+            "UPDATE escalations SET places = $1, status = $2, resolved_level = $3, reason = $4, competent_org_id = $5, \
+             version = version + 1, changed_by = $6, changed_at = $7 WHERE id = $8 AND version = $9",
         )
-        .bind(&row.places).bind(&row.status).bind(&row.resolved_level).bind(&row.reason)
+        .bind(&row.places).bind(&row.status).bind(&row.resolved_level).bind(&row.reason).bind(row.competent_org_id)
         .bind(&stamp.by).bind(stamp.at).bind(row.id).bind(row.version)
         .execute(c).await?.rows_affected());
         if n == 1 {
@@ -220,14 +225,14 @@ impl Tx {
 
     pub async fn escalation(&mut self, id: Uuid) -> Result<Option<EscalationRow>> {
         Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT id, plan_id, member_id, places, status, resolved_level, reason, version, changed_by, changed_at FROM escalations WHERE id = $1",
+            "SELECT id, plan_id, member_id, person_kind, competent_org_id, places, status, resolved_level, reason, version, changed_by, changed_at FROM escalations WHERE id = $1",
         ).bind(id).fetch_optional(c).await?))
     }
 
-    /// Escalations about a member, open ones first.
+    /// Escalations about a person (a member or a non-member leader), open ones first.
     pub async fn escalations_of_member(&mut self, member: Uuid) -> Result<Vec<EscalationRow>> {
         Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT id, plan_id, member_id, places, status, resolved_level, reason, version, changed_by, changed_at FROM escalations \
+            "SELECT id, plan_id, member_id, person_kind, competent_org_id, places, status, resolved_level, reason, version, changed_by, changed_at FROM escalations \
              WHERE member_id = $1 ORDER BY status, changed_at",
         ).bind(member).fetch_all(c).await?))
     }
@@ -235,7 +240,7 @@ impl Tx {
     /// Open escalations of a plan.
     pub async fn open_escalations(&mut self, plan: Uuid) -> Result<Vec<EscalationRow>> {
         Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT id, plan_id, member_id, places, status, resolved_level, reason, version, changed_by, changed_at FROM escalations \
+            "SELECT id, plan_id, member_id, person_kind, competent_org_id, places, status, resolved_level, reason, version, changed_by, changed_at FROM escalations \
              WHERE plan_id = $1 AND status = 'open' ORDER BY changed_at, id",
         ).bind(plan).fetch_all(c).await?))
     }

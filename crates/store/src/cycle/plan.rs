@@ -447,10 +447,31 @@ impl Tx {
         member: Uuid,
         plans: &[Uuid],
     ) -> Result<Vec<SubjectRow>> {
+        self.decided_subjects_of_person("member_id", member, plans)
+            .await
+    }
+
+    /// The decided subjects of the given plans about one leader who is not a party member.
+    pub async fn decided_subjects_of_leader(
+        &mut self,
+        leader: Uuid,
+        plans: &[Uuid],
+    ) -> Result<Vec<SubjectRow>> {
+        self.decided_subjects_of_person("leader_id", leader, plans)
+            .await
+    }
+
+    async fn decided_subjects_of_person(
+        &mut self,
+        column: &'static str,
+        person: Uuid,
+        plans: &[Uuid],
+    ) -> Result<Vec<SubjectRow>> {
+        let member = person;
         let mut out = Vec::new();
         for chunk in plans.chunks(500) {
             let sql = format!(
-                "{SUBJECT_SELECT} WHERE level IS NOT NULL AND member_id = $1 AND plan_id IN ({}) ORDER BY id",
+                "{SUBJECT_SELECT} WHERE level IS NOT NULL AND {column} = $1 AND plan_id IN ({}) ORDER BY id",
                 placeholders(2, chunk.len())
             );
             let rows: Vec<SubjectRow> = on_conn!(self, c => {

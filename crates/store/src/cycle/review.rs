@@ -78,6 +78,8 @@ pub struct MeetingItemRow {
     pub subject_id: Uuid,
     pub position: i64,
     pub reviewed: bool,
+    /// The subject was absent (vắng mặt): to be reviewed at the earliest later meeting.
+    pub absent: bool,
     pub chaired_by: Option<String>,
     pub comments: String,
     pub conclusion: String,
@@ -105,6 +107,15 @@ impl Tx {
              FROM self_reviews r JOIN subjects s ON s.id = r.subject_id \
              WHERE s.plan_id = $1 AND s.unit_id = $2 AND r.status = 'submitted'",
         ).bind(plan).bind(unit).fetch_all(c).await?))
+    }
+
+    /// The self-reviews of a plan's subjects carrying near-copy flags, by subject name.
+    pub async fn flagged_self_reviews(&mut self, plan: Uuid) -> Result<Vec<SelfReviewRow>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT r.subject_id, r.form_code, r.sections, r.status, r.submitted_on, r.draft_sent_on, r.similarity, r.version, r.changed_by, r.changed_at \
+             FROM self_reviews r JOIN subjects s ON s.id = r.subject_id \
+             WHERE s.plan_id = $1 AND r.similarity IS NOT NULL ORDER BY s.sort_key, s.id",
+        ).bind(plan).fetch_all(c).await?))
     }
 
     /// Creates (version 1) or updates (at `version`) a self-review; false when stale.
@@ -224,13 +235,14 @@ impl Tx {
     /// Puts a subject on a meeting's agenda (or moves it to `position`).
     pub async fn put_meeting_item(&mut self, row: &MeetingItemRow) -> Result<()> {
         on_conn!(self, c => sqlx::query(
-            "INSERT INTO meeting_items (meeting_id, subject_id, position, reviewed, chaired_by, comments, conclusion, override_reason) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+            "INSERT INTO meeting_items (meeting_id, subject_id, position, reviewed, absent, chaired_by, comments, conclusion, override_reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              ON CONFLICT (meeting_id, subject_id) DO UPDATE SET position = excluded.position, reviewed = excluded.reviewed, \
-             chaired_by = excluded.chaired_by, comments = excluded.comments, conclusion = excluded.conclusion, override_reason = excluded.override_reason",
+             absent = excluded.absent, chaired_by = excluded.chaired_by, comments = excluded.comments, \
+             conclusion = excluded.conclusion, override_reason = excluded.override_reason",
         )
-        .bind(row.meeting_id).bind(row.subject_id).bind(row.position).bind(row.reviewed).bind(&row.chaired_by)
-        .bind(&row.comments).bind(&row.conclusion).bind(&row.override_reason)
+        .bind(row.meeting_id).bind(row.subject_id).bind(row.position).bind(row.reviewed).bind(row.absent)
+        .bind(&row.chaired_by).bind(&row.comments).bind(&row.conclusion).bind(&row.override_reason)
         .execute(c).await?.rows_affected());
         self.record(
             "meeting_items",
@@ -242,7 +254,7 @@ impl Tx {
 
     pub async fn meeting_items(&mut self, meeting: Uuid) -> Result<Vec<MeetingItemRow>> {
         Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT meeting_id, subject_id, position, reviewed, chaired_by, comments, conclusion, override_reason \
+            "SELECT meeting_id, subject_id, position, reviewed, absent, chaired_by, comments, conclusion, override_reason \
              FROM meeting_items WHERE meeting_id = $1 ORDER BY position, subject_id",
         ).bind(meeting).fetch_all(c).await?))
     }
@@ -251,7 +263,7 @@ impl Tx {
     /// later one).
     pub async fn items_of_subject(&mut self, subject: Uuid) -> Result<Vec<MeetingItemRow>> {
         Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT meeting_id, subject_id, position, reviewed, chaired_by, comments, conclusion, override_reason \
+            "SELECT meeting_id, subject_id, position, reviewed, absent, chaired_by, comments, conclusion, override_reason \
              FROM meeting_items WHERE subject_id = $1 ORDER BY meeting_id",
         ).bind(subject).fetch_all(c).await?))
     }

@@ -155,6 +155,8 @@ pub struct MeetingItemView {
     pub subject_id: Uuid,
     pub position: i64,
     pub reviewed: bool,
+    /// Absent: reviewed and rated at the earliest later meeting.
+    pub absent: bool,
     pub chaired_by: Option<String>,
     pub comments: String,
     pub conclusion: String,
@@ -196,6 +198,7 @@ impl From<Meeting> for MeetingView {
                     subject_id: i.subject,
                     position: i.position,
                     reviewed: i.reviewed,
+                    absent: i.absent,
                     chaired_by: i.chaired_by,
                     comments: i.comments,
                     conclusion: i.conclusion,

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod ballots;
 pub mod health;
+pub mod leaders;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
@@ -26,6 +27,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(rules::routes())
         .merge(plans::routes())
         .merge(subjects::routes())
+        .merge(leaders::routes())
         .merge(reviews::routes())
         .merge(meetings::routes())
         .merge(ballots::routes())

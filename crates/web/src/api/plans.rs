@@ -276,7 +276,12 @@ pub struct EscalationList {
 pub struct EscalationView {
     pub id: Uuid,
     pub plan_id: Uuid,
-    pub member_id: Uuid,
+    /// The person: a member's or (when `person_kind` is `leader`) a non-member leader's id.
+    pub person_id: Uuid,
+    /// `member` or `leader`.
+    pub person_kind: String,
+    /// The organisation whose board settles it (the nearest above every place).
+    pub competent_org_id: Option<Uuid>,
     pub places: Vec<PlaceView>,
     pub status: String,
     pub version: i64,
@@ -296,7 +301,9 @@ impl From<Escalation> for EscalationView {
         EscalationView {
             id: e.id,
             plan_id: e.plan,
-            member_id: e.member,
+            person_id: e.person,
+            person_kind: e.person_kind,
+            competent_org_id: e.competent_org,
             places: e
                 .places
                 .into_iter()

@@ -11,6 +11,7 @@ use crate::extract::{ApiJson, IfMatch};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use kiemdiem_app::near_copy::{FlaggedReview, SimilarityFlag};
 use kiemdiem_app::review::{ReviewInput, ReviewInputKind, SelfReview, form_sections};
 use kiemdiem_app::{Action, Scope, authorize};
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,8 @@ pub fn routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
         .routes(routes!(get_self_review, save_self_review))
         .routes(routes!(submit_self_review))
+        .routes(routes!(return_self_review))
+        .routes(routes!(near_copies))
         .routes(routes!(list_review_inputs, add_review_input))
 }
 
@@ -91,6 +94,62 @@ pub struct SimilarityFlagView {
     pub other_name: String,
     /// Similarity (0–1).
     pub score: f64,
+}
+
+impl From<SimilarityFlag> for SimilarityFlagView {
+    fn from(f: SimilarityFlag) -> SimilarityFlagView {
+        SimilarityFlagView {
+            other_subject_id: f.other,
+            other_name: f.other_name,
+            score: f.score,
+        }
+    }
+}
+
+/// A self-review returned for rework.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelfReviewReturn {
+    /// The self-review's version read (or send `If-Match`).
+    #[serde(default)]
+    pub version: Option<i64>,
+    /// Why it is returned (required), e.g. "Sao chép bản kiểm điểm của đồng chí khác".
+    pub reason: String,
+}
+
+/// A self-review flagged as a near-copy, for the secretary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlaggedReviewView {
+    pub subject_id: Uuid,
+    pub name: String,
+    pub unit_id: Uuid,
+    pub form_code: String,
+    /// `submitted`, or `draft` once returned and rewritten.
+    pub status: String,
+    pub submitted_on: Option<Date>,
+    pub flags: Vec<SimilarityFlagView>,
+    /// The self-review's version (to return it).
+    pub version: i64,
+}
+
+impl From<FlaggedReview> for FlaggedReviewView {
+    fn from(f: FlaggedReview) -> FlaggedReviewView {
+        FlaggedReviewView {
+            subject_id: f.subject,
+            name: f.name,
+            unit_id: f.unit,
+            form_code: f.form_code,
+            status: f.status,
+            submitted_on: f.submitted_on,
+            flags: f.flags.into_iter().map(SimilarityFlagView::from).collect(),
+            version: f.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlaggedReviewList {
+    pub reviews: Vec<FlaggedReviewView>,
 }
 
 /// A suggestion or a comment for a subject's review.
@@ -185,15 +244,7 @@ fn review_view(
             status: r.status,
             submitted_on: r.submitted_on,
             draft_sent_on: r.draft_sent_on,
-            flags: r
-                .flags
-                .into_iter()
-                .map(|f| SimilarityFlagView {
-                    other_subject_id: f.other,
-                    other_name: f.other_name,
-                    score: f.score,
-                })
-                .collect(),
+            flags: r.flags.into_iter().map(SimilarityFlagView::from).collect(),
             version: r.version,
             changed_by: Some(r.changed_by),
         },
@@ -303,4 +354,45 @@ async fn add_review_input(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(input.into())))
+}
+
+/// Returns a submitted self-review to its author for rework before the meeting (trả lại), with
+/// the reason: it is a draft again and the subject is back to writing it.
+#[utoipa::path(post, path = "/subjects/{id}/self-review/return", tag = "review", operation_id = "return_self_review",
+    params(("id" = Uuid, Path, description = "The subject's id"),
+           ("If-Match" = Option<String>, Header, description = "The self-review's version read")),
+    request_body = SelfReviewReturn,
+    responses((status = 200, body = SelfReviewView), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
+async fn return_self_review(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    Path(id): Path<Uuid>,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<SelfReviewReturn>,
+) -> ApiResult<Json<SelfReviewView>> {
+    let version = if_match.version(body.version)?;
+    state
+        .app()
+        .return_self_review(&actor, id, version, &body.reason)
+        .await?;
+    let form = form_of(&state, id).await?;
+    let review = state.app().self_review(&actor, id).await?;
+    Ok(Json(review_view(id, form, review)))
+}
+
+/// The self-reviews of a plan flagged as near-copies of another's or of the form's sample, by
+/// name, for the secretary to look at (seed 003 §A.4.1).
+#[utoipa::path(get, path = "/plans/{id}/near-copies", tag = "review", operation_id = "list_near_copies",
+    params(("id" = Uuid, Path, description = "The plan's id")),
+    responses((status = 200, body = FlaggedReviewList), (status = 404, body = ErrorBody)))]
+async fn near_copies(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<FlaggedReviewList>> {
+    let reviews = state.app().flagged_reviews(&actor, id).await?;
+    Ok(Json(FlaggedReviewList {
+        reviews: reviews.into_iter().map(Into::into).collect(),
+    }))
 }
