@@ -11,6 +11,11 @@
 //! database (a throw-away schema is created and dropped). Each root of the demo tree (a province)
 //! gets its plan for the year, opened one after the other; the time is the sum. Target: at least
 //! 50 000 subjects per second.
+//!
+//! `KIEMDIEM_BENCH_SQLITE_DB=path.db` opens a SQLite file already holding demo data (made by
+//! `kiemdiem demo --scale … --database sqlite://path.db`) instead of generating it, to measure
+//! again without waiting for the national demo; the plans it opens stay in the file, so give it a
+//! copy.
 
 use kiemdiem_app::plan::NewPlan;
 use kiemdiem_app::{Actor, App};
@@ -31,41 +36,47 @@ fn main() {
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-        if std::env::var("KIEMDIEM_BENCH_SQLITE").as_deref() != Ok("0") {
-            run("SQLite", &url, &scale_name, scale).await;
+        if let Ok(path) = std::env::var("KIEMDIEM_BENCH_SQLITE_DB") {
+            run("SQLite", &format!("sqlite://{path}"), &scale_name, None).await;
+        } else if std::env::var("KIEMDIEM_BENCH_SQLITE").as_deref() != Ok("0") {
+            run("SQLite", &url, &scale_name, Some(scale)).await;
         }
         if let Ok(base) = std::env::var("KIEMDIEM_BENCH_PG") {
             let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
             admin(&base, &format!("CREATE SCHEMA {schema}")).await;
             let separator = if base.contains('?') { '&' } else { '?' };
             let url = format!("{base}{separator}options[search_path]={schema}");
-            run("PostgreSQL", &url, &scale_name, scale).await;
+            run("PostgreSQL", &url, &scale_name, Some(scale)).await;
             admin(&base, &format!("DROP SCHEMA {schema} CASCADE")).await;
         }
     });
 }
 
-async fn run(backend: &str, url: &str, scale_name: &str, scale: DemoScale) {
+/// Opens every root's plan; generates the demo data first unless `scale` is `None` (the
+/// database already holds it).
+async fn run(backend: &str, url: &str, scale_name: &str, scale: Option<DemoScale>) {
     let today = date!(2026 - 11 - 20);
     let store = Store::open(url).await.expect("open store");
     let started = Instant::now();
-    let summary = generate(
-        &store,
-        &DemoOptions {
-            scale,
-            seed: 7,
-            today,
-        },
-        &|_, _| {},
-    )
-    .await
-    .expect("demo data");
-    eprintln!(
-        "{backend} {scale_name}: demo of {} members, {} organisations loaded in {:.1} s",
-        summary.members,
-        summary.orgs,
-        started.elapsed().as_secs_f64()
-    );
+    if let Some(scale) = scale {
+        let summary = generate(
+            &store,
+            &DemoOptions {
+                scale,
+                seed: 7,
+                today,
+            },
+            &|_, _| {},
+        )
+        .await
+        .expect("demo data");
+        eprintln!(
+            "{backend} {scale_name}: demo of {} members, {} organisations loaded in {:.1} s",
+            summary.members,
+            summary.orgs,
+            started.elapsed().as_secs_f64()
+        );
+    }
     let app = App::with_today(store.clone(), today);
     let actor = Actor::new("bench");
     let mut tx = store.read().await.expect("read");

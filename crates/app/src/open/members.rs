@@ -127,92 +127,120 @@ pub(super) struct MemberBatch {
 
 /// What the member reader sends the builder.
 pub(super) enum Feed {
-    Batch(Result<MemberBatch>),
+    /// The members of the next batch of branches.
+    Members(Result<Vec<PlanMember>>),
     /// The pool had no second connection to lend.
     NoConnection,
 }
 
-/// The dated records of every member under the plan's root, by member.
+/// Dated records by member.
 pub(super) type Periods = HashMap<Uuid, Vec<MemberPeriod>>;
 
-pub(super) async fn read_periods(
+/// The dated records of every member under the plan's root, and the earlier official branches
+/// of those transferred in during the year, by member; taken out a batch at a time.
+pub(super) struct Records {
+    periods: Periods,
+    previous: Periods,
+}
+
+impl Records {
+    /// The batch of `members`, with their records (removed from here).
+    pub(super) fn batch(&mut self, members: Vec<PlanMember>) -> MemberBatch {
+        let mut periods = Vec::new();
+        let mut previous = Vec::new();
+        for member in &members {
+            periods.extend(self.periods.remove(&member.member_id).unwrap_or_default());
+            previous.extend(self.previous.remove(&member.member_id).unwrap_or_default());
+        }
+        MemberBatch {
+            members,
+            periods,
+            previous,
+        }
+    }
+}
+
+/// Members whose previous branches are read per query.
+const TRANSFERRED_PER_QUERY: usize = 1_000;
+
+/// Reads the dated records of every member under `root` (one pass per kind of record) and the
+/// previous branches of those transferred in.
+pub(super) async fn read_records(
     tx: &mut Tx,
     root: Uuid,
     from: Date,
     as_of: Date,
-) -> Result<Periods> {
-    let mut by_member: Periods = HashMap::new();
+) -> Result<Records> {
+    let mut periods: Periods = HashMap::new();
     for period in tx.plan_member_periods_under(root, from, as_of).await? {
-        by_member.entry(period.member_id).or_default().push(period);
+        periods.entry(period.member_id).or_default().push(period);
     }
-    Ok(by_member)
-}
-
-/// The members of one batch of branches and their dated records, taken out of `periods`.
-pub(super) async fn read_batch(
-    tx: &mut Tx,
-    chunk: &[Uuid],
-    periods: &mut Periods,
-    as_of: Date,
-) -> Result<MemberBatch> {
-    let members = tx.plan_members(chunk, as_of).await?;
-    let mut own = Vec::new();
-    for member in &members {
-        if let Some(records) = periods.remove(&member.member_id) {
-            own.extend(records);
+    let mut transferred: Vec<Uuid> = periods
+        .iter()
+        .filter(|(_, records)| records.iter().any(|p| p.kind.starts_with("transfer:")))
+        .map(|(member, _)| *member)
+        .collect();
+    transferred.sort_unstable();
+    let mut previous: Periods = HashMap::new();
+    for chunk in transferred.chunks(TRANSFERRED_PER_QUERY) {
+        for period in tx.previous_branches(chunk, as_of).await? {
+            previous.entry(period.member_id).or_default().push(period);
         }
     }
-    let transferred: Vec<Uuid> = own
-        .iter()
-        .filter(|p| p.kind.starts_with("transfer:"))
-        .map(|p| p.member_id)
-        .collect();
-    let previous = tx.previous_branches(&transferred, as_of).await?;
-    Ok(MemberBatch {
-        members,
-        periods: own,
-        previous,
-    })
+    Ok(Records { periods, previous })
+}
+
+/// A read-only connection of its own, or `None` when the pool cannot lend one soon (a
+/// single-connection pool — an in-memory SQLite database — whose connection the writer holds).
+async fn reader(store: &Store) -> Option<Result<Tx>> {
+    let tx = tokio::time::timeout(std::time::Duration::from_secs(2), store.read()).await;
+    match tx {
+        Ok(Ok(mut tx)) => Some(tx.without_jit().await.map(|()| tx).map_err(Into::into)),
+        Ok(Err(error)) => Some(Err(error.into())),
+        Err(_) => None,
+    }
+}
+
+/// Reads [`Records`] on a read-only connection of its own, so that it runs while the members
+/// are read on another and the organisations are written: `None` when no connection is free.
+/// On SQLite every snapshot taken while the plan's write transaction holds the write lock sees
+/// the same data; on PostgreSQL the snapshots of the two readers are taken moments apart (a
+/// record edited in between is read as before or after the edit, never half).
+pub(super) async fn read_records_apart(
+    store: Store,
+    root: Uuid,
+    from: Date,
+    as_of: Date,
+) -> Option<Result<Records>> {
+    let mut tx = match reader(&store).await? {
+        Ok(tx) => tx,
+        Err(error) => return Some(Err(error)),
+    };
+    Some(read_records(&mut tx, root, from, as_of).await)
 }
 
 /// Reads the members of `branches`, a batch at a time, in one read-only snapshot.
 pub(super) async fn read_members(
     store: Store,
-    root: Uuid,
     branches: Vec<Uuid>,
-    from: Date,
     as_of: Date,
     sender: tokio::sync::mpsc::Sender<Feed>,
 ) {
-    let tx = tokio::time::timeout(std::time::Duration::from_secs(2), store.read()).await;
-    let mut tx = match tx {
-        Ok(Ok(mut tx)) => match tx.without_jit().await {
-            Ok(()) => tx,
-            Err(error) => {
-                let _ = sender.send(Feed::Batch(Err(error.into()))).await;
-                return;
-            }
-        },
-        Ok(Err(error)) => {
-            let _ = sender.send(Feed::Batch(Err(error.into()))).await;
+    let mut tx = match reader(&store).await {
+        Some(Ok(tx)) => tx,
+        Some(Err(error)) => {
+            let _ = sender.send(Feed::Members(Err(error))).await;
             return;
         }
-        Err(_) => {
+        None => {
             let _ = sender.send(Feed::NoConnection).await;
             return;
         }
     };
-    let mut periods = match read_periods(&mut tx, root, from, as_of).await {
-        Ok(periods) => periods,
-        Err(error) => {
-            let _ = sender.send(Feed::Batch(Err(error))).await;
-            return;
-        }
-    };
     for chunk in branches.chunks(BRANCHES_PER_BATCH) {
-        let batch = read_batch(&mut tx, chunk, &mut periods, as_of).await;
-        let failed = batch.is_err();
-        if sender.send(Feed::Batch(batch)).await.is_err() || failed {
+        let members = tx.plan_members(chunk, as_of).await.map_err(Into::into);
+        let failed = members.is_err();
+        if sender.send(Feed::Members(members)).await.is_err() || failed {
             return;
         }
     }

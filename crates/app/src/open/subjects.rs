@@ -6,7 +6,7 @@
 use super::OpenReport;
 use super::builder::{Builder, Candidate, SubjectIds, Tree};
 use super::members::{
-    BRANCHES_PER_BATCH, Feed, Periods, add_members, read_batch, read_members, read_periods,
+    BRANCHES_PER_BATCH, Feed, add_members, read_members, read_records, read_records_apart,
     year_start,
 };
 use crate::error::{AppError, Result};
@@ -68,18 +68,13 @@ pub(super) async fn build_subjects(
         .map(|o| o.id)
         .collect();
     let from = year_start(plan.year).min(as_of);
-    // Members are read on a second connection (a read-only snapshot) while this transaction
-    // writes the previous batch: reading and writing overlap. A pool with a single connection
-    // (an in-memory SQLite database) cannot lend a second one: then the writer reads too.
+    // The members' dated records are read on one more connection, and the members themselves
+    // on another (read-only snapshots), while this transaction writes: the organisations first,
+    // then each batch of members as soon as it is built. A pool with a single connection (an
+    // in-memory SQLite database) cannot lend them: then the writer reads too.
+    let records = tokio::spawn(read_records_apart(store.clone(), plan.org_id, from, as_of));
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Feed>(2);
-    let reader = tokio::spawn(read_members(
-        store.clone(),
-        plan.org_id,
-        branches.clone(),
-        from,
-        as_of,
-        sender,
-    ));
+    let reader = tokio::spawn(read_members(store.clone(), branches.clone(), as_of, sender));
 
     // Organisations (tổ chức đảng).
     for org in &orgs {
@@ -185,12 +180,21 @@ pub(super) async fn build_subjects(
         let mut fed = 0;
         // A send fails only when the writer stopped: its error is the one reported.
         if to_write.send(first).await.is_err() {
-            return Ok(fed);
+            return Ok((fed, None));
         }
+        let mut records = match records.await {
+            Ok(Some(records)) => records?,
+            Ok(None) => return Ok((fed, None)),
+            Err(e) => {
+                return Err(AppError::internal(format!(
+                    "luồng đọc hồ sơ đảng viên dừng bất thường: {e}"
+                )));
+            }
+        };
         while let Some(feed) = receiver.recv().await {
             match feed {
-                Feed::Batch(batch) => {
-                    add_members(&mut builder, batch?, plan.year);
+                Feed::Members(members) => {
+                    add_members(&mut builder, records.batch(members?), plan.year);
                     fed += 1;
                     if to_write
                         .send(std::mem::take(&mut builder.out))
@@ -204,24 +208,27 @@ pub(super) async fn build_subjects(
             }
         }
         drop(to_write);
-        Ok::<usize, AppError>(fed)
+        Ok::<_, AppError>((fed, Some(records)))
     };
     let (fed, loaded) = tokio::join!(produce, tx.load_subjects_stream(plan.id, written));
     loaded?;
-    let fed = fed?;
+    let (fed, records) = fed?;
+    drop(receiver);
     reader
         .await
         .map_err(|e| AppError::internal(format!("luồng đọc đảng viên dừng bất thường: {e}")))?;
-    // No second connection to read on (an in-memory SQLite database): the writer reads too.
-    let mut periods = if fed < branches.chunks(BRANCHES_PER_BATCH).len() {
-        read_periods(tx, plan.org_id, from, as_of).await?
-    } else {
-        Periods::new()
-    };
-    for chunk in branches.chunks(BRANCHES_PER_BATCH).skip(fed) {
-        let batch = read_batch(tx, chunk, &mut periods, as_of).await?;
-        add_members(&mut builder, batch, plan.year);
-        flush(tx, plan.id, &mut builder.out, SUBJECTS_PER_WRITE).await?;
+    // No other connection to read on (an in-memory SQLite database): the writer reads too.
+    let remaining = branches.chunks(BRANCHES_PER_BATCH).skip(fed);
+    if remaining.len() > 0 {
+        let mut records = match records {
+            Some(records) => records,
+            None => read_records(tx, plan.org_id, from, as_of).await?,
+        };
+        for chunk in remaining {
+            let members = tx.plan_members(chunk, as_of).await?;
+            add_members(&mut builder, records.batch(members), plan.year);
+            flush(tx, plan.id, &mut builder.out, SUBJECTS_PER_WRITE).await?;
+        }
     }
     flush(tx, plan.id, &mut builder.out, 0).await?;
     // Organisations merged, split or moved during the year: their two periods, now that their
