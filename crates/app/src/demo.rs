@@ -11,7 +11,6 @@ use crate::error::{AppError, Result};
 use crate::evaluation::{DecisionInput, Opinion, OpinionSource, SelfEvaluation};
 use crate::meeting::{Attendee, MeetingClose, NewMeeting, ReviewRecord};
 use crate::plan::{NewPlan, Plan, Subject};
-use crate::review::form_sections;
 use kiemdiem_rules::ballot::Vote;
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::facts::TaskResults;
@@ -135,7 +134,10 @@ pub async fn demo_cycle(store: &Store, today: Date) -> Result<DemoCycle> {
             .collect();
         for subject in &order {
             let who = Actor::new(format!("demo:{}", subject.name));
-            let sections: BTreeMap<String, String> = form_sections(subject.kind)
+            let sections: BTreeMap<String, String> = app
+                .self_review_form(&office, subject.id)
+                .await?
+                .sections
                 .iter()
                 .map(|s| {
                     (

@@ -12,114 +12,25 @@ pub use crate::near_copy::{PEER_THRESHOLD, SAMPLE_THRESHOLD, SimilarityFlag};
 use crate::plan::{advance, load_plan, load_subject, require_status, stage_of};
 use crate::state::{Event, Stage};
 use crate::vocab::parse_kind;
-use kiemdiem_rules::SubjectKind;
+pub use kiemdiem_rules::forms::sections::Section;
+use kiemdiem_rules::forms::self_review_sections;
+use kiemdiem_rules::{RuleBook, SubjectKind};
 use kiemdiem_store::cycle::review::{ReviewInputRow, SelfReviewRow};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-/// A section of a form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Section {
-    pub code: &'static str,
-    pub title: &'static str,
-    /// Sections marked "(nếu có)" may stay empty.
-    pub required: bool,
+/// The sections of the form a subject kind writes under the plan's rules.
+pub fn form_sections(book: &RuleBook, kind: SubjectKind) -> &'static [Section] {
+    self_review_sections(book, kind)
 }
 
-const COLLECTIVE: &[Section] = &[
-    Section {
-        code: "A.I",
-        title: "Ưu điểm, kết quả đạt được",
-        required: true,
-    },
-    Section {
-        code: "A.II",
-        title: "Hạn chế, khuyết điểm và nguyên nhân",
-        required: true,
-    },
-    Section {
-        code: "A.III",
-        title: "Kết quả khắc phục hạn chế, khuyết điểm đã được cấp có thẩm quyền kết luận hoặc được chỉ ra ở kỳ kiểm điểm trước",
-        required: true,
-    },
-    Section {
-        code: "A.IV",
-        title: "Giải trình những vấn đề được gợi ý kiểm điểm (nếu có)",
-        required: false,
-    },
-    Section {
-        code: "A.V",
-        title: "Trách nhiệm của tập thể, cá nhân đối với hạn chế, khuyết điểm",
-        required: true,
-    },
-    Section {
-        code: "A.VI",
-        title: "Phương hướng, biện pháp khắc phục hạn chế, khuyết điểm",
-        required: true,
-    },
-    Section {
-        code: "B.I",
-        title: "Tự đánh giá theo các nhóm tiêu chí",
-        required: true,
-    },
-    Section {
-        code: "B.II",
-        title: "Đề xuất xếp loại mức chất lượng",
-        required: true,
-    },
-];
-
-const INDIVIDUAL: &[Section] = &[
-    Section {
-        code: "A.I",
-        title: "Ưu điểm, kết quả đạt được (phẩm chất chính trị, đạo đức, lối sống; thực hiện chức trách, nhiệm vụ được giao)",
-        required: true,
-    },
-    Section {
-        code: "A.II",
-        title: "Hạn chế, khuyết điểm và nguyên nhân",
-        required: true,
-    },
-    Section {
-        code: "A.III",
-        title: "Kết quả khắc phục hạn chế, khuyết điểm đã được chỉ ra ở kỳ kiểm điểm trước",
-        required: true,
-    },
-    Section {
-        code: "A.IV",
-        title: "Giải trình những vấn đề được gợi ý kiểm điểm (nếu có)",
-        required: false,
-    },
-    Section {
-        code: "A.V",
-        title: "Làm rõ trách nhiệm của cá nhân đối với hạn chế, khuyết điểm của tập thể (nếu có)",
-        required: false,
-    },
-    Section {
-        code: "A.VI",
-        title: "Phương hướng, biện pháp khắc phục hạn chế, khuyết điểm",
-        required: true,
-    },
-    Section {
-        code: "B.I",
-        title: "Tự đánh giá theo các nhóm tiêu chí",
-        required: true,
-    },
-    Section {
-        code: "B.II",
-        title: "Tự nhận mức xếp loại chất lượng",
-        required: true,
-    },
-];
-
-/// The sections of the form a subject kind writes.
-pub fn form_sections(kind: SubjectKind) -> &'static [Section] {
-    match kind {
-        SubjectKind::Organisation | SubjectKind::Collective => COLLECTIVE,
-        _ => INDIVIDUAL,
-    }
+/// A subject's self-review form: its code and headings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormSections {
+    pub code: String,
+    pub sections: &'static [Section],
 }
 
 /// A self-review as shown.
@@ -219,7 +130,7 @@ impl App {
                 stage_of(&row)?.name_vi()
             )));
         }
-        let allowed = form_sections(parse_kind(&row.kind)?);
+        let allowed = form_sections(&plan.book()?, parse_kind(&row.kind)?);
         let mut cleaned = BTreeMap::new();
         for (code, text) in sections {
             if !allowed.iter().any(|s| s.code == code) {
@@ -283,7 +194,7 @@ impl App {
         }
         let sections: BTreeMap<String, String> =
             serde_json::from_str(&review.sections).unwrap_or_default();
-        for section in form_sections(parse_kind(&row.kind)?) {
+        for section in form_sections(&plan.book()?, parse_kind(&row.kind)?) {
             if section.required && sections.get(section.code).is_none_or(|t| t.is_empty()) {
                 return Err(AppError::invalid(
                     format!("sections.{}", section.code),
@@ -320,6 +231,18 @@ impl App {
         let saved = tx.self_review(subject).await?.map(view);
         tx.commit().await?;
         saved.ok_or_else(|| AppError::internal("bản kiểm điểm vừa nộp không đọc lại được"))
+    }
+
+    /// The form a subject writes its self-review on: the code and the headings of the plan's era.
+    pub async fn self_review_form(&self, actor: &Actor, subject: Uuid) -> Result<FormSections> {
+        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        let mut tx = self.store().read().await?;
+        let row = load_subject(&mut tx, subject).await?;
+        let plan = load_plan(&mut tx, row.plan_id).await?;
+        Ok(FormSections {
+            sections: form_sections(&plan.book()?, parse_kind(&row.kind)?),
+            code: row.form_code,
+        })
     }
 
     pub async fn self_review(&self, actor: &Actor, subject: Uuid) -> Result<Option<SelfReview>> {
@@ -408,8 +331,9 @@ mod tests {
 
     #[test]
     fn individual_and_collective_forms_differ_in_section_v() {
-        let individual = form_sections(SubjectKind::MemberWithoutPost);
-        let collective = form_sections(SubjectKind::Collective);
+        let book = RuleBook::national(kiemdiem_rules::RuleSetId::Qd366Hd43);
+        let individual = form_sections(&book, SubjectKind::MemberWithoutPost);
+        let collective = form_sections(&book, SubjectKind::Collective);
         assert!(
             !individual
                 .iter()

@@ -46,10 +46,13 @@ async fn prepare(app: &App, subject: &Subject, score: i64, day: Date) {
 
 async fn prepare_with(app: &App, subject: &Subject, score: i64, tasks: TaskResults, day: Date) {
     let who = actor("self");
-    let sections: BTreeMap<String, String> = kiemdiem_app::review::form_sections(subject.kind)
-        .iter()
-        .map(|s| (s.code.to_owned(), format!("{} — {}", subject.name, s.title)))
-        .collect();
+    let sections: BTreeMap<String, String> = kiemdiem_app::review::form_sections(
+        &kiemdiem_rules::RuleBook::national(kiemdiem_rules::RuleSetId::Qd366Hd43),
+        subject.kind,
+    )
+    .iter()
+    .map(|s| (s.code.to_owned(), format!("{} — {}", subject.name, s.title)))
+    .collect();
     let draft = app
         .save_self_review(&who, subject.id, 0, sections)
         .await

@@ -56,11 +56,14 @@ fn tasks(exceeded: u32, on_time: u32) -> TaskResults {
 }
 
 fn sections(kind: SubjectKind, own: &str) -> BTreeMap<String, String> {
-    kiemdiem_app::review::form_sections(kind)
-        .iter()
-        .filter(|s| s.required)
-        .map(|s| (s.code.to_owned(), format!("{own} — {}", s.title)))
-        .collect()
+    kiemdiem_app::review::form_sections(
+        &kiemdiem_rules::RuleBook::national(kiemdiem_rules::RuleSetId::Qd366Hd43),
+        kind,
+    )
+    .iter()
+    .filter(|s| s.required)
+    .map(|s| (s.code.to_owned(), format!("{own} — {}", s.title)))
+    .collect()
 }
 
 fn by_name<'a>(subjects: &'a [Subject], name: &str) -> &'a Subject {

@@ -3,6 +3,7 @@
 //! One value per legal basis; the numbers that vary live in the parameter files.
 
 use super::RuleSetId;
+use crate::forms::sections::{self, Section};
 use crate::level::Level;
 use crate::ordering::Precedence;
 use crate::subject::SubjectKind;
@@ -56,6 +57,8 @@ pub struct Sources {
 pub struct FormName {
     pub code: &'static str,
     pub title: &'static str,
+    /// Its headings ([`crate::forms::sections`]).
+    pub sections: &'static [Section],
 }
 
 /// One era's textual definition.
@@ -146,11 +149,13 @@ const OLD_MEMBER_LEVELS: [&str; 4] = [
 const LOCAL_FORM: FormName = FormName {
     code: "Bản kiểm điểm cá nhân",
     title: "Bản kiểm điểm cá nhân theo mẫu của cấp ủy cấp trên",
+    sections: sections::INDIVIDUAL_PRE_2018,
 };
 
 const OLD_COLLECTIVE_FORM: FormName = FormName {
     code: "Báo cáo kiểm điểm",
     title: "Báo cáo kiểm điểm và bảng chấm điểm theo bốn tiêu chuẩn (mẫu của cấp ủy cấp trên)",
+    sections: sections::COLLECTIVE_PRE_2018,
 };
 
 const NOT_FOUND: &str = "không tìm thấy quy định trong văn bản của thời kỳ này (RULES.md §11)";
@@ -351,6 +356,7 @@ static QD132_HD21: Era = Era {
     collective_report_form: FormName {
         code: "Mẫu 01-HD KĐ.ĐG 2019",
         title: "Báo cáo kiểm điểm tập thể",
+        sections: sections::COLLECTIVE_2019,
     },
     member_with_post_form: HD21_INDIVIDUAL,
     member_without_post_form: HD21_INDIVIDUAL,
@@ -364,11 +370,13 @@ static QD132_HD21: Era = Era {
 const HD21_INDIVIDUAL: FormName = FormName {
     code: "Mẫu 02-HD KĐ.ĐG 2019",
     title: "Bản kiểm điểm cá nhân",
+    sections: sections::INDIVIDUAL_2019,
 };
 
 const HD16_INDIVIDUAL: FormName = FormName {
     code: "Mẫu 5 (HD 16)",
     title: "Phiếu tự đánh giá, xếp loại chất lượng (phân tích từng tiêu chí, tự nhận mức)",
+    sections: sections::INDIVIDUAL_2019,
 };
 
 static QD132_HD16: Era = Era {
@@ -376,6 +384,7 @@ static QD132_HD16: Era = Era {
     collective_report_form: FormName {
         code: "Báo cáo kiểm điểm tập thể",
         title: "Báo cáo kiểm điểm tập thể (mẫu kèm HD 16-HD/BTCTW)",
+        sections: sections::COLLECTIVE_2019,
     },
     member_with_post_form: HD16_INDIVIDUAL,
     member_without_post_form: HD16_INDIVIDUAL,
@@ -413,6 +422,7 @@ static QD124_HD25: Era = Era {
     collective_report_form: FormName {
         code: "Mẫu 01-HD KĐ.ĐG 2023",
         title: "Báo cáo kiểm điểm tập thể",
+        sections: sections::COLLECTIVE_2019,
     },
     // HD 25: 02A = không giữ chức vụ, 02B = giữ chức vụ (the reverse of HD 43's 2A/2B).
     member_with_post_form: HD25_WITH_POST,
@@ -495,11 +505,13 @@ static QD124_HD25: Era = Era {
 const HD25_WITHOUT_POST: FormName = FormName {
     code: "Mẫu 02A-HD KĐ.ĐG 2023",
     title: "Bản kiểm điểm cá nhân (không giữ chức vụ lãnh đạo, quản lý)",
+    sections: sections::INDIVIDUAL_2019,
 };
 
 const HD25_WITH_POST: FormName = FormName {
     code: "Mẫu 02B-HD KĐ.ĐG 2023",
     title: "Bản kiểm điểm cá nhân (giữ chức vụ lãnh đạo, quản lý)",
+    sections: sections::INDIVIDUAL_2019,
 };
 
 static QD366_HD43: Era = Era {
@@ -510,21 +522,25 @@ static QD366_HD43: Era = Era {
     collective_report_form: FormName {
         code: "Mẫu 01-HD KĐ.ĐG 2025",
         title: "Báo cáo kiểm điểm, tự đánh giá, xếp loại của tập thể",
+        sections: sections::COLLECTIVE_2025,
     },
     // HD 43: 2A = giữ chức vụ, 2B = không giữ chức vụ, 2C = không làm việc trong HTCT.
     member_with_post_form: HD43_2A,
     member_without_post_form: FormName {
         code: "Mẫu 2B-HD KĐ.ĐG 2025",
         title: "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân (không giữ chức vụ lãnh đạo, quản lý)",
+        sections: sections::INDIVIDUAL_2025,
     },
     member_outside_system_form: FormName {
         code: "Mẫu 2C-HD KĐ.ĐG 2025",
         title: "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân (đảng viên không làm việc trong hệ thống chính trị)",
+        sections: sections::OUTSIDE_SYSTEM_2025,
     },
     leader_form: HD43_2A,
     periodic_form: Some(FormName {
         code: "Mẫu 05-HD KĐ.ĐG 2025",
         title: "Bản tự đánh giá, xếp loại của cá nhân (quý, năm)",
+        sections: sections::INDIVIDUAL_2025,
     }),
     precedences: &[
         (
@@ -605,6 +621,7 @@ static QD366_HD43: Era = Era {
 const HD43_2A: FormName = FormName {
     code: "Mẫu 2A-HD KĐ.ĐG 2025",
     title: "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân (giữ chức vụ lãnh đạo, quản lý)",
+    sections: sections::INDIVIDUAL_2025,
 };
 
 /// The era definition of a rule set.

@@ -6,14 +6,14 @@
 
 use crate::ApiState;
 use crate::actor::Acting;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, IfMatch};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kiemdiem_app::near_copy::{FlaggedReview, SimilarityFlag};
-use kiemdiem_app::review::{ReviewInput, ReviewInputKind, SelfReview, form_sections};
-use kiemdiem_app::{Action, Scope, authorize};
+use kiemdiem_app::review::{ReviewInput, ReviewInputKind, SelfReview};
+use kiemdiem_app::{Action, Actor, Scope, authorize};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
@@ -85,6 +85,8 @@ pub struct SectionView {
     pub title: String,
     /// Sections marked "(nếu có)" may stay empty.
     pub required: bool,
+    /// What the heading asks about, in the form's order.
+    pub guidance: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -197,24 +199,23 @@ pub struct ReviewInputList {
 }
 
 /// The form's sections for the subject's kind.
-async fn form_of(state: &ApiState, subject: Uuid) -> ApiResult<(String, Vec<SectionView>)> {
-    let mut tx = state.store().read().await?;
-    let row = tx
-        .subject(subject)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("không tìm thấy đối tượng «{subject}»")))?;
-    let kind: kiemdiem_rules::SubjectKind =
-        serde_json::from_value(serde_json::Value::String(row.kind.clone()))
-            .map_err(|error| ApiError::internal(&error))?;
-    let sections = form_sections(kind)
+async fn form_of(
+    state: &ApiState,
+    actor: &Actor,
+    subject: Uuid,
+) -> ApiResult<(String, Vec<SectionView>)> {
+    let form = state.app().self_review_form(actor, subject).await?;
+    let sections = form
+        .sections
         .iter()
         .map(|s| SectionView {
             code: s.code.to_string(),
             title: s.title.to_string(),
             required: s.required,
+            guidance: s.guidance.iter().map(|g| g.to_string()).collect(),
         })
         .collect();
-    Ok((row.form_code, sections))
+    Ok((form.code, sections))
 }
 
 fn review_view(
@@ -261,7 +262,7 @@ async fn get_self_review(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<SelfReviewView>> {
     authorize(&actor, Action::Read, Scope::Subject(id))?;
-    let form = form_of(&state, id).await?;
+    let form = form_of(&state, &actor, id).await?;
     let review = state.app().self_review(&actor, id).await?;
     Ok(Json(review_view(id, form, review)))
 }
@@ -285,7 +286,7 @@ async fn save_self_review(
         .app()
         .save_self_review(&actor, id, version, body.sections)
         .await?;
-    let form = form_of(&state, id).await?;
+    let form = form_of(&state, &actor, id).await?;
     Ok(Json(review_view(id, form, Some(saved))))
 }
 
@@ -309,7 +310,7 @@ async fn submit_self_review(
         .app()
         .submit_self_review(&actor, id, version, submitted_on, body.draft_sent_on)
         .await?;
-    let form = form_of(&state, id).await?;
+    let form = form_of(&state, &actor, id).await?;
     Ok(Json(review_view(id, form, Some(submitted))))
 }
 
@@ -376,7 +377,7 @@ async fn return_self_review(
         .app()
         .return_self_review(&actor, id, version, &body.reason)
         .await?;
-    let form = form_of(&state, id).await?;
+    let form = form_of(&state, &actor, id).await?;
     let review = state.app().self_review(&actor, id).await?;
     Ok(Json(review_view(id, form, review)))
 }

@@ -1,5 +1,8 @@
 //! Forms by era (mẫu biểu): which self-review form each subject writes, with the local layer's
-//! own names taking precedence where a plan issued its own forms (seed 000: Mẫu 02/03/04).
+//! own names taking precedence where a plan issued its own forms (seed 000: Mẫu 02/03/04), and
+//! the headings of each form ([`sections`]).
+
+pub mod sections;
 
 use crate::cite::Citation;
 use crate::ruleset::RuleBook;
@@ -32,6 +35,12 @@ pub fn self_review_form(book: &RuleBook, kind: SubjectKind) -> Form {
         title: form.title.to_owned(),
         citation: Citation::new(format!("{}.forms", book.rule_set), book.sources().forms),
     }
+}
+
+/// The headings of the self-review form a subject kind writes in the book's era (a local form
+/// keeps the era's headings: the local plans rename the forms, not their content).
+pub fn self_review_sections(book: &RuleBook, kind: SubjectKind) -> &'static [sections::Section] {
+    book.era().self_review_form(kind).sections
 }
 
 /// The quarterly or periodic self-evaluation form, where the era defines one (HD 43: Mẫu 05).
@@ -71,6 +80,11 @@ mod tests {
             "Mẫu 01-HD KĐ.ĐG 2025"
         );
         assert_eq!(periodic_form(&book).unwrap().code, "Mẫu 05-HD KĐ.ĐG 2025");
+        // The 2025 forms score the two groups of criteria out of 30 and 70 points.
+        let outside = self_review_sections(&book, SubjectKind::MemberOutsideSystem);
+        let points = outside.iter().find(|s| s.code == "B.I").unwrap();
+        assert!(points.guidance.iter().any(|g| g.contains("/70")));
+        assert!(outside[0].guidance[1].contains("quyền và nghĩa vụ đảng viên"));
     }
 
     #[test]
@@ -85,6 +99,8 @@ mod tests {
             "Mẫu 02B-HD KĐ.ĐG 2023"
         );
         assert!(periodic_form(&book).is_none());
+        let sections = self_review_sections(&book, SubjectKind::MemberWithPost);
+        assert!(sections[0].guidance.contains(&"Về tư tưởng chính trị"));
     }
 
     #[test]
