@@ -30,3 +30,6 @@ mod plans;
 
 #[path = "cycle/casting.rs"]
 mod casting;
+
+#[path = "cycle/pending.rs"]
+mod pending;

@@ -9,7 +9,7 @@ use kiemdiem_app::meeting::{Attendee, NewMeeting};
 use kiemdiem_app::plan::NewPlan;
 use kiemdiem_app::{Actor, App};
 use kiemdiem_rules::Level;
-use kiemdiem_rules::ballot::Vote;
+use kiemdiem_rules::ballot::{BallotOutcome, Vote};
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_store::cycle::ballot::{CastOutcome, NewPaper};
 use std::collections::BTreeMap;
@@ -18,7 +18,8 @@ use uuid::Uuid;
 
 on_both_backends!(
     one_transaction_casts_several_papers_and_refuses_each_voter_alone,
-    concurrent_casts_are_grouped_and_each_voter_is_answered
+    concurrent_casts_are_grouped_and_each_voter_is_answered,
+    a_subject_is_voted_again_only_after_a_round_without_majority
 );
 
 const NAMES: [&str; 10] = [
@@ -266,4 +267,93 @@ async fn concurrent_casts_are_grouped_and_each_voter_is_answered(db: &TestDb) {
             result.name
         );
     }
+}
+
+/// A meeting votes on each subject once; a subject whose round had no majority is voted on
+/// again, at the same meeting, and only subjects of its agenda are on its ballots.
+async fn a_subject_is_voted_again_only_after_a_round_without_majority(db: &TestDb) {
+    let app = app(db);
+    let (ballot, agenda, members) = open_ballot(db, &app).await;
+    let secretary = actor("bithu");
+    let meeting = app.ballot(&secretary, ballot).await.unwrap().meeting;
+    // Four of ten for HTXSNV and the rest blank on the first subject: no level has a majority.
+    // Everyone HTTNV on the second: a majority.
+    for (n, member) in members.iter().take(10).enumerate() {
+        let first = if n < 4 {
+            Vote::For(Level::Htxsnv)
+        } else {
+            Vote::Blank
+        };
+        let votes = BTreeMap::from([(agenda[0], first), (agenda[1], Vote::For(Level::Httnv))]);
+        app.cast_ballot(&Actor::member("dangvien", *member), ballot, *member, &votes)
+            .await
+            .unwrap();
+    }
+    let busy = app
+        .prepare_ballot(&secretary, meeting, BallotMode::Electronic, vec![agenda[0]])
+        .await
+        .unwrap_err();
+    assert_eq!(busy.code(), "conflict", "already on an open ballot");
+    let closed = close(&app, ballot).await;
+    let outcome = |subject: Uuid| {
+        closed
+            .results
+            .iter()
+            .find(|r| r.subject == subject)
+            .map(|r| r.outcome.clone())
+            .unwrap()
+    };
+    assert!(
+        matches!(outcome(agenda[0]), BallotOutcome::NoMajority { .. }),
+        "{:?}",
+        outcome(agenda[0])
+    );
+    assert!(matches!(
+        outcome(agenda[1]),
+        BallotOutcome::Level {
+            level: Level::Httnv,
+            ..
+        }
+    ));
+    let decided = app
+        .prepare_ballot(&secretary, meeting, BallotMode::Electronic, vec![agenda[1]])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        decided.code(),
+        "conflict",
+        "the second subject has its result"
+    );
+    assert_eq!(decided.field(), Some("agenda[0]"));
+    let again = app
+        .prepare_ballot(&secretary, meeting, BallotMode::Electronic, vec![agenda[0]])
+        .await
+        .unwrap();
+    assert_eq!(again.agenda, [agenda[0]]);
+    let stranger = app
+        .subjects(&secretary, plan_of(&app, meeting).await, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| {
+            s.kind.is_member()
+                && !agenda.contains(&s.id)
+                && s.participation == Participation::ReviewAndClassify
+        })
+        .expect("a member not on the agenda");
+    let off_agenda = app
+        .prepare_ballot(
+            &secretary,
+            meeting,
+            BallotMode::Electronic,
+            vec![stranger.id],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(off_agenda.field(), Some("agenda[0]"));
+}
+
+/// The plan a meeting belongs to.
+async fn plan_of(app: &App, meeting: Uuid) -> Uuid {
+    app.meeting(&actor("bithu"), meeting).await.unwrap().plan
 }

@@ -8,12 +8,15 @@ use kiemdiem_app::plan::{NewPlan, Subject};
 use kiemdiem_app::{Actor, App};
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::{Level, PositionKind, SubjectKind};
-use kiemdiem_store::leadership::{CollectiveKind, Holder, NewCollective, NewPosition};
+use kiemdiem_store::leadership::{CollectiveKind, Holder, NewCollective, NewLeader, NewPosition};
 use std::collections::BTreeMap;
 use time::macros::date;
 use uuid::Uuid;
 
-on_both_backends!(different_levels_in_two_places_are_escalated);
+on_both_backends!(
+    different_levels_in_two_places_are_escalated,
+    a_leader_outside_the_party_rated_differently_is_escalated_too
+);
 
 pub(crate) async fn prepare(app: &App, subject: &Subject, score: i64, on_time: u32) {
     let who = actor("self");
@@ -235,6 +238,13 @@ async fn different_levels_in_two_places_are_escalated(db: &TestDb) {
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].id, escalation);
     assert_eq!(open[0].places.len(), 2);
+    assert_eq!(open[0].person, an);
+    assert_eq!(open[0].person_kind, "member");
+    assert_eq!(
+        open[0].competent_org,
+        Some(org.grassroots),
+        "both places are decided by the grassroots committee: its board settles it"
+    );
     let settled = app
         .resolve_escalation(
             &actor("bantochuc.huyen"),
@@ -261,5 +271,148 @@ async fn different_levels_in_two_places_are_escalated(db: &TestDb) {
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+/// A leader who is not a party member heads two units' leaderships (cán bộ ngoài Đảng): rated
+/// differently as the head of each, the person is escalated like a member.
+async fn a_leader_outside_the_party_rated_differently_is_escalated_too(db: &TestDb) {
+    let org = build(
+        &db.store,
+        &[official("Nguyễn Văn An"), official("Trần Văn Bình")],
+        &[official("Lê Văn Cường")],
+    )
+    .await;
+    let founded = date!(2020 - 01 - 01);
+    let mut tx = db.store.begin("tester").await.unwrap();
+    let director = tx
+        .create_leader(&NewLeader {
+            full_name: "Hà Thị Mai".into(),
+            birth_date: Some(date!(1978 - 03 - 08)),
+            employer_unit: "Hợp tác xã Hợp Thành".into(),
+        })
+        .await
+        .unwrap();
+    let mut boards = Vec::new();
+    for (code, name, deputy) in [
+        (
+            "T.01.001.LD1",
+            "Ban Giám đốc Hợp tác xã Hợp Thành",
+            org.members[0][0],
+        ),
+        (
+            "T.01.001.LD2",
+            "Ban Quản lý chợ Hợp Thành",
+            org.members[0][1],
+        ),
+    ] {
+        let collective = tx
+            .create_collective(
+                &NewCollective {
+                    code: code.into(),
+                    name: name.into(),
+                    kind: CollectiveKind::UnitLeadership,
+                    org: org.grassroots,
+                },
+                founded,
+            )
+            .await
+            .unwrap();
+        for (holder, kind) in [
+            (Holder::Leader(director), PositionKind::UnitHead),
+            (Holder::Member(deputy), PositionKind::UnitDeputy),
+        ] {
+            tx.assign_position(
+                &NewPosition {
+                    holder,
+                    kind,
+                    org: None,
+                    collective: Some(collective),
+                    title: kind.name_vi().into(),
+                },
+                founded,
+            )
+            .await
+            .unwrap();
+        }
+        boards.push(collective);
+    }
+    tx.commit().await.unwrap();
+    let app = app(db);
+    let who = actor("bithu");
+    let plan = app
+        .create_plan(
+            &who,
+            NewPlan {
+                org: org.grassroots,
+                year: YEAR,
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.open_plan(&who, plan.id, plan.version).await.unwrap();
+    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let places: Vec<Subject> = subjects
+        .iter()
+        .filter(|s| s.kind == SubjectKind::Leader && s.leader == Some(director))
+        .cloned()
+        .collect();
+    assert_eq!(places.len(), 2, "rated as the head of each leadership");
+    let units: Vec<Subject> = boards
+        .iter()
+        .map(|b| {
+            subjects
+                .iter()
+                .find(|s| s.kind == SubjectKind::Collective && s.collective == Some(*b))
+                .unwrap()
+                .clone()
+        })
+        .collect();
+    for subject in units.iter().chain(&places) {
+        prepare(&app, subject, 85, 10).await;
+    }
+    meet(
+        &app,
+        plan.id,
+        org.grassroots,
+        &[&units[0], &units[1], &places[0], &places[1]],
+    )
+    .await;
+    let committee = actor("dangUy.xa");
+    for unit in &units {
+        decide(&app, &committee, unit.id, Level::Httnv)
+            .await
+            .unwrap();
+    }
+    let first = decide(&app, &committee, places[0].id, Level::Httnv)
+        .await
+        .unwrap();
+    assert_eq!(first.escalation, None, "one place rated so far");
+    let second = decide(&app, &committee, places[1].id, Level::Htnv)
+        .await
+        .unwrap();
+    let escalation = second.escalation.expect("rated differently: escalated");
+    let open = app.escalations(&committee, plan.id).await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].id, escalation);
+    assert_eq!(open[0].person, director);
+    assert_eq!(open[0].person_kind, "leader");
+    assert_eq!(open[0].competent_org, Some(org.grassroots));
+    let settled = app
+        .resolve_escalation(
+            &actor("bantochuc.xa"),
+            escalation,
+            open[0].version,
+            Level::Httnv,
+            "Ban Thường vụ thống nhất một mức cho cả hai nơi",
+        )
+        .await
+        .unwrap();
+    assert_eq!(settled.len(), 1);
+    assert_eq!(settled[0].subject, places[1].id);
+    assert_eq!(
+        app.subject(&who, places[1].id).await.unwrap().level,
+        Some(Level::Httnv)
     );
 }

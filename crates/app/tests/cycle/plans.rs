@@ -6,11 +6,15 @@
 use crate::support::{TestDb, actor, app, build, official, on_both_backends};
 use kiemdiem_app::plan::{NewPlan, Period, Subject};
 use kiemdiem_app::{Actor, App};
+use kiemdiem_rules::RuleSetId;
 use std::collections::BTreeMap;
 use std::collections::{BTreeSet, HashSet};
 use uuid::Uuid;
 
-on_both_backends!(one_plan_per_subject_whichever_opens_first);
+on_both_backends!(
+    one_plan_per_subject_whichever_opens_first,
+    a_lower_plan_keeps_the_superior_rules
+);
 
 /// What a subject is, whatever plan or id it got.
 type Shape = (
@@ -207,5 +211,92 @@ async fn one_plan_per_subject_whichever_opens_first(db: &TestDb) {
         shapes(&app, who, dq.id).await.len(),
         whole.len(),
         "the refused opening changed nothing"
+    );
+}
+
+/// A lower plan inherits the superior plan's rule set and local layer: it may add a local layer
+/// where the superior has none, never pin other rules or replace the superior's layer.
+async fn a_lower_plan_keeps_the_superior_rules(db: &TestDb) {
+    let org = build(&db.store, &[official("Nguyễn Văn An")], &[]).await;
+    let app = app(db);
+    let district = actor("bantochuc.huyen");
+    let grassroots = actor("bithu.dangbo");
+    app.create_plan(
+        &district,
+        NewPlan {
+            org: org.district,
+            year: 2019,
+            local_layer: Some("seed003-huyen-2019".into()),
+            ..NewPlan::default()
+        },
+    )
+    .await
+    .unwrap();
+    let other_rules = app
+        .create_plan(
+            &grassroots,
+            NewPlan {
+                org: org.grassroots,
+                year: 2019,
+                rule_set: Some(RuleSetId::Qd366Hd43),
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(other_rules.field(), Some("rule_set"), "{other_rules:?}");
+    let other_layer = app
+        .create_plan(
+            &grassroots,
+            NewPlan {
+                org: org.grassroots,
+                year: 2019,
+                local_layer: Some("seed004-nghe-an-2022".into()),
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(other_layer.field(), Some("local_layer"), "{other_layer:?}");
+    let inherited = app
+        .create_plan(
+            &grassroots,
+            NewPlan {
+                org: org.grassroots,
+                year: 2019,
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(inherited.rule_set, RuleSetId::Qd132Hd21);
+    assert_eq!(inherited.local_layer.as_deref(), Some("seed003-huyen-2019"));
+
+    // Without a layer above, a lower plan may add its own.
+    app.create_plan(
+        &district,
+        NewPlan {
+            org: org.district,
+            year: 2020,
+            ..NewPlan::default()
+        },
+    )
+    .await
+    .unwrap();
+    let own_layer = app
+        .create_plan(
+            &grassroots,
+            NewPlan {
+                org: org.grassroots,
+                year: 2020,
+                local_layer: Some("seed000-so-gtvt-2020".into()),
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        own_layer.local_layer.as_deref(),
+        Some("seed000-so-gtvt-2020")
     );
 }

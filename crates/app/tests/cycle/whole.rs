@@ -1064,11 +1064,36 @@ async fn whole_cycle(db: &TestDb) {
         .await
         .unwrap();
     assert!(trail.iter().any(|e| e.action == "decision.record"));
+    decisions_refuse_edits(db).await;
     tamper(db, 5).await;
     let report = app.verify_audit(&actor("kiemtra")).await.unwrap();
     let broken = report.first_break.expect("tampering is detected");
     assert_eq!(broken.seq, 5);
     assert_eq!(broken.kind, kiemdiem_app::audit::BreakKind::Content);
+}
+
+/// A decided level cannot be rewritten behind the application either: the database refuses
+/// any update or deletion of a decision version.
+async fn decisions_refuse_edits(db: &TestDb) {
+    let attempts = [
+        "UPDATE decisions SET level = 'KHTNV'",
+        "DELETE FROM decisions",
+    ];
+    if db.is_postgres() {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        for sql in attempts.into_iter().chain(["TRUNCATE decisions CASCADE"]) {
+            let refused = sqlx::query(sql).execute(&pool).await;
+            assert!(refused.is_err(), "{sql} must be refused");
+        }
+        pool.close().await;
+    } else {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        for sql in attempts {
+            let refused = sqlx::query(sql).execute(&pool).await;
+            assert!(refused.is_err(), "{sql} must be refused");
+        }
+        pool.close().await;
+    }
 }
 
 /// Edits one audit entry behind the application's back, as a DBA could: the append-only trigger
