@@ -1,5 +1,6 @@
 //! Black-box tests of the `kiemdiem` binary: the worked examples of `docs/rules-cases.md` run
-//! through `kiemdiem rules check` and give the documented decisions.
+//! through `kiemdiem rules check` and give the documented decisions; imports leave their entries
+//! in the audit trail, which `kiemdiem audit verify` checks.
 
 use serde_json::Value;
 use std::io::Write;
@@ -138,4 +139,68 @@ fn rules_list_prints_every_rule_set_with_sources() {
             .unwrap()
             .contains("assumed")
     );
+}
+
+fn text(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_kiemdiem"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn imports_are_audited_and_audit_verify_finds_an_edited_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("audit.db").display());
+    for (what, file) in [
+        ("orgs", "samples/to_chuc.csv"),
+        ("members", "samples/dang_vien.csv"),
+    ] {
+        let (code, _, stderr) = text(&[
+            "import",
+            what,
+            file,
+            "--database",
+            &url,
+            "--by",
+            "bantochuc",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let (code, stdout, stderr) = text(&["audit", "verify", "--database", &url]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("nguyên vẹn: 2 mục"), "{stdout}");
+
+    // Someone with the database file edits the first entry (the trigger must go first).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let actor: String = sqlx::query_scalar("SELECT actor FROM audit_log WHERE seq = 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(actor, "bantochuc", "the importer is recorded");
+        sqlx::query("DROP TRIGGER audit_log_no_update")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'ai_do' WHERE seq = 1")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    let (code, stdout, _) = text(&["audit", "verify", "--database", &url]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("bị thay đổi"), "{stdout}");
 }

@@ -1,10 +1,13 @@
 //! `kiemdiem migrate`, `kiemdiem import …` and `kiemdiem demo …`: the command-line face of the
-//! store crate. Parses arguments, shows progress on a terminal, prints results in Vietnamese.
+//! store (migrations) and of the app's record loading (imports and demo data, each with its audit
+//! entry). Parses arguments, shows progress on a terminal, prints results in Vietnamese.
 
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use kiemdiem_app::records::ImportKind;
+use kiemdiem_app::{Actor, App};
 use kiemdiem_store::demo::{DemoOptions, DemoScale};
-use kiemdiem_store::import::{ImportError, ImportOptions, ImportReport};
+use kiemdiem_store::import::{ImportOptions, ImportReport};
 use kiemdiem_store::{DEFAULT_URL, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -132,19 +135,28 @@ pub fn import(command: ImportCommand) -> ExitCode {
             let store = Store::open(&args.database.url).await.map_err(|e| e.to_string())?;
             let bar = progress_bar(if orgs { "Nhập tổ chức" } else { "Nhập đảng viên" });
             let started = Instant::now();
-            let result = if orgs {
-                kiemdiem_store::import::import_orgs(&store, &args.file, &options, &bar).await
+            let kind = if orgs {
+                ImportKind::Orgs
             } else {
-                kiemdiem_store::import::import_members(&store, &args.file, &options, &bar).await
+                ImportKind::Members
             };
+            let result = App::new(store.clone())
+                .import_file(
+                    &Actor::new(args.changed_by.clone()),
+                    kind,
+                    &args.file,
+                    &options,
+                    &bar,
+                )
+                .await;
             bar.finish_and_clear();
             store.close().await;
-            match result {
+            match result.map_err(|e| e.to_string())? {
                 Ok(report) => {
                     print_report(&report, started.elapsed().as_secs_f64());
                     Ok(())
                 }
-                Err(ImportError::Invalid(problems)) => {
+                Err(problems) => {
                     for problem in &problems {
                         eprintln!("{problem}");
                     }
@@ -153,7 +165,6 @@ pub fn import(command: ImportCommand) -> ExitCode {
                         problems.len()
                     ))
                 }
-                Err(ImportError::Store(error)) => Err(error.to_string()),
             }
         })
     }))
@@ -185,11 +196,12 @@ pub fn demo(args: DemoArgs) -> ExitCode {
             let store = Store::open(&args.database.url).await.map_err(|e| e.to_string())?;
             let bar = progress_bar("Tạo dữ liệu mẫu");
             let started = Instant::now();
-            let result = kiemdiem_store::demo::generate(&store, &options, &|done, expected| {
-                bar.set_length(expected.max(done));
-                bar.set_position(done);
-            })
-            .await;
+            let result = App::new(store.clone())
+                .generate_demo(&Actor::system("demo"), &options, &|done, expected| {
+                    bar.set_length(expected.max(done));
+                    bar.set_position(done);
+                })
+                .await;
             bar.finish_and_clear();
             let size = store.size_bytes().await.unwrap_or_default();
             store.close().await;

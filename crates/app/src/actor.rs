@@ -72,6 +72,8 @@ pub enum Action {
     Publish,
     /// Verify the audit chain.
     Audit,
+    /// Change the organisation tree and people's records: imports, demo data.
+    ManageRecords,
 }
 
 /// Where the action applies.

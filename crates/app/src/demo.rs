@@ -17,7 +17,7 @@ use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::framework::{self, EvaluationInput};
 use kiemdiem_rules::{Level, OrgKind, Points, SubjectKind};
 use kiemdiem_store::Store;
-use kiemdiem_store::demo::{DemoOptions, DemoScale, DemoSummary, generate};
+use kiemdiem_store::demo::{DemoOptions, DemoScale, DemoSummary};
 use kiemdiem_store::people::MembershipKind;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -67,17 +67,18 @@ fn points_for(framework_id: &str, share_percent: i64) -> EvaluationInput {
 
 /// Loads the district demo into an empty database and plays part of this year's cycle.
 pub async fn demo_cycle(store: &Store, today: Date) -> Result<DemoCycle> {
-    let summary = generate(
-        store,
-        &DemoOptions {
-            scale: DemoScale::DISTRICT,
-            seed: 1,
-            today,
-        },
-        &|_, _| {},
-    )
-    .await?;
     let app = App::with_today(store.clone(), today);
+    let summary = app
+        .generate_demo(
+            &Actor::system("demo"),
+            &DemoOptions {
+                scale: DemoScale::DISTRICT,
+                seed: 1,
+                today,
+            },
+            &|_, _| {},
+        )
+        .await?;
     let office = Actor::system("demo");
     let mut tx = store.read().await?;
     let orgs = tx.orgs_as_of(today).await?;

@@ -26,6 +26,7 @@ pub mod near_copy;
 pub mod open;
 pub mod plan;
 pub mod progress;
+pub mod records;
 pub mod review;
 pub mod similarity;
 pub mod state;

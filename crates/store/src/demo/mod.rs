@@ -97,6 +97,19 @@ pub async fn generate(
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<DemoSummary> {
     let mut tx = store.begin("demo").await?;
+    let summary = generate_in(&mut tx, options, progress).await?;
+    tx.commit().await?;
+    store.analyze().await?;
+    Ok(summary)
+}
+
+/// Generates demo data inside the caller's transaction (the caller commits, then refreshes the
+/// planner's statistics with [`Store::analyze`]).
+pub async fn generate_in(
+    tx: &mut Tx,
+    options: &DemoOptions,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<DemoSummary> {
     if tx.any_org().await? {
         return Err(StoreError::invalid(
             "cơ sở dữ liệu đã có dữ liệu: dữ liệu mẫu chỉ tạo vào cơ sở dữ liệu trống",
@@ -107,14 +120,12 @@ pub async fn generate(
     let mut summary = DemoSummary::default();
     for province in 0..options.scale.provinces {
         let batch = generator.province(province);
-        batch.load(&mut tx, &mut summary).await?;
+        batch.load(tx, &mut summary).await?;
         generator
-            .internal_transfers(&mut tx, &batch, &mut summary)
+            .internal_transfers(tx, &batch, &mut summary)
             .await?;
         progress(summary.members, expected);
     }
-    tx.commit().await?;
-    store.analyze().await?;
     Ok(summary)
 }
 

@@ -192,8 +192,23 @@ fn resolve(
     }
 }
 
+/// Imports the file in one transaction of its own.
 pub async fn import_members(
     store: &Store,
+    path: &Path,
+    options: &ImportOptions,
+    progress: &ProgressBar,
+) -> Result<ImportReport, ImportError> {
+    let mut tx = store.begin(&options.changed_by).await?;
+    let report = import_members_in(&mut tx, path, options, progress).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Imports the file inside the caller's transaction (which the caller commits, after adding
+/// what it must — the app's audit entry); on an error the caller drops it and nothing is kept.
+pub async fn import_members_in(
+    tx: &mut Tx,
     path: &Path,
     options: &ImportOptions,
     progress: &ProgressBar,
@@ -201,7 +216,6 @@ pub async fn import_members(
     let sheet = source::read(path).map_err(|p| ImportError::Invalid(vec![p]))?;
     let index = locate_columns(&sheet, &COLUMNS).map_err(ImportError::Invalid)?;
     progress.set_length(sheet.rows.len() as u64 * 2);
-    let mut tx = store.begin(&options.changed_by).await?;
     let orgs = tx.stored_orgs().await?;
 
     let mut valid: Vec<MemberRow> = Vec::with_capacity(sheet.rows.len());
@@ -407,7 +421,6 @@ pub async fn import_members(
         progress.inc(chunk.len() as u64);
     }
     report.created = loads.len();
-    tx.commit().await?;
     progress.finish_and_clear();
     Ok(report)
 }

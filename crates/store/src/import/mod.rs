@@ -17,8 +17,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use time::Date;
 
-pub use members::import_members;
-pub use orgs::import_orgs;
+pub use members::{import_members, import_members_in};
+pub use orgs::{import_orgs, import_orgs_in};
 
 /// One thing wrong with an import file, located as precisely as possible.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -146,8 +146,23 @@ pub(crate) fn parse_kind(text: &str) -> Option<OrgKind> {
         .find(|k| k.code() == key || k.name_vi().to_lowercase() == key)
 }
 
+/// Imports the file in one transaction of its own.
 pub async fn import_orgs(
     store: &Store,
+    path: &Path,
+    options: &ImportOptions,
+    progress: &ProgressBar,
+) -> Result<ImportReport, ImportError> {
+    let mut tx = store.begin(&options.changed_by).await?;
+    let report = import_orgs_in(&mut tx, path, options, progress).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Imports the file inside the caller's transaction (which the caller commits, after adding
+/// what it must — the app's audit entry); on an error the caller drops it and nothing is kept.
+pub async fn import_orgs_in(
+    tx: &mut Tx,
     path: &Path,
     options: &ImportOptions,
     progress: &ProgressBar,
@@ -155,7 +170,6 @@ pub async fn import_orgs(
     let sheet = source::read(path).map_err(|p| ImportError::Invalid(vec![p]))?;
     let index = locate_columns(&sheet, &COLUMNS).map_err(ImportError::Invalid)?;
     progress.set_length(sheet.rows.len() as u64 * 2);
-    let mut tx = store.begin(&options.changed_by).await?;
     let stored = tx.stored_orgs().await?;
 
     // 1. Each row on its own.
@@ -494,7 +508,6 @@ pub async fn import_orgs(
             report.updated += 1;
         }
     }
-    tx.commit().await?;
     progress.finish_and_clear();
     Ok(report)
 }
