@@ -16,3 +16,6 @@ mod import;
 
 #[path = "conformance/demo.rs"]
 mod demo;
+
+#[path = "conformance/cycle.rs"]
+mod cycle;

@@ -1073,11 +1073,12 @@ async fn whole_cycle(db: &TestDb) {
 }
 
 /// A decided level cannot be rewritten behind the application either: the database refuses
-/// any update or deletion of a decision version.
+/// any update or deletion of a decision version, and any deletion of a plan.
 async fn decisions_refuse_edits(db: &TestDb) {
     let attempts = [
         "UPDATE decisions SET level = 'KHTNV'",
         "DELETE FROM decisions",
+        "DELETE FROM plans",
     ];
     if db.is_postgres() {
         let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
