@@ -105,7 +105,7 @@ pub(super) async fn build_subjects(
     let mut changes = Vec::new();
     for (org, kind, on, role) in tx.org_changes_between(year_start(plan.year), as_of).await? {
         if let Some(&subject) = org_subject.get(&org)
-            && matches!(role.as_str(), "subject" | "target" | "part")
+            && matches!(role.as_str(), "subject" | "target" | "part" | "source")
         {
             changes.push(OrgChange {
                 subject,
@@ -233,8 +233,11 @@ pub(super) async fn build_subjects(
     flush(tx, plan.id, &mut builder.out, 0).await?;
     // Organisations merged, split or moved during the year: their two periods, now that their
     // subjects are written.
-    for change in &changes {
-        add_change_parts(tx, plan, change).await?;
+    // An organisation changed more than once gets a period between each two changes.
+    changes.sort_by_key(|c| (c.subject, c.on));
+    changes.dedup_by_key(|c| (c.subject, c.on));
+    for of_subject in changes.chunk_by(|a, b| a.subject == b.subject) {
+        add_change_parts(tx, plan, of_subject).await?;
     }
     Ok(builder.report)
 }
@@ -263,37 +266,57 @@ struct OrgChange {
     on: Date,
 }
 
-/// The two parts of a changed organisation's subject — before and after the change — to be
-/// filled with task results.
-async fn add_change_parts(tx: &mut Tx, plan: &Plan, change: &OrgChange) -> Result<()> {
-    let what = match change.kind.as_str() {
+/// The parts of a changed organisation's subject — before its first change, between each two,
+/// after the last — to be filled with task results; `changes` are the subject's, by date.
+async fn add_change_parts(tx: &mut Tx, plan: &Plan, changes: &[OrgChange]) -> Result<()> {
+    let what = |change: &OrgChange| match change.kind.as_str() {
         "merge" => "sáp nhập, hợp nhất",
         "split" => "chia tách",
         _ => "chuyển giao",
     };
-    let on = change.on;
-    for (seq, part, label, from, to) in [
-        (
-            1,
-            "before_change",
-            format!("Trước khi {what} (đến {})", crate::date_vi(on)),
-            year_start(plan.year),
-            on,
+    let Some(first) = changes.first() else {
+        return Ok(());
+    };
+    let mut parts = vec![(
+        "before_change",
+        format!(
+            "Trước khi {} (đến {})",
+            what(first),
+            crate::date_vi(first.on)
         ),
-        (
-            2,
-            "after_change",
-            format!("Sau khi {what} (từ {})", crate::date_vi(on)),
-            on,
-            plan.review_date,
-        ),
-    ] {
+        year_start(plan.year),
+        first.on,
+    )];
+    for (i, change) in changes.iter().enumerate() {
+        let (to, label) = match changes.get(i + 1) {
+            Some(next) => (
+                next.on,
+                format!(
+                    "Sau khi {} (từ {}) đến trước khi {} ({})",
+                    what(change),
+                    crate::date_vi(change.on),
+                    what(next),
+                    crate::date_vi(next.on)
+                ),
+            ),
+            None => (
+                plan.review_date,
+                format!(
+                    "Sau khi {} (từ {})",
+                    what(change),
+                    crate::date_vi(change.on)
+                ),
+            ),
+        };
+        parts.push(("after_change", label, change.on, to));
+    }
+    for (seq, (kind, label, from, to)) in parts.into_iter().enumerate() {
         tx.add_subject_part(&SubjectPartRow {
-            subject_id: change.subject,
-            seq,
-            kind: part.into(),
+            subject_id: first.subject,
+            seq: seq as i64 + 1,
+            kind: kind.into(),
             label,
-            source_org_id: Some(change.org),
+            source_org_id: Some(first.org),
             from_on: Some(from),
             to_on: Some(to),
             tasks_assigned: None,

@@ -4,11 +4,15 @@
 
 use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends};
 use kiemdiem_app::plan::NewPlan;
+use kiemdiem_rules::OrgKind;
 use kiemdiem_rules::facts::TaskResults;
-use kiemdiem_store::org::MergeTarget;
+use kiemdiem_store::org::{MergeTarget, NewOrg, SplitPart};
 use time::macros::date;
 
-on_both_backends!(merged_branch_has_two_periods);
+on_both_backends!(
+    merged_branch_has_two_periods,
+    a_branch_split_then_merged_has_a_period_between_the_changes
+);
 
 async fn merged_branch_has_two_periods(db: &TestDb) {
     let org = build(
@@ -109,6 +113,101 @@ async fn merged_branch_has_two_periods(db: &TestDb) {
             .iter()
             .any(|f| f.citation.rule.ends_with("tasks.missing")),
         "{after:?}"
+    );
+}
+
+/// A branch that split part of itself off in April and took another branch in in September is
+/// evaluated on three periods; the new branch on its share before and after the split.
+async fn a_branch_split_then_merged_has_a_period_between_the_changes(db: &TestDb) {
+    let org = build(
+        &db.store,
+        &[official("Nguyễn Văn An"), official("Trần Văn Bình")],
+        &[official("Lê Văn Cường")],
+    )
+    .await;
+    let mut tx = db.store.begin("tester").await.unwrap();
+    let new_branches = tx
+        .split_org(
+            org.branches[0],
+            &[SplitPart {
+                org: NewOrg {
+                    code: "T.01.001.03".into(),
+                    name: "Chi bộ thôn Nà Pàn 2".into(),
+                    kind: OrgKind::SubordinateBranch,
+                    has_committee: false,
+                    founded_on: date!(2025 - 04 - 01),
+                    parent: Some(org.grassroots),
+                },
+                children: vec![],
+                members: vec![org.members[0][1]],
+            }],
+            date!(2025 - 04 - 01),
+            false,
+            "Tách chi bộ",
+        )
+        .await
+        .unwrap();
+    tx.merge_orgs(
+        &[org.branches[1]],
+        &MergeTarget::Existing(org.branches[0]),
+        date!(2025 - 09 - 01),
+        "Sáp nhập chi bộ trường",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let app = app(db);
+    let who = actor("bithu");
+    let plan = app
+        .create_plan(
+            &who,
+            NewPlan {
+                org: org.grassroots,
+                year: YEAR,
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.open_plan(&who, plan.id, plan.version).await.unwrap();
+    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let parts_of = |org_id| {
+        let subject = subjects.iter().find(|s| s.org == Some(org_id)).unwrap().id;
+        let app = app.clone();
+        let who = who.clone();
+        async move { app.parts(&who, subject).await.unwrap() }
+    };
+    let kept = parts_of(org.branches[0]).await;
+    assert_eq!(
+        kept.iter()
+            .map(|p| (p.kind.as_str(), p.from_on, p.to_on))
+            .collect::<Vec<_>>(),
+        [
+            (
+                "before_change",
+                Some(date!(2025 - 01 - 01)),
+                Some(date!(2025 - 04 - 01))
+            ),
+            (
+                "after_change",
+                Some(date!(2025 - 04 - 01)),
+                Some(date!(2025 - 09 - 01))
+            ),
+            (
+                "after_change",
+                Some(date!(2025 - 09 - 01)),
+                Some(date!(2025 - 12 - 31))
+            ),
+        ]
+    );
+    assert!(kept[1].label.contains("chia tách") && kept[1].label.contains("sáp nhập"));
+    let split_off = parts_of(new_branches[0]).await;
+    assert_eq!(
+        split_off
+            .iter()
+            .map(|p| p.kind.as_str())
+            .collect::<Vec<_>>(),
+        ["before_change", "after_change"]
     );
 }
 
