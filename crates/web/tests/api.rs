@@ -10,6 +10,8 @@ mod support;
 mod cycle;
 #[path = "api/errors.rs"]
 mod errors;
+#[path = "api/followups.rs"]
+mod followups;
 #[path = "api/members.rs"]
 mod members;
 #[path = "api/openapi.rs"]
