@@ -141,6 +141,31 @@ fn rules_list_prints_every_rule_set_with_sources() {
     );
 }
 
+#[test]
+fn rules_calendar_lists_the_years_days_off() {
+    let (code, json, _) = kiemdiem(&["rules", "calendar", "--year", "2026", "--json"], None);
+    assert_eq!(code, 0);
+    let days: Vec<(&str, &str)> = json["days_off"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["date"].as_str().unwrap(), d["holiday"].as_str().unwrap()))
+        .collect();
+    assert_eq!(days[0], ("2026-01-01", "new_year"));
+    assert!(days.contains(&("2026-02-17", "tet")), "{days:?}");
+    assert!(days.contains(&("2026-04-27", "hung_kings")), "{days:?}");
+    let (code, out, _) = text(&["rules", "calendar", "--year", "2025"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Thứ Sáu 02/05/2025  Ngày Quốc tế lao động 1/5 (theo lịch nghỉ đã công bố)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Ngày làm bù:\n    Thứ Bảy 26/04/2025"),
+        "{out}"
+    );
+}
+
 fn text(args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_kiemdiem"))
         .args(args)

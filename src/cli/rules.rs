@@ -17,6 +17,16 @@ pub enum RulesCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print a year's public holidays and make-up days: the days that are not working days
+    /// besides weekends, as the draft-report notice counts them.
+    Calendar {
+        /// The year (e.g. 2026).
+        #[arg(long)]
+        year: i32,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Decide a case file and print the decision as JSON (exit code 2 on a bad case).
     Check {
         /// The case file (JSON), or `-` for standard input.
@@ -29,6 +39,71 @@ pub fn run(command: RulesCommand) -> ExitCode {
     match command {
         RulesCommand::List { json } => list(json),
         RulesCommand::Check { case } => check(&case),
+        RulesCommand::Calendar { year, json } => holidays(year, json),
+    }
+}
+
+fn holidays(year: i32, json: bool) -> ExitCode {
+    let calendar = kiemdiem_rules::calendar::national().year(year);
+    if json {
+        print_ignoring_closed_pipe(
+            &serde_json::to_string_pretty(&calendar).expect("the calendar serialises"),
+        );
+        return ExitCode::SUCCESS;
+    }
+    use std::fmt::Write as _;
+    let date = |d: time::Date| {
+        format!(
+            "{} {:02}/{:02}/{}",
+            weekday_vi(d.weekday()),
+            d.day(),
+            u8::from(d.month()),
+            d.year()
+        )
+    };
+    let mut out = format!("Ngày nghỉ lễ, Tết năm {year} (ngoài thứ Bảy, Chủ nhật):\n");
+    for day in &calendar.days_off {
+        let kind = match day.kind {
+            kiemdiem_rules::calendar::DayOffKind::Statutory => "",
+            kiemdiem_rules::calendar::DayOffKind::Compensatory => " (nghỉ bù)",
+            kiemdiem_rules::calendar::DayOffKind::Announced => " (theo lịch nghỉ đã công bố)",
+        };
+        let _ = writeln!(
+            out,
+            "    {}  {}{kind}  ← {}",
+            date(day.date),
+            day.holiday.name_vi(),
+            day.source
+        );
+    }
+    if calendar.days_off.is_empty() {
+        out.push_str("    (không có)\n");
+    }
+    if !calendar.make_up_days.is_empty() {
+        out.push_str("Ngày làm bù:\n");
+        for day in &calendar.make_up_days {
+            let _ = writeln!(out, "    {}", date(*day));
+        }
+    }
+    if !calendar.lunar_known {
+        out.push_str(
+            "Chưa có ngày âm lịch của năm này: Tết Âm lịch và Giỗ Tổ Hùng Vương không được tính.\n",
+        );
+    }
+    print_ignoring_closed_pipe(out.trim_end());
+    ExitCode::SUCCESS
+}
+
+fn weekday_vi(weekday: time::Weekday) -> &'static str {
+    use time::Weekday::*;
+    match weekday {
+        Monday => "Thứ Hai",
+        Tuesday => "Thứ Ba",
+        Wednesday => "Thứ Tư",
+        Thursday => "Thứ Năm",
+        Friday => "Thứ Sáu",
+        Saturday => "Thứ Bảy",
+        Sunday => "Chủ nhật",
     }
 }
 

@@ -33,3 +33,6 @@ mod casting;
 
 #[path = "cycle/pending.rs"]
 mod pending;
+
+#[path = "cycle/notice.rs"]
+mod notice;

@@ -4,8 +4,8 @@
 //! values: which subjects are reviewed and classified ([`eligibility`]), how a criteria framework
 //! scores them ([`framework`]), which level the facts allow ([`classify`]), how many may be rated
 //! HTXSNV in a group ([`quota`]), how a secret ballot is counted ([`ballot`]), what must be decided
-//! before what ([`ordering`]), who decides ([`authority`]) and which self-review form each subject
-//! uses ([`forms`]).
+//! before what ([`ordering`]), who decides ([`authority`]), which self-review form each subject
+//! uses ([`forms`]) and which days are working days ([`calendar`]).
 //!
 //! This crate does no I/O: no files, no database, no clock, no async. Frameworks and rule-set
 //! parameters arrive as text and are parsed here; the national defaults are compiled in. Every
@@ -13,6 +13,7 @@
 
 pub mod authority;
 pub mod ballot;
+pub mod calendar;
 pub mod case;
 pub mod cite;
 pub mod classify;

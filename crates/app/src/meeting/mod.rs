@@ -5,8 +5,9 @@
 //! Recording a subject's review checks, with the rules crate's `ordering::check_order` and the
 //! rule book's parameters: the collective before its members, the head before the deputies and
 //! members, a deputy chairing while the head is reviewed, the draft collective report circulated
-//! `review.draft_notice_working_days` working days (Mon–Fri) before, an individual's self-review
-//! in `review.self_review_notice_days` days before, the party committee (and the party
+//! `review.draft_notice_working_days` working days before (weekends and public holidays
+//! excluded: `kiemdiem_rules::calendar`), an individual's self-review in
+//! `review.self_review_notice_days` days before, the party committee (and the party
 //! organisation) after the government, professional and mass-organisation collectives of the same
 //! level; closing the meeting checks the minimum duration (`review.min_meeting_half_days`). The
 //! notice, the duration and the government-bodies-first order may be overridden with a recorded
@@ -23,7 +24,6 @@ mod notice;
 mod order;
 
 pub use agenda::ReviewRecord;
-pub use notice::working_days_between;
 
 use crate::App;
 use crate::actor::{Action, Actor, Scope, authorize};

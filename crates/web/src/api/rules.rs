@@ -1,6 +1,7 @@
-//! `/api/v1/rules/check`, `/api/v1/rule-sets` and `/api/v1/frameworks/…`: the rules crate over
-//! HTTP, exactly as `kiemdiem rules check` and `kiemdiem rules list --json` give it on the
-//! command line (pure: no database). The case and result schema is documented with worked
+//! `/api/v1/rules/check`, `/api/v1/rule-sets`, `/api/v1/frameworks/…` and
+//! `/api/v1/calendar/{year}`: the rules crate over HTTP, exactly as `kiemdiem rules check`,
+//! `kiemdiem rules list --json` and `kiemdiem rules calendar --json` give it on the command line
+//! (pure: no database). The case and result schema is documented with worked
 //! examples in `docs/rules-cases.md`.
 
 use crate::ApiState;
@@ -24,6 +25,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(check))
         .routes(routes!(rule_sets))
         .routes(routes!(get_framework))
+        .routes(routes!(calendar))
 }
 
 /// Every rule set with its parameters and sources, the shipped local layers and frameworks.
@@ -157,6 +159,76 @@ async fn get_framework(
         .find(|f| f.id == id)
         .ok_or_else(|| ApiError::not_found(format!("không có khung tiêu chí «{id}»")))?;
     json(framework).map(Json)
+}
+
+/// One year's days off besides weekends, as working days are counted (the draft report's
+/// notice).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarView {
+    pub year: i32,
+    /// Weekdays that are not working days, in date order.
+    pub days_off: Vec<DayOffView>,
+    /// Saturdays or Sundays worked in exchange for a day off (ngày làm bù).
+    #[schema(value_type = Vec<String>, format = Date)]
+    pub make_up_days: Vec<time::Date>,
+    /// False outside the lunar table's years: Tết and Giỗ Tổ are then not counted.
+    pub lunar_known: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayOffView {
+    #[schema(value_type = String, format = Date, example = "2026-01-01")]
+    pub date: time::Date,
+    /// `new_year`, `tet`, `hung_kings`, `victory`, `labour` or `national_day`.
+    #[schema(example = "new_year")]
+    pub holiday: String,
+    #[schema(example = "Tết Dương lịch")]
+    pub name: String,
+    /// `statutory`, `compensatory` (nghỉ bù) or `announced` (the year's announced schedule).
+    #[schema(example = "statutory")]
+    pub kind: String,
+    #[schema(example = "Bộ luật Lao động 2019 Điều 112")]
+    pub source: String,
+}
+
+/// The public holidays of a year that are not working days — statutory, compensatory (nghỉ bù)
+/// or from the announced schedule — and the make-up working days, as `kiemdiem rules calendar`.
+#[utoipa::path(get, path = "/calendar/{year}", tag = "rules", operation_id = "get_calendar",
+    params(("year" = i32, Path, description = "The year, 1995–9999", example = 2026)),
+    responses((status = 200, body = CalendarView), (status = 400, body = ErrorBody)))]
+async fn calendar(_actor: Acting, Path(year): Path<String>) -> ApiResult<Json<CalendarView>> {
+    let year = year
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1995..=9999).contains(y))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_path",
+                format!("năm «{year}» không hợp lệ (từ 1995 đến 9999)"),
+            )
+            .with_field("year")
+        })?;
+    let calendar = kiemdiem_rules::calendar::national().year(year);
+    let days_off = calendar
+        .days_off
+        .iter()
+        .map(|day| {
+            Ok(DayOffView {
+                date: day.date,
+                holiday: json(&day.holiday)?.as_str().unwrap_or_default().to_owned(),
+                name: day.holiday.name_vi().to_owned(),
+                kind: json(&day.kind)?.as_str().unwrap_or_default().to_owned(),
+                source: day.source.clone(),
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(Json(CalendarView {
+        year,
+        days_off,
+        make_up_days: calendar.make_up_days,
+        lunar_known: calendar.lunar_known,
+    }))
 }
 
 /// A rules value as JSON; a failure is a bug, answered as internal.

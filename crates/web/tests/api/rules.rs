@@ -1,5 +1,5 @@
-//! `/api/v1/rules/check`, `/api/v1/rule-sets`, `/api/v1/frameworks/…`: the rules crate over
-//! HTTP gives what the command line gives.
+//! `/api/v1/rules/check`, `/api/v1/rule-sets`, `/api/v1/frameworks/…`, `/api/v1/calendar/…`:
+//! the rules crate over HTTP gives what the command line gives.
 
 use crate::support::{TestApp, api_test, expect_error, expect_json};
 use kiemdiem_rules::RuleSetId;
@@ -7,7 +7,11 @@ use kiemdiem_rules::case::run_case;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-api_test!(cases_are_decided_as_on_the_command_line, the_catalogue);
+api_test!(
+    cases_are_decided_as_on_the_command_line,
+    the_catalogue,
+    the_calendar
+);
 
 const CASES: [&str; 4] = [
     include_str!("../../../../docs/cases/member-2025.json"),
@@ -71,4 +75,34 @@ async fn the_catalogue(app: &TestApp) {
         "not_found",
     )
     .await;
+}
+
+async fn the_calendar(app: &TestApp) {
+    let year = app.get_ok("/api/v1/calendar/2025").await;
+    let expected = kiemdiem_rules::calendar::national().year(2025);
+    let days: Vec<&str> = year["days_off"]
+        .as_array()
+        .expect("days off")
+        .iter()
+        .filter_map(|d| d["date"].as_str())
+        .collect();
+    let expected_days: Vec<String> = expected
+        .days_off
+        .iter()
+        .map(|d| d.date.to_string())
+        .collect();
+    assert_eq!(days, expected_days);
+    let tet = &year["days_off"][1];
+    assert_eq!(tet["holiday"], "tet");
+    assert_eq!(tet["name"], "Tết Âm lịch");
+    assert_eq!(tet["kind"], "announced");
+    assert_eq!(year["make_up_days"], serde_json::json!(["2025-04-26"]));
+    assert_eq!(year["lunar_known"], true);
+    let error = expect_error(
+        app.get("/api/v1/calendar/hai-nghin").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_path",
+    )
+    .await;
+    assert_eq!(error["field"], "year");
 }
