@@ -2,6 +2,7 @@
 //! [`ApiError`] in Vietnamese (axum's own rejections are English plain text):
 //!
 //! - [`ApiJson`]: a JSON body, NFC-normalised, with the JSON path of the first bad field;
+//! - [`ApiPath`]: path parameters, a bad one named (`invalid_path`, field = the parameter);
 //! - [`parse_day`] / [`parse_count`]: query parameters, parsed by hand so the parameter is named.
 //!
 //! The acting user lives in [`crate::actor`].
@@ -302,6 +303,85 @@ fn expected_vi(expected: &str) -> String {
             "ngày dạng yyyy-mm-dd".to_string()
         }
         other => format!("«{}»", other.replace('`', "")),
+    }
+}
+
+/// Path parameters (`/plans/{id}`). axum's own rejection is English plain text; this one is
+/// `400 invalid_path` naming the parameter and what it should be.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::path::{ErrorKind, Path};
+        use axum::extract::rejection::PathRejection;
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(PathRejection::FailedToDeserializePathParams(error)) => {
+                let (key, value, expected) = match error.kind() {
+                    ErrorKind::ParseErrorAtKey {
+                        key,
+                        value,
+                        expected_type,
+                    } => (Some(key.as_str()), value.as_str(), *expected_type),
+                    ErrorKind::ParseError {
+                        value,
+                        expected_type,
+                    }
+                    | ErrorKind::ParseErrorAtIndex {
+                        value,
+                        expected_type,
+                        ..
+                    } => (None, value.as_str(), *expected_type),
+                    ErrorKind::DeserializeError { key, value, .. } => (
+                        Some(key.as_str()),
+                        value.as_str(),
+                        std::any::type_name::<T>(),
+                    ),
+                    ErrorKind::InvalidUtf8InPathParam { key } => (Some(key.as_str()), "", "UTF-8"),
+                    _ => (None, "", std::any::type_name::<T>()),
+                };
+                let what = match expected {
+                    e if e.contains("Uuid") => "một mã định danh (UUID)",
+                    e if e.contains("i32") || e.contains("i64") || e.contains("u32") => "một số",
+                    "UTF-8" => "văn bản UTF-8",
+                    _ => "một giá trị hợp lệ",
+                };
+                let error = ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_path",
+                    format!("«{value}» trong đường dẫn không phải {what}"),
+                );
+                // A single parameter's error does not name it: find it by its value.
+                let key = match key {
+                    Some(key) => Some(key.to_owned()),
+                    None => axum::extract::RawPathParams::from_request_parts(parts, state)
+                        .await
+                        .ok()
+                        .and_then(|params| {
+                            params
+                                .iter()
+                                .find(|(_, v)| *v == value)
+                                .map(|(k, _)| k.to_owned())
+                        }),
+                };
+                Err(match key {
+                    Some(key) => error.with_field(key),
+                    None => error,
+                })
+            }
+            Err(_) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_path",
+                "đường dẫn không hợp lệ",
+            )),
+        }
     }
 }
 

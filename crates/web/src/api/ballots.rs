@@ -8,9 +8,9 @@ use crate::ApiState;
 use crate::actor::Acting;
 use crate::api::meetings::resolve_member;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, IfMatch};
+use crate::extract::{ApiJson, ApiPath, IfMatch};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use kiemdiem_app::ballot::{Ballot, BallotMode, RollAdjustments, SubjectResult};
 use kiemdiem_rules::Level;
@@ -196,7 +196,7 @@ impl From<Ballot> for BallotView {
 async fn prepare(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(meeting): Path<Uuid>,
+    ApiPath(meeting): ApiPath<Uuid>,
     ApiJson(body): ApiJson<NewBallotBody>,
 ) -> ApiResult<(StatusCode, Json<BallotView>)> {
     let ballot = state
@@ -213,7 +213,7 @@ async fn prepare(
 async fn get_ballot(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<BallotView>> {
     Ok(Json(state.app().ballot(&actor, id).await?.into()))
 }
@@ -229,7 +229,7 @@ async fn get_ballot(
 async fn open(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<OpenBallotBody>,
 ) -> ApiResult<Json<BallotView>> {
@@ -263,7 +263,7 @@ async fn open(
 async fn cast(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<PaperBody>,
 ) -> ApiResult<(StatusCode, Json<PaperReceipt>)> {
     let voter = actor.member.ok_or_else(|| {
@@ -296,7 +296,7 @@ async fn cast(
 async fn close(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<CloseBallotBody>,
 ) -> ApiResult<Json<BallotView>> {
@@ -317,7 +317,7 @@ async fn close(
 async fn enter_tallies(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<TalliesBody>,
 ) -> ApiResult<Json<BallotView>> {
@@ -343,7 +343,7 @@ pub struct BallotList {
 async fn ballots_of_meeting(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(meeting): Path<Uuid>,
+    ApiPath(meeting): ApiPath<Uuid>,
 ) -> ApiResult<Json<BallotList>> {
     state.app().meeting(&actor, meeting).await?;
     let ballots = state.app().ballots(&actor, meeting).await?;

@@ -6,9 +6,9 @@
 use crate::ApiState;
 use crate::actor::Acting;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use kiemdiem_app::leaders::HeadMovedIn;
 use serde::{Deserialize, Serialize};
@@ -74,7 +74,7 @@ pub struct HeadMovedInList {
 async fn heads_moved_in(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<HeadMovedInList>> {
     let declarations = state.app().heads_moved_in(&actor, id).await?;
     Ok(Json(HeadMovedInList {
@@ -93,7 +93,7 @@ async fn heads_moved_in(
 async fn declare_head_moved_in(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<HeadMovedInBody>,
 ) -> ApiResult<(StatusCode, Json<HeadMovedInView>)> {
     let declared = state

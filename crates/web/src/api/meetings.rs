@@ -7,9 +7,9 @@
 use crate::ApiState;
 use crate::actor::Acting;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, IfMatch};
+use crate::extract::{ApiJson, ApiPath, IfMatch};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use kiemdiem_app::meeting::{
     Attendee, Meeting, MeetingClose, MeetingItem, NewMeeting, ReviewRecord,
@@ -292,7 +292,7 @@ async fn schedule(
 async fn get_meeting(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<MeetingView>> {
     Ok(Json(state.app().meeting(&actor, id).await?.into()))
 }
@@ -308,7 +308,7 @@ async fn get_meeting(
 async fn record_review(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path((id, subject)): Path<(Uuid, Uuid)>,
+    ApiPath((id, subject)): ApiPath<(Uuid, Uuid)>,
     ApiJson(body): ApiJson<ReviewRecordBody>,
 ) -> ApiResult<Json<MeetingView>> {
     let chaired_by = match body.chaired_by.as_deref() {
@@ -345,7 +345,7 @@ async fn record_review(
 async fn close(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<MeetingCloseBody>,
 ) -> ApiResult<Json<MeetingView>> {
@@ -368,7 +368,7 @@ async fn close(
 async fn meetings_of_plan(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<MeetingList>> {
     state.app().plan(&actor, id).await?;
     let meetings = state.app().meetings(&actor, id).await?;

@@ -11,9 +11,9 @@ use crate::api::views::{
     as_of_text,
 };
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiQuery, parse_day};
+use crate::extract::{ApiPath, ApiQuery, parse_day};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use kiemdiem_store::Tx;
 use kiemdiem_store::leadership::Holder;
 use kiemdiem_store::people::MembershipKind;
@@ -90,7 +90,7 @@ async fn org_ref(tx: &mut Tx, id: Uuid, on: Date) -> ApiResult<OrgRef> {
 async fn get_member(
     State(state): State<ApiState>,
     _actor: Acting,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<MemberOnDay>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
@@ -132,7 +132,7 @@ async fn get_member(
 async fn records(
     State(state): State<ApiState>,
     _actor: Acting,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<MemberRecords>> {
     let mut tx = state.store().read().await?;
     let id = member_id(&mut tx, &code).await?;

@@ -10,9 +10,9 @@ use crate::api::views::{
     as_of_text,
 };
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiQuery, parse_count, parse_day};
+use crate::extract::{ApiPath, ApiQuery, parse_count, parse_day};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use kiemdiem_store::Tx;
 use kiemdiem_store::org::Org;
 use serde::{Deserialize, Serialize};
@@ -173,7 +173,7 @@ async fn roots(
 async fn get_org(
     State(state): State<ApiState>,
     _actor: Acting,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<OrgView>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
@@ -188,7 +188,7 @@ async fn get_org(
 async fn children(
     State(state): State<ApiState>,
     _actor: Acting,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<OrgList>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
@@ -208,7 +208,7 @@ async fn children(
 async fn subtree(
     State(state): State<ApiState>,
     _actor: Acting,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<Subtree>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
@@ -234,7 +234,7 @@ async fn subtree(
 async fn ancestors(
     State(state): State<ApiState>,
     _actor: Acting,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<OrgList>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
@@ -254,7 +254,7 @@ async fn ancestors(
 async fn history(
     State(state): State<ApiState>,
     _actor: Acting,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<OrgHistory>> {
     let mut tx = state.store().read().await?;
     let latest = tx
@@ -275,7 +275,7 @@ async fn history(
 async fn events(
     State(state): State<ApiState>,
     _actor: Acting,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<OrgEvents>> {
     let mut tx = state.store().read().await?;
     let latest = tx
@@ -327,7 +327,7 @@ pub async fn org_code(tx: &mut Tx, id: Uuid) -> ApiResult<String> {
 async fn positions(
     State(state): State<ApiState>,
     _actor: Acting,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<PositionList>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
@@ -347,7 +347,7 @@ async fn positions(
 async fn collectives(
     State(state): State<ApiState>,
     _actor: Acting,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<CollectiveList>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
@@ -368,7 +368,7 @@ async fn collectives(
 async fn members(
     State(state): State<ApiState>,
     _actor: Acting,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<MemberPage>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;

@@ -7,9 +7,9 @@ use crate::ApiState;
 use crate::actor::Acting;
 use crate::api::subjects::SubjectView;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, IfMatch, parse_count};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch, parse_count};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use kiemdiem_app::evaluation::{Escalation, PublicationSummary};
 use kiemdiem_app::open::OpenReport;
@@ -376,7 +376,7 @@ async fn create_plan(
 async fn get_plan(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<PlanView>> {
     Ok(Json(state.app().plan(&actor, id).await?.into()))
 }
@@ -391,7 +391,7 @@ async fn get_plan(
 async fn set_phases(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<SetPhases>,
 ) -> ApiResult<Json<PlanView>> {
@@ -408,7 +408,7 @@ async fn set_phases(
 async fn child_plans(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<PlanList>> {
     let plans = state.app().child_plans(&actor, id).await?;
     Ok(Json(PlanList {
@@ -427,7 +427,7 @@ async fn child_plans(
 async fn open_plan(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<VersionBody>,
 ) -> ApiResult<Json<OpenReportView>> {
@@ -444,7 +444,7 @@ async fn open_plan(
 async fn subjects(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<SubjectQuery>,
 ) -> ApiResult<Json<SubjectPage>> {
     let offset = parse_count("offset", query.offset.as_deref(), 0, usize::MAX)?;
@@ -517,7 +517,7 @@ async fn subjects(
 async fn escalations(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<EscalationList>> {
     let escalations = state.app().escalations(&actor, id).await?;
     Ok(Json(EscalationList {
@@ -536,7 +536,7 @@ async fn escalations(
 async fn publish(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<VersionBody>,
 ) -> ApiResult<Json<PublicationView>> {
@@ -648,7 +648,7 @@ pub struct PendingQuery {
 async fn progress(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<ProgressView>> {
     let nodes = state.app().progress(&actor, id).await?;
     Ok(Json(ProgressView {
@@ -664,7 +664,7 @@ async fn progress(
 async fn pending(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<PendingQuery>,
 ) -> ApiResult<Json<PendingList>> {
     let code = query

@@ -7,9 +7,9 @@
 use crate::ApiState;
 use crate::actor::Acting;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, IfMatch};
+use crate::extract::{ApiJson, ApiPath, IfMatch};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use kiemdiem_app::near_copy::{FlaggedReview, SimilarityFlag};
 use kiemdiem_app::review::{ReviewInput, ReviewInputKind, SelfReview};
@@ -259,7 +259,7 @@ fn review_view(
 async fn get_self_review(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<SelfReviewView>> {
     authorize(&actor, Action::Read, Scope::Subject(id))?;
     let form = form_of(&state, &actor, id).await?;
@@ -277,7 +277,7 @@ async fn get_self_review(
 async fn save_self_review(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<SelfReviewDraft>,
 ) -> ApiResult<Json<SelfReviewView>> {
@@ -300,7 +300,7 @@ async fn save_self_review(
 async fn submit_self_review(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<SelfReviewSubmission>,
 ) -> ApiResult<Json<SelfReviewView>> {
@@ -321,7 +321,7 @@ async fn submit_self_review(
 async fn list_review_inputs(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<ReviewInputList>> {
     let inputs = state.app().review_inputs(&actor, id).await?;
     Ok(Json(ReviewInputList {
@@ -339,7 +339,7 @@ async fn list_review_inputs(
 async fn add_review_input(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<NewReviewInput>,
 ) -> ApiResult<(StatusCode, Json<ReviewInputView>)> {
     let received_on = body.received_on.unwrap_or_else(|| state.today());
@@ -368,7 +368,7 @@ async fn add_review_input(
 async fn return_self_review(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<SelfReviewReturn>,
 ) -> ApiResult<Json<SelfReviewView>> {
@@ -390,7 +390,7 @@ async fn return_self_review(
 async fn near_copies(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<FlaggedReviewList>> {
     let reviews = state.app().flagged_reviews(&actor, id).await?;
     Ok(Json(FlaggedReviewList {

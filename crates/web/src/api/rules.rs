@@ -7,9 +7,9 @@
 use crate::ApiState;
 use crate::actor::Acting;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{json_error, json_text};
+use crate::extract::{ApiPath, json_error, json_text};
 use axum::Json;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use kiemdiem_rules::case::run_case;
 use kiemdiem_rules::framework;
@@ -151,7 +151,7 @@ async fn rule_sets(_actor: Acting) -> ApiResult<Json<RuleCatalog>> {
     responses((status = 200, body = serde_json::Value), (status = 404, body = ErrorBody)))]
 async fn get_framework(
     _actor: Acting,
-    Path((set, name)): Path<(String, String)>,
+    ApiPath((set, name)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let id = format!("{set}/{name}");
     let framework = framework::builtin()
@@ -196,7 +196,7 @@ pub struct DayOffView {
 #[utoipa::path(get, path = "/calendar/{year}", tag = "rules", operation_id = "get_calendar",
     params(("year" = i32, Path, description = "The year, 1995–9999", example = 2026)),
     responses((status = 200, body = CalendarView), (status = 400, body = ErrorBody)))]
-async fn calendar(_actor: Acting, Path(year): Path<String>) -> ApiResult<Json<CalendarView>> {
+async fn calendar(_actor: Acting, ApiPath(year): ApiPath<String>) -> ApiResult<Json<CalendarView>> {
     let year = year
         .parse::<i32>()
         .ok()

@@ -7,9 +7,9 @@
 use crate::ApiState;
 use crate::actor::Acting;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, IfMatch};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use kiemdiem_app::evaluation::{
     Column, DecisionInput, DecisionView, EvaluationView, Opinion, OpinionSource, QuotaView,
@@ -406,7 +406,7 @@ pub struct StageView {
 async fn get_subject(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<SubjectView>> {
     Ok(Json(state.app().subject(&actor, id).await?.into()))
 }
@@ -419,7 +419,7 @@ async fn get_subject(
 async fn evaluations(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<EvaluationList>> {
     let evaluations = state.app().evaluations(&actor, id).await?;
     Ok(Json(EvaluationList {
@@ -441,7 +441,7 @@ async fn evaluations(
 async fn self_evaluate(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<SelfEvaluationBody>,
 ) -> ApiResult<Json<EvaluationResult>> {
@@ -471,7 +471,7 @@ async fn self_evaluate(
 async fn record_opinion(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<OpinionBody>,
 ) -> ApiResult<Json<EvaluationResult>> {
@@ -495,7 +495,7 @@ async fn record_opinion(
 async fn side_by_side(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<SideBySideView>> {
     Ok(Json(state.app().side_by_side(&actor, id).await?.into()))
 }
@@ -508,7 +508,7 @@ async fn side_by_side(
 async fn quota(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<QuotaQuery>,
 ) -> ApiResult<Json<QuotaHeadroom>> {
     let level = match query
@@ -540,7 +540,7 @@ async fn quota(
 async fn propose(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<ProposalBody>,
 ) -> ApiResult<Json<StageView>> {
@@ -567,7 +567,7 @@ async fn propose(
 async fn decide(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> ApiResult<(StatusCode, Json<DecisionRecord>)> {
@@ -592,7 +592,7 @@ fn decision_input(if_match: IfMatch, body: DecisionBody) -> ApiResult<DecisionIn
 async fn decisions(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<DecisionList>> {
     let decisions = state.app().decisions(&actor, id).await?;
     Ok(Json(DecisionList {
@@ -611,7 +611,7 @@ async fn decisions(
 async fn correct(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> ApiResult<(StatusCode, Json<DecisionRecord>)> {
@@ -631,7 +631,7 @@ async fn correct(
 async fn reopen(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<ReopenBody>,
 ) -> ApiResult<(StatusCode, Json<DecisionRecord>)> {
@@ -654,7 +654,7 @@ async fn reopen(
 async fn resolve_escalation(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<ResolutionBody>,
 ) -> ApiResult<Json<DecisionList>> {
@@ -693,7 +693,7 @@ pub struct NotificationList {
 async fn notifications(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<NotificationList>> {
     let notifications = state.app().notifications(&actor, id).await?;
     Ok(Json(NotificationList {
@@ -771,7 +771,7 @@ pub struct PartResultsBody {
 async fn parts(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<PartList>> {
     let parts = state.app().parts(&actor, id).await?;
     Ok(Json(PartList {
@@ -788,7 +788,7 @@ async fn parts(
 async fn add_joint_unit(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<NewJointUnit>,
 ) -> ApiResult<(StatusCode, Json<PartView>)> {
     let part = state.app().add_joint_unit(&actor, id, &body.label).await?;
@@ -806,7 +806,7 @@ async fn add_joint_unit(
 async fn record_part_results(
     State(state): State<ApiState>,
     Acting(actor): Acting,
-    Path((id, seq)): Path<(Uuid, i64)>,
+    ApiPath((id, seq)): ApiPath<(Uuid, i64)>,
     if_match: IfMatch,
     ApiJson(body): ApiJson<PartResultsBody>,
 ) -> ApiResult<Json<PartList>> {

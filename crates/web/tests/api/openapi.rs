@@ -25,6 +25,7 @@ async fn every_documented_operation_is_served(app: &TestApp) {
     assert_eq!(served, document, "the served document is the built one");
     let paths = document["paths"].as_object().expect("paths");
     assert!(paths.len() >= 15, "too few paths: {}", paths.len());
+    let mut uuid_routes = 0;
     for (path, item) in paths {
         assert!(path.starts_with("/api/v1/"), "{path} outside /api/v1");
         for method in METHODS {
@@ -38,6 +39,7 @@ async fn every_documented_operation_is_served(app: &TestApp) {
                 .map(|part| if part.starts_with('{') { "X" } else { part })
                 .collect::<Vec<_>>()
                 .join("/");
+            let method_name = method;
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let response = app
                 .request(method.clone(), &concrete)
@@ -53,8 +55,36 @@ async fn every_documented_operation_is_served(app: &TestApp) {
                 code != "route_not_found" && code != "method_not_allowed",
                 "{method} {concrete} is documented but not served ({status}: {body})"
             );
+            // "X" is no UUID: a route taking one says so, naming the parameter, before anything
+            // else is read.
+            let uuid_parameter = item[method_name]["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| p["in"] == "path" && p["schema"]["format"] == "uuid");
+            if let Some(parameter) = uuid_parameter {
+                assert_eq!(
+                    (status, code),
+                    (StatusCode::BAD_REQUEST, "invalid_path"),
+                    "{method} {concrete}: {body}"
+                );
+                assert_eq!(
+                    body["error"]["field"], parameter["name"],
+                    "{method} {concrete}: {body}"
+                );
+                assert_eq!(
+                    body["error"]["message"],
+                    "«X» trong đường dẫn không phải một mã định danh (UUID)",
+                    "{method} {concrete}"
+                );
+                uuid_routes += 1;
+            }
         }
     }
+    assert!(
+        uuid_routes >= 30,
+        "only {uuid_routes} routes take a UUID in the path"
+    );
 }
 
 /// One line per operation (method, path, id, parameters, body, statuses with schemas) and one
