@@ -1,6 +1,7 @@
 //! Gathers the facts the rules look at for one subject (rules crate's `SubjectFacts`) from the
 //! store on the plan's review date: the member's dates, statuses, leave, transfer, temporary
-//! branch, discipline of the year and civil-service rating; an organisation's founding day,
+//! branch, discipline of the year and civil-service rating; an organisation's founding day, its
+//! own discipline, its members disciplined there and its sub-organisations disciplined,
 //! task results (summed over the periods before and after a merger, or over the units of a
 //! joint branch) and how its members and sub-organisations were rated (in whichever plan of the
 //! period covers them); a collective's leaders; a leader's led and headed units
@@ -17,6 +18,7 @@ use kiemdiem_rules::facts::{
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::evaluation::EvaluationRow;
 use kiemdiem_store::cycle::plan::SubjectRow;
+use kiemdiem_store::discipline::{DisciplinedBody, NewUnitDiscipline};
 use kiemdiem_store::people::MembershipKind;
 use time::{Date, Month};
 
@@ -53,10 +55,50 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
             }
             facts.tasks = crate::leaders::subject_tasks(tx, subject).await?;
             facts.composition = Some(composition(tx, plan, subject, org_id).await?);
+            facts.discipline = body_discipline(tx, DisciplinedBody::Org(org_id), year_start, on)
+                .await?
+                .iter()
+                .map(body_record)
+                .collect();
         }
         SubjectKind::Collective => {
             if let Some(id) = subject.collective_id {
                 let members = tx.collective_members(id, on).await?;
+                facts.discipline =
+                    body_discipline(tx, DisciplinedBody::Collective(id), year_start, on)
+                        .await?
+                        .iter()
+                        .map(body_record)
+                        .collect();
+                // Each member once, from their earliest post in the collective held on the review date.
+                let mut joined: std::collections::BTreeMap<uuid::Uuid, Date> =
+                    std::collections::BTreeMap::new();
+                for post in &members {
+                    if let kiemdiem_store::leadership::Holder::Member(member) = post.holder {
+                        let from = joined.entry(member).or_insert(post.valid_from);
+                        *from = (*from).min(post.valid_from);
+                    }
+                }
+                for (member, joined_on) in joined {
+                    for record in tx.disciplines(member).await? {
+                        let r = &record.record;
+                        if r.decided_on < year_start || r.decided_on > on {
+                            continue;
+                        }
+                        facts.member_discipline.push(DisciplineRecord {
+                            form: r.form,
+                            violation_on: Some(r.violation_on),
+                            decided_on: r.decided_on,
+                            // A violation from before the member sat on the collective counts
+                            // where it happened, not here.
+                            at_previous_unit: r.violation_on < joined_on,
+                            duty_related: r.duty_related,
+                            self_detected_remedied: r.self_detected_remedied,
+                            counted_before: false,
+                            unrelated_to_collective: false,
+                        });
+                    }
+                }
                 facts.direct_leaders = Some(
                     members
                         .iter()
@@ -155,6 +197,37 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
     Ok(facts)
 }
 
+/// The discipline decisions about a body dated `from..=to` (the evaluated year so far).
+pub(crate) async fn body_discipline(
+    tx: &mut Tx,
+    body: DisciplinedBody,
+    from: Date,
+    to: Date,
+) -> Result<Vec<NewUnitDiscipline>> {
+    Ok(tx
+        .unit_disciplines(body)
+        .await?
+        .into_iter()
+        .map(|d| d.record)
+        .filter(|r| r.decided_on >= from && r.decided_on <= to)
+        .collect())
+}
+
+/// A body's discipline as the rules crate's record: a body's discipline is always about its
+/// duties.
+fn body_record(r: &NewUnitDiscipline) -> DisciplineRecord {
+    DisciplineRecord {
+        form: r.form,
+        violation_on: Some(r.violation_on),
+        decided_on: r.decided_on,
+        at_previous_unit: false,
+        duty_related: true,
+        self_detected_remedied: r.self_detected_remedied,
+        counted_before: false,
+        unrelated_to_collective: false,
+    }
+}
+
 /// Whole months between two days (calendar months, rounded down; none when `to` is not after
 /// `from`).
 pub(crate) fn months_between(from: Date, to: Date) -> u32 {
@@ -203,12 +276,37 @@ async fn composition(
             leadership = Some(level);
         }
     }
+    let year_start =
+        Date::from_calendar_date(plan.year, Month::January, 1).unwrap_or(plan.review_date);
+    let disciplined_members = tx
+        .members_disciplined_at(org, year_start, plan.review_date)
+        .await?;
+    let mut disciplined_sub_units = 0;
+    let mut sub_units_with_corruption_cases = 0;
+    for child in &children {
+        let records = body_discipline(
+            tx,
+            DisciplinedBody::Org(*child),
+            year_start,
+            plan.review_date,
+        )
+        .await?;
+        if !records.is_empty() {
+            disciplined_sub_units += 1;
+        }
+        if records
+            .iter()
+            .any(|r| r.corruption_case && !r.self_detected_remedied)
+        {
+            sub_units_with_corruption_cases += 1;
+        }
+    }
     Ok(Composition {
         members: (members.total() > 0).then_some(members),
-        disciplined_members: 0,
+        disciplined_members,
         sub_organisations: (subs.total() > 0).then_some(subs),
-        disciplined_sub_units: 0,
-        sub_units_with_corruption_cases: 0,
+        disciplined_sub_units,
+        sub_units_with_corruption_cases,
         same_level_bodies: None,
         leadership_collective: leadership,
     })

@@ -17,6 +17,7 @@ pub mod actor;
 pub mod audit;
 pub mod ballot;
 pub mod demo;
+pub mod discipline;
 pub mod error;
 pub mod evaluation;
 mod facts;

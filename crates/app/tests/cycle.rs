@@ -36,3 +36,6 @@ mod pending;
 
 #[path = "cycle/notice.rs"]
 mod notice;
+
+#[path = "cycle/discipline.rs"]
+mod discipline;

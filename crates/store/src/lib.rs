@@ -16,6 +16,7 @@ pub mod cycle;
 pub mod date;
 pub mod db;
 pub mod demo;
+pub mod discipline;
 pub mod error;
 pub mod import;
 pub mod leadership;

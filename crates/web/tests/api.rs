@@ -8,6 +8,8 @@ mod support;
 
 #[path = "api/cycle.rs"]
 mod cycle;
+#[path = "api/discipline.rs"]
+mod discipline;
 #[path = "api/errors.rs"]
 mod errors;
 #[path = "api/followups.rs"]

@@ -83,7 +83,7 @@ async fn heads_moved_in(
 }
 
 /// Declares that the head moved into `unit_id` during the period and had no part in its result
-/// (seed 003 mục B.6). Refused (`rule_violation`) where the plan's rules have no such exception,
+/// (seed 003 mục B.6). Refused (`rule_refused`) where the plan's rules have no such exception,
 /// `invalid` where the unit is not one the subject heads or the post started before the period.
 #[utoipa::path(post, path = "/subjects/{id}/heads-moved-in", tag = "evaluation", operation_id = "declare_head_moved_in",
     params(("id" = Uuid, Path, description = "The head's subject id")),

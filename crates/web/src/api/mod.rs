@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod ballots;
+pub mod discipline;
 pub mod health;
 pub mod leaders;
 pub mod meetings;
@@ -24,6 +25,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(health::routes())
         .merge(orgs::routes())
         .merge(members::routes())
+        .merge(discipline::routes())
         .merge(rules::routes())
         .merge(plans::routes())
         .merge(subjects::routes())

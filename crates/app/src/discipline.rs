@@ -1,0 +1,296 @@
+//! Discipline decisions recorded during the year (*quyết định kỷ luật*): a member's (form, day of
+//! the violation and of the decision, where the violation happened, whether it concerns their
+//! duties, self-detected and remedied) and a body's — a party organisation or a leadership
+//! collective reprimanded or warned, whether for a case of corruption, waste or negativity.
+//!
+//! They are facts, read when a subject is rated ([`crate::facts`]): a member's own discipline; a
+//! branch's members disciplined for violations there; an organisation's own discipline, its
+//! sub-organisations disciplined and those with a corruption case; a collective's own discipline
+//! and its members'; a leader's led units disciplined. What each counts for is the rules crate's.
+
+use crate::App;
+use crate::actor::{Action, Actor, Scope, authorize};
+use crate::audit::{self, AuditEvent};
+use crate::error::{AppError, Result};
+use kiemdiem_rules::DisciplineForm;
+use kiemdiem_store::discipline::{DisciplinedBody, NewUnitDiscipline, UnitDiscipline};
+use kiemdiem_store::people::{MembershipKind, NewDiscipline};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+/// A member's discipline decision to record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDisciplineInput {
+    pub form: DisciplineForm,
+    pub violation_on: Date,
+    pub decided_on: Date,
+    /// Where the violation happened (defaults to the member's branch on the day of the
+    /// violation).
+    pub violation_org: Option<Uuid>,
+    /// Whose committee decided.
+    pub deciding_org: Option<Uuid>,
+    /// Vi phạm liên quan đến chức trách, nhiệm vụ được giao.
+    pub duty_related: bool,
+    /// Tự phát hiện, tự khắc phục xong hậu quả.
+    pub self_detected_remedied: bool,
+    pub note: String,
+}
+
+/// A body's discipline decision to record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitDisciplineInput {
+    /// Khiển trách or cảnh cáo.
+    pub form: DisciplineForm,
+    pub violation_on: Date,
+    pub decided_on: Date,
+    pub deciding_org: Option<Uuid>,
+    /// For a case of corruption, waste or negativity (tham nhũng, lãng phí, tiêu cực).
+    pub corruption_case: bool,
+    pub self_detected_remedied: bool,
+    pub note: String,
+}
+
+/// A body's discipline decision as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitDisciplineView {
+    pub id: Uuid,
+    /// `org` or `collective`.
+    pub body_kind: &'static str,
+    pub body: Uuid,
+    pub form: DisciplineForm,
+    pub violation_on: Date,
+    pub decided_on: Date,
+    pub deciding_org: Option<Uuid>,
+    pub corruption_case: bool,
+    pub self_detected_remedied: bool,
+    pub note: String,
+    pub by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+impl From<UnitDiscipline> for UnitDisciplineView {
+    fn from(d: UnitDiscipline) -> UnitDisciplineView {
+        let (body_kind, body) = match d.body {
+            DisciplinedBody::Org(id) => ("org", id),
+            DisciplinedBody::Collective(id) => ("collective", id),
+        };
+        UnitDisciplineView {
+            id: d.id,
+            body_kind,
+            body,
+            form: d.record.form,
+            violation_on: d.record.violation_on,
+            decided_on: d.record.decided_on,
+            deciding_org: d.record.deciding_org,
+            corruption_case: d.record.corruption_case,
+            self_detected_remedied: d.record.self_detected_remedied,
+            note: d.record.note,
+            by: d.changed_by,
+            at: d.changed_at,
+        }
+    }
+}
+
+fn check_dates(violation_on: Date, decided_on: Date) -> Result<()> {
+    if violation_on > decided_on {
+        return Err(AppError::invalid(
+            "violation_on",
+            format!(
+                "Ngày vi phạm {} sau ngày quyết định kỷ luật {}",
+                crate::date_vi(violation_on),
+                crate::date_vi(decided_on)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl App {
+    /// Records a member's discipline decision, with its audit entry. The place of the violation
+    /// defaults to the member's branch on the day of the violation.
+    pub async fn record_member_discipline(
+        &self,
+        actor: &Actor,
+        member: Uuid,
+        input: MemberDisciplineInput,
+    ) -> Result<Uuid> {
+        check_dates(input.violation_on, input.decided_on)?;
+        let mut read = self.store().read().await?;
+        let branch = match read
+            .branch_of(member, MembershipKind::Official, input.violation_on)
+            .await?
+        {
+            Some(branch) => branch,
+            None => {
+                // Not in a branch on the day (not yet admitted, or no such member).
+                if read.member_as_of(member, input.decided_on).await?.is_none() {
+                    return Err(AppError::not_found("đảng viên", member));
+                }
+                return Err(AppError::invalid(
+                    "violation_on",
+                    format!(
+                        "Ngày vi phạm {}: đồng chí chưa sinh hoạt ở chi bộ nào",
+                        crate::date_vi(input.violation_on)
+                    ),
+                ));
+            }
+        };
+        drop(read);
+        let who = authorize(actor, Action::ManageRecords, Scope::Org(branch))?;
+        let mut tx = self.begin(&who).await?;
+        for (field, org) in [
+            ("violation_org", input.violation_org),
+            ("deciding_org", input.deciding_org),
+        ] {
+            if let Some(org) = org
+                && tx.org_as_of(org, input.decided_on).await?.is_none()
+                && tx.org_as_of(org, input.violation_on).await?.is_none()
+            {
+                return Err(AppError::invalid(
+                    field,
+                    "Tổ chức đảng không tồn tại vào ngày vi phạm hay ngày quyết định",
+                ));
+            }
+        }
+        let record = NewDiscipline {
+            form: input.form,
+            violation_on: input.violation_on,
+            decided_on: input.decided_on,
+            violation_org: Some(input.violation_org.unwrap_or(branch)),
+            deciding_org: input.deciding_org,
+            duty_related: input.duty_related,
+            self_detected_remedied: input.self_detected_remedied,
+            note: input.note.trim().to_owned(),
+        };
+        let id = tx.add_discipline(member, &record).await?;
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("discipline.member", "member", member).detail(serde_json::json!({
+                "id": id, "form": record.form, "violation_on": record.violation_on,
+                "decided_on": record.decided_on, "violation_org": record.violation_org,
+                "deciding_org": record.deciding_org, "duty_related": record.duty_related,
+                "self_detected_remedied": record.self_detected_remedied,
+            })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Records a discipline decision about an organisation or a collective (khiển trách or cảnh
+    /// cáo), with its audit entry.
+    pub async fn record_unit_discipline(
+        &self,
+        actor: &Actor,
+        body: DisciplinedBody,
+        input: UnitDisciplineInput,
+    ) -> Result<UnitDisciplineView> {
+        check_dates(input.violation_on, input.decided_on)?;
+        if !matches!(
+            input.form,
+            DisciplineForm::KhienTrach | DisciplineForm::CanhCao
+        ) {
+            return Err(AppError::invalid(
+                "form",
+                format!(
+                    "Tổ chức đảng, tập thể bị kỷ luật khiển trách hoặc cảnh cáo (Điều lệ Đảng Điều 36), không phải «{}»; giải tán là giải thể tổ chức trên cây tổ chức",
+                    input.form.name_vi().to_lowercase()
+                ),
+            ));
+        }
+        let mut read = self.store().read().await?;
+        let org = match body {
+            DisciplinedBody::Org(org) => {
+                if read.org_as_of(org, input.decided_on).await?.is_none() {
+                    return Err(AppError::invalid(
+                        "decided_on",
+                        format!(
+                            "Tổ chức đảng không tồn tại vào ngày quyết định {}",
+                            crate::date_vi(input.decided_on)
+                        ),
+                    ));
+                }
+                org
+            }
+            DisciplinedBody::Collective(collective) => {
+                let Some(row) = read.collective(collective).await? else {
+                    return Err(AppError::not_found("tập thể", collective));
+                };
+                row.org
+            }
+        };
+        drop(read);
+        let who = authorize(actor, Action::ManageRecords, Scope::Org(org))?;
+        let mut tx = self.begin(&who).await?;
+        if let Some(deciding) = input.deciding_org
+            && tx.org_as_of(deciding, input.decided_on).await?.is_none()
+        {
+            return Err(AppError::invalid(
+                "deciding_org",
+                "Tổ chức quyết định kỷ luật không tồn tại vào ngày quyết định",
+            ));
+        }
+        let record = NewUnitDiscipline {
+            form: input.form,
+            violation_on: input.violation_on,
+            decided_on: input.decided_on,
+            deciding_org: input.deciding_org,
+            corruption_case: input.corruption_case,
+            self_detected_remedied: input.self_detected_remedied,
+            note: input.note.trim().to_owned(),
+        };
+        let id = tx.add_unit_discipline(body, &record).await?;
+        let (entity, entity_id) = match body {
+            DisciplinedBody::Org(id) => ("org", id),
+            DisciplinedBody::Collective(id) => ("collective", id),
+        };
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("discipline.unit", entity, entity_id).detail(serde_json::json!({
+                "id": id, "form": record.form, "violation_on": record.violation_on,
+                "decided_on": record.decided_on, "deciding_org": record.deciding_org,
+                "corruption_case": record.corruption_case,
+                "self_detected_remedied": record.self_detected_remedied,
+            })),
+        )
+        .await?;
+        let view = tx
+            .unit_disciplines(body)
+            .await?
+            .into_iter()
+            .find(|d| d.id == id)
+            .map(UnitDisciplineView::from)
+            .ok_or_else(|| AppError::not_found("quyết định kỷ luật", id))?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// The discipline decisions about an organisation or a collective, in date order.
+    pub async fn unit_disciplines(
+        &self,
+        actor: &Actor,
+        body: DisciplinedBody,
+    ) -> Result<Vec<UnitDisciplineView>> {
+        let mut tx = self.store().read().await?;
+        let org = match body {
+            DisciplinedBody::Org(org) => org,
+            DisciplinedBody::Collective(collective) => {
+                tx.collective(collective)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("tập thể", collective))?
+                    .org
+            }
+        };
+        authorize(actor, Action::Read, Scope::Org(org))?;
+        Ok(tx
+            .unit_disciplines(body)
+            .await?
+            .into_iter()
+            .map(UnitDisciplineView::from)
+            .collect())
+    }
+}
