@@ -7,8 +7,11 @@
 use crate::escalation::prepare;
 use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends};
 use kiemdiem_app::discipline::{MemberDisciplineInput, UnitDisciplineInput};
+use kiemdiem_app::evaluation::{DecisionInput, SelfEvaluation};
+use kiemdiem_app::meeting::{NewMeeting, ReviewRecord};
 use kiemdiem_app::plan::{NewPlan, Subject};
 use kiemdiem_app::{Actor, App};
+use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::{DisciplineForm, Level, PositionKind, SubjectKind};
 use kiemdiem_store::discipline::DisciplinedBody;
 use kiemdiem_store::leadership::{CollectiveKind, Holder, NewCollective, NewPosition};
@@ -239,4 +242,184 @@ async fn disciplines_reach_the_rules(db: &TestDb) {
     assert!(has(&rules, "collective.clean_record"), "{rules:?}");
     let (_, rules) = allowed(&app, &who, &branch1).await;
     assert!(!has(&rules, "collective.clean_record"), "{rules:?}");
+}
+
+on_both_backends!(qd124_branch_with_many_members_disciplined);
+
+/// A 2024 self-review (QĐ 124 forms) and a self-evaluation with every criterion graded Tốt.
+async fn prepare_2024(app: &App, subject: &Subject) {
+    let who = actor("self");
+    let book = kiemdiem_rules::RuleBook::national(kiemdiem_rules::RuleSetId::Qd124Hd25);
+    let sections = kiemdiem_app::review::form_sections(&book, subject.kind)
+        .iter()
+        .map(|s| (s.code.to_owned(), format!("{} — {}", subject.name, s.title)))
+        .collect();
+    let draft = app
+        .save_self_review(&who, subject.id, 0, sections)
+        .await
+        .unwrap();
+    let day = date!(2024 - 12 - 01);
+    let draft_sent = (!subject.kind.is_individual()).then_some(day);
+    app.submit_self_review(&who, subject.id, draft.version, day, draft_sent)
+        .await
+        .unwrap();
+    let framework = kiemdiem_rules::framework::builtin_by_id(subject.framework.as_deref().unwrap())
+        .expect("framework");
+    let mut input = kiemdiem_rules::framework::EvaluationInput::default();
+    for leaf in framework.leaves() {
+        input
+            .grades
+            .insert(leaf.criterion.id.clone(), kiemdiem_rules::Grade::Tot);
+    }
+    app.self_evaluate(
+        &who,
+        subject.id,
+        0,
+        SelfEvaluation {
+            input,
+            tasks: Some(TaskResults {
+                assigned: 10,
+                completed: 10,
+                on_time: 10,
+                exceeded: 0,
+            }),
+            ..SelfEvaluation::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// QĐ 124 (2024): a branch with more than 20 % of its rated members disciplined for violations
+/// there is KHTNV; a decision of another year does not count.
+async fn qd124_branch_with_many_members_disciplined(db: &TestDb) {
+    let org = build(
+        &db.store,
+        &[official("Nguyễn Văn An"), official("Trần Văn Bình")],
+        &[official("Lê Văn Cường"), official("Phạm Thị Dung")],
+    )
+    .await;
+    let app = app(db);
+    let clerk = actor("bantochuc.huyen");
+    for (member, decided_on) in [
+        // Decided in 2024: counts for 2024.
+        (org.members[0][1], date!(2024 - 05 - 01)),
+        // Decided in 2023: another year's.
+        (org.members[1][0], date!(2023 - 11 - 01)),
+    ] {
+        app.record_member_discipline(
+            &clerk,
+            member,
+            MemberDisciplineInput {
+                form: DisciplineForm::CanhCao,
+                violation_on: date!(2023 - 10 - 01),
+                decided_on,
+                violation_org: None,
+                deciding_org: None,
+                duty_related: true,
+                self_detected_remedied: false,
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let who = actor("bithu");
+    let plan = app
+        .create_plan(
+            &who,
+            NewPlan {
+                org: org.grassroots,
+                year: 2024,
+                ..NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(plan.rule_set.code(), "qd124-hd25");
+    app.open_plan(&who, plan.id, plan.version).await.unwrap();
+    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let committee = actor("dangUy.xa");
+    for (index, branch) in org.branches.iter().enumerate() {
+        let unit = subjects
+            .iter()
+            .find(|s| s.kind == SubjectKind::Organisation && s.unit == *branch)
+            .unwrap()
+            .clone();
+        let members: Vec<Subject> = subjects
+            .iter()
+            .filter(|s| s.unit == *branch && s.kind.is_member())
+            .cloned()
+            .collect();
+        prepare_2024(&app, &unit).await;
+        for member in &members {
+            prepare_2024(&app, member).await;
+        }
+        let meeting = app
+            .schedule_meeting(
+                &actor("thuky"),
+                NewMeeting {
+                    plan: plan.id,
+                    org: *branch,
+                    title: "Hội nghị kiểm điểm chi bộ năm 2024".into(),
+                    body_key: None,
+                    suggested: false,
+                    held_on: date!(2024 - 12 - 10),
+                    place: "Hội trường".into(),
+                    chair: "Chủ trì".into(),
+                    attendees: vec![],
+                    agenda: std::iter::once(&unit)
+                        .chain(&members)
+                        .map(|s| s.id)
+                        .collect(),
+                },
+            )
+            .await
+            .unwrap();
+        for subject in std::iter::once(&unit).chain(&members) {
+            app.record_review(
+                &actor("thuky"),
+                meeting.id,
+                subject.id,
+                ReviewRecord {
+                    present: true,
+                    ..ReviewRecord::default()
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: {}", subject.name, e.message()));
+        }
+        // Members first, each at the level the rules allow; the secretary (the first) comes
+        // after the branch.
+        for member in &members[1..] {
+            let (level, _) = allowed(&app, &who, member).await;
+            let version = app.subject(&who, member.id).await.unwrap().version;
+            app.decide(
+                &committee,
+                member.id,
+                DecisionInput {
+                    version,
+                    level: Some(level),
+                    reason: None,
+                    exceptional_share: None,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: {}", member.name, e.message()));
+        }
+        let (level, rules) = allowed(&app, &who, &unit).await;
+        let counted = rules
+            .iter()
+            .any(|r| r == "qd124-hd25.organisation.disciplined_members");
+        if index == 0 {
+            assert_eq!(
+                level,
+                Level::Khtnv,
+                "the one member rated so far was disciplined: {rules:?}"
+            );
+            assert!(counted, "{rules:?}");
+        } else {
+            assert!(!counted, "the 2023 decision is not 2024's: {rules:?}");
+        }
+    }
 }
