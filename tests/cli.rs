@@ -187,6 +187,7 @@ fn imports_are_audited_and_audit_verify_finds_an_edited_entry() {
     for (what, file) in [
         ("orgs", "samples/to_chuc.csv"),
         ("members", "samples/dang_vien.csv"),
+        ("disciplines", "samples/ky_luat.csv"),
     ] {
         let (code, _, stderr) = text(&[
             "import",
@@ -201,7 +202,7 @@ fn imports_are_audited_and_audit_verify_finds_an_edited_entry() {
     }
     let (code, stdout, stderr) = text(&["audit", "verify", "--database", &url]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(stdout.contains("nguyên vẹn: 2 mục"), "{stdout}");
+    assert!(stdout.contains("nguyên vẹn: 3 mục"), "{stdout}");
 
     // Someone with the database file edits the first entry (the trigger must go first).
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -33,6 +33,8 @@ pub enum ImportCommand {
     Orgs(ImportArgs),
     /// Import party members (see docs/import.md).
     Members(ImportArgs),
+    /// Import members' discipline decisions (see docs/import.md).
+    Disciplines(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -122,9 +124,12 @@ pub fn migrate(args: MigrateArgs) -> ExitCode {
 }
 
 pub fn import(command: ImportCommand) -> ExitCode {
-    let (args, orgs) = match command {
-        ImportCommand::Orgs(args) => (args, true),
-        ImportCommand::Members(args) => (args, false),
+    let (args, kind, label) = match command {
+        ImportCommand::Orgs(args) => (args, ImportKind::Orgs, "Nhập tổ chức"),
+        ImportCommand::Members(args) => (args, ImportKind::Members, "Nhập đảng viên"),
+        ImportCommand::Disciplines(args) => {
+            (args, ImportKind::Disciplines, "Nhập quyết định kỷ luật")
+        }
     };
     finish(runtime().and_then(|rt| {
         rt.block_on(async {
@@ -133,13 +138,8 @@ pub fn import(command: ImportCommand) -> ExitCode {
             options.skip_invalid = args.skip_invalid;
             options.rejected_path = args.rejected.clone();
             let store = Store::open(&args.database.url).await.map_err(|e| e.to_string())?;
-            let bar = progress_bar(if orgs { "Nhập tổ chức" } else { "Nhập đảng viên" });
+            let bar = progress_bar(label);
             let started = Instant::now();
-            let kind = if orgs {
-                ImportKind::Orgs
-            } else {
-                ImportKind::Members
-            };
             let result = App::new(store.clone())
                 .import_file(
                     &Actor::new(args.changed_by.clone()),

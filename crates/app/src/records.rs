@@ -1,4 +1,5 @@
-//! Loading records in (nhập dữ liệu): organisations and members from a file, and the demo data.
+//! Loading records in (nhập dữ liệu): organisations, members and members' discipline decisions
+//! from a file, and the demo data.
 //! Each runs in one transaction that ends with its audit entry, so the hash-chained trail holds
 //! every change to the tree and the people, not only the cycle's. What a file means — the
 //! columns, the checks by row and column, what is new, changed or unchanged — is the store's
@@ -10,7 +11,8 @@ use crate::audit::{self, AuditEvent};
 use crate::error::Result;
 use kiemdiem_store::demo::{DemoOptions, DemoSummary, generate_in};
 use kiemdiem_store::import::{
-    ImportError, ImportOptions, ImportReport, Problem, import_members_in, import_orgs_in,
+    ImportError, ImportOptions, ImportReport, Problem, import_disciplines_in, import_members_in,
+    import_orgs_in,
 };
 use std::path::Path;
 
@@ -19,6 +21,7 @@ use std::path::Path;
 pub enum ImportKind {
     Orgs,
     Members,
+    Disciplines,
 }
 
 impl ImportKind {
@@ -26,6 +29,7 @@ impl ImportKind {
         match self {
             ImportKind::Orgs => "import.orgs",
             ImportKind::Members => "import.members",
+            ImportKind::Disciplines => "import.disciplines",
         }
     }
 }
@@ -47,6 +51,9 @@ impl App {
         let imported = match kind {
             ImportKind::Orgs => import_orgs_in(&mut tx, path, options, progress).await,
             ImportKind::Members => import_members_in(&mut tx, path, options, progress).await,
+            ImportKind::Disciplines => {
+                import_disciplines_in(&mut tx, path, options, progress).await
+            }
         };
         let report = match imported {
             Ok(report) => report,

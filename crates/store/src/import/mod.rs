@@ -1,5 +1,5 @@
-//! Import of the files party offices keep: organisations (`import orgs`) and members
-//! (`import members`), from .xlsx or .csv with the Vietnamese headers of `docs/import.md`.
+//! Import of the files party offices keep: organisations (`import orgs`), members
+//! (`import members`) and members' discipline decisions (`import disciplines`), from .xlsx or .csv with the Vietnamese headers of `docs/import.md`.
 //!
 //! An import reads and checks the whole file first. Any problem — reported with file, row,
 //! column and what to fix — means nothing is written, unless `skip_invalid` is set: then the
@@ -8,6 +8,7 @@
 //! as new dated records (effective on [`ImportOptions::effective`]). All writes of one import
 //! happen in one transaction.
 
+mod disciplines;
 mod members;
 mod orgs;
 pub mod source;
@@ -17,6 +18,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use time::Date;
 
+pub use disciplines::{import_disciplines, import_disciplines_in};
 pub use members::{import_members, import_members_in};
 pub use orgs::{import_orgs, import_orgs_in};
 

@@ -5,7 +5,7 @@ use crate::support::{conformance, day};
 use indicatif::ProgressBar;
 use kiemdiem_store::Store;
 use kiemdiem_store::import::{
-    ImportError, ImportOptions, ImportReport, import_members, import_orgs,
+    ImportError, ImportOptions, ImportReport, import_disciplines, import_members, import_orgs,
 };
 use kiemdiem_store::people::MembershipKind;
 use std::path::{Path, PathBuf};
@@ -17,6 +17,7 @@ conformance!(
     bad_orgs_are_located,
     wrong_encodings_are_refused,
     skip_invalid_writes_rejected_rows,
+    disciplines_import_reimport_and_bad_rows,
 );
 
 fn sample(name: &str) -> PathBuf {
@@ -478,5 +479,88 @@ async fn skip_invalid_writes_rejected_rows(store: &Store) {
     assert_eq!(
         (report.created, report.unchanged, report.rejected),
         (2, 2, 0)
+    );
+}
+
+async fn disciplines_import_reimport_and_bad_rows(store: &Store) {
+    load_samples(store).await;
+    let o = options("01/12/2025");
+    let import = |path: PathBuf| {
+        let o = o.clone();
+        async move { import_disciplines(store, &path, &o, &ProgressBar::hidden()).await }
+    };
+    let report = import(sample("ky_luat.csv")).await.unwrap();
+    assert_eq!((report.rows, report.created, report.unchanged), (3, 3, 0));
+    let report = import(sample("ky_luat.csv")).await.unwrap();
+    assert_eq!(
+        (report.created, report.unchanged),
+        (0, 3),
+        "the same file again changes nothing"
+    );
+    let mut tx = store.read().await.unwrap();
+    let on = day("01/12/2025");
+    let anh = tx.member_by_code("12000002", on).await.unwrap().unwrap();
+    let records = tx.disciplines(anh.id).await.unwrap();
+    assert_eq!(records.len(), 1);
+    let record = &records[0].record;
+    assert_eq!(record.form, kiemdiem_rules::DisciplineForm::KhienTrach);
+    assert!(record.duty_related && !record.self_detected_remedied);
+    let branch = tx.org_by_code("LS.CL.HT.01", on).await.unwrap().unwrap();
+    assert_eq!(
+        record.violation_org,
+        Some(branch.id),
+        "the place of the violation defaults to the branch on that day"
+    );
+    let commune = tx.org_by_code("LS.CL.HT", on).await.unwrap().unwrap();
+    assert_eq!(record.deciding_org, Some(commune.id));
+    let on_lower_case = tx.member_by_code("12000011", on).await.unwrap().unwrap();
+    let records = tx.disciplines(on_lower_case.id).await.unwrap();
+    assert!(records[0].record.self_detected_remedied);
+    drop(tx);
+
+    // Bad rows are located; nothing of the file is written.
+    let dir = tempfile::tempdir().unwrap();
+    let header = "Số thẻ đảng viên,Hình thức kỷ luật,Ngày vi phạm,Ngày quyết định,Mã tổ chức nơi vi phạm,Mã tổ chức quyết định,Liên quan chức trách\n";
+    let body = [
+        "12000001,Cảnh cáo,01/02/2025,01/03/2025,,,Có", // row 2: fine
+        "99999999,Cảnh cáo,01/02/2025,01/03/2025,,,Có", // row 3: unknown member
+        "12000003,Phê bình,01/02/2025,01/03/2025,,,Có", // row 4: not a form
+        "12000004,Khiển trách,01/05/2025,01/03/2025,,,Có", // row 5: decided before
+        "12000005,Khiển trách,01/02/2025,01/03/2025,LS.XX,,", // row 6: unknown org
+        "12000012,Khiển trách,01/02/2025,01/03/2025,,,Hình như", // row 7: not yes/no
+    ]
+    .join("\n");
+    let path = temp_file(
+        &dir,
+        "ky_luat_loi.csv",
+        format!("{header}{body}\n").as_bytes(),
+    );
+    let found = problems(import(path).await);
+    assert_reported(
+        &found,
+        "dòng 3, cột «Số thẻ đảng viên»: không có đảng viên số thẻ «99999999»",
+    );
+    assert_reported(
+        &found,
+        "dòng 4, cột «Hình thức kỷ luật»: «Phê bình» không phải hình thức kỷ luật",
+    );
+    assert_reported(
+        &found,
+        "dòng 5, cột «Ngày quyết định»: ngày quyết định trước ngày vi phạm",
+    );
+    assert_reported(
+        &found,
+        "dòng 6, cột «Mã tổ chức nơi vi phạm»: không có tổ chức mã «LS.XX»",
+    );
+    assert_reported(
+        &found,
+        "dòng 7, cột «Liên quan chức trách»: «Hình như» không rõ",
+    );
+    assert_eq!(found.len(), 5, "{found:#?}");
+    let mut tx = store.read().await.unwrap();
+    let thu = tx.member_by_code("12000001", on).await.unwrap().unwrap();
+    assert!(
+        tx.disciplines(thu.id).await.unwrap().is_empty(),
+        "the good row was not written either"
     );
 }
