@@ -107,7 +107,97 @@ fn check_dates(violation_on: Date, decided_on: Date) -> Result<()> {
     Ok(())
 }
 
+/// A discipline record withdrawn as entered by mistake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WithdrawnDiscipline {
+    pub id: Uuid,
+    /// `member`, `org` or `collective`: whose record it was.
+    pub entity: &'static str,
+    pub entity_id: Uuid,
+    pub reason: String,
+}
+
 impl App {
+    /// Withdraws a discipline record entered by mistake (a member's or a body's), with the
+    /// reason; the audit entry keeps what it said. A decision of the party that was annulled is
+    /// not a mistake of entry: record it as it happened.
+    pub async fn withdraw_discipline(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        reason: &str,
+    ) -> Result<WithdrawnDiscipline> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::invalid(
+                "reason",
+                "Phải ghi rõ lý do gỡ bỏ quyết định kỷ luật đã nhập nhầm",
+            ));
+        }
+        // Find whose record it is, for the scope.
+        let mut read = self.store().read().await?;
+        let scope = match read.unit_discipline_body(id).await? {
+            Some(DisciplinedBody::Org(org)) => Scope::Org(org),
+            Some(DisciplinedBody::Collective(collective)) => Scope::Org(
+                read.collective(collective)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("tập thể", collective))?
+                    .org,
+            ),
+            None => match read.member_discipline_place(id).await? {
+                Some(Some(org)) => Scope::Org(org),
+                Some(None) => Scope::Global,
+                None => return Err(AppError::not_found("quyết định kỷ luật", id)),
+            },
+        };
+        drop(read);
+        let who = authorize(actor, Action::ManageRecords, scope)?;
+        let mut tx = self.begin(&who).await?;
+        let (entity, entity_id, detail) =
+            if let Some(removed) = tx.remove_unit_discipline(id).await? {
+                let view = UnitDisciplineView::from(removed);
+                (
+                    if view.body_kind == "org" {
+                        "org"
+                    } else {
+                        "collective"
+                    },
+                    view.body,
+                    serde_json::to_value(&view).unwrap_or_default(),
+                )
+            } else if let Some(removed) = tx.remove_member_discipline(id).await? {
+                let r = &removed.record;
+                (
+                    "member",
+                    removed.member_id,
+                    serde_json::json!({
+                        "id": removed.id, "form": r.form, "violation_on": r.violation_on,
+                        "decided_on": r.decided_on, "violation_org": r.violation_org,
+                        "deciding_org": r.deciding_org, "duty_related": r.duty_related,
+                        "self_detected_remedied": r.self_detected_remedied, "note": r.note,
+                        "by": removed.changed_by,
+                    }),
+                )
+            } else {
+                return Err(AppError::not_found("quyết định kỷ luật", id));
+            };
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("discipline.withdraw", entity, entity_id)
+                .reason(Some(reason.to_owned()))
+                .detail(serde_json::json!({ "withdrawn": detail })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(WithdrawnDiscipline {
+            id,
+            entity,
+            entity_id,
+            reason: reason.to_owned(),
+        })
+    }
+
     /// Records a member's discipline decision, with its audit entry. The place of the violation
     /// defaults to the member's branch on the day of the violation.
     pub async fn record_member_discipline(

@@ -157,6 +157,78 @@ impl Tx {
         rows.into_iter().map(UnitDiscipline::try_from).collect()
     }
 
+    /// The body a discipline record is about, if `id` is a body's record.
+    pub async fn unit_discipline_body(&mut self, id: Uuid) -> Result<Option<DisciplinedBody>> {
+        let row: Option<(Option<Uuid>, Option<Uuid>)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT org_id, collective_id FROM unit_discipline_records WHERE id = $1",
+        ).bind(id).fetch_optional(c).await?);
+        Ok(row.and_then(|(org, collective)| match (org, collective) {
+            (Some(org), None) => Some(DisciplinedBody::Org(org)),
+            (None, Some(collective)) => Some(DisciplinedBody::Collective(collective)),
+            _ => None,
+        }))
+    }
+
+    /// Where a member's discipline record belongs, for the scope: the place of the violation,
+    /// else the member's branch on the day of the decision (`Some(None)`: the record exists but
+    /// belongs nowhere in the tree); `None` when there is no such record.
+    pub async fn member_discipline_place(&mut self, id: Uuid) -> Result<Option<Option<Uuid>>> {
+        let row: Option<(Uuid, Option<Uuid>, Date)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT member_id, violation_org_id, decided_on FROM discipline_records WHERE id = $1",
+        ).bind(id).fetch_optional(c).await?);
+        let Some((member, violation_org, decided_on)) = row else {
+            return Ok(None);
+        };
+        match violation_org {
+            Some(org) => Ok(Some(Some(org))),
+            None => Ok(Some(
+                self.branch_of(member, crate::people::MembershipKind::Official, decided_on)
+                    .await?,
+            )),
+        }
+    }
+
+    /// Removes a body's discipline record entered by mistake; returns it, or `None` when there is
+    /// no such record.
+    pub async fn remove_unit_discipline(&mut self, id: Uuid) -> Result<Option<UnitDiscipline>> {
+        const SQL: &str = "SELECT id, org_id, collective_id, form, violation_on, decided_on, deciding_org_id, \
+             corruption_case, self_detected_remedied, note, changed_by, changed_at \
+             FROM unit_discipline_records WHERE id = $1";
+        let row: Option<UnitDisciplineRow> =
+            on_conn!(self, c => sqlx::query_as(SQL).bind(id).fetch_optional(c).await?);
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let record = UnitDiscipline::try_from(row)?;
+        on_conn!(self, c => sqlx::query("DELETE FROM unit_discipline_records WHERE id = $1")
+            .bind(id).execute(c).await?.rows_affected());
+        self.record("unit_discipline_records", id.to_string(), "delete");
+        Ok(Some(record))
+    }
+
+    /// Removes a member's discipline record entered by mistake; returns the member and the
+    /// record, or `None` when there is no such record.
+    pub async fn remove_member_discipline(
+        &mut self,
+        id: Uuid,
+    ) -> Result<Option<crate::people::Discipline>> {
+        let member: Option<Uuid> = on_conn!(self, c => sqlx::query_scalar(
+            "SELECT member_id FROM discipline_records WHERE id = $1",
+        ).bind(id).fetch_optional(c).await?);
+        let Some(member) = member else {
+            return Ok(None);
+        };
+        let record = self
+            .disciplines(member)
+            .await?
+            .into_iter()
+            .find(|d| d.id == id);
+        on_conn!(self, c => sqlx::query("DELETE FROM discipline_records WHERE id = $1")
+            .bind(id).execute(c).await?.rows_affected());
+        self.record("discipline_records", id.to_string(), "delete");
+        Ok(record)
+    }
+
     /// How many members were disciplined with a decision dated `from..=to` for a violation at
     /// `org` (counted where the violation happened).
     pub async fn members_disciplined_at(&mut self, org: Uuid, from: Date, to: Date) -> Result<u32> {

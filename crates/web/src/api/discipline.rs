@@ -1,7 +1,7 @@
 //! `/api/v1/members/{code}/disciplines`, `/api/v1/orgs/{code}/disciplines` and
 //! `/api/v1/collectives/{code}/disciplines`: recording discipline decisions during the year — a
 //! member's, a party organisation's or a leadership collective's — which the rules read when the
-//! subjects are rated. Organisations are named by code; the checks and the audit entry are the
+//! subjects are rated; `/api/v1/disciplines/{id}/withdraw` removes one entered by mistake. Organisations are named by code; the checks and the audit entry are the
 //! app's (`App::record_member_discipline`, `App::record_unit_discipline`).
 
 use crate::ApiState;
@@ -31,6 +31,51 @@ pub fn routes() -> OpenApiRouter<ApiState> {
             collective_disciplines,
             record_collective_discipline
         ))
+        .routes(routes!(withdraw_discipline))
+}
+
+/// Why a record entered by mistake is withdrawn.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    /// Required: what was wrong with the entry.
+    pub reason: String,
+}
+
+/// A discipline record withdrawn.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WithdrawnView {
+    pub id: Uuid,
+    /// `member`, `org` or `collective`.
+    pub entity: String,
+    pub entity_id: Uuid,
+    pub reason: String,
+}
+
+/// Withdraws a discipline record entered by mistake (a member's or a body's). The audit entry
+/// (`discipline.withdraw`) keeps what the record said and the reason. A decision the party
+/// annulled is not a mistake of entry and is not withdrawn this way.
+#[utoipa::path(post, path = "/disciplines/{id}/withdraw", tag = "orgs", operation_id = "withdraw_discipline",
+    params(("id" = Uuid, Path, description = "The discipline record's id")),
+    request_body = WithdrawBody,
+    responses((status = 200, body = WithdrawnView), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn withdraw_discipline(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<WithdrawBody>,
+) -> ApiResult<Json<WithdrawnView>> {
+    let withdrawn = state
+        .app()
+        .withdraw_discipline(&actor, id, &body.reason)
+        .await?;
+    Ok(Json(WithdrawnView {
+        id: withdrawn.id,
+        entity: withdrawn.entity.to_owned(),
+        entity_id: withdrawn.entity_id,
+        reason: withdrawn.reason,
+    }))
 }
 
 /// A member's discipline decision.

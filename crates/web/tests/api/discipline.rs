@@ -1,5 +1,6 @@
 //! `/api/v1/{members,orgs,collectives}/{code}/disciplines`: discipline decisions recorded over
-//! HTTP, listed back, audited, and refused with the field named when wrong.
+//! HTTP, listed back, audited, refused with the field named when wrong, and withdrawn when
+//! entered by mistake.
 
 use crate::support::{TestApp, api_test, expect_error, expect_json, seed_tree};
 use kiemdiem_store::leadership::{CollectiveKind, NewCollective};
@@ -153,6 +154,74 @@ async fn disciplines_are_recorded_listed_and_audited(app: &TestApp) {
     assert_eq!(listed["disciplines"][0]["id"], collective["id"]);
     expect_error(
         app.get("/api/v1/collectives/KHONGCO/disciplines").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    // Withdrawn as entered by mistake: a reason is required; gone from the list, kept in the trail.
+    let error = expect_error(
+        app.post(
+            &format!(
+                "/api/v1/disciplines/{}/withdraw",
+                collective["id"].as_str().unwrap()
+            ),
+            &json!({ "reason": "  " }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    )
+    .await;
+    assert_eq!(error["field"], "reason");
+    let withdrawn = expect_json(
+        app.post(
+            &format!(
+                "/api/v1/disciplines/{}/withdraw",
+                collective["id"].as_str().unwrap()
+            ),
+            &json!({ "reason": "Nhập nhầm tập thể" }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(withdrawn["entity"], "collective");
+    let listed = app.get_ok("/api/v1/collectives/XA.CU/disciplines").await;
+    assert_eq!(listed["disciplines"], json!([]));
+    let withdrawn = expect_json(
+        app.post(
+            &format!(
+                "/api/v1/disciplines/{}/withdraw",
+                recorded["id"].as_str().unwrap()
+            ),
+            &json!({ "reason": "Nhập nhầm người" }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(withdrawn["entity"], "member");
+    assert_eq!(withdrawn["entity_id"], tree.duc.to_string());
+    let file = app.get_ok("/api/v1/members/DV002/records").await;
+    assert_eq!(file["disciplines"], json!([]));
+    let trail = app
+        .get_ok(&format!(
+            "/api/v1/audit/trail?entity=member&id={}",
+            tree.duc
+        ))
+        .await;
+    let last = &trail["entries"][1];
+    assert_eq!(last["action"], "discipline.withdraw");
+    assert_eq!(last["reason"], "Nhập nhầm người");
+    expect_error(
+        app.post(
+            &format!(
+                "/api/v1/disciplines/{}/withdraw",
+                recorded["id"].as_str().unwrap()
+            ),
+            &json!({ "reason": "Lần nữa" }),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
