@@ -44,6 +44,12 @@ pub fn run(command: RulesCommand) -> ExitCode {
 }
 
 fn holidays(year: i32, json: bool) -> ExitCode {
+    if !(1995..=9999).contains(&year) {
+        eprintln!(
+            "lỗi: năm {year} không hợp lệ (từ 1995 đến 9999: lịch nghỉ theo Bộ luật Lao động từ 1995)"
+        );
+        return ExitCode::from(2);
+    }
     let calendar = kiemdiem_rules::calendar::national().year(year);
     if json {
         print_ignoring_closed_pipe(

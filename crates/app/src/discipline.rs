@@ -136,22 +136,32 @@ impl App {
         }
         // Find whose record it is, for the scope.
         let mut read = self.store().read().await?;
-        let scope = match read.unit_discipline_body(id).await? {
-            Some(DisciplinedBody::Org(org)) => Scope::Org(org),
-            Some(DisciplinedBody::Collective(collective)) => Scope::Org(
+        let scopes: Vec<Scope> = match read.unit_discipline_body(id).await? {
+            Some(DisciplinedBody::Org(org)) => vec![Scope::Org(org)],
+            Some(DisciplinedBody::Collective(collective)) => vec![Scope::Org(
                 read.collective(collective)
                     .await?
                     .ok_or_else(|| AppError::not_found("tập thể", collective))?
                     .org,
-            ),
-            None => match read.member_discipline_place(id).await? {
-                Some(Some(org)) => Scope::Org(org),
-                Some(None) => Scope::Global,
+            )],
+            // A member's: as when recording it, the place of the violation and the branch.
+            None => match read.member_discipline_places(id).await? {
+                Some((place, branch)) => {
+                    let mut scopes: Vec<Scope> = place.into_iter().map(Scope::Org).collect();
+                    scopes.extend(branch.filter(|b| Some(*b) != place).map(Scope::Org));
+                    if scopes.is_empty() {
+                        scopes.push(Scope::Global);
+                    }
+                    scopes
+                }
                 None => return Err(AppError::not_found("quyết định kỷ luật", id)),
             },
         };
         drop(read);
-        let who = authorize(actor, Action::ManageRecords, scope)?;
+        let who = authorize(actor, Action::ManageRecords, scopes[0])?;
+        for scope in &scopes[1..] {
+            authorize(actor, Action::ManageRecords, *scope)?;
+        }
         let mut tx = self.begin(&who).await?;
         let (entity, entity_id, detail) =
             if let Some(removed) = tx.remove_unit_discipline(id).await? {
@@ -199,7 +209,9 @@ impl App {
     }
 
     /// Records a member's discipline decision, with its audit entry. The place of the violation
-    /// defaults to the member's branch on the day of the violation.
+    /// defaults to the member's branch on the day of the violation (required when the member was
+    /// in no branch that day). Authorised on the place of the violation and on the member's
+    /// branch; withdrawing it is authorised the same way.
     pub async fn record_member_discipline(
         &self,
         actor: &Actor,
@@ -208,47 +220,62 @@ impl App {
     ) -> Result<Uuid> {
         check_dates(input.violation_on, input.decided_on)?;
         let mut read = self.store().read().await?;
-        let branch = match read
-            .branch_of(member, MembershipKind::Official, input.violation_on)
-            .await?
+        if read.member_as_of(member, input.decided_on).await?.is_none()
+            && read
+                .member_as_of(member, input.violation_on)
+                .await?
+                .is_none()
         {
-            Some(branch) => branch,
-            None => {
-                // Not in a branch on the day (not yet admitted, or no such member).
-                if read.member_as_of(member, input.decided_on).await?.is_none() {
-                    return Err(AppError::not_found("đảng viên", member));
+            return Err(AppError::not_found("đảng viên", member));
+        }
+        let branch = read
+            .branch_of(member, MembershipKind::Official, input.violation_on)
+            .await?;
+        let violation_org = match (input.violation_org, branch) {
+            (Some(org), _) => {
+                if read.org_as_of(org, input.violation_on).await?.is_none() {
+                    return Err(AppError::invalid(
+                        "violation_org",
+                        format!(
+                            "Tổ chức đảng nơi vi phạm không tồn tại vào ngày vi phạm {}",
+                            crate::date_vi(input.violation_on)
+                        ),
+                    ));
                 }
+                org
+            }
+            (None, Some(branch)) => branch,
+            (None, None) => {
                 return Err(AppError::invalid(
-                    "violation_on",
+                    "violation_org",
                     format!(
-                        "Ngày vi phạm {}: đồng chí chưa sinh hoạt ở chi bộ nào",
+                        "Vào ngày vi phạm {}, đồng chí chưa sinh hoạt ở chi bộ nào: hãy ghi tổ chức nơi vi phạm",
                         crate::date_vi(input.violation_on)
                     ),
                 ));
             }
         };
-        drop(read);
-        let who = authorize(actor, Action::ManageRecords, Scope::Org(branch))?;
-        let mut tx = self.begin(&who).await?;
-        for (field, org) in [
-            ("violation_org", input.violation_org),
-            ("deciding_org", input.deciding_org),
-        ] {
-            if let Some(org) = org
-                && tx.org_as_of(org, input.decided_on).await?.is_none()
-                && tx.org_as_of(org, input.violation_on).await?.is_none()
-            {
-                return Err(AppError::invalid(
-                    field,
-                    "Tổ chức đảng không tồn tại vào ngày vi phạm hay ngày quyết định",
-                ));
-            }
+        if let Some(org) = input.deciding_org
+            && read.org_as_of(org, input.decided_on).await?.is_none()
+        {
+            return Err(AppError::invalid(
+                "deciding_org",
+                "Tổ chức quyết định kỷ luật không tồn tại vào ngày quyết định",
+            ));
         }
+        drop(read);
+        // The record weighs on the place of the violation (its share of members disciplined):
+        // whoever records it must manage both that place and the member's branch.
+        let who = authorize(actor, Action::ManageRecords, Scope::Org(violation_org))?;
+        if let Some(branch) = branch.filter(|b| *b != violation_org) {
+            authorize(actor, Action::ManageRecords, Scope::Org(branch))?;
+        }
+        let mut tx = self.begin(&who).await?;
         let record = NewDiscipline {
             form: input.form,
             violation_on: input.violation_on,
             decided_on: input.decided_on,
-            violation_org: Some(input.violation_org.unwrap_or(branch)),
+            violation_org: Some(violation_org),
             deciding_org: input.deciding_org,
             duty_related: input.duty_related,
             self_detected_remedied: input.self_detected_remedied,

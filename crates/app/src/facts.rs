@@ -55,6 +55,9 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
             }
             facts.tasks = crate::leaders::subject_tasks(tx, subject).await?;
             facts.composition = Some(composition(tx, plan, subject, org_id).await?);
+            // The members holding posts in it (its committee), for the clean record.
+            let posts = tx.positions_in_org(org_id, on).await?;
+            facts.member_discipline = holders_discipline(tx, &posts, year_start, on).await?;
             facts.discipline = body_discipline(tx, DisciplinedBody::Org(org_id), year_start, on)
                 .await?
                 .iter()
@@ -70,34 +73,17 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
                         .iter()
                         .map(body_record)
                         .collect();
-                // Each member once, from their earliest post in the collective held on the review date.
-                let mut joined: std::collections::BTreeMap<uuid::Uuid, Date> =
-                    std::collections::BTreeMap::new();
-                for post in &members {
-                    if let kiemdiem_store::leadership::Holder::Member(member) = post.holder {
-                        let from = joined.entry(member).or_insert(post.valid_from);
-                        *from = (*from).min(post.valid_from);
-                    }
-                }
-                for (member, joined_on) in joined {
-                    for record in tx.disciplines(member).await? {
-                        let r = &record.record;
-                        if r.decided_on < year_start || r.decided_on > on {
-                            continue;
-                        }
-                        facts.member_discipline.push(DisciplineRecord {
-                            form: r.form,
-                            violation_on: Some(r.violation_on),
-                            decided_on: r.decided_on,
-                            // A violation from before the member sat on the collective counts
-                            // where it happened, not here.
-                            at_previous_unit: r.violation_on < joined_on,
-                            duty_related: r.duty_related,
-                            self_detected_remedied: r.self_detected_remedied,
-                            counted_before: false,
-                            unrelated_to_collective: false,
-                        });
-                    }
+                // Its members' discipline (each from their earliest post held on the review
+                // date), and its organisation's sub-organisations disciplined.
+                facts.member_discipline = holders_discipline(tx, &members, year_start, on).await?;
+                if let Some(collective) = tx.collective(id).await? {
+                    let (disciplined_sub_units, sub_units_with_corruption_cases) =
+                        sub_unit_discipline(tx, plan, collective.org).await?;
+                    facts.composition = Some(Composition {
+                        disciplined_sub_units,
+                        sub_units_with_corruption_cases,
+                        ..Composition::default()
+                    });
                 }
                 facts.direct_leaders = Some(
                     members
@@ -228,6 +214,76 @@ fn body_record(r: &NewUnitDiscipline) -> DisciplineRecord {
     }
 }
 
+/// How many sub-organisations of `org` — those it had at any time in the year up to the review
+/// date, so one dissolved since counts — were disciplined in the year, and how many of them for a
+/// case of corruption, waste or negativity (not self-detected and remedied).
+async fn sub_unit_discipline(tx: &mut Tx, plan: &Plan, org: uuid::Uuid) -> Result<(u32, u32)> {
+    let year_start =
+        Date::from_calendar_date(plan.year, Month::January, 1).unwrap_or(plan.review_date);
+    let mut children = std::collections::BTreeSet::new();
+    for on in [year_start, plan.review_date] {
+        children.extend(tx.org_children(org, on).await?.into_iter().map(|o| o.id));
+    }
+    let (mut disciplined, mut corruption) = (0, 0);
+    for child in children {
+        let records = body_discipline(
+            tx,
+            DisciplinedBody::Org(child),
+            year_start,
+            plan.review_date,
+        )
+        .await?;
+        if !records.is_empty() {
+            disciplined += 1;
+        }
+        if records
+            .iter()
+            .any(|r| r.corruption_case && !r.self_detected_remedied)
+        {
+            corruption += 1;
+        }
+    }
+    Ok((disciplined, corruption))
+}
+
+/// The discipline of the year of the members holding `posts`, as the rules crate's records: a
+/// violation from before the member's earliest post among them counts where it happened.
+async fn holders_discipline(
+    tx: &mut Tx,
+    posts: &[kiemdiem_store::leadership::Position],
+    from: Date,
+    to: Date,
+) -> Result<Vec<DisciplineRecord>> {
+    let mut joined: std::collections::BTreeMap<uuid::Uuid, Date> =
+        std::collections::BTreeMap::new();
+    for post in posts {
+        if let kiemdiem_store::leadership::Holder::Member(member) = post.holder {
+            let since = joined.entry(member).or_insert(post.valid_from);
+            *since = (*since).min(post.valid_from);
+        }
+    }
+    let mut out = Vec::new();
+    for (member, joined_on) in joined {
+        for record in tx.disciplines(member).await? {
+            let r = &record.record;
+            if r.decided_on < from || r.decided_on > to {
+                continue;
+            }
+            out.push(DisciplineRecord {
+                form: r.form,
+                violation_on: Some(r.violation_on),
+                decided_on: r.decided_on,
+                at_previous_unit: r.violation_on < joined_on,
+                duty_related: r.duty_related,
+                self_detected_remedied: r.self_detected_remedied,
+                counted_before: false,
+                unrelated_to_collective: false,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Whole months between two days (calendar months, rounded down; none when `to` is not after
 /// `from`).
 pub(crate) fn months_between(from: Date, to: Date) -> u32 {
@@ -258,6 +314,7 @@ async fn composition(
     let mut units = vec![org];
     units.extend(children.iter().copied());
     let mut members = LevelCounts::default();
+    let mut rated_members = std::collections::BTreeSet::new();
     let mut subs = LevelCounts::default();
     let mut leadership = None;
     for row in tx.family_subjects(subject.plan_id, &units).await? {
@@ -268,6 +325,7 @@ async fn composition(
         let kind = parse_kind(&row.kind)?;
         if kind.is_member() && row.unit_id == org {
             members.add(level);
+            rated_members.extend(row.member_id);
         } else if kind == SubjectKind::Organisation
             && row.org_id.is_some_and(|o| children.contains(&o))
         {
@@ -278,29 +336,15 @@ async fn composition(
     }
     let year_start =
         Date::from_calendar_date(plan.year, Month::January, 1).unwrap_or(plan.review_date);
+    // Of the members rated so far (the share's base), those disciplined for a violation here.
     let disciplined_members = tx
         .members_disciplined_at(org, year_start, plan.review_date)
-        .await?;
-    let mut disciplined_sub_units = 0;
-    let mut sub_units_with_corruption_cases = 0;
-    for child in &children {
-        let records = body_discipline(
-            tx,
-            DisciplinedBody::Org(*child),
-            year_start,
-            plan.review_date,
-        )
-        .await?;
-        if !records.is_empty() {
-            disciplined_sub_units += 1;
-        }
-        if records
-            .iter()
-            .any(|r| r.corruption_case && !r.self_detected_remedied)
-        {
-            sub_units_with_corruption_cases += 1;
-        }
-    }
+        .await?
+        .into_iter()
+        .filter(|m| rated_members.contains(m))
+        .count() as u32;
+    let (disciplined_sub_units, sub_units_with_corruption_cases) =
+        sub_unit_discipline(tx, plan, org).await?;
     Ok(Composition {
         members: (members.total() > 0).then_some(members),
         disciplined_members,

@@ -169,23 +169,27 @@ impl Tx {
         }))
     }
 
-    /// Where a member's discipline record belongs, for the scope: the place of the violation,
-    /// else the member's branch on the day of the decision (`Some(None)`: the record exists but
-    /// belongs nowhere in the tree); `None` when there is no such record.
-    pub async fn member_discipline_place(&mut self, id: Uuid) -> Result<Option<Option<Uuid>>> {
+    /// Where a member's discipline record belongs, for the scope: the place of the violation and
+    /// the member's official branch on the day of the violation (either may be unknown); `None`
+    /// when there is no such record.
+    pub async fn member_discipline_places(
+        &mut self,
+        id: Uuid,
+    ) -> Result<Option<(Option<Uuid>, Option<Uuid>)>> {
         let row: Option<(Uuid, Option<Uuid>, Date)> = on_conn!(self, c => sqlx::query_as(
-            "SELECT member_id, violation_org_id, decided_on FROM discipline_records WHERE id = $1",
+            "SELECT member_id, violation_org_id, violation_on FROM discipline_records WHERE id = $1",
         ).bind(id).fetch_optional(c).await?);
-        let Some((member, violation_org, decided_on)) = row else {
+        let Some((member, violation_org, violation_on)) = row else {
             return Ok(None);
         };
-        match violation_org {
-            Some(org) => Ok(Some(Some(org))),
-            None => Ok(Some(
-                self.branch_of(member, crate::people::MembershipKind::Official, decided_on)
-                    .await?,
-            )),
-        }
+        let branch = self
+            .branch_of(
+                member,
+                crate::people::MembershipKind::Official,
+                violation_on,
+            )
+            .await?;
+        Ok(Some((violation_org, branch)))
     }
 
     /// Removes a body's discipline record entered by mistake; returns it, or `None` when there is
@@ -229,14 +233,18 @@ impl Tx {
         Ok(record)
     }
 
-    /// How many members were disciplined with a decision dated `from..=to` for a violation at
-    /// `org` (counted where the violation happened).
-    pub async fn members_disciplined_at(&mut self, org: Uuid, from: Date, to: Date) -> Result<u32> {
-        let count: i64 = on_conn!(self, c => sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT member_id) FROM discipline_records \
+    /// The members disciplined with a decision dated `from..=to` for a violation at `org`
+    /// (counted where the violation happened), each once.
+    pub async fn members_disciplined_at(
+        &mut self,
+        org: Uuid,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<Uuid>> {
+        Ok(on_conn!(self, c => sqlx::query_scalar(
+            "SELECT DISTINCT member_id FROM discipline_records \
              WHERE violation_org_id = $1 AND decided_on >= $2 AND decided_on <= $3",
         )
-        .bind(org).bind(from).bind(to).fetch_one(c).await?);
-        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+        .bind(org).bind(from).bind(to).fetch_all(c).await?))
     }
 }

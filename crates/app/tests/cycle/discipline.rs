@@ -233,6 +233,10 @@ async fn disciplines_reach_the_rules(db: &TestDb) {
     let (level, rules) = allowed(&app, &who, &committee_s).await;
     assert_eq!(level, Level::Khtnv, "{rules:?}");
     assert!(has(&rules, "collective.member_discipline"), "{rules:?}");
+    assert!(
+        has(&rules, "collective.clean_record"),
+        "the commune's branch 2 was reprimanded: {rules:?}"
+    );
 
     let (level, rules) = allowed(&app, &who, &branch2).await;
     assert_eq!(level, Level::Httnv, "{rules:?}");

@@ -320,9 +320,14 @@ impl Calendar {
             .flat_map(|a| a.holidays.iter().copied())
             .collect();
         let statutory = self.statutory(year);
-        let holiday_dates: BTreeSet<Date> = statutory.iter().map(|(date, ..)| *date).collect();
         let mut days_off: BTreeMap<Date, DayOff> = BTreeMap::new();
-        let mut taken: BTreeSet<Date> = holiday_dates.clone();
+        // A compensatory day is taken after the announced days off too, not swallowed by them.
+        let mut taken: BTreeSet<Date> = statutory.iter().map(|(date, ..)| *date).collect();
+        for a in &announced {
+            taken.extend(
+                std::iter::successors(Some(a.from), |d| d.next_day()).take_while(|d| *d <= a.to),
+            );
+        }
         for (date, holiday, citation) in &statutory {
             if replaced.contains(holiday) {
                 continue;

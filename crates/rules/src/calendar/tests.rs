@@ -138,6 +138,32 @@ fn an_announced_schedule_replaces_the_statutory_days() {
 }
 
 #[test]
+fn a_compensatory_day_is_not_swallowed_by_an_announced_break() {
+    // Giỗ Tổ on Sunday 26/4/2026 would be compensated on Monday 27/4; an announced 30/4–1/5 break
+    // from 27/4 to 3/5 moves it to Monday 4/5.
+    let calendar = Calendar::from_toml(
+        (
+            "lunar.toml",
+            "[2026]\ntet_eve = \"2026-02-16\"\ntet = \"2026-02-17\"\nhung_kings = \"2026-04-26\"\n",
+        ),
+        (
+            "announced.toml",
+            "[[announced]]\nyear = 2026\nholidays = [\"victory\", \"labour\"]\nfrom = \"2026-04-27\"\nto = \"2026-05-03\"\nsource = \"x\"\n",
+        ),
+    )
+    .unwrap();
+    let year = calendar.year(2026);
+    let hung: Vec<_> = year
+        .days_off
+        .iter()
+        .filter(|d| d.holiday == Holiday::HungKings)
+        .map(|d| (d.date, d.kind))
+        .collect();
+    assert_eq!(hung, [(date!(2026 - 05 - 04), DayOffKind::Compensatory)]);
+    assert!(!year.is_working_day(date!(2026 - 04 - 27)));
+}
+
+#[test]
 fn national_day_has_two_days_from_2021() {
     let national_day = |year| -> Vec<Date> {
         off(year)

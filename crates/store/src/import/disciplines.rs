@@ -167,34 +167,48 @@ pub async fn import_disciplines_in(
                 "ngày quyết định trước ngày vi phạm: hãy kiểm tra lại",
             );
         }
-        let org = |reader: &mut RowReader<'_>, column: usize| {
+        // An organisation by code, in the tree on `on` (the day of the violation or decision).
+        let org = |reader: &mut RowReader<'_>, column: usize, on: Option<time::Date>| {
             let code = reader.text(column);
             if code.is_empty() {
                 return None;
             }
-            let found = orgs.get(code).map(|o| o.id);
-            if found.is_none() {
+            let Some(found) = orgs.get(code) else {
                 reader.problem(
                     column,
                     format!("không có tổ chức mã «{code}» trong cơ sở dữ liệu: hãy kiểm tra mã"),
                 );
+                return None;
+            };
+            if let Some(on) = on
+                && (on < found.first_from || found.valid_to.is_some_and(|to| to <= on))
+            {
+                reader.problem(
+                    column,
+                    format!(
+                        "tổ chức «{code}» chưa có hoặc đã giải thể vào ngày {}",
+                        crate::date::format_vn(on)
+                    ),
+                );
+                return None;
             }
-            found
+            Some(found.id)
         };
-        let violation_org = org(&mut reader, VIOLATION_ORG);
-        let deciding_org = org(&mut reader, DECIDING_ORG);
+        let violation_org = org(&mut reader, VIOLATION_ORG, violation_on);
+        let deciding_org = org(&mut reader, DECIDING_ORG, decided_on);
         let duty_related = reader.flag(DUTY_RELATED).unwrap_or(false);
         let self_detected_remedied = reader.flag(SELF_DETECTED).unwrap_or(false);
         let note = reader.text(NOTE).to_owned();
         // Where the violation happened: the member's branch on that day when not given.
+        let place_given = !reader.text(VIOLATION_ORG).is_empty();
         let violation_org = match (member, violation_on, violation_org) {
             (_, _, Some(org)) => Some(org),
-            (Some(member), Some(on), None) => {
+            (Some(member), Some(on), None) if !place_given => {
                 let branch = tx.branch_of(member, MembershipKind::Official, on).await?;
                 if branch.is_none() {
                     reader.problem(
                         VIOLATION_ON,
-                        "ngày vi phạm đồng chí chưa sinh hoạt ở chi bộ nào: hãy ghi mã tổ chức nơi vi phạm",
+                        "vào ngày vi phạm, đồng chí chưa sinh hoạt ở chi bộ nào: hãy ghi mã tổ chức nơi vi phạm",
                     );
                 }
                 branch

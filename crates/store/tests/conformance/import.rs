@@ -528,6 +528,7 @@ async fn disciplines_import_reimport_and_bad_rows(store: &Store) {
         "12000004,Khiển trách,01/05/2025,01/03/2025,,,Có", // row 5: decided before
         "12000005,Khiển trách,01/02/2025,01/03/2025,LS.XX,,", // row 6: unknown org
         "12000012,Khiển trách,01/02/2025,01/03/2025,,,Hình như", // row 7: not yes/no
+        "12000001,Cảnh cáo,01/02/1985,01/03/1985,LS.CL.HT.03,,", // row 8: branch not yet founded
     ]
     .join("\n");
     let path = temp_file(
@@ -556,7 +557,11 @@ async fn disciplines_import_reimport_and_bad_rows(store: &Store) {
         &found,
         "dòng 7, cột «Liên quan chức trách»: «Hình như» không rõ",
     );
-    assert_eq!(found.len(), 5, "{found:#?}");
+    assert_reported(
+        &found,
+        "dòng 8, cột «Mã tổ chức nơi vi phạm»: tổ chức «LS.CL.HT.03» chưa có hoặc đã giải thể vào ngày 01/02/1985",
+    );
+    assert_eq!(found.len(), 6, "{found:#?}");
     let mut tx = store.read().await.unwrap();
     let thu = tx.member_by_code("12000001", on).await.unwrap().unwrap();
     assert!(
