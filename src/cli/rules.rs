@@ -44,7 +44,7 @@ pub fn run(command: RulesCommand) -> ExitCode {
 }
 
 fn holidays(year: i32, json: bool) -> ExitCode {
-    if !(1995..=9999).contains(&year) {
+    if !kiemdiem_rules::calendar::YEARS.contains(&year) {
         eprintln!(
             "lỗi: năm {year} không hợp lệ (từ 1995 đến 9999: lịch nghỉ theo Bộ luật Lao động từ 1995)"
         );

@@ -72,10 +72,7 @@ pub struct UnitDisciplineView {
 
 impl From<UnitDiscipline> for UnitDisciplineView {
     fn from(d: UnitDiscipline) -> UnitDisciplineView {
-        let (body_kind, body) = match d.body {
-            DisciplinedBody::Org(id) => ("org", id),
-            DisciplinedBody::Collective(id) => ("collective", id),
-        };
+        let (body_kind, body) = d.body.entity();
         UnitDisciplineView {
             id: d.id,
             body_kind,
@@ -90,6 +87,19 @@ impl From<UnitDiscipline> for UnitDisciplineView {
             by: d.changed_by,
             at: d.changed_at,
         }
+    }
+}
+
+/// The organisation a body belongs to, for the scope: the organisation itself, or the one a
+/// collective is attached to.
+async fn managing_org(tx: &mut kiemdiem_store::Tx, body: DisciplinedBody) -> Result<Uuid> {
+    match body {
+        DisciplinedBody::Org(org) => Ok(org),
+        DisciplinedBody::Collective(collective) => Ok(tx
+            .collective(collective)
+            .await?
+            .ok_or_else(|| AppError::not_found("tập thể", collective))?
+            .org),
     }
 }
 
@@ -137,13 +147,7 @@ impl App {
         // Find whose record it is, for the scope.
         let mut read = self.store().read().await?;
         let scopes: Vec<Scope> = match read.unit_discipline_body(id).await? {
-            Some(DisciplinedBody::Org(org)) => vec![Scope::Org(org)],
-            Some(DisciplinedBody::Collective(collective)) => vec![Scope::Org(
-                read.collective(collective)
-                    .await?
-                    .ok_or_else(|| AppError::not_found("tập thể", collective))?
-                    .org,
-            )],
+            Some(body) => vec![Scope::Org(managing_org(&mut read, body).await?)],
             // A member's: as when recording it, the place of the violation and the branch.
             None => match read.member_discipline_places(id).await? {
                 Some((place, branch)) => {
@@ -167,11 +171,7 @@ impl App {
             if let Some(removed) = tx.remove_unit_discipline(id).await? {
                 let view = UnitDisciplineView::from(removed);
                 (
-                    if view.body_kind == "org" {
-                        "org"
-                    } else {
-                        "collective"
-                    },
+                    view.body_kind,
                     view.body,
                     serde_json::to_value(&view).unwrap_or_default(),
                 )
@@ -306,10 +306,7 @@ impl App {
         input: UnitDisciplineInput,
     ) -> Result<UnitDisciplineView> {
         check_dates(input.violation_on, input.decided_on)?;
-        if !matches!(
-            input.form,
-            DisciplineForm::KhienTrach | DisciplineForm::CanhCao
-        ) {
+        if !input.form.applies_to_bodies() {
             return Err(AppError::invalid(
                 "form",
                 format!(
@@ -332,12 +329,7 @@ impl App {
                 }
                 org
             }
-            DisciplinedBody::Collective(collective) => {
-                let Some(row) = read.collective(collective).await? else {
-                    return Err(AppError::not_found("tập thể", collective));
-                };
-                row.org
-            }
+            DisciplinedBody::Collective(_) => managing_org(&mut read, body).await?,
         };
         drop(read);
         let who = authorize(actor, Action::ManageRecords, Scope::Org(org))?;
@@ -360,10 +352,7 @@ impl App {
             note: input.note.trim().to_owned(),
         };
         let id = tx.add_unit_discipline(body, &record).await?;
-        let (entity, entity_id) = match body {
-            DisciplinedBody::Org(id) => ("org", id),
-            DisciplinedBody::Collective(id) => ("collective", id),
-        };
+        let (entity, entity_id) = body.entity();
         audit::append(
             &mut tx,
             &who,
@@ -393,15 +382,7 @@ impl App {
         body: DisciplinedBody,
     ) -> Result<Vec<UnitDisciplineView>> {
         let mut tx = self.store().read().await?;
-        let org = match body {
-            DisciplinedBody::Org(org) => org,
-            DisciplinedBody::Collective(collective) => {
-                tx.collective(collective)
-                    .await?
-                    .ok_or_else(|| AppError::not_found("tập thể", collective))?
-                    .org
-            }
-        };
+        let org = managing_org(&mut tx, body).await?;
         authorize(actor, Action::Read, Scope::Org(org))?;
         Ok(tx
             .unit_disciplines(body)

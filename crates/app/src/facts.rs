@@ -19,7 +19,7 @@ use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::evaluation::EvaluationRow;
 use kiemdiem_store::cycle::plan::SubjectRow;
 use kiemdiem_store::discipline::{DisciplinedBody, NewUnitDiscipline};
-use kiemdiem_store::people::MembershipKind;
+use kiemdiem_store::people::{MembershipKind, NewDiscipline};
 use time::{Date, Month};
 
 /// Task results entered with an evaluation (verification first, then self-evaluation).
@@ -163,22 +163,11 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
                 previous_comment_received: has_input("previous_branch_comment"),
             });
         }
-        for record in tx.disciplines(member_id).await? {
-            let r = &record.record;
-            if r.decided_on < year_start || r.decided_on > on {
-                continue;
-            }
-            facts.discipline.push(DisciplineRecord {
-                form: r.form,
-                violation_on: Some(r.violation_on),
-                decided_on: r.decided_on,
-                at_previous_unit: r.violation_org.is_some_and(|org| org != subject.unit_id),
-                duty_related: r.duty_related,
-                self_detected_remedied: r.self_detected_remedied,
-                counted_before: false,
-                unrelated_to_collective: false,
-            });
-        }
+        // A violation at another organisation than the subject's unit counts there.
+        facts.discipline = member_discipline(tx, member_id, year_start, on, |r| {
+            r.violation_org.is_some_and(|org| org != subject.unit_id)
+        })
+        .await?;
     }
     Ok(facts)
 }
@@ -196,6 +185,34 @@ pub(crate) async fn body_discipline(
         .into_iter()
         .map(|d| d.record)
         .filter(|r| r.decided_on >= from && r.decided_on <= to)
+        .collect())
+}
+
+/// A member's discipline decisions dated `from..=to` as the rules crate's records;
+/// `elsewhere` says which violations count at another unit than the one rated.
+async fn member_discipline(
+    tx: &mut Tx,
+    member: uuid::Uuid,
+    from: Date,
+    to: Date,
+    elsewhere: impl Fn(&NewDiscipline) -> bool,
+) -> Result<Vec<DisciplineRecord>> {
+    Ok(tx
+        .disciplines(member)
+        .await?
+        .into_iter()
+        .map(|d| d.record)
+        .filter(|r| r.decided_on >= from && r.decided_on <= to)
+        .map(|r| DisciplineRecord {
+            form: r.form,
+            violation_on: Some(r.violation_on),
+            decided_on: r.decided_on,
+            at_previous_unit: elsewhere(&r),
+            duty_related: r.duty_related,
+            self_detected_remedied: r.self_detected_remedied,
+            counted_before: false,
+            unrelated_to_collective: false,
+        })
         .collect())
 }
 
@@ -264,22 +281,7 @@ async fn holders_discipline(
     }
     let mut out = Vec::new();
     for (member, joined_on) in joined {
-        for record in tx.disciplines(member).await? {
-            let r = &record.record;
-            if r.decided_on < from || r.decided_on > to {
-                continue;
-            }
-            out.push(DisciplineRecord {
-                form: r.form,
-                violation_on: Some(r.violation_on),
-                decided_on: r.decided_on,
-                at_previous_unit: r.violation_on < joined_on,
-                duty_related: r.duty_related,
-                self_detected_remedied: r.self_detected_remedied,
-                counted_before: false,
-                unrelated_to_collective: false,
-            });
-        }
+        out.extend(member_discipline(tx, member, from, to, |r| r.violation_on < joined_on).await?);
     }
     Ok(out)
 }

@@ -325,6 +325,21 @@ impl DisciplineForm {
             .find(|form| form.code() == code)
     }
 
+    /// A form by its code or its Vietnamese name, in any case ("Khiển trách", "khien_trach").
+    pub fn parse_name(text: &str) -> Option<DisciplineForm> {
+        let key = text.trim().to_lowercase();
+        DisciplineForm::ALL
+            .into_iter()
+            .find(|form| form.code() == key || form.name_vi().to_lowercase() == key)
+    }
+
+    /// Whether a party organisation or a collective can be given this form: khiển trách and
+    /// cảnh cáo (Điều lệ Đảng Điều 36; giải tán ends the organisation, cách chức and khai trừ are
+    /// for persons).
+    pub fn applies_to_bodies(self) -> bool {
+        matches!(self, DisciplineForm::KhienTrach | DisciplineForm::CanhCao)
+    }
+
     pub fn name_vi(self) -> &'static str {
         match self {
             DisciplineForm::KhienTrach => "Khiển trách",
@@ -352,7 +367,25 @@ mod tests {
         }
         for form in DisciplineForm::ALL {
             assert_eq!(DisciplineForm::parse(form.code()), Some(form));
+            assert_eq!(DisciplineForm::parse_name(form.code()), Some(form));
+            assert_eq!(
+                DisciplineForm::parse_name(&form.name_vi().to_uppercase()),
+                Some(form)
+            );
         }
+        assert_eq!(
+            DisciplineForm::parse_name(" khiển trách "),
+            Some(DisciplineForm::KhienTrach)
+        );
+        assert_eq!(DisciplineForm::parse_name("Phê bình"), None);
+        let for_bodies: Vec<_> = DisciplineForm::ALL
+            .into_iter()
+            .filter(|f| f.applies_to_bodies())
+            .collect();
+        assert_eq!(
+            for_bodies,
+            [DisciplineForm::KhienTrach, DisciplineForm::CanhCao]
+        );
     }
 
     #[test]

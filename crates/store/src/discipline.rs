@@ -18,6 +18,16 @@ pub enum DisciplinedBody {
     Collective(Uuid),
 }
 
+impl DisciplinedBody {
+    /// The body as an audit entity: (`org` or `collective`, its id).
+    pub fn entity(self) -> (&'static str, Uuid) {
+        match self {
+            DisciplinedBody::Org(id) => ("org", id),
+            DisciplinedBody::Collective(id) => ("collective", id),
+        }
+    }
+}
+
 /// A discipline decision about a body, to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUnitDiscipline {
@@ -114,10 +124,7 @@ impl Tx {
         record: &NewUnitDiscipline,
     ) -> Result<Uuid> {
         let stamp = self.stamp_owned()?;
-        if !matches!(
-            record.form,
-            DisciplineForm::KhienTrach | DisciplineForm::CanhCao
-        ) {
+        if !record.form.applies_to_bodies() {
             return Err(StoreError::invalid(format!(
                 "hình thức kỷ luật tổ chức, tập thể là khiển trách hoặc cảnh cáo (không phải {})",
                 record.form.name_vi().to_lowercase()

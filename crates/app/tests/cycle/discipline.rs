@@ -5,11 +5,11 @@
 //! naming the field, and every record leaves its audit entry.
 
 use crate::escalation::prepare;
-use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends};
+use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends, open_year_plan};
 use kiemdiem_app::discipline::{MemberDisciplineInput, UnitDisciplineInput};
 use kiemdiem_app::evaluation::{DecisionInput, SelfEvaluation};
 use kiemdiem_app::meeting::{NewMeeting, ReviewRecord};
-use kiemdiem_app::plan::{NewPlan, Subject};
+use kiemdiem_app::plan::Subject;
 use kiemdiem_app::{Actor, App};
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::{DisciplineForm, Level, PositionKind, SubjectKind};
@@ -189,19 +189,7 @@ async fn disciplines_reach_the_rules(db: &TestDb) {
 
     // The plan: everyone prepared with a score good enough for HTXSNV.
     let who = actor("bithu");
-    let plan = app
-        .create_plan(
-            &who,
-            NewPlan {
-                org: org.grassroots,
-                year: YEAR,
-                ..NewPlan::default()
-            },
-        )
-        .await
-        .unwrap();
-    app.open_plan(&who, plan.id, plan.version).await.unwrap();
-    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let (_, subjects) = open_year_plan(&app, &who, org.grassroots, YEAR).await;
     let find = |pred: &dyn Fn(&Subject) -> bool| subjects.iter().find(|s| pred(s)).unwrap().clone();
     let binh_s = find(&|s| s.member == Some(binh));
     let cuong_s = find(&|s| s.member == Some(org.members[1][0]));
@@ -329,20 +317,8 @@ async fn qd124_branch_with_many_members_disciplined(db: &TestDb) {
         .unwrap();
     }
     let who = actor("bithu");
-    let plan = app
-        .create_plan(
-            &who,
-            NewPlan {
-                org: org.grassroots,
-                year: 2024,
-                ..NewPlan::default()
-            },
-        )
-        .await
-        .unwrap();
+    let (plan, subjects) = open_year_plan(&app, &who, org.grassroots, 2024).await;
     assert_eq!(plan.rule_set.code(), "qd124-hd25");
-    app.open_plan(&who, plan.id, plan.version).await.unwrap();
-    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
     let committee = actor("dangUy.xa");
     for (index, branch) in org.branches.iter().enumerate() {
         let unit = subjects

@@ -1,10 +1,12 @@
 //! A leader rated at the branch and in the leadership collective at different levels is
 //! escalated to the organisation board, which settles one level for both places (seed 003 §B.6).
 
-use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends, points};
+use crate::support::{
+    TestDb, YEAR, actor, app, build, official, on_both_backends, open_year_plan, points,
+};
 use kiemdiem_app::evaluation::{DecisionInput, SelfEvaluation};
 use kiemdiem_app::meeting::{NewMeeting, ReviewRecord};
-use kiemdiem_app::plan::{NewPlan, Subject};
+use kiemdiem_app::plan::Subject;
 use kiemdiem_app::{Actor, App};
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::{Level, PositionKind, SubjectKind};
@@ -155,19 +157,7 @@ async fn different_levels_in_two_places_are_escalated(db: &TestDb) {
     tx.commit().await.unwrap();
     let app = app(db);
     let who = actor("bithu");
-    let plan = app
-        .create_plan(
-            &who,
-            NewPlan {
-                org: org.grassroots,
-                year: YEAR,
-                ..NewPlan::default()
-            },
-        )
-        .await
-        .unwrap();
-    app.open_plan(&who, plan.id, plan.version).await.unwrap();
-    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let (plan, subjects) = open_year_plan(&app, &who, org.grassroots, YEAR).await;
     let find = |kind: SubjectKind, pred: &dyn Fn(&Subject) -> bool| {
         subjects
             .iter()
@@ -340,19 +330,7 @@ async fn a_leader_outside_the_party_rated_differently_is_escalated_too(db: &Test
     tx.commit().await.unwrap();
     let app = app(db);
     let who = actor("bithu");
-    let plan = app
-        .create_plan(
-            &who,
-            NewPlan {
-                org: org.grassroots,
-                year: YEAR,
-                ..NewPlan::default()
-            },
-        )
-        .await
-        .unwrap();
-    app.open_plan(&who, plan.id, plan.version).await.unwrap();
-    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let (plan, subjects) = open_year_plan(&app, &who, org.grassroots, YEAR).await;
     let places: Vec<Subject> = subjects
         .iter()
         .filter(|s| s.kind == SubjectKind::Leader && s.leader == Some(director))

@@ -5,7 +5,9 @@
 //! after the unit — and the party committee is reviewed after the government and
 //! mass-organisation collectives of the same level.
 
-use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends, points};
+use crate::support::{
+    TestDb, YEAR, actor, app, build, official, on_both_backends, open_year_plan, points,
+};
 use kiemdiem_app::evaluation::{DecisionInput, DecisionView, SelfEvaluation};
 use kiemdiem_app::meeting::{NewMeeting, ReviewRecord};
 use kiemdiem_app::plan::{NewPlan, Subject};
@@ -423,19 +425,7 @@ async fn qd366_leader_with_most_units_failing_is_capped(db: &TestDb) {
     .await;
     let app = app(db);
     let who = actor("bithu.dangbo");
-    let plan = app
-        .create_plan(
-            &who,
-            NewPlan {
-                org: org.grassroots,
-                year: YEAR,
-                ..NewPlan::default()
-            },
-        )
-        .await
-        .unwrap();
-    app.open_plan(&who, plan.id, plan.version).await.unwrap();
-    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let (plan, subjects) = open_year_plan(&app, &who, org.grassroots, YEAR).await;
     let b1 = pick(&subjects, |s| s.org == Some(org.branches[0]));
     let an_s = pick(&subjects, |s| {
         s.member == Some(an) && s.kind == SubjectKind::MemberWithPost
@@ -510,19 +500,7 @@ async fn qd366_led_units_tasks_bound_the_leader(db: &TestDb) {
     .await;
     let app = app(db);
     let who = actor("bithu.dangbo");
-    let plan = app
-        .create_plan(
-            &who,
-            NewPlan {
-                org: org.grassroots,
-                year: YEAR,
-                ..NewPlan::default()
-            },
-        )
-        .await
-        .unwrap();
-    app.open_plan(&who, plan.id, plan.version).await.unwrap();
-    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let (plan, subjects) = open_year_plan(&app, &who, org.grassroots, YEAR).await;
     let member = |i: usize, j: usize| pick(&subjects, |s| s.member == Some(org.members[i][j]));
     let branch = |i: usize| pick(&subjects, |s| s.org == Some(org.branches[i]));
     let (b1, b2) = (branch(0), branch(1));

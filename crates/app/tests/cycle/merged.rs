@@ -2,7 +2,7 @@
 //! change (seed 003 §B.6): opening the plan records both periods, their task results are entered
 //! separately and the rules see their sum.
 
-use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends};
+use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends, open_year_plan};
 use kiemdiem_app::plan::NewPlan;
 use kiemdiem_rules::OrgKind;
 use kiemdiem_rules::facts::TaskResults;
@@ -33,19 +33,7 @@ async fn merged_branch_has_two_periods(db: &TestDb) {
     tx.commit().await.unwrap();
     let app = app(db);
     let who = actor("bithu");
-    let plan = app
-        .create_plan(
-            &who,
-            NewPlan {
-                org: org.grassroots,
-                year: YEAR,
-                ..NewPlan::default()
-            },
-        )
-        .await
-        .unwrap();
-    app.open_plan(&who, plan.id, plan.version).await.unwrap();
-    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let (_, subjects) = open_year_plan(&app, &who, org.grassroots, YEAR).await;
     let branch = subjects
         .iter()
         .find(|s| s.org == Some(org.branches[0]))
@@ -158,19 +146,7 @@ async fn a_branch_split_then_merged_has_a_period_between_the_changes(db: &TestDb
     tx.commit().await.unwrap();
     let app = app(db);
     let who = actor("bithu");
-    let plan = app
-        .create_plan(
-            &who,
-            NewPlan {
-                org: org.grassroots,
-                year: YEAR,
-                ..NewPlan::default()
-            },
-        )
-        .await
-        .unwrap();
-    app.open_plan(&who, plan.id, plan.version).await.unwrap();
-    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let (_, subjects) = open_year_plan(&app, &who, org.grassroots, YEAR).await;
     let parts_of = |org_id| {
         let subject = subjects.iter().find(|s| s.org == Some(org_id)).unwrap().id;
         let app = app.clone();

@@ -3,9 +3,8 @@
 //! days of notice, not three (1 January is Tết Dương lịch) — refused with the holiday named, and
 //! accepted only with a recorded reason; sent a day earlier it is enough.
 
-use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends};
+use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends, open_year_plan};
 use kiemdiem_app::meeting::{Attendee, NewMeeting, ReviewRecord};
-use kiemdiem_app::plan::NewPlan;
 use kiemdiem_rules::SubjectKind;
 use std::collections::BTreeMap;
 use time::Date;
@@ -22,19 +21,7 @@ async fn draft_notice_skips_public_holidays(db: &TestDb) {
     .await;
     let app = app(db);
     let who = actor("bithu");
-    let plan = app
-        .create_plan(
-            &who,
-            NewPlan {
-                org: org.grassroots,
-                year: YEAR,
-                ..NewPlan::default()
-            },
-        )
-        .await
-        .unwrap();
-    app.open_plan(&who, plan.id, plan.version).await.unwrap();
-    let subjects = app.subjects(&who, plan.id, None).await.unwrap();
+    let (plan, subjects) = open_year_plan(&app, &who, org.grassroots, YEAR).await;
     let branch = |unit| {
         subjects
             .iter()

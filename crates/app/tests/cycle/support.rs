@@ -248,6 +248,29 @@ pub fn app(db: &TestDb) -> App {
     App::with_today(db.store.clone(), TODAY)
 }
 
+/// The yearly plan of `org` for `year`, created with the defaults and opened, with its subjects.
+pub async fn open_year_plan(
+    app: &App,
+    who: &Actor,
+    org: Uuid,
+    year: i32,
+) -> (kiemdiem_app::plan::Plan, Vec<kiemdiem_app::plan::Subject>) {
+    let plan = app
+        .create_plan(
+            who,
+            kiemdiem_app::plan::NewPlan {
+                org,
+                year,
+                ..kiemdiem_app::plan::NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.open_plan(who, plan.id, plan.version).await.unwrap();
+    let subjects = app.subjects(who, plan.id, None).await.unwrap();
+    (plan, subjects)
+}
+
 pub fn actor(name: &str) -> Actor {
     Actor::new(name)
 }

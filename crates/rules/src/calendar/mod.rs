@@ -16,6 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 use time::{Date, Duration, Month, Weekday};
 
+/// The years the calendar answers for: from the first Labour Code (in force 1995).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1995..=9999;
+
 /// A public holiday of the Labour Code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

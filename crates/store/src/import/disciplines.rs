@@ -4,8 +4,8 @@
 //! file again changes nothing.
 
 use super::{
-    Column, ImportError, ImportOptions, ImportReport, Problem, RowReader, default_rejected_path,
-    locate_columns, source, write_rejected,
+    Column, ImportError, ImportOptions, ImportReport, Problem, Rejected, RowReader, locate_columns,
+    source, start_report,
 };
 use crate::db::Tx;
 use crate::error::StoreError;
@@ -74,14 +74,6 @@ pub(crate) const COLUMNS: [Column; 9] = [
     },
 ];
 
-/// A form by its Vietnamese name (any case) or its code.
-fn parse_form(text: &str) -> Option<DisciplineForm> {
-    let key = text.trim().to_lowercase();
-    DisciplineForm::ALL
-        .into_iter()
-        .find(|form| form.name_vi().to_lowercase() == key || form.code() == key)
-}
-
 struct DisciplineRow {
     row: usize,
     member: Uuid,
@@ -116,7 +108,7 @@ pub async fn import_disciplines_in(
     let mut members: HashMap<String, Option<Uuid>> = HashMap::new();
 
     let mut valid: Vec<DisciplineRow> = Vec::with_capacity(sheet.rows.len());
-    let mut rejected: Vec<(usize, Vec<String>, Vec<Problem>)> = Vec::new();
+    let mut rejected: Vec<Rejected> = Vec::new();
     for (row, cells) in &sheet.rows {
         let mut reader = RowReader {
             file: &sheet.file,
@@ -146,7 +138,7 @@ pub async fn import_disciplines_in(
         };
         let form = match reader.required(FORM) {
             Some(text) => {
-                let form = parse_form(text);
+                let form = DisciplineForm::parse_name(text);
                 if form.is_none() {
                     reader.problem(
                         FORM,
@@ -239,25 +231,7 @@ pub async fn import_disciplines_in(
         progress.inc(1);
     }
 
-    let mut report = ImportReport {
-        rows: sheet.rows.len(),
-        ..ImportReport::default()
-    };
-    if !rejected.is_empty() {
-        if !options.skip_invalid {
-            return Err(ImportError::Invalid(
-                rejected.into_iter().flat_map(|(_, _, p)| p).collect(),
-            ));
-        }
-        let target = options
-            .rejected_path
-            .clone()
-            .unwrap_or_else(|| default_rejected_path(path));
-        write_rejected(&sheet, &rejected, &target)?;
-        report.rejected = rejected.len();
-        report.problems = rejected.into_iter().flat_map(|(_, _, p)| p).collect();
-        report.rejected_file = Some(target);
-    }
+    let mut report = start_report(&sheet, rejected, options, path)?;
 
     // What is already recorded, per member: (form, violation day, decision day).
     let mut known: HashMap<Uuid, HashSet<(DisciplineForm, time::Date, time::Date)>> =

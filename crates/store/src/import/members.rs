@@ -3,8 +3,8 @@
 //! dated versions, transfers or temporary-branch changes.
 
 use super::{
-    Column, ImportError, ImportOptions, ImportReport, Problem, RowReader, default_rejected_path,
-    locate_columns, source, write_rejected,
+    Column, ImportError, ImportOptions, ImportReport, Problem, Rejected, RowReader, locate_columns,
+    source, start_report,
 };
 use crate::bulk::MemberLoad;
 use crate::date::{OPEN_END, format_vn};
@@ -219,7 +219,7 @@ pub async fn import_members_in(
     let orgs = tx.stored_orgs().await?;
 
     let mut valid: Vec<MemberRow> = Vec::with_capacity(sheet.rows.len());
-    let mut rejected: Vec<(usize, Vec<String>, Vec<Problem>)> = Vec::new();
+    let mut rejected: Vec<Rejected> = Vec::new();
     let mut first_row_of: HashMap<String, usize> = HashMap::with_capacity(sheet.rows.len());
     for (row, cells) in &sheet.rows {
         let mut reader = RowReader {
@@ -325,25 +325,7 @@ pub async fn import_members_in(
         progress.inc(1);
     }
 
-    let mut report = ImportReport {
-        rows: sheet.rows.len(),
-        ..ImportReport::default()
-    };
-    if !rejected.is_empty() {
-        if !options.skip_invalid {
-            return Err(ImportError::Invalid(
-                rejected.into_iter().flat_map(|(_, _, p)| p).collect(),
-            ));
-        }
-        let target = options
-            .rejected_path
-            .clone()
-            .unwrap_or_else(|| default_rejected_path(path));
-        write_rejected(&sheet, &rejected, &target)?;
-        report.rejected = rejected.len();
-        report.problems = rejected.into_iter().flat_map(|(_, _, p)| p).collect();
-        report.rejected_file = Some(target);
-    }
+    let mut report = start_report(&sheet, rejected, options, path)?;
 
     let stored = tx.stored_members().await?;
     let mut loads = Vec::new();

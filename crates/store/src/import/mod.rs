@@ -254,10 +254,45 @@ impl<'a> RowReader<'a> {
     }
 }
 
-/// Writes rejected rows, with their row number and reasons, as a UTF-8 CSV that Excel opens.
-pub(crate) fn write_rejected(
+/// A rejected row: its number, its cells and what is wrong with it.
+pub(crate) type Rejected = (usize, Vec<String>, Vec<Problem>);
+
+/// The report an import starts from, given its rejected rows: every problem as the error when
+/// `skip_invalid` is off (nothing is written), else the rejected rows written with their reasons
+/// beside the input (or to `rejected_path`) and counted.
+pub(crate) fn start_report(
     sheet: &source::Sheet,
-    rejected: &[(usize, Vec<String>, Vec<Problem>)],
+    rejected: Vec<Rejected>,
+    options: &ImportOptions,
+    path: &Path,
+) -> Result<ImportReport, ImportError> {
+    let mut report = ImportReport {
+        rows: sheet.rows.len(),
+        ..ImportReport::default()
+    };
+    if rejected.is_empty() {
+        return Ok(report);
+    }
+    if !options.skip_invalid {
+        return Err(ImportError::Invalid(
+            rejected.into_iter().flat_map(|(_, _, p)| p).collect(),
+        ));
+    }
+    let target = options
+        .rejected_path
+        .clone()
+        .unwrap_or_else(|| default_rejected_path(path));
+    write_rejected(sheet, &rejected, &target)?;
+    report.rejected = rejected.len();
+    report.problems = rejected.into_iter().flat_map(|(_, _, p)| p).collect();
+    report.rejected_file = Some(target);
+    Ok(report)
+}
+
+/// Writes rejected rows, with their row number and reasons, as a UTF-8 CSV that Excel opens.
+fn write_rejected(
+    sheet: &source::Sheet,
+    rejected: &[Rejected],
     path: &Path,
 ) -> Result<(), StoreError> {
     let mut out = Vec::new();
@@ -293,7 +328,7 @@ pub(crate) fn write_rejected(
 }
 
 /// `<dir>/<stem>.loi.csv` beside the input.
-pub(crate) fn default_rejected_path(input: &Path) -> PathBuf {
+fn default_rejected_path(input: &Path) -> PathBuf {
     let stem = input
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

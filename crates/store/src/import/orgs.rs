@@ -3,8 +3,8 @@
 //! a "Ngày giải thể" dissolves.
 
 use super::{
-    Column, ImportError, ImportOptions, ImportReport, Problem, RowReader, default_rejected_path,
-    locate_columns, source, write_rejected,
+    Column, ImportError, ImportOptions, ImportReport, Problem, Rejected, RowReader, locate_columns,
+    source, start_report,
 };
 use crate::bulk::OrgLoad;
 use crate::date::{OPEN_END, format_vn, from_stored_end};
@@ -351,31 +351,13 @@ pub async fn import_orgs_in(
         }
     }
 
-    let mut report = ImportReport {
-        rows: sheet.rows.len(),
-        ..ImportReport::default()
-    };
-    if !problems.is_empty() {
-        let mut all: Vec<(usize, Vec<Problem>)> = problems.into_iter().collect();
-        all.sort_by_key(|(position, _)| *position);
-        if !options.skip_invalid {
-            return Err(ImportError::Invalid(
-                all.into_iter().flat_map(|(_, p)| p).collect(),
-            ));
-        }
-        let rejected: Vec<(usize, Vec<String>, Vec<Problem>)> = all
-            .into_iter()
-            .map(|(position, p)| (sheet.rows[position].0, sheet.rows[position].1.clone(), p))
-            .collect();
-        let target = options
-            .rejected_path
-            .clone()
-            .unwrap_or_else(|| default_rejected_path(path));
-        write_rejected(&sheet, &rejected, &target)?;
-        report.rejected = rejected.len();
-        report.problems = rejected.into_iter().flat_map(|(_, _, p)| p).collect();
-        report.rejected_file = Some(target);
-    }
+    let mut all: Vec<(usize, Vec<Problem>)> = problems.into_iter().collect();
+    all.sort_by_key(|(position, _)| *position);
+    let rejected: Vec<Rejected> = all
+        .into_iter()
+        .map(|(position, p)| (sheet.rows[position].0, sheet.rows[position].1.clone(), p))
+        .collect();
+    let mut report = start_report(&sheet, rejected, options, path)?;
 
     // 3. Apply: new organisations parents first, then changes, then dissolutions.
     let valid: Vec<&OrgRow> = rows.iter().flatten().collect();

@@ -213,10 +213,7 @@ async fn record_member_discipline(
     ApiJson(body): ApiJson<MemberDisciplineBody>,
 ) -> ApiResult<(StatusCode, Json<DisciplineView>)> {
     let mut tx = state.store().read().await?;
-    let member = tx
-        .member_id_by_code(&code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("không tìm thấy đảng viên «{code}»")))?;
+    let member = crate::api::members::member_id(&mut tx, &code).await?;
     let violation_org =
         optional_org(&mut tx, body.violation_org.as_deref(), "violation_org").await?;
     let deciding_org = optional_org(&mut tx, body.deciding_org.as_deref(), "deciding_org").await?;

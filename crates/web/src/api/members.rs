@@ -60,7 +60,8 @@ pub struct MemberRecords {
     pub disciplines: Vec<DisciplineView>,
 }
 
-async fn member_id(tx: &mut Tx, code: &str) -> ApiResult<Uuid> {
+/// The id of the member with this card number; 404 naming it.
+pub(crate) async fn member_id(tx: &mut Tx, code: &str) -> ApiResult<Uuid> {
     tx.member_id_by_code(code)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("không tìm thấy đảng viên «{code}»")))

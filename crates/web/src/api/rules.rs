@@ -200,7 +200,7 @@ async fn calendar(_actor: Acting, ApiPath(year): ApiPath<String>) -> ApiResult<J
     let year = year
         .parse::<i32>()
         .ok()
-        .filter(|y| (1995..=9999).contains(y))
+        .filter(|y| kiemdiem_rules::calendar::YEARS.contains(y))
         .ok_or_else(|| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
