@@ -32,6 +32,9 @@ pub enum Command {
     /// Check the audit trail: recompute the hash chain and report the first broken entry.
     #[command(subcommand)]
     Audit(cli::audit::AuditCommand),
+    /// Manage accounts: add, list, grant and revoke roles, reset passwords, API tokens.
+    #[command(subcommand)]
+    User(cli::user::UserCommand),
 }
 
 /// Runs a parsed command line; the process exit code is the returned value.
@@ -43,5 +46,6 @@ pub fn run(cli: Cli) -> std::process::ExitCode {
         Command::Demo(args) => cli::store::demo(args),
         Command::Serve(args) => cli::serve::run(args),
         Command::Audit(command) => cli::audit::run(command),
+        Command::User(command) => cli::user::run(command),
     }
 }

@@ -40,7 +40,7 @@ pub fn run(command: AuditCommand) -> ExitCode {
             .await
             .map_err(|e| e.to_string())?;
         let report = App::new(store.clone())
-            .verify_audit(&Actor::new(&args.by))
+            .verify_audit(&Actor::trusted(&args.by))
             .await
             .map_err(|e| e.to_string())?;
         store.close().await;

@@ -4,3 +4,4 @@ pub mod audit;
 pub mod rules;
 pub mod serve;
 pub mod store;
+pub mod user;

@@ -1,6 +1,10 @@
 //! `kiemdiem serve`: runs the HTTP server (the JSON API of `kiemdiem-web`) on a database,
 //! optionally a fresh demo database, until Ctrl-C or SIGTERM; requests in flight are finished
 //! before the process exits. Logs go to stderr (`RUST_LOG` filters them, default `info`).
+//!
+//! On a database without any account it first creates the administrator `quantri` and prints
+//! a one-time password, once. With `--demo` it creates one account per role instead and prints
+//! them (demo mode only). `--dev-headers` is for development only and says so loudly.
 
 use clap::Args;
 use kiemdiem_app::App;
@@ -18,10 +22,30 @@ pub struct ServeArgs {
     /// with --demo: a temporary file removed on exit]
     #[arg(long = "database", env = "KIEMDIEM_DATABASE")]
     pub database: Option<String>,
-    /// Start on a fresh database filled with the district-scale demo data (≈10 000 members) and
-    /// the current year's plan running. An existing database must be empty.
+    /// Start on a fresh database filled with the district-scale demo data (≈10 000 members), the
+    /// current year's plan running, and one account per role (printed at start). An existing
+    /// database must be empty.
     #[arg(long)]
     pub demo: bool,
+    /// The password of every demo account [default: generated and printed].
+    #[arg(long, env = "KIEMDIEM_DEMO_PASSWORD", requires = "demo")]
+    pub demo_password: Option<String>,
+    /// DEVELOPMENT ONLY: trust the X-Kiemdiem-User / X-Kiemdiem-Member headers as the acting user,
+    /// with every power. Never on a server anyone else can reach.
+    #[arg(long)]
+    pub dev_headers: bool,
+    /// Send the session cookie without `Secure` (plain HTTP other than localhost).
+    #[arg(long)]
+    pub insecure_cookies: bool,
+    /// Send Strict-Transport-Security (the server is reached over HTTPS).
+    #[arg(long)]
+    pub hsts: bool,
+    /// Allow pages of this origin to call the API (repeatable; none by default).
+    #[arg(long = "cors-origin")]
+    pub cors_origins: Vec<String>,
+    /// The longest a request may run, in seconds.
+    #[arg(long, default_value_t = 300)]
+    pub request_timeout: u64,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -72,20 +96,41 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         }
     };
     let store = Store::open(&url).await.map_err(|e| e.to_string())?;
+    let app = App::new(store.clone());
     if args.demo {
-        fill_demo(&store).await?;
+        fill_demo(&store, &app, args.demo_password.clone()).await?;
+    } else if let Some((login, password)) =
+        app.bootstrap_admin().await.map_err(|e| e.to_string())?
+    {
+        eprintln!(
+            "Cơ sở dữ liệu chưa có tài khoản nào: đã tạo tài khoản quản trị «{login}» với mật khẩu dùng một lần\n\n    {password}\n\nMật khẩu chỉ hiện lần này; hãy đăng nhập và đổi ngay (hoặc dùng «kiemdiem user reset-password {login}»)."
+        );
     }
+    if args.dev_headers {
+        tracing::warn!("development mode: X-Kiemdiem-User is trusted with every power");
+        eprintln!(
+            "CẢNH BÁO: chế độ phát triển (--dev-headers): bất kỳ ai gửi tiêu đề X-Kiemdiem-User đều được toàn quyền, kể cả bỏ phiếu thay đảng viên. Không bao giờ dùng khi người khác truy cập được máy chủ."
+        );
+    }
+    let config = kiemdiem_web::WebConfig {
+        dev_headers: args.dev_headers,
+        secure_cookies: !args.insecure_cookies,
+        hsts: args.hsts,
+        cors_origins: args.cors_origins.clone(),
+        request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
+        ..kiemdiem_web::WebConfig::default()
+    };
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|e| format!("không mở được cổng {}: {e}", args.bind))?;
     let address = listener
         .local_addr()
         .map_err(|e| format!("không đọc được địa chỉ đang nghe: {e}"))?;
-    tracing::info!(%address, database = %url, "kiemdiem serving");
+    tracing::info!(%address, database = %redact_url(&url), "kiemdiem serving");
     eprintln!(
         "kiemdiem đang chạy tại http://{address} — API: /api/v1, tài liệu OpenAPI: /api/openapi.json. Nhấn Ctrl-C để dừng."
     );
-    let state = kiemdiem_web::ApiState::new(App::new(store.clone()));
+    let state = kiemdiem_web::ApiState::with_config(app, config);
     kiemdiem_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| format!("máy chủ dừng vì lỗi: {e}"))?;
@@ -96,8 +141,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
 }
 
 /// Fills an empty database with the district-scale demo data and a running plan: the current
-/// year's plan opened for the whole tree, one grassroots organisation part-way through the cycle.
-async fn fill_demo(store: &Store) -> Result<(), String> {
+/// year's plan opened for the whole tree, one grassroots organisation part-way through the cycle;
+/// then one account per role, printed with their shared password.
+async fn fill_demo(store: &Store, app: &App, password: Option<String>) -> Result<(), String> {
     let started = Instant::now();
     eprintln!("Đang tạo dữ liệu mẫu cấp huyện và kế hoạch năm đang triển khai …");
     let today = kiemdiem_store::date::today();
@@ -115,11 +161,42 @@ async fn fill_demo(store: &Store) -> Result<(), String> {
         demo.decided,
         started.elapsed().as_secs_f64()
     );
+    let password = password.unwrap_or_else(kiemdiem_app::accounts::secret::one_time_password);
+    let accounts = kiemdiem_app::demo::demo_accounts(app, &demo, &password)
+        .await
+        .map_err(|e| e.message().to_string())?;
+    eprintln!("\nTài khoản dùng thử (chỉ ở chế độ --demo), mật khẩu chung: {password}");
+    for account in &accounts {
+        eprintln!(
+            "  {:<10} {} — {}{}",
+            account.login,
+            account.role,
+            account.place,
+            account
+                .member
+                .as_ref()
+                .map(|m| format!(" (đảng viên {m})"))
+                .unwrap_or_default()
+        );
+    }
     eprintln!(
-        "Thử: curl -H 'X-Kiemdiem-User: demo' http://…/api/v1/plans/{}/progress",
-        demo.plan.id
+        "Thử: curl -c phien.txt -H 'Content-Type: application/json' -d '{{\"login\":\"bantochuc\",\"password\":\"{password}\"}}' http://…/api/v1/session"
     );
     Ok(())
+}
+
+/// The database URL with any password replaced (for logs).
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// Completes on Ctrl-C, or on SIGTERM where there is one.

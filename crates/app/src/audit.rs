@@ -11,7 +11,7 @@
 //! roll freeze, the close and the counts are.
 
 use crate::App;
-use crate::actor::{Action, Actor, Authorized, Scope, authorize};
+use crate::actor::{Action, Actor, Authorized, Scope};
 use crate::error::{AppError, Result};
 use kiemdiem_store::Tx;
 use kiemdiem_store::audit::AuditRecord;
@@ -112,7 +112,7 @@ pub fn entry_hash(record: &AuditRecord) -> Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
@@ -194,7 +194,7 @@ impl AuditReport {
 impl App {
     /// Recomputes the whole chain, page by page, and reports the first broken entry.
     pub async fn verify_audit(&self, actor: &Actor) -> Result<AuditReport> {
-        authorize(actor, Action::Audit, Scope::Global)?;
+        self.authorize(actor, Action::Audit, Scope::Global).await?;
         const PAGE: i64 = 5_000;
         let mut tx = self.store().read().await?;
         let head = tx.audit_head().await?;
@@ -283,7 +283,7 @@ impl App {
         entity: &str,
         entity_id: &str,
     ) -> Result<Vec<AuditEntry>> {
-        authorize(actor, Action::Read, Scope::Global)?;
+        self.authorize(actor, Action::Read, Scope::Global).await?;
         let mut tx = self.store().read().await?;
         let records = tx.audit_of(entity, entity_id).await?;
         Ok(records.into_iter().map(AuditEntry::from).collect())

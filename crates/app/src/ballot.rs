@@ -12,7 +12,7 @@
 //! scrubs the engine's leftovers. Reports read the counts, never papers.
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::evaluation::load_subject;
@@ -254,7 +254,9 @@ impl App {
         mode: BallotMode,
         agenda: Vec<Uuid>,
     ) -> Result<Ballot> {
-        let who = authorize(actor, Action::RunBallot, Scope::Meeting(meeting))?;
+        let who = self
+            .authorize(actor, Action::RunBallot, Scope::Meeting(meeting))
+            .await?;
         if agenda.is_empty() {
             return Err(AppError::invalid(
                 "agenda",
@@ -366,7 +368,9 @@ impl App {
         version: i64,
         adjustments: RollAdjustments,
     ) -> Result<Ballot> {
-        let who = authorize(actor, Action::RunBallot, Scope::Ballot(ballot))?;
+        let who = self
+            .authorize(actor, Action::RunBallot, Scope::Ballot(ballot))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let row = load_ballot_row(&mut tx, ballot).await?;
         if row.version != version {
@@ -470,7 +474,9 @@ impl App {
         voter: Uuid,
         votes: &BTreeMap<Uuid, Vote>,
     ) -> Result<()> {
-        let who = authorize(actor, Action::Vote, Scope::Ballot(ballot))?;
+        let who = self
+            .authorize(actor, Action::Vote, Scope::Ballot(ballot))
+            .await?;
         if who.actor.member.is_some_and(|m| m != voter) {
             return Err(AppError::new(
                 ErrorCode::Forbidden,
@@ -641,7 +647,9 @@ impl App {
     /// Closes the ballot: counts the papers by the rules crate, stores the counts per subject,
     /// writes them into the minutes, archives the papers in random order and scrubs the urn.
     pub async fn close_ballot(&self, actor: &Actor, ballot: Uuid, version: i64) -> Result<Ballot> {
-        let who = authorize(actor, Action::RunBallot, Scope::Ballot(ballot))?;
+        let who = self
+            .authorize(actor, Action::RunBallot, Scope::Ballot(ballot))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let row = load_ballot_row(&mut tx, ballot).await?;
         if row.version != version {
@@ -685,7 +693,9 @@ impl App {
         version: i64,
         tallies: BTreeMap<Uuid, Tally>,
     ) -> Result<Ballot> {
-        let who = authorize(actor, Action::RunBallot, Scope::Ballot(ballot))?;
+        let who = self
+            .authorize(actor, Action::RunBallot, Scope::Ballot(ballot))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let row = load_ballot_row(&mut tx, ballot).await?;
         if row.version != version {
@@ -834,7 +844,8 @@ impl App {
 
     /// A ballot with its counts (never papers, never voters' order).
     pub async fn ballot(&self, actor: &Actor, id: Uuid) -> Result<Ballot> {
-        authorize(actor, Action::Read, Scope::Ballot(id))?;
+        self.authorize(actor, Action::Read, Scope::Ballot(id))
+            .await?;
         let mut tx = self.store().read().await?;
         let row = load_ballot_row(&mut tx, id).await?;
         ballot_view(&mut tx, row).await
@@ -844,7 +855,8 @@ impl App {
 impl App {
     /// The ballots of a meeting with their counts.
     pub async fn ballots(&self, actor: &Actor, meeting: Uuid) -> Result<Vec<Ballot>> {
-        authorize(actor, Action::Read, Scope::Meeting(meeting))?;
+        self.authorize(actor, Action::Read, Scope::Meeting(meeting))
+            .await?;
         let mut tx = self.store().read().await?;
         let mut out = Vec::new();
         for row in tx.ballots_of_meeting(meeting).await? {

@@ -31,6 +31,9 @@ pub struct DemoCycle {
     pub plan: Plan,
     /// The grassroots organisation where the cycle has progressed.
     pub grassroots: Uuid,
+    /// Its two branches: the first has met and voted, the second has written its self-reviews
+    /// and is about to meet.
+    pub branches: Vec<Uuid>,
     pub self_reviews: u64,
     pub reviewed: u64,
     pub decided: u64,
@@ -118,6 +121,7 @@ pub async fn demo_cycle(store: &Store, today: Date) -> Result<DemoCycle> {
         data: DemoSummaryView::from(&summary),
         plan: plan.clone(),
         grassroots: grassroots.id,
+        branches: branches.clone(),
         self_reviews: 0,
         reviewed: 0,
         decided: 0,
@@ -134,7 +138,7 @@ pub async fn demo_cycle(store: &Store, today: Date) -> Result<DemoCycle> {
             .filter(|s| s.kind == SubjectKind::Organisation || s.kind.is_member())
             .collect();
         for subject in &order {
-            let who = Actor::new(format!("demo:{}", subject.name));
+            let who = Actor::trusted(format!("demo:{}", subject.name));
             let sections: BTreeMap<String, String> = app
                 .self_review_form(&office, subject.id)
                 .await?
@@ -276,7 +280,7 @@ pub async fn demo_cycle(store: &Store, today: Date) -> Result<DemoCycle> {
         for member in &members {
             if let Err(error) = app
                 .cast_ballot(
-                    &Actor::member("demo", member.id),
+                    &Actor::trusted_member("demo", member.id),
                     ballot.id,
                     member.id,
                     &paper,
@@ -301,7 +305,7 @@ pub async fn demo_cycle(store: &Store, today: Date) -> Result<DemoCycle> {
             },
         )
         .await?;
-        let committee = Actor::new("demo:dang-uy");
+        let committee = Actor::trusted("demo:dang-uy");
         for subject in rated {
             let current = app.subject(&office, subject.id).await?;
             if app
@@ -364,4 +368,191 @@ pub async fn demo_cycle(store: &Store, today: Date) -> Result<DemoCycle> {
         }
     }
     Ok(cycle)
+}
+
+/// A demonstration account, as `kiemdiem serve --demo` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoAccount {
+    pub login: String,
+    pub role: &'static str,
+    pub place: String,
+    /// The member the account is, when it is a member's.
+    pub member: Option<String>,
+}
+
+/// One account per role for the demo (demo mode only): the administrator; the district's board,
+/// standing committee and inspection committee; the grassroots committee and a participating
+/// body; the secretary, a committee member and three members of the branch about to meet (linked
+/// to their member records, so they vote). All share `password`.
+pub async fn demo_accounts(
+    app: &App,
+    cycle: &DemoCycle,
+    password: &str,
+) -> Result<Vec<DemoAccount>> {
+    use crate::access::Role;
+    use crate::accounts::{NewAccount, RoleGrant};
+    let system = Actor::system("demo");
+    let today = app.today();
+    let branch = *cycle
+        .branches
+        .get(1)
+        .or(cycle.branches.first())
+        .ok_or_else(|| AppError::internal("dữ liệu mẫu không có chi bộ"))?;
+    let mut tx = app.store().read().await?;
+    let name_of = async |tx: &mut kiemdiem_store::Tx, org: Uuid| -> Result<String> {
+        Ok(tx.org_name(org, today).await?.unwrap_or_default())
+    };
+    let district = cycle.plan.org_id;
+    let district_name = name_of(&mut tx, district).await?;
+    let grassroots_name = name_of(&mut tx, cycle.grassroots).await?;
+    let branch_name = name_of(&mut tx, branch).await?;
+    let positions = tx.positions_in_org(branch, today).await?;
+    let members = tx
+        .members_of_branch(branch, MembershipKind::Official, today)
+        .await?;
+    drop(tx);
+    let holder = |kind: kiemdiem_rules::PositionKind| {
+        positions
+            .iter()
+            .find(|p| p.kind == kind)
+            .and_then(|p| match p.holder {
+                kiemdiem_store::leadership::Holder::Member(id) => Some(id),
+                kiemdiem_store::leadership::Holder::Leader(_) => None,
+            })
+    };
+    let secretary = holder(kiemdiem_rules::PositionKind::Secretary);
+    let deputy = holder(kiemdiem_rules::PositionKind::DeputySecretary)
+        .or_else(|| holder(kiemdiem_rules::PositionKind::CommitteeMember));
+    let ordinary: Vec<&kiemdiem_store::people::Member> = members
+        .iter()
+        .filter(|m| Some(m.id) != secretary && Some(m.id) != deputy && !m.is_probationary(today))
+        .take(3)
+        .collect();
+    let member_name = |id: Option<Uuid>| {
+        id.and_then(|id| members.iter().find(|m| m.id == id))
+            .map(|m| m.details.full_name.clone())
+    };
+    let mut plan: Vec<(
+        String,
+        &'static str,
+        Role,
+        Option<Uuid>,
+        String,
+        Option<Uuid>,
+    )> = vec![
+        (
+            "quantri".into(),
+            "Quản trị hệ thống",
+            Role::Admin,
+            None,
+            "toàn hệ thống".into(),
+            None,
+        ),
+        (
+            "bantochuc".into(),
+            "Ban tổ chức",
+            Role::Board,
+            Some(district),
+            district_name.clone(),
+            None,
+        ),
+        (
+            "thuongvu".into(),
+            "Ban thường vụ",
+            Role::Committee,
+            Some(district),
+            district_name.clone(),
+            None,
+        ),
+        (
+            "ubkt".into(),
+            "Ủy ban kiểm tra",
+            Role::Inspection,
+            Some(district),
+            district_name,
+            None,
+        ),
+        (
+            "danguy".into(),
+            "Đảng ủy cơ sở",
+            Role::Committee,
+            Some(cycle.grassroots),
+            grassroots_name.clone(),
+            None,
+        ),
+        (
+            "mttq".into(),
+            "Chủ thể tham gia đánh giá",
+            Role::ParticipatingBody,
+            Some(cycle.grassroots),
+            grassroots_name,
+            None,
+        ),
+    ];
+    if secretary.is_some() {
+        plan.push((
+            "bithu".into(),
+            "Bí thư chi bộ",
+            Role::BranchSecretary,
+            Some(branch),
+            branch_name.clone(),
+            secretary,
+        ));
+    }
+    if deputy.is_some() {
+        plan.push((
+            "chiuy".into(),
+            "Chi ủy viên",
+            Role::BranchCommittee,
+            Some(branch),
+            branch_name.clone(),
+            deputy,
+        ));
+    }
+    for (index, member) in ordinary.iter().enumerate() {
+        plan.push((
+            format!("dangvien{}", index + 1),
+            "Đảng viên",
+            Role::Member,
+            Some(branch),
+            branch_name.clone(),
+            Some(member.id),
+        ));
+    }
+    let mut out = Vec::with_capacity(plan.len());
+    for (login, role_name, role, org, place, member) in plan {
+        app.create_account(
+            &system,
+            NewAccount {
+                login: login.clone(),
+                display_name: member_name(member)
+                    .unwrap_or_else(|| format!("{role_name} — {place}")),
+                member,
+                org,
+                password: Some(password.to_string()),
+            },
+        )
+        .await?;
+        // A member's account already holds the member role on their branch.
+        if role != Role::Member {
+            app.grant_role(
+                &system,
+                &login,
+                RoleGrant {
+                    role,
+                    org,
+                    valid_from: None,
+                    valid_to: None,
+                },
+            )
+            .await?;
+        }
+        out.push(DemoAccount {
+            login,
+            role: role_name,
+            place,
+            member: member_name(member),
+        });
+    }
+    Ok(out)
 }

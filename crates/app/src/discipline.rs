@@ -9,7 +9,7 @@
 //! and its members'; a leader's led units disciplined. What each counts for is the rules crate's.
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use kiemdiem_rules::DisciplineForm;
@@ -162,9 +162,11 @@ impl App {
             },
         };
         drop(read);
-        let who = authorize(actor, Action::ManageRecords, scopes[0])?;
+        let who = self
+            .authorize(actor, Action::ManageRecords, scopes[0])
+            .await?;
         for scope in &scopes[1..] {
-            authorize(actor, Action::ManageRecords, *scope)?;
+            self.authorize(actor, Action::ManageRecords, *scope).await?;
         }
         let mut tx = self.begin(&who).await?;
         let (entity, entity_id, detail) =
@@ -266,9 +268,12 @@ impl App {
         drop(read);
         // The record weighs on the place of the violation (its share of members disciplined):
         // whoever records it must manage both that place and the member's branch.
-        let who = authorize(actor, Action::ManageRecords, Scope::Org(violation_org))?;
+        let who = self
+            .authorize(actor, Action::ManageRecords, Scope::Org(violation_org))
+            .await?;
         if let Some(branch) = branch.filter(|b| *b != violation_org) {
-            authorize(actor, Action::ManageRecords, Scope::Org(branch))?;
+            self.authorize(actor, Action::ManageRecords, Scope::Org(branch))
+                .await?;
         }
         let mut tx = self.begin(&who).await?;
         let record = NewDiscipline {
@@ -332,7 +337,9 @@ impl App {
             DisciplinedBody::Collective(_) => managing_org(&mut read, body).await?,
         };
         drop(read);
-        let who = authorize(actor, Action::ManageRecords, Scope::Org(org))?;
+        let who = self
+            .authorize(actor, Action::ManageRecords, Scope::Org(org))
+            .await?;
         let mut tx = self.begin(&who).await?;
         if let Some(deciding) = input.deciding_org
             && tx.org_as_of(deciding, input.decided_on).await?.is_none()
@@ -383,7 +390,7 @@ impl App {
     ) -> Result<Vec<UnitDisciplineView>> {
         let mut tx = self.store().read().await?;
         let org = managing_org(&mut tx, body).await?;
-        authorize(actor, Action::Read, Scope::Org(org))?;
+        self.authorize(actor, Action::Read, Scope::Org(org)).await?;
         Ok(tx
             .unit_disciplines(body)
             .await?

@@ -38,6 +38,14 @@ pub enum ErrorCode {
     Unauthenticated,
     /// The acting user may not act on this scope.
     Forbidden,
+    /// The login or the password is wrong (never says which).
+    InvalidCredentials,
+    /// The session or token is unknown, expired or revoked: sign in again.
+    SessionExpired,
+    /// The account signed in with a one-time password that must be changed first.
+    PasswordChangeRequired,
+    /// Too many failed sign-ins for the account or from the client: wait and try again.
+    TooManyAttempts,
     /// The database is busy after several retries; trying again later may succeed.
     Busy,
     /// A bug or an unexpected database failure; details are in the server log.
@@ -58,6 +66,10 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::SessionExpired => "session_expired",
+            ErrorCode::PasswordChangeRequired => "password_change_required",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::Busy => "busy",
             ErrorCode::Internal => "internal",
         }
@@ -74,8 +86,13 @@ impl ErrorCode {
             ErrorCode::RuleRefused | ErrorCode::OutOfOrder | ErrorCode::QuotaExceeded => {
                 ErrorKind::Refused
             }
-            ErrorCode::NotEntitled | ErrorCode::Forbidden => ErrorKind::Forbidden,
-            ErrorCode::Unauthenticated => ErrorKind::Unauthenticated,
+            ErrorCode::NotEntitled | ErrorCode::Forbidden | ErrorCode::PasswordChangeRequired => {
+                ErrorKind::Forbidden
+            }
+            ErrorCode::Unauthenticated
+            | ErrorCode::InvalidCredentials
+            | ErrorCode::SessionExpired => ErrorKind::Unauthenticated,
+            ErrorCode::TooManyAttempts => ErrorKind::TooManyRequests,
             ErrorCode::Busy => ErrorKind::Unavailable,
             ErrorCode::Internal => ErrorKind::Internal,
         }
@@ -83,7 +100,8 @@ impl ErrorCode {
 }
 
 /// Families of errors. Suggested HTTP statuses: `NotFound` 404, `BadInput` 400, `Conflict` 409,
-/// `Refused` 422, `Forbidden` 403, `Unauthenticated` 401, `Unavailable` 503, `Internal` 500.
+/// `Refused` 422, `Forbidden` 403, `Unauthenticated` 401, `TooManyRequests` 429,
+/// `Unavailable` 503, `Internal` 500.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
@@ -93,6 +111,7 @@ pub enum ErrorKind {
     Refused,
     Forbidden,
     Unauthenticated,
+    TooManyRequests,
     Unavailable,
     Internal,
 }
@@ -158,6 +177,12 @@ impl AppError {
 
     pub fn internal(message: impl Into<String>) -> AppError {
         AppError::new(ErrorCode::Internal, message)
+    }
+
+    /// The same error with another message (a more precise sentence for the same code).
+    pub fn with_message(mut self, message: impl Into<String>) -> AppError {
+        self.0.message = message.into();
+        self
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> AppError {
@@ -262,11 +287,23 @@ impl From<StoreError> for AppError {
             | StoreError::BadUrl(_)
             | StoreError::Io { .. } => (ErrorCode::Internal, None),
         };
-        let message = if code == ErrorCode::Internal {
-            tracing::error!(%error, "store error");
-            format!("Lỗi hệ thống khi truy cập cơ sở dữ liệu: {error}")
-        } else {
-            error.to_string()
+        // The database's own text never reaches the caller: it is logged, and the caller reads
+        // a fixed Vietnamese sentence (store messages of `NotFound`, `Duplicate` and `Invalid`
+        // are the store's own Vietnamese, written for people).
+        let message = match &error {
+            StoreError::Constraint { .. } => {
+                tracing::warn!(%error, "constraint refused a write");
+                "Dữ liệu không hợp lệ: có giá trị không khớp với hồ sơ đã lưu (mã tham chiếu không tồn tại hoặc giá trị ngoài phạm vi cho phép)".to_string()
+            }
+            StoreError::Retryable(_) => {
+                tracing::debug!(%error, "retryable store error");
+                "Hệ thống đang bận ghi dữ liệu khác cùng lúc; xin gửi lại yêu cầu".to_string()
+            }
+            _ if code == ErrorCode::Internal => {
+                tracing::error!(%error, "store error");
+                format!("Lỗi hệ thống khi truy cập cơ sở dữ liệu: {error}")
+            }
+            _ => error.to_string(),
         };
         AppError(Box::new(Inner {
             code,

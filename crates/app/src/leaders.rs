@@ -21,7 +21,7 @@
 //! Every rule about these facts is the rules crate's (`classify`); this module only gathers.
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::plan::{Plan, load_plan, load_subject, require_status, stage_of};
@@ -270,7 +270,9 @@ impl App {
         unit: Uuid,
         reason: &str,
     ) -> Result<HeadMovedIn> {
-        let who = authorize(actor, Action::Verify, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::Verify, Scope::Subject(subject))
+            .await?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(AppError::invalid(
@@ -352,7 +354,8 @@ impl App {
 
     /// The units a head is declared to have moved into without a part in their result.
     pub async fn heads_moved_in(&self, actor: &Actor, subject: Uuid) -> Result<Vec<HeadMovedIn>> {
-        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        self.authorize(actor, Action::Read, Scope::Subject(subject))
+            .await?;
         let mut tx = self.store().read().await?;
         let mut out = Vec::new();
         for row in tx.heads_moved_in(subject).await? {

@@ -6,17 +6,20 @@
 //! ([`ballot`]), progress ([`progress`]) and the hash-chained audit trail ([`audit`]).
 //!
 //! Every use case is a method of [`App`] that takes the acting user ([`Actor`]) first, calls
-//! [`actor::authorize`] (the one place a scope check will be added), runs in one store
+//! [`App::authorize`] (the one place where a role is checked against the scope), runs in one store
 //! transaction, asks the rules crate every question of law (eligibility, score, level, quota,
 //! order, who decides, majority) and appends an audit entry in the same transaction. Refusals
 //! come back as [`AppError`] with a stable code and the rule's citation.
 //!
 //! This crate holds no SQL (that lives in `kiemdiem-store`) and no HTTP (`kiemdiem-web`).
 
+pub mod access;
+pub mod accounts;
 pub mod actor;
 pub mod audit;
 pub mod ballot;
 pub mod demo;
+pub mod directory;
 pub mod discipline;
 pub mod error;
 pub mod evaluation;
@@ -33,7 +36,9 @@ pub mod similarity;
 pub mod state;
 pub mod vocab;
 
-pub use actor::{Action, Actor, Authorized, Scope, authorize};
+pub use access::{Grant, Role};
+pub use accounts::Security;
+pub use actor::{Action, Actor, Authorized, Scope};
 pub use error::{AppError, ErrorCode, ErrorKind, Result};
 
 use kiemdiem_store::Store;
@@ -44,6 +49,7 @@ use time::Date;
 pub struct App {
     store: Store,
     today: Option<Date>,
+    security: Security,
     /// Ballot papers waiting for the next group commit (only while their requests wait).
     casts: std::sync::Arc<ballot::CastQueue>,
 }
@@ -53,6 +59,7 @@ impl App {
         App {
             store,
             today: None,
+            security: Security::default(),
             casts: Default::default(),
         }
     }
@@ -63,8 +70,16 @@ impl App {
         App {
             store,
             today: Some(today),
+            security: Security::default(),
             casts: Default::default(),
         }
+    }
+
+    /// The same app with other account and session settings (cheap hashing for tests, shorter
+    /// sessions …).
+    pub fn with_security(mut self, security: Security) -> App {
+        self.security = security;
+        self
     }
 
     pub fn store(&self) -> &Store {
@@ -75,6 +90,11 @@ impl App {
     pub fn today(&self) -> Date {
         self.today.unwrap_or_else(kiemdiem_store::date::today)
     }
+}
+
+/// A day written `dd/mm/yyyy` or `yyyy-mm-dd`, as people and programs send it.
+pub fn parse_date(text: &str) -> Option<Date> {
+    kiemdiem_store::date::parse_vn(text)
 }
 
 /// A day as Vietnamese documents write it (`dd/mm/yyyy`).

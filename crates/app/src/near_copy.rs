@@ -6,7 +6,7 @@
 //! the reason: the subject goes back to writing (`Pending`) and the flags go with the old text.
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::plan::{advance, load_plan, load_subject, require_status, stage_of};
@@ -136,7 +136,8 @@ impl App {
     /// The self-reviews of a plan flagged as near-copies (of each other or of the form's
     /// sample), by name.
     pub async fn flagged_reviews(&self, actor: &Actor, plan: Uuid) -> Result<Vec<FlaggedReview>> {
-        authorize(actor, Action::Read, Scope::Plan(plan))?;
+        self.authorize(actor, Action::Read, Scope::Plan(plan))
+            .await?;
         let mut tx = self.store().read().await?;
         load_plan(&mut tx, plan).await?;
         let mut out = Vec::new();
@@ -167,7 +168,9 @@ impl App {
         version: i64,
         reason: &str,
     ) -> Result<()> {
-        let who = authorize(actor, Action::ManageMeeting, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::ManageMeeting, Scope::Subject(subject))
+            .await?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(AppError::invalid(

@@ -6,7 +6,7 @@
 //! meeting).
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::error::Result;
 use crate::plan::{Step, load_plan};
 use crate::state::Stage;
@@ -54,7 +54,8 @@ pub struct PendingSubject {
 impl App {
     /// Progress of a plan at every node of its subtree (each node counts its whole subtree).
     pub async fn progress(&self, actor: &Actor, plan: Uuid) -> Result<Vec<NodeProgress>> {
-        authorize(actor, Action::Read, Scope::Plan(plan))?;
+        self.authorize(actor, Action::Read, Scope::Plan(plan))
+            .await?;
         let today = self.today();
         let mut tx = self.store().read().await?;
         let current = load_plan(&mut tx, plan).await?;
@@ -148,7 +149,7 @@ impl App {
         plan: Uuid,
         org: Uuid,
     ) -> Result<Vec<PendingSubject>> {
-        authorize(actor, Action::Read, Scope::Org(org))?;
+        self.authorize(actor, Action::Read, Scope::Org(org)).await?;
         let today = self.today();
         let mut tx = self.store().read().await?;
         let current = load_plan(&mut tx, plan).await?;

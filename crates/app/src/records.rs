@@ -6,7 +6,7 @@
 //! import; this module only brackets it with the actor and the audit.
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::Result;
 use kiemdiem_store::demo::{DemoOptions, DemoSummary, generate_in};
@@ -46,7 +46,9 @@ impl App {
         options: &ImportOptions,
         progress: &indicatif::ProgressBar,
     ) -> Result<std::result::Result<ImportReport, Vec<Problem>>> {
-        let who = authorize(actor, Action::ManageRecords, Scope::Global)?;
+        let who = self
+            .authorize(actor, Action::ManageRecords, Scope::Global)
+            .await?;
         let mut tx = self.begin(&who).await?;
         let imported = match kind {
             ImportKind::Orgs => import_orgs_in(&mut tx, path, options, progress).await,
@@ -86,7 +88,9 @@ impl App {
         options: &DemoOptions,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<DemoSummary> {
-        let who = authorize(actor, Action::ManageRecords, Scope::Global)?;
+        let who = self
+            .authorize(actor, Action::ManageRecords, Scope::Global)
+            .await?;
         let mut tx = self.begin(&who).await?;
         let summary = generate_in(&mut tx, options, progress).await?;
         audit::append(

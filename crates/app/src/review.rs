@@ -5,7 +5,7 @@
 //! youth union, and the comments of a temporary or previous branch.
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 pub use crate::near_copy::{PEER_THRESHOLD, SAMPLE_THRESHOLD, SimilarityFlag};
@@ -119,7 +119,9 @@ impl App {
         version: i64,
         sections: BTreeMap<String, String>,
     ) -> Result<SelfReview> {
-        let who = authorize(actor, Action::WriteOwn, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::WriteOwn, Scope::Subject(subject))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
@@ -180,7 +182,9 @@ impl App {
         submitted_on: Date,
         draft_sent_on: Option<Date>,
     ) -> Result<SelfReview> {
-        let who = authorize(actor, Action::WriteOwn, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::WriteOwn, Scope::Subject(subject))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
@@ -235,7 +239,8 @@ impl App {
 
     /// The form a subject writes its self-review on: the code and the headings of the plan's era.
     pub async fn self_review_form(&self, actor: &Actor, subject: Uuid) -> Result<FormSections> {
-        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        self.authorize(actor, Action::Read, Scope::Subject(subject))
+            .await?;
         let mut tx = self.store().read().await?;
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
@@ -246,7 +251,8 @@ impl App {
     }
 
     pub async fn self_review(&self, actor: &Actor, subject: Uuid) -> Result<Option<SelfReview>> {
-        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        self.authorize(actor, Action::Read, Scope::Subject(subject))
+            .await?;
         let mut tx = self.store().read().await?;
         Ok(tx.self_review(subject).await?.map(view))
     }
@@ -261,7 +267,9 @@ impl App {
         text: &str,
         received_on: Date,
     ) -> Result<ReviewInput> {
-        let who = authorize(actor, Action::WriteForBody, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::WriteForBody, Scope::Subject(subject))
+            .await?;
         let (from_body, text) = (clean(from_body), clean(text));
         if from_body.is_empty() {
             return Err(AppError::invalid(
@@ -307,7 +315,8 @@ impl App {
     }
 
     pub async fn review_inputs(&self, actor: &Actor, subject: Uuid) -> Result<Vec<ReviewInput>> {
-        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        self.authorize(actor, Action::Read, Scope::Subject(subject))
+            .await?;
         let mut tx = self.store().read().await?;
         Ok(tx
             .review_inputs(subject)

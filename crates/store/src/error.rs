@@ -79,6 +79,12 @@ const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
         "collectives.code",
         "collective_code",
     ),
+    ("accounts_login_key", "accounts.login", "login"),
+    (
+        "accounts_member_key",
+        "accounts.member_id",
+        "account_member",
+    ),
 ];
 
 fn field_name_vi(field: &str) -> &'static str {
@@ -86,6 +92,8 @@ fn field_name_vi(field: &str) -> &'static str {
         "org_code" => "Mã tổ chức",
         "member_code" => "Số thẻ đảng viên",
         "collective_code" => "Mã tập thể",
+        "login" => "Tên đăng nhập",
+        "account_member" => "Tài khoản của đảng viên này",
         _ => "Giá trị",
     }
 }

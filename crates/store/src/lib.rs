@@ -9,6 +9,8 @@
 //! codes, and the app layer decides what they mean. Dates are calendar days (`time::Date`);
 //! periods are half-open `[from, to)` with `None` for "still running".
 
+pub mod access;
+pub mod accounts;
 pub mod audit;
 pub mod bulk;
 mod checkpoint;

@@ -190,7 +190,7 @@ async fn setup(app: &App, store: &Store) -> Setup {
     .await
     .expect("secretary");
     tx.commit().await.expect("commit");
-    let office = Actor::new("bench.office");
+    let office = Actor::trusted("bench.office");
     let plan = app
         .create_plan(
             &office,
@@ -226,7 +226,7 @@ async fn setup(app: &App, store: &Store) -> Setup {
 
 /// A meeting with every member present and an open ballot over `agenda` subjects.
 async fn open_ballot(app: &App, setup: &Setup, index: usize, agenda: usize) -> Uuid {
-    let office = Actor::new("bench.office");
+    let office = Actor::trusted("bench.office");
     let agenda: Vec<Uuid> = setup
         .subjects
         .iter()
@@ -328,7 +328,7 @@ async fn cast_all(
     arrival: Arrival,
 ) -> Sample {
     let agenda = app
-        .ballot(&Actor::new("bench.office"), ballot)
+        .ballot(&Actor::trusted("bench.office"), ballot)
         .await
         .expect("ballot")
         .agenda;
@@ -346,9 +346,14 @@ async fn cast_all(
             let app = app.clone();
             tasks.push(tokio::spawn(async move {
                 tokio::time::sleep_until(scheduled.into()).await;
-                app.cast_ballot(&Actor::member("voter", member), ballot, member, &votes)
-                    .await
-                    .expect("paper cast");
+                app.cast_ballot(
+                    &Actor::trusted_member("voter", member),
+                    ballot,
+                    member,
+                    &votes,
+                )
+                .await
+                .expect("paper cast");
                 (scheduled.elapsed(), Instant::now())
             }));
         } else {
@@ -455,7 +460,7 @@ async fn run(backend: &str, url: &str, ballots: usize, agenda: usize, rate: usiz
     ];
     let per_mode = ballots.div_ceil(modes.len()).max(1);
     let mut index = 0;
-    let office = Actor::new("bench.office");
+    let office = Actor::trusted("bench.office");
     for (label, arrival) in modes {
         let mut samples = Vec::new();
         for _ in 0..per_mode {

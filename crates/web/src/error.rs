@@ -1,6 +1,6 @@
-//! [`ApiError`]: the one error type of the HTTP layer and the ONE place where errors of the
-//! layers below (the app's [`AppError`], the store's [`StoreError`]) become an HTTP status and
-//! a JSON body:
+//! [`ApiError`]: the one error type of the HTTP layer and the ONE place where the app's errors
+//! ([`AppError`]; the app has already classified the store's) become an HTTP status and a JSON
+//! body:
 //!
 //! ```json
 //! { "error": { "code": "stale_version", "message": "…", "field": "version",
@@ -15,7 +15,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kiemdiem_app::{AppError, ErrorKind};
 use kiemdiem_rules::Citation;
-use kiemdiem_store::StoreError;
 use serde::Serialize;
 use std::borrow::Cow;
 use utoipa::ToSchema;
@@ -200,41 +199,24 @@ impl std::fmt::Display for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.0.status, axum::Json(self.body())).into_response();
-        if self.0.status == StatusCode::SERVICE_UNAVAILABLE {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        let retry_after = match self.0.status {
+            StatusCode::SERVICE_UNAVAILABLE => Some(1),
+            StatusCode::TOO_MANY_REQUESTS => Some(
+                self.0
+                    .details
+                    .as_ref()
+                    .and_then(|d| d.get("retry_after_seconds"))
+                    .and_then(serde_json::Value::as_i64)
+                    .unwrap_or(1),
+            ),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> ApiError {
-        let message = error.to_string();
-        match error {
-            StoreError::NotFound { .. } => ApiError::not_found(message),
-            StoreError::Duplicate { field } => {
-                ApiError::new(StatusCode::CONFLICT, "duplicate", message).with_field(field)
-            }
-            StoreError::Constraint { .. } => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "constraint", message)
-            }
-            StoreError::Invalid(_) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
-            }
-            StoreError::Retryable(_) => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "write_conflict",
-                "hệ thống đang bận ghi dữ liệu khác cùng lúc; xin gửi lại yêu cầu",
-            ),
-            StoreError::BadUrl(_)
-            | StoreError::ReadOnly
-            | StoreError::Corrupt(_)
-            | StoreError::Migrate(_)
-            | StoreError::Database(_)
-            | StoreError::Io { .. } => ApiError::internal(&error),
-        }
     }
 }
 
@@ -246,6 +228,7 @@ impl From<AppError> for ApiError {
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::Forbidden => StatusCode::FORBIDDEN,
             ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => return ApiError::internal(&error),
         };
@@ -266,7 +249,7 @@ mod tests {
 
     #[test]
     fn internal_errors_hide_details_and_carry_a_reference() {
-        let error = ApiError::from(StoreError::Corrupt("bảng orgs hỏng".into()));
+        let error = ApiError::from(AppError::internal("bảng orgs hỏng"));
         assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(error.code(), "internal");
         let reference = error.reference().expect("a reference id").to_string();
@@ -290,6 +273,10 @@ mod tests {
             (ErrorCode::Conflict, StatusCode::CONFLICT),
             (ErrorCode::Unauthenticated, StatusCode::UNAUTHORIZED),
             (ErrorCode::Forbidden, StatusCode::FORBIDDEN),
+            (ErrorCode::InvalidCredentials, StatusCode::UNAUTHORIZED),
+            (ErrorCode::SessionExpired, StatusCode::UNAUTHORIZED),
+            (ErrorCode::PasswordChangeRequired, StatusCode::FORBIDDEN),
+            (ErrorCode::TooManyAttempts, StatusCode::TOO_MANY_REQUESTS),
             (ErrorCode::Busy, StatusCode::SERVICE_UNAVAILABLE),
             (ErrorCode::Internal, StatusCode::INTERNAL_SERVER_ERROR),
         ];
@@ -310,16 +297,5 @@ mod tests {
                 assert_eq!(api.rule().map(|c| c.rule.as_str()), Some("qd366.quota"));
             }
         }
-    }
-
-    #[test]
-    fn store_errors_keep_their_field() {
-        let error = ApiError::from(StoreError::Duplicate {
-            field: "member_code",
-        });
-        assert_eq!(error.status(), StatusCode::CONFLICT);
-        assert_eq!(error.code(), "duplicate");
-        assert_eq!(error.field(), Some("member_code"));
-        assert_eq!(error.message(), "Số thẻ đảng viên đã tồn tại");
     }
 }

@@ -467,7 +467,7 @@ impl IfMatch {
 pub fn parse_day(field: &str, value: Option<&str>, default: Date) -> Result<Date, ApiError> {
     match value.map(str::trim) {
         None | Some("") => Ok(default),
-        Some(text) => kiemdiem_store::date::parse_vn(text).ok_or_else(|| {
+        Some(text) => kiemdiem_app::parse_date(text).ok_or_else(|| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_date",

@@ -2,25 +2,29 @@
 //!
 //! The HTTP face of kiemdiem: a versioned JSON API under `/api/v1/…` and its OpenAPI document at
 //! `/api/openapi.json`. Handlers are thin: they extract and check the request (the acting user,
-//! the JSON body, the query), call the store's queries or the app's use cases, and shape the
-//! answer. No rule of the cycle and no SQL lives here; errors of the layers below become HTTP
-//! statuses in one place ([`error`]).
+//! the JSON body, the query), call one of the app's use cases, and shape the answer. No rule of
+//! the cycle, no SQL and no scope check lives here (the app is the only door: this crate does not
+//! depend on the store); errors of the app become HTTP statuses in one place ([`error`]).
 //!
 //! Every route is registered through [`utoipa_axum::router::OpenApiRouter::routes`], which adds
 //! the handler to the router and its description to the OpenAPI document at once: the document
 //! cannot list a route the server does not serve, nor miss one it does.
+//!
+//! At the edge ([`router`]): a request body limit, a request timeout, security headers on every
+//! answer, no cross-origin access unless configured, and per-client rate limits on signing in
+//! and on casting ballot papers ([`limits`]).
 
 pub mod actor;
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod limits;
 pub mod openapi;
 
 use axum::Router;
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kiemdiem_app::App;
-use kiemdiem_store::Store;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -29,24 +33,92 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use error::{ApiError, ApiResult};
 
-/// What every handler can reach: the app's use cases and, for plain reads of the tree and the
-/// people, the store under it.
+/// How the server behaves at the edge (the defaults are safe for production).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Development only: trust `X-Kiemdiem-User`/`X-Kiemdiem-Member` as the acting user.
+    pub dev_headers: bool,
+    /// Mark the session cookie `Secure` (turn off only for plain HTTP during development).
+    pub secure_cookies: bool,
+    /// Send `Strict-Transport-Security` (the server is reached over HTTPS).
+    pub hsts: bool,
+    /// Origins allowed to call the API from another site's pages (none by default).
+    pub cors_origins: Vec<String>,
+    /// The longest a request may take before it is answered `503 timeout`.
+    pub request_timeout: std::time::Duration,
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Sign-in attempts per client address: a burst, then so many a second.
+    pub sign_in_rate: limits::Rate,
+    /// Ballot papers per account: a burst, then so many a second.
+    pub cast_rate: limits::Rate,
+}
+
+impl Default for WebConfig {
+    fn default() -> WebConfig {
+        WebConfig {
+            dev_headers: false,
+            secure_cookies: true,
+            hsts: false,
+            cors_origins: Vec::new(),
+            request_timeout: std::time::Duration::from_secs(300),
+            body_limit: 2 * 1024 * 1024,
+            sign_in_rate: limits::Rate {
+                burst: 30,
+                per_second: 5,
+            },
+            cast_rate: limits::Rate {
+                burst: 5,
+                per_second: 1,
+            },
+        }
+    }
+}
+
+impl WebConfig {
+    /// Development mode for tests: the user headers are trusted and cookies need no HTTPS.
+    pub fn development() -> WebConfig {
+        WebConfig {
+            dev_headers: true,
+            secure_cookies: false,
+            ..WebConfig::default()
+        }
+    }
+}
+
+/// What every handler can reach: the app's use cases, the edge settings and the rate limiters.
 #[derive(Debug, Clone)]
 pub struct ApiState {
     app: Arc<App>,
+    config: Arc<WebConfig>,
+    limiters: Arc<limits::Limiters>,
 }
 
 impl ApiState {
+    /// The state of a production server (see [`WebConfig::default`]).
     pub fn new(app: App) -> ApiState {
-        ApiState { app: Arc::new(app) }
+        ApiState::with_config(app, WebConfig::default())
+    }
+
+    pub fn with_config(app: App, config: WebConfig) -> ApiState {
+        let limiters = limits::Limiters::new(&config);
+        ApiState {
+            app: Arc::new(app),
+            config: Arc::new(config),
+            limiters: Arc::new(limiters),
+        }
     }
 
     pub fn app(&self) -> &App {
         &self.app
     }
 
-    pub fn store(&self) -> &Store {
-        self.app.store()
+    pub fn config(&self) -> &WebConfig {
+        &self.config
+    }
+
+    pub fn limiters(&self) -> &limits::Limiters {
+        &self.limiters
     }
 
     /// The day a query describes when it names none: the app's today.
@@ -56,11 +128,14 @@ impl ApiState {
 }
 
 /// The whole HTTP application: the API, the OpenAPI document, JSON answers for unknown routes
-/// and methods, request tracing, and a JSON 500 (with a reference id) if a handler panics.
+/// and methods, request tracing, a JSON 500 (with a reference id) if a handler panics, and the
+/// edge's limits and headers.
 pub fn router(state: ApiState) -> Router {
     let (api, document) = openapi::api_router().split_for_parts();
     let document = Arc::new(openapi::finish(document));
-    api.with_state(state)
+    let config = state.config().clone();
+    let router = api
+        .with_state(state)
         .route(
             openapi::DOCUMENT_PATH,
             axum::routing::get(move || {
@@ -69,7 +144,8 @@ pub fn router(state: ApiState) -> Router {
             }),
         )
         .fallback(route_not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+        .method_not_allowed_fallback(method_not_allowed);
+    limits::edge(router, &config)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(
             TraceLayer::new_for_http()
@@ -118,7 +194,10 @@ pub async fn serve(
     state: ApiState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

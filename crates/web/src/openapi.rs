@@ -1,13 +1,13 @@
-//! The OpenAPI document served at `/api/openapi.json`: its frame (title, tags, the acting-user
-//! security scheme) and the responses every operation shares (401 without an acting user, 500
-//! with a reference id). The paths themselves come from the handlers, through
+//! The OpenAPI document served at `/api/openapi.json`: its frame (title, tags, the two security
+//! schemes — session cookie and bearer token) and the responses every operation shares (401
+//! without credentials, 403 outside the roles' scope, 500 with a reference id). The paths themselves come from the handlers, through
 //! [`api_router`], the same router the server runs.
 
 use crate::ApiState;
-use crate::actor::SECURITY_SCHEME;
+use crate::actor::{SESSION_COOKIE, SESSION_SCHEME, TOKEN_SCHEME};
 use crate::api;
 use crate::error::ErrorBody;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -22,15 +22,18 @@ pub const API_PREFIX: &str = "/api/v1";
     info(
         title = "kiemdiem API",
         description = "Kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên — API JSON.\n\n\
-            Mỗi yêu cầu (trừ /api/v1/health) phải nêu người thực hiện trong tiêu đề `X-Kiemdiem-User`; \
-            đảng viên bỏ phiếu nêu thêm `X-Kiemdiem-Member` (mã hoặc số thẻ đảng viên). \
+            Mỗi yêu cầu (trừ /api/v1/health và đăng nhập) phải được xác thực: bằng phiên đăng nhập \
+            (cookie `kiemdiem_session`, nhận khi `POST /api/v1/session`; yêu cầu ghi phải kèm tiêu đề \
+            `X-Kiemdiem-CSRF`) hoặc bằng khóa truy cập của chương trình (`Authorization: Bearer kdt_…`). \
+            Quyền theo vai trò và phạm vi cây tổ chức: docs/access.md. \
             Lỗi trả về `{\"error\": {\"code\", \"message\", \"field\", \"rule\"}}` với mã ổn định và thông điệp tiếng Việt. \
             Hướng dẫn: docs/api.md."
     ),
     modifiers(&ActorSecurity),
-    security(("acting_user" = [])),
+    security(("session" = []), ("token" = [])),
     tags(
         (name = "health", description = "Tình trạng máy chủ"),
+        (name = "accounts", description = "Đăng nhập, tài khoản, vai trò, khóa truy cập"),
         (name = "orgs", description = "Cây tổ chức đảng theo ngày, lịch sử thay đổi"),
         (name = "members", description = "Đảng viên và hồ sơ theo thời gian"),
         (name = "rules", description = "Bộ quy tắc, khung tiêu chí, kiểm tra tình huống"),
@@ -50,12 +53,17 @@ impl Modify for ActorSecurity {
     fn modify(&self, openapi: &mut Document) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
-            SECURITY_SCHEME,
-            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
-                "X-Kiemdiem-User",
-                "Tên đăng nhập của người thực hiện (UTF-8). Thiếu → 401 `actor_required`.",
+            SESSION_SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                SESSION_COOKIE,
+                "Phiên đăng nhập (POST /api/v1/session). Yêu cầu ghi gửi kèm tiêu đề X-Kiemdiem-CSRF.",
             ))),
         );
+        let mut token = Http::new(HttpAuthScheme::Bearer);
+        token.description = Some(
+            "Khóa truy cập của chương trình (kdt_…), cấp tại POST /api/v1/tokens.".to_string(),
+        );
+        components.add_security_scheme(TOKEN_SCHEME, SecurityScheme::Http(token));
     }
 }
 
@@ -98,8 +106,11 @@ pub fn finish(mut document: Document) -> Document {
                 .is_some_and(|requirements| requirements.iter().all(is_empty_requirement));
             let responses = &mut operation.responses.responses;
             if !public {
+                responses.entry("403".to_string()).or_insert_with(|| {
+                    error("Vai trò của tài khoản không cho phép việc này trong phạm vi này (`forbidden`)")
+                });
                 responses.entry("401".to_string()).or_insert_with(|| {
-                    error("Người thực hiện thiếu hoặc không hợp lệ (`actor_required`, `actor_invalid`)")
+                    error("Chưa đăng nhập, phiên đã hết hạn hoặc khóa truy cập không hợp lệ (`unauthenticated`, `session_expired`)")
                 });
             }
             responses

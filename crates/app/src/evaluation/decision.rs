@@ -10,7 +10,7 @@ use super::notification::notify;
 use super::order::{rating_predecessors, refuse_order};
 use super::quota::group_counts;
 use crate::App;
-use crate::actor::{Action, Actor, Authorized, Scope, authorize};
+use crate::actor::{Action, Actor, Authorized, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::plan::{
@@ -131,7 +131,9 @@ impl App {
         version: i64,
         reason: &str,
     ) -> Result<DecisionView> {
-        let who = authorize(actor, Action::Decide, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::Decide, Scope::Subject(subject))
+            .await?;
         let reason = nonempty(Some(reason)).ok_or_else(|| {
             AppError::invalid("reason", "Mở lại kết quả xếp loại phải ghi rõ lý do")
         })?;
@@ -167,7 +169,8 @@ impl App {
 
     /// Every decision version of a subject, oldest first.
     pub async fn decisions(&self, actor: &Actor, subject: Uuid) -> Result<Vec<DecisionView>> {
-        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        self.authorize(actor, Action::Read, Scope::Subject(subject))
+            .await?;
         let mut tx = self.store().read().await?;
         tx.decisions(subject)
             .await?
@@ -185,7 +188,9 @@ impl App {
         input: DecisionInput,
         kind: DecisionKind,
     ) -> Result<DecisionView> {
-        let who = authorize(actor, Action::Decide, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::Decide, Scope::Subject(subject))
+            .await?;
         crate::retrying(|| async {
             let mut tx = self.begin(&who).await?;
             let view = decide_in(&mut tx, &who, subject, &input, kind).await?;

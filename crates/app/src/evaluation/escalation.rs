@@ -7,7 +7,7 @@
 
 use super::decision::{DecisionInput, DecisionKind, DecisionView, decide_in, nonempty};
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::plan::{Plan, load_subject};
@@ -77,18 +77,9 @@ impl App {
     ) -> Result<Vec<DecisionView>> {
         let reason = nonempty(Some(reason))
             .ok_or_else(|| AppError::invalid("reason", "Phải ghi rõ lý do quyết định"))?;
-        let board = {
-            let mut tx = self.store().read().await?;
-            tx.escalation(escalation)
-                .await?
-                .ok_or_else(|| AppError::not_found("việc báo cáo cấp trên", escalation))?
-                .competent_org_id
-        };
-        let who = authorize(
-            actor,
-            Action::Decide,
-            board.map_or(Scope::Global, Scope::Org),
-        )?;
+        let who = self
+            .authorize(actor, Action::Settle, Scope::Escalation(escalation))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let mut row = tx
             .escalation(escalation)
@@ -141,7 +132,8 @@ impl App {
 
     /// Open escalations of a plan.
     pub async fn escalations(&self, actor: &Actor, plan: Uuid) -> Result<Vec<Escalation>> {
-        authorize(actor, Action::Read, Scope::Plan(plan))?;
+        self.authorize(actor, Action::Read, Scope::Plan(plan))
+            .await?;
         let mut tx = self.store().read().await?;
         Ok(tx
             .open_escalations(plan)

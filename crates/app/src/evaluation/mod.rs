@@ -42,7 +42,7 @@ pub use side_by_side::{Column, SideBySide};
 pub(crate) use crate::plan::load_subject;
 
 use crate::App;
-use crate::actor::{Action, Actor, Authorized, Scope, authorize};
+use crate::actor::{Action, Actor, Authorized, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::facts;
@@ -212,7 +212,8 @@ async fn classify_subject(
 impl App {
     /// The evaluations of a subject (self, verification, opinions, proposals), by column.
     pub async fn evaluations(&self, actor: &Actor, subject: Uuid) -> Result<Vec<EvaluationView>> {
-        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        self.authorize(actor, Action::Read, Scope::Subject(subject))
+            .await?;
         let mut tx = self.store().read().await?;
         let row = load_subject(&mut tx, subject).await?;
         let book = load_plan(&mut tx, row.plan_id).await?.book()?;

@@ -2,7 +2,7 @@
 //! the unit managing them and the deciding body, written with the decision and listed here.
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::error::Result;
 use kiemdiem_rules::Level;
 use kiemdiem_rules::authority::Body;
@@ -30,7 +30,8 @@ pub struct Notification {
 impl App {
     /// The notifications sent about a subject's decisions.
     pub async fn notifications(&self, actor: &Actor, subject: Uuid) -> Result<Vec<Notification>> {
-        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        self.authorize(actor, Action::Read, Scope::Subject(subject))
+            .await?;
         let mut tx = self.store().read().await?;
         Ok(tx
             .notifications(subject)

@@ -6,7 +6,7 @@
 use super::order::refuse_order;
 use super::{EvaluationView, StoredInput, save_evaluation, score_of, scored_row};
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::plan::{advance, load_plan, load_subject, require_status, stage_of};
@@ -125,7 +125,9 @@ impl App {
         subject: Uuid,
         opinion: Opinion,
     ) -> Result<EvaluationView> {
-        let who = authorize(actor, Action::Verify, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::Verify, Scope::Subject(subject))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
@@ -176,7 +178,9 @@ impl App {
         level: Level,
         note: &str,
     ) -> Result<Stage> {
-        let who = authorize(actor, Action::Propose, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::Propose, Scope::Subject(subject))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;

@@ -2,7 +2,7 @@
 //! level; the plan becomes `published` once nothing is left undecided. Decides nothing.
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::plan::{load_plan, require_status};
@@ -29,7 +29,9 @@ impl App {
         plan: Uuid,
         version: i64,
     ) -> Result<PublicationSummary> {
-        let who = authorize(actor, Action::Publish, Scope::Plan(plan))?;
+        let who = self
+            .authorize(actor, Action::Publish, Scope::Plan(plan))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let current = load_plan(&mut tx, plan).await?;
         require_status(&current, "open", "công khai kết quả")?;

@@ -4,7 +4,7 @@
 //! themselves are the rules crate's (`quota::check_quota`).
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::error::{AppError, Result};
 use crate::plan::{load_plan, load_subject};
 use crate::vocab::parse_level;
@@ -33,7 +33,8 @@ impl App {
         subject: Uuid,
         level: Option<Level>,
     ) -> Result<QuotaView> {
-        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        self.authorize(actor, Action::Read, Scope::Subject(subject))
+            .await?;
         let mut tx = self.store().read().await?;
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;

@@ -4,7 +4,7 @@
 
 use super::{EvaluationView, StoredInput, save_evaluation, score_of, scored_row};
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::AuditEvent;
 use crate::error::{AppError, Result};
 use crate::plan::{load_plan, load_subject, require_status, stage_of};
@@ -44,7 +44,9 @@ impl App {
         version: i64,
         input: SelfEvaluation,
     ) -> Result<EvaluationView> {
-        let who = authorize(actor, Action::WriteOwn, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::WriteOwn, Scope::Subject(subject))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;

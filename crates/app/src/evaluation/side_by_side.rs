@@ -4,7 +4,7 @@
 
 use super::{OpinionSource, classify_subject};
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::error::Result;
 use crate::plan::{Period, load_plan, load_subject};
 use crate::vocab::{parse_level, parse_participation};
@@ -40,7 +40,8 @@ impl App {
     /// The proposals of every body side by side (columns (1) self … (5) branch, then the
     /// verification and the others), with what the rules allow.
     pub async fn side_by_side(&self, actor: &Actor, subject: Uuid) -> Result<SideBySide> {
-        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        self.authorize(actor, Action::Read, Scope::Subject(subject))
+            .await?;
         let mut tx = self.store().read().await?;
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;

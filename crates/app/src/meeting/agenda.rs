@@ -7,7 +7,7 @@ use super::notice::notice_problem;
 use super::order::{check_review_order, precedence_citation, review_predecessors};
 use super::{Meeting, load_meeting, override_reason};
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::plan::{advance, load_plan, load_subject, require_status, stage_of};
@@ -49,7 +49,9 @@ impl App {
         subject: Uuid,
         record: ReviewRecord,
     ) -> Result<Meeting> {
-        let who = authorize(actor, Action::ManageMeeting, Scope::Meeting(meeting))?;
+        let who = self
+            .authorize(actor, Action::ManageMeeting, Scope::Meeting(meeting))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let current = load_meeting(&mut tx, meeting).await?;
         if current.status == "closed" {

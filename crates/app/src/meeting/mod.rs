@@ -26,7 +26,7 @@ mod order;
 pub use agenda::ReviewRecord;
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::plan::{load_plan, load_subject, require_status};
@@ -191,7 +191,9 @@ pub(crate) async fn load_meeting(tx: &mut Tx, id: Uuid) -> Result<Meeting> {
 impl App {
     /// Schedules a meeting with its attendees and agenda.
     pub async fn schedule_meeting(&self, actor: &Actor, new: NewMeeting) -> Result<Meeting> {
-        let who = authorize(actor, Action::ManageMeeting, Scope::Org(new.org))?;
+        let who = self
+            .authorize(actor, Action::ManageMeeting, Scope::Org(new.org))
+            .await?;
         if new.title.trim().is_empty() {
             return Err(AppError::invalid("title", "Chưa ghi tên hội nghị"));
         }
@@ -285,7 +287,8 @@ impl App {
     }
 
     pub async fn meeting(&self, actor: &Actor, id: Uuid) -> Result<Meeting> {
-        authorize(actor, Action::Read, Scope::Meeting(id))?;
+        self.authorize(actor, Action::Read, Scope::Meeting(id))
+            .await?;
         let mut tx = self.store().read().await?;
         load_meeting(&mut tx, id).await
     }
@@ -297,7 +300,9 @@ impl App {
         meeting: Uuid,
         close: MeetingClose,
     ) -> Result<Meeting> {
-        let who = authorize(actor, Action::ManageMeeting, Scope::Meeting(meeting))?;
+        let who = self
+            .authorize(actor, Action::ManageMeeting, Scope::Meeting(meeting))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let mut row = tx
             .meeting(meeting)
@@ -365,7 +370,8 @@ impl App {
 
     /// The meetings of a plan, by date.
     pub async fn meetings(&self, actor: &Actor, plan: Uuid) -> Result<Vec<Meeting>> {
-        authorize(actor, Action::Read, Scope::Plan(plan))?;
+        self.authorize(actor, Action::Read, Scope::Plan(plan))
+            .await?;
         let mut tx = self.store().read().await?;
         let mut out = Vec::new();
         for row in tx.meetings_of_plan(plan).await? {

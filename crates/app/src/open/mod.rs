@@ -18,7 +18,7 @@ mod members;
 mod subjects;
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::plan::{load_plan, require_status};
@@ -50,7 +50,9 @@ impl App {
     /// Opens a draft plan: creates every subject's record in one transaction and one pass, with
     /// eligibility decided by the rules crate, and moves the plan to `open`.
     pub async fn open_plan(&self, actor: &Actor, plan: Uuid, version: i64) -> Result<OpenReport> {
-        let who = authorize(actor, Action::ManagePlan, Scope::Plan(plan))?;
+        let who = self
+            .authorize(actor, Action::ManagePlan, Scope::Plan(plan))
+            .await?;
         let started = std::time::Instant::now();
         let mut tx = self.begin(&who).await?;
         tx.without_jit().await?;

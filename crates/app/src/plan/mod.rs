@@ -18,7 +18,7 @@ pub use subjects::Subject;
 pub(crate) use subjects::{advance, load_subject, stage_of, stale_subject};
 
 use crate::App;
-use crate::actor::{Action, Actor, Authorized, Scope, authorize};
+use crate::actor::{Action, Actor, Authorized, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::vocab::{kind_code, parse_kind};
@@ -203,7 +203,9 @@ impl App {
     /// Issues a plan (draft): pins the rule book and frameworks, inherits from the superior's
     /// plan and checks that its dates only tighten the superior's.
     pub async fn create_plan(&self, actor: &Actor, new: NewPlan) -> Result<Plan> {
-        let who = authorize(actor, Action::ManagePlan, Scope::Org(new.org))?;
+        let who = self
+            .authorize(actor, Action::ManagePlan, Scope::Org(new.org))
+            .await?;
         let period = new.period.unwrap_or(Period::Year);
         let review_date = match new.review_date {
             Some(day) => day,
@@ -300,14 +302,16 @@ impl App {
     }
 
     pub async fn plan(&self, actor: &Actor, id: Uuid) -> Result<Plan> {
-        authorize(actor, Action::Read, Scope::Plan(id))?;
+        self.authorize(actor, Action::Read, Scope::PlanDocument(id))
+            .await?;
         let mut tx = self.store().read().await?;
         load_plan(&mut tx, id).await
     }
 
     /// The plans issued directly under `plan` (the next level down).
     pub async fn child_plans(&self, actor: &Actor, plan: Uuid) -> Result<Vec<Plan>> {
-        authorize(actor, Action::Read, Scope::Plan(plan))?;
+        self.authorize(actor, Action::Read, Scope::Plan(plan))
+            .await?;
         let mut tx = self.store().read().await?;
         let mut out = Vec::new();
         for row in tx.child_plans(plan).await? {
@@ -358,17 +362,43 @@ pub(crate) async fn reopen_if_published(tx: &mut Tx, plan: &Plan, doing: &str) -
 }
 
 impl App {
-    /// The plans of a year (all periods), optionally of one organisation.
+    /// The plans of a year (all periods) issued by one organisation, or — without `org` — every
+    /// plan for an administrator, and the plans issued at or above the actor's nodes otherwise
+    /// (the plans that apply to them).
     pub async fn plans(&self, actor: &Actor, year: i32, org: Option<Uuid>) -> Result<Vec<Plan>> {
-        authorize(
-            actor,
-            Action::Read,
-            org.map(Scope::Org).unwrap_or(Scope::Global),
-        )?;
+        let issuers: Option<Vec<Uuid>> = match org {
+            Some(org) => {
+                self.authorize(actor, Action::Read, Scope::Issued(org))
+                    .await?;
+                Some(vec![org])
+            }
+            None if actor.is_trusted()
+                || self
+                    .authorize(actor, Action::Read, Scope::Global)
+                    .await
+                    .is_ok() =>
+            {
+                None
+            }
+            None => {
+                let today = self.today();
+                let mut tx = self.store().read().await?;
+                let mut nodes = Vec::new();
+                for grant in actor.grants().iter().filter(|g| g.active_on(today)) {
+                    if let Some(node) = grant.org {
+                        nodes.extend(tx.org_ancestor_ids(node, today).await?);
+                    }
+                }
+                Some(nodes)
+            }
+        };
         let mut tx = self.store().read().await?;
         let mut out = Vec::new();
         for row in tx.plans_of_year(i64::from(year)).await? {
-            if org.is_none_or(|o| o == row.org_id) {
+            if issuers
+                .as_ref()
+                .is_none_or(|orgs| orgs.contains(&row.org_id))
+            {
                 out.push(plan_from_row(&mut tx, row).await?);
             }
         }

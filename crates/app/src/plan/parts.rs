@@ -4,7 +4,7 @@
 
 use super::load_subject;
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use kiemdiem_rules::facts::TaskResults;
@@ -30,7 +30,8 @@ pub struct Part {
 impl App {
     /// The periods or units an organisation subject is evaluated on.
     pub async fn parts(&self, actor: &Actor, subject: Uuid) -> Result<Vec<Part>> {
-        authorize(actor, Action::Read, Scope::Subject(subject))?;
+        self.authorize(actor, Action::Read, Scope::Subject(subject))
+            .await?;
         let mut tx = self.store().read().await?;
         Ok(tx
             .subject_parts(subject)
@@ -63,7 +64,9 @@ impl App {
 
     /// Adds a unit of a joint branch (chi bộ sinh hoạt ghép) to an organisation subject.
     pub async fn add_joint_unit(&self, actor: &Actor, subject: Uuid, label: &str) -> Result<Part> {
-        let who = authorize(actor, Action::WriteForBody, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::WriteForBody, Scope::Subject(subject))
+            .await?;
         let label = label.trim();
         if label.is_empty() {
             return Err(AppError::invalid("label", "Chưa ghi tên cơ quan, đơn vị"));
@@ -121,7 +124,9 @@ impl App {
         version: i64,
         tasks: TaskResults,
     ) -> Result<()> {
-        let who = authorize(actor, Action::WriteForBody, Scope::Subject(subject))?;
+        let who = self
+            .authorize(actor, Action::WriteForBody, Scope::Subject(subject))
+            .await?;
         tasks
             .validate("tasks")
             .map_err(|e| AppError::invalid(e.field, e.problem))?;

@@ -4,7 +4,7 @@
 //! (that is [`crate::progress`]).
 
 use super::{Period, Plan, load_plan};
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::{App, date_vi};
@@ -243,7 +243,9 @@ impl App {
         version: i64,
         phases: Vec<PhaseInput>,
     ) -> Result<Plan> {
-        let who = authorize(actor, Action::ManagePlan, Scope::Plan(plan))?;
+        let who = self
+            .authorize(actor, Action::ManagePlan, Scope::Plan(plan))
+            .await?;
         let mut tx = self.begin(&who).await?;
         let current = load_plan(&mut tx, plan).await?;
         let parent = match current.parent_plan_id {

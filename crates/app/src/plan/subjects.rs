@@ -4,7 +4,7 @@
 //! step's module (review, meeting, evaluation, ballot).
 
 use crate::App;
-use crate::actor::{Action, Actor, Scope, authorize};
+use crate::actor::{Action, Actor, Scope};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::state::{Event, Stage, transition};
 use crate::vocab::{parse_kind, parse_level, parse_participation};
@@ -80,7 +80,21 @@ impl App {
         plan: Uuid,
         units: Option<&[Uuid]>,
     ) -> Result<Vec<Subject>> {
-        authorize(actor, Action::Read, Scope::Plan(plan))?;
+        match units {
+            // A unit's subjects: whoever reads the unit, in a plan that covers them.
+            Some(units) => {
+                self.authorize(actor, Action::Read, Scope::PlanDocument(plan))
+                    .await?;
+                for unit in units {
+                    self.authorize(actor, Action::Read, Scope::Org(*unit))
+                        .await?;
+                }
+            }
+            None => {
+                self.authorize(actor, Action::Read, Scope::Plan(plan))
+                    .await?;
+            }
+        }
         let mut tx = self.store().read().await?;
         tx.subjects_of_plan(plan, units)
             .await?
@@ -100,7 +114,8 @@ impl App {
     }
 
     pub async fn subject(&self, actor: &Actor, id: Uuid) -> Result<Subject> {
-        authorize(actor, Action::Read, Scope::Subject(id))?;
+        self.authorize(actor, Action::Read, Scope::Subject(id))
+            .await?;
         let mut tx = self.store().read().await?;
         subject_view(load_subject(&mut tx, id).await?)
     }

@@ -223,7 +223,12 @@ async fn concurrent_casts_are_grouped_and_each_voter_is_answered(db: &TestDb) {
             }
             tasks.spawn(async move {
                 let cast = app
-                    .cast_ballot(&Actor::member("dangvien", member), ballot, member, &votes)
+                    .cast_ballot(
+                        &Actor::trusted_member("dangvien", member),
+                        ballot,
+                        member,
+                        &votes,
+                    )
                     .await;
                 (member, cast.map_err(|e| e.code()))
             });
@@ -285,9 +290,14 @@ async fn a_subject_is_voted_again_only_after_a_round_without_majority(db: &TestD
             Vote::Blank
         };
         let votes = BTreeMap::from([(agenda[0], first), (agenda[1], Vote::For(Level::Httnv))]);
-        app.cast_ballot(&Actor::member("dangvien", *member), ballot, *member, &votes)
-            .await
-            .unwrap();
+        app.cast_ballot(
+            &Actor::trusted_member("dangvien", *member),
+            ballot,
+            *member,
+            &votes,
+        )
+        .await
+        .unwrap();
     }
     let busy = app
         .prepare_ballot(&secretary, meeting, BallotMode::Electronic, vec![agenda[0]])

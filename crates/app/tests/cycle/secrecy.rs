@@ -124,7 +124,7 @@ async fn nothing_links_a_paper_to_its_voter(db: &TestDb) {
     let casting_order: Vec<Uuid> = org.members[0].clone();
     for (i, voter) in casting_order.iter().enumerate() {
         app.cast_ballot(
-            &Actor::member("dangvien", *voter),
+            &Actor::trusted_member("dangvien", *voter),
             ballot.id,
             *voter,
             &paper_of(i),

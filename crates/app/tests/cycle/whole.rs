@@ -520,13 +520,18 @@ async fn whole_cycle(db: &TestDb) {
         .collect();
     let phuong = org.members[0][5];
     let refused = app
-        .cast_ballot(&Actor::member("phuong", phuong), ballot.id, phuong, &paper)
+        .cast_ballot(
+            &Actor::trusted_member("phuong", phuong),
+            ballot.id,
+            phuong,
+            &paper,
+        )
         .await
         .unwrap_err();
     assert_eq!(refused.code(), "not_entitled");
     for voter in &org.members[0][..5] {
         app.cast_ballot(
-            &Actor::member("dangvien", *voter),
+            &Actor::trusted_member("dangvien", *voter),
             ballot.id,
             *voter,
             &paper,
@@ -536,7 +541,7 @@ async fn whole_cycle(db: &TestDb) {
     }
     let twice = app
         .cast_ballot(
-            &Actor::member("an", org.members[0][0]),
+            &Actor::trusted_member("an", org.members[0][0]),
             ballot.id,
             org.members[0][0],
             &paper,

@@ -236,13 +236,17 @@ async fn open(
     let version = if_match.version(body.version)?;
     let mut adjustments = RollAdjustments::default();
     if !body.prosecuted_or_detained.is_empty() {
-        let mut tx = state.store().read().await?;
         for (i, text) in body.prosecuted_or_detained.iter().enumerate() {
             adjustments.prosecuted_or_detained.push(
-                resolve_member(&mut tx, text, &format!("prosecuted_or_detained[{i}]")).await?,
+                resolve_member(
+                    &state,
+                    &actor,
+                    text,
+                    &format!("prosecuted_or_detained[{i}]"),
+                )
+                .await?,
             );
         }
-        tx.rollback().await?;
     }
     let ballot = state
         .app()
@@ -251,15 +255,16 @@ async fn open(
     Ok(Json(ballot.into()))
 }
 
-/// Casts the acting member's paper (`X-Kiemdiem-Member` names the voter): one vote per subject.
-/// A second paper is `409 already_voted`; a voter not entitled (probationary, absent at the
-/// freeze, suspended) is `403 not_entitled` naming the rule.
+/// Casts the signed-in member's own paper: one vote per subject. The voter is always the
+/// account's member — no request can name another. A second paper is `409 already_voted`; a
+/// voter not entitled (probationary, absent at the freeze, suspended, not on this ballot's roll)
+/// is `403 not_entitled` naming the rule.
 #[utoipa::path(post, path = "/ballots/{id}/papers", tag = "ballots", operation_id = "cast_paper",
-    params(("id" = Uuid, Path, description = "The ballot's id"),
-           ("X-Kiemdiem-Member" = String, Header, description = "The voter: member id or card number")),
+    params(("id" = Uuid, Path, description = "The ballot's id")),
     request_body = PaperBody,
     responses((status = 201, body = PaperReceipt), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
 async fn cast(
     State(state): State<ApiState>,
     Acting(actor): Acting,
@@ -270,10 +275,10 @@ async fn cast(
         ApiError::new(
             StatusCode::FORBIDDEN,
             "member_required",
-            "chỉ đảng viên mới bỏ phiếu: hãy nêu đảng viên trong tiêu đề X-Kiemdiem-Member",
+            "chỉ tài khoản của đảng viên mới bỏ phiếu được (tài khoản này không gắn với hồ sơ đảng viên nào)",
         )
-        .with_field("X-Kiemdiem-Member")
     })?;
+    state.limiters().cast(&voter.to_string())?;
     let votes: BTreeMap<Uuid, Vote> = body.votes.into_iter().map(|(s, v)| (s, v.0)).collect();
     state.app().cast_ballot(&actor, id, voter, &votes).await?;
     Ok((

@@ -7,15 +7,15 @@
 use crate::ApiState;
 use crate::actor::Acting;
 use crate::api::views::DisciplineView;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use kiemdiem_app::Actor;
+use kiemdiem_app::directory::DisciplinedBody;
 use kiemdiem_app::discipline::{MemberDisciplineInput, UnitDisciplineInput, UnitDisciplineView};
 use kiemdiem_rules::DisciplineForm;
-use kiemdiem_store::Tx;
-use kiemdiem_store::discipline::DisciplinedBody;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
@@ -170,32 +170,16 @@ pub struct UnitDisciplineList {
     pub disciplines: Vec<UnitDisciplineRecord>,
 }
 
-/// The id of the organisation with this code (at any time); `field` names where it came from.
-async fn org_id(tx: &mut Tx, code: &str, field: Option<&str>) -> ApiResult<Uuid> {
-    match tx.org_latest_by_code(code).await? {
-        Some(org) => Ok(org.id),
-        None => {
-            let error = ApiError::not_found(format!("không tìm thấy tổ chức «{code}»"));
-            Err(match field {
-                Some(field) => error.with_field(field),
-                None => error,
-            })
-        }
-    }
-}
-
-async fn optional_org(tx: &mut Tx, code: Option<&str>, field: &str) -> ApiResult<Option<Uuid>> {
+async fn optional_org(
+    state: &ApiState,
+    actor: &Actor,
+    code: Option<&str>,
+    field: &str,
+) -> ApiResult<Option<Uuid>> {
     match code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => org_id(tx, code, Some(field)).await.map(Some),
+        Some(code) => Ok(Some(state.app().org_id(actor, code, None, field).await?)),
         None => Ok(None),
     }
-}
-
-async fn collective_id(tx: &mut Tx, code: &str) -> ApiResult<Uuid> {
-    tx.collective_by_code(code)
-        .await?
-        .map(|c| c.id)
-        .ok_or_else(|| ApiError::not_found(format!("không tìm thấy tập thể «{code}»")))
 }
 
 /// Records a discipline decision about the member; the member's file
@@ -212,12 +196,16 @@ async fn record_member_discipline(
     ApiPath(code): ApiPath<String>,
     ApiJson(body): ApiJson<MemberDisciplineBody>,
 ) -> ApiResult<(StatusCode, Json<DisciplineView>)> {
-    let mut tx = state.store().read().await?;
-    let member = crate::api::members::member_id(&mut tx, &code).await?;
-    let violation_org =
-        optional_org(&mut tx, body.violation_org.as_deref(), "violation_org").await?;
-    let deciding_org = optional_org(&mut tx, body.deciding_org.as_deref(), "deciding_org").await?;
-    drop(tx);
+    let member = state.app().member_id(&actor, &code, "code").await?;
+    let violation_org = optional_org(
+        &state,
+        &actor,
+        body.violation_org.as_deref(),
+        "violation_org",
+    )
+    .await?;
+    let deciding_org =
+        optional_org(&state, &actor, body.deciding_org.as_deref(), "deciding_org").await?;
     let id = state
         .app()
         .record_member_discipline(
@@ -235,25 +223,18 @@ async fn record_member_discipline(
             },
         )
         .await?;
-    let mut tx = state.store().read().await?;
-    let recorded = tx
-        .disciplines(member)
-        .await?
-        .into_iter()
-        .find(|d| d.id == id)
-        .ok_or_else(|| ApiError::not_found(format!("không tìm thấy quyết định kỷ luật {id}")))?;
+    let recorded = state.app().member_discipline(&actor, member, id).await?;
     Ok((StatusCode::CREATED, Json(recorded.into())))
 }
 
 async fn record_unit(
     state: &ApiState,
-    actor: &kiemdiem_app::Actor,
+    actor: &Actor,
     unit: DisciplinedBody,
     body: UnitDisciplineBody,
 ) -> ApiResult<(StatusCode, Json<UnitDisciplineRecord>)> {
-    let mut tx = state.store().read().await?;
-    let deciding_org = optional_org(&mut tx, body.deciding_org.as_deref(), "deciding_org").await?;
-    drop(tx);
+    let deciding_org =
+        optional_org(state, actor, body.deciding_org.as_deref(), "deciding_org").await?;
     let recorded = state
         .app()
         .record_unit_discipline(
@@ -275,7 +256,7 @@ async fn record_unit(
 
 async fn list_unit(
     state: &ApiState,
-    actor: &kiemdiem_app::Actor,
+    actor: &Actor,
     unit: DisciplinedBody,
 ) -> ApiResult<Json<UnitDisciplineList>> {
     let disciplines = state.app().unit_disciplines(actor, unit).await?;
@@ -298,9 +279,7 @@ async fn record_org_discipline(
     ApiPath(code): ApiPath<String>,
     ApiJson(body): ApiJson<UnitDisciplineBody>,
 ) -> ApiResult<(StatusCode, Json<UnitDisciplineRecord>)> {
-    let mut tx = state.store().read().await?;
-    let org = org_id(&mut tx, &code, None).await?;
-    drop(tx);
+    let org = state.app().org_id(&actor, &code, None, "code").await?;
     record_unit(&state, &actor, DisciplinedBody::Org(org), body).await
 }
 
@@ -313,9 +292,7 @@ async fn org_disciplines(
     Acting(actor): Acting,
     ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<UnitDisciplineList>> {
-    let mut tx = state.store().read().await?;
-    let org = org_id(&mut tx, &code, None).await?;
-    drop(tx);
+    let org = state.app().org_id(&actor, &code, None, "code").await?;
     list_unit(&state, &actor, DisciplinedBody::Org(org)).await
 }
 
@@ -331,9 +308,7 @@ async fn record_collective_discipline(
     ApiPath(code): ApiPath<String>,
     ApiJson(body): ApiJson<UnitDisciplineBody>,
 ) -> ApiResult<(StatusCode, Json<UnitDisciplineRecord>)> {
-    let mut tx = state.store().read().await?;
-    let collective = collective_id(&mut tx, &code).await?;
-    drop(tx);
+    let collective = state.app().find_collective(&actor, &code).await?;
     record_unit(
         &state,
         &actor,
@@ -352,8 +327,6 @@ async fn collective_disciplines(
     Acting(actor): Acting,
     ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<UnitDisciplineList>> {
-    let mut tx = state.store().read().await?;
-    let collective = collective_id(&mut tx, &code).await?;
-    drop(tx);
+    let collective = state.app().find_collective(&actor, &code).await?;
     list_unit(&state, &actor, DisciplinedBody::Collective(collective)).await
 }

@@ -6,7 +6,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use kiemdiem_store::Backend;
+use kiemdiem_app::directory::Backend;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -34,22 +34,20 @@ pub struct Health {
     security(()),
     responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
 async fn health(State(state): State<ApiState>) -> ApiResult<Json<Health>> {
-    let reachable = async {
-        let tx = state.store().read().await?;
-        tx.rollback().await
-    }
-    .await;
-    if let Err(error) = reachable {
-        tracing::warn!(%error, "health check: database unreachable");
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "database_unavailable",
-            "máy chủ không kết nối được cơ sở dữ liệu",
-        ));
-    }
+    let backend = match state.app().health().await {
+        Ok(backend) => backend,
+        Err(error) => {
+            tracing::warn!(%error, "health check: database unreachable");
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "máy chủ không kết nối được cơ sở dữ liệu",
+            ));
+        }
+    };
     Ok(Json(Health {
         status: "ok".to_string(),
-        database: match state.store().backend() {
+        database: match backend {
             Backend::Sqlite => "sqlite",
             Backend::Postgres => "postgres",
         }

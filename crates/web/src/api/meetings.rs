@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use kiemdiem_app::meeting::{
     Attendee, Meeting, MeetingClose, MeetingItem, NewMeeting, ReviewRecord,
 };
-use kiemdiem_store::Tx;
+use kiemdiem_app::{Actor, ErrorCode};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
@@ -215,20 +215,27 @@ pub struct MeetingList {
     pub meetings: Vec<MeetingView>,
 }
 
-/// A member named by id or card number.
-pub async fn resolve_member(tx: &mut Tx, text: &str, field: &str) -> ApiResult<Uuid> {
-    let text = text.trim();
-    if let Ok(id) = Uuid::parse_str(text) {
-        return Ok(id);
-    }
-    tx.member_id_by_code(text).await?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-            format!("không tìm thấy đảng viên «{text}»"),
-        )
-        .with_field(field)
-    })
+/// A member named in a body by id or card number; an unknown one is `422 invalid_body` naming
+/// the field.
+pub async fn resolve_member(
+    state: &ApiState,
+    actor: &Actor,
+    text: &str,
+    field: &str,
+) -> ApiResult<Uuid> {
+    state
+        .app()
+        .member_id(actor, text, field)
+        .await
+        .map_err(|error| match error.error_code() {
+            ErrorCode::NotFound => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                format!("không tìm thấy đảng viên «{}»", text.trim()),
+            )
+            .with_field(field),
+            _ => error.into(),
+        })
 }
 
 /// Schedules a review meeting with its attendees and agenda.
@@ -241,22 +248,15 @@ async fn schedule(
     Acting(actor): Acting,
     ApiJson(body): ApiJson<NewMeetingBody>,
 ) -> ApiResult<(StatusCode, Json<MeetingView>)> {
-    let mut tx = state.store().read().await?;
-    let org = tx
-        .org_by_code(&body.org, body.held_on)
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "không tìm thấy tổ chức «{}» vào ngày họp",
-                body.org
-            ))
-            .with_field("org")
-        })?;
+    let org = state
+        .app()
+        .org_id(&actor, &body.org, Some(body.held_on), "org")
+        .await?;
     let mut attendees = Vec::with_capacity(body.attendees.len());
     for (i, a) in body.attendees.into_iter().enumerate() {
         let member = match a.member.as_deref() {
             Some(text) => {
-                Some(resolve_member(&mut tx, text, &format!("attendees[{i}].member")).await?)
+                Some(resolve_member(&state, &actor, text, &format!("attendees[{i}].member")).await?)
             }
             None => None,
         };
@@ -268,10 +268,9 @@ async fn schedule(
             excused: a.excused,
         });
     }
-    tx.rollback().await?;
     let new = NewMeeting {
         plan: body.plan_id,
-        org: org.id,
+        org,
         title: body.title,
         body_key: body.body_key,
         suggested: body.suggested,
@@ -312,12 +311,7 @@ async fn record_review(
     ApiJson(body): ApiJson<ReviewRecordBody>,
 ) -> ApiResult<Json<MeetingView>> {
     let chaired_by = match body.chaired_by.as_deref() {
-        Some(text) => {
-            let mut tx = state.store().read().await?;
-            let id = resolve_member(&mut tx, text, "chaired_by").await?;
-            tx.rollback().await?;
-            Some(id)
-        }
+        Some(text) => Some(resolve_member(&state, &actor, text, "chaired_by").await?),
         None => None,
     };
     let record = ReviewRecord {

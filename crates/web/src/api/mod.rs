@@ -1,6 +1,7 @@
 //! The `/api/v1` routes, one module per group of resources. Each module exposes `routes()`, an
 //! [`OpenApiRouter`] whose handlers carry their OpenAPI description (`#[utoipa::path]`).
 
+pub mod accounts;
 pub mod audit;
 pub mod ballots;
 pub mod discipline;
@@ -23,6 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub fn routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
         .merge(health::routes())
+        .merge(accounts::routes())
         .merge(orgs::routes())
         .merge(members::routes())
         .merge(discipline::routes())

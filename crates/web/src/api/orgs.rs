@@ -7,21 +7,16 @@ use crate::ApiState;
 use crate::actor::Acting;
 use crate::api::views::{
     CollectiveView, EventOrgView, MemberView, OrgEventView, OrgRef, OrgView, PositionView,
-    as_of_text,
 };
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery, parse_count, parse_day};
 use axum::Json;
 use axum::extract::State;
-use kiemdiem_store::Tx;
-use kiemdiem_store::org::Org;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 pub fn routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
@@ -128,42 +123,21 @@ pub struct MemberPage {
     pub members: Vec<SubtreeMemberView>,
 }
 
-/// The node with this code on `on`; 404 naming the day when it existed only at other times.
-pub async fn find_org(tx: &mut Tx, code: &str, on: Date) -> ApiResult<Org> {
-    if let Some(org) = tx.org_by_code(code, on).await? {
-        return Ok(org);
-    }
-    match tx.org_latest_by_code(code).await? {
-        Some(_) => Err(ApiError::not_found(format!(
-            "tổ chức «{code}» không tồn tại vào ngày {}",
-            as_of_text(on)
-        ))
-        .with_field("as_of")),
-        None => Err(ApiError::not_found(format!(
-            "không tìm thấy tổ chức «{code}»"
-        ))),
-    }
-}
-
 /// The root organisations of the tree on a day (the provinces, or whatever sits on top).
 #[utoipa::path(get, path = "/orgs", tag = "orgs", operation_id = "list_root_orgs",
     params(AsOfQuery),
     responses((status = 200, body = OrgList), (status = 400, body = ErrorBody)))]
 async fn roots(
     State(state): State<ApiState>,
-    _actor: Acting,
+    Acting(actor): Acting,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<OrgList>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
-    let mut tx = state.store().read().await?;
-    let orgs = tx
-        .orgs_as_of(on)
-        .await?
-        .into_iter()
-        .filter(|o| o.parent_id.is_none())
-        .map(OrgView::from)
-        .collect();
-    Ok(Json(OrgList { as_of: on, orgs }))
+    let orgs = state.app().root_orgs(&actor, on).await?;
+    Ok(Json(OrgList {
+        as_of: on,
+        orgs: orgs.into_iter().map(OrgView::from).collect(),
+    }))
 }
 
 /// One organisation as it stood on a day.
@@ -172,13 +146,14 @@ async fn roots(
     responses((status = 200, body = OrgView), (status = 404, body = ErrorBody)))]
 async fn get_org(
     State(state): State<ApiState>,
-    _actor: Acting,
+    Acting(actor): Acting,
     ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<OrgView>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
-    let mut tx = state.store().read().await?;
-    Ok(Json(find_org(&mut tx, &code, on).await?.into()))
+    Ok(Json(
+        state.app().find_org(&actor, &code, Some(on)).await?.into(),
+    ))
 }
 
 /// The organisations directly under one, on a day.
@@ -187,14 +162,12 @@ async fn get_org(
     responses((status = 200, body = OrgList), (status = 404, body = ErrorBody)))]
 async fn children(
     State(state): State<ApiState>,
-    _actor: Acting,
+    Acting(actor): Acting,
     ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<OrgList>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
-    let mut tx = state.store().read().await?;
-    let org = find_org(&mut tx, &code, on).await?;
-    let orgs = tx.org_children(org.id, on).await?;
+    let orgs = state.app().org_children(&actor, &code, on).await?;
     Ok(Json(OrgList {
         as_of: on,
         orgs: orgs.into_iter().map(OrgView::from).collect(),
@@ -207,14 +180,12 @@ async fn children(
     responses((status = 200, body = Subtree), (status = 404, body = ErrorBody)))]
 async fn subtree(
     State(state): State<ApiState>,
-    _actor: Acting,
+    Acting(actor): Acting,
     ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<Subtree>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
-    let mut tx = state.store().read().await?;
-    let org = find_org(&mut tx, &code, on).await?;
-    let nodes = tx.org_subtree(org.id, on).await?;
+    let nodes = state.app().org_subtree(&actor, &code, on).await?;
     Ok(Json(Subtree {
         as_of: on,
         orgs: nodes
@@ -233,14 +204,12 @@ async fn subtree(
     responses((status = 200, body = OrgList), (status = 404, body = ErrorBody)))]
 async fn ancestors(
     State(state): State<ApiState>,
-    _actor: Acting,
+    Acting(actor): Acting,
     ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<OrgList>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
-    let mut tx = state.store().read().await?;
-    let org = find_org(&mut tx, &code, on).await?;
-    let orgs = tx.org_ancestors(org.id, on).await?;
+    let orgs = state.app().org_ancestors(&actor, &code, on).await?;
     Ok(Json(OrgList {
         as_of: on,
         orgs: orgs.into_iter().map(OrgView::from).collect(),
@@ -253,17 +222,12 @@ async fn ancestors(
     responses((status = 200, body = OrgHistory), (status = 404, body = ErrorBody)))]
 async fn history(
     State(state): State<ApiState>,
-    _actor: Acting,
+    Acting(actor): Acting,
     ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<OrgHistory>> {
-    let mut tx = state.store().read().await?;
-    let latest = tx
-        .org_latest_by_code(&code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("không tìm thấy tổ chức «{code}»")))?;
-    let versions = tx.org_history(latest.id).await?;
+    let versions = state.app().org_history(&actor, &code).await?;
     Ok(Json(OrgHistory {
-        code: latest.code,
+        code: versions.last().map(|v| v.code.clone()).unwrap_or(code),
         versions: versions.into_iter().map(OrgView::from).collect(),
     }))
 }
@@ -274,50 +238,25 @@ async fn history(
     responses((status = 200, body = OrgEvents), (status = 404, body = ErrorBody)))]
 async fn events(
     State(state): State<ApiState>,
-    _actor: Acting,
+    Acting(actor): Acting,
     ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<OrgEvents>> {
-    let mut tx = state.store().read().await?;
-    let latest = tx
-        .org_latest_by_code(&code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("không tìm thấy tổ chức «{code}»")))?;
-    let events = tx.org_events(latest.id).await?;
-    let mut codes: HashMap<Uuid, String> = HashMap::new();
-    let mut views = Vec::with_capacity(events.len());
-    for event in events {
-        let mut orgs = Vec::with_capacity(event.orgs.len());
-        for (id, role) in &event.orgs {
-            let code = match codes.get(id) {
-                Some(code) => code.clone(),
-                None => {
-                    let code = org_code(&mut tx, *id).await?;
-                    codes.insert(*id, code.clone());
-                    code
-                }
-            };
-            orgs.push(EventOrgView {
-                id: *id,
-                code,
-                role: role.clone(),
-            });
-        }
-        views.push(OrgEventView::new(event, orgs));
-    }
+    let (org, entries) = state.app().org_events(&actor, &code).await?;
+    let events = entries
+        .into_iter()
+        .map(|entry| {
+            let orgs = entry
+                .orgs
+                .into_iter()
+                .map(|(id, code, role)| EventOrgView { id, code, role })
+                .collect();
+            OrgEventView::new(entry.event, orgs)
+        })
+        .collect();
     Ok(Json(OrgEvents {
-        code: latest.code,
-        events: views,
+        code: org.code,
+        events,
     }))
-}
-
-/// The code of an organisation whatever the day (codes do not change).
-pub async fn org_code(tx: &mut Tx, id: Uuid) -> ApiResult<String> {
-    Ok(tx
-        .org_history(id)
-        .await?
-        .pop()
-        .map(|o| o.code)
-        .unwrap_or_default())
 }
 
 /// The posts held in the organisation on a day (bí thư, phó bí thư, cấp ủy viên …).
@@ -326,14 +265,12 @@ pub async fn org_code(tx: &mut Tx, id: Uuid) -> ApiResult<String> {
     responses((status = 200, body = PositionList), (status = 404, body = ErrorBody)))]
 async fn positions(
     State(state): State<ApiState>,
-    _actor: Acting,
+    Acting(actor): Acting,
     ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<PositionList>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
-    let mut tx = state.store().read().await?;
-    let org = find_org(&mut tx, &code, on).await?;
-    let positions = tx.positions_in_org(org.id, on).await?;
+    let positions = state.app().org_positions(&actor, &code, on).await?;
     Ok(Json(PositionList {
         as_of: on,
         positions: positions.into_iter().map(PositionView::from).collect(),
@@ -346,14 +283,12 @@ async fn positions(
     responses((status = 200, body = CollectiveList), (status = 404, body = ErrorBody)))]
 async fn collectives(
     State(state): State<ApiState>,
-    _actor: Acting,
+    Acting(actor): Acting,
     ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<CollectiveList>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
-    let mut tx = state.store().read().await?;
-    let org = find_org(&mut tx, &code, on).await?;
-    let collectives = tx.collectives_of_org(org.id, on).await?;
+    let collectives = state.app().org_collectives(&actor, &code, on).await?;
     Ok(Json(CollectiveList {
         as_of: on,
         collectives: collectives.into_iter().map(CollectiveView::from).collect(),
@@ -367,43 +302,29 @@ async fn collectives(
     responses((status = 200, body = MemberPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn members(
     State(state): State<ApiState>,
-    _actor: Acting,
+    Acting(actor): Acting,
     ApiPath(code): ApiPath<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<MemberPage>> {
     let on = parse_day("as_of", query.as_of.as_deref(), state.today())?;
     let offset = parse_count("offset", query.offset.as_deref(), 0, usize::MAX)?;
     let limit = parse_count("limit", query.limit.as_deref(), 500, 5_000)?;
-    let mut tx = state.store().read().await?;
-    let org = find_org(&mut tx, &code, on).await?;
-    let branches: HashMap<Uuid, OrgRef> = tx
-        .org_subtree(org.id, on)
-        .await?
-        .iter()
-        .map(|n| (n.org.id, OrgRef::from(&n.org)))
-        .collect();
-    let all = tx.members_of_subtree(org.id, on).await?;
-    let total = all.len();
-    let members = all
+    let page = state
+        .app()
+        .org_members(&actor, &code, on, offset, limit)
+        .await?;
+    let members = page
+        .members
         .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|m| {
-            let branch = branches.get(&m.branch_id).cloned().unwrap_or(OrgRef {
-                id: m.branch_id,
-                code: String::new(),
-                name: String::new(),
-            });
-            SubtreeMemberView {
-                probationary: m.member.is_probationary(on),
-                member: m.member.into(),
-                branch,
-            }
+        .map(|m| SubtreeMemberView {
+            probationary: m.probationary,
+            member: m.member.into(),
+            branch: m.branch.into(),
         })
         .collect();
     Ok(Json(MemberPage {
         as_of: on,
-        total,
+        total: page.total,
         offset,
         limit,
         members,

@@ -348,14 +348,9 @@ async fn create_plan(
     Acting(actor): Acting,
     ApiJson(body): ApiJson<CreatePlan>,
 ) -> ApiResult<(StatusCode, Json<PlanView>)> {
-    let org = {
-        let mut tx = state.store().read().await?;
-        tx.org_latest_by_code(&body.org).await?.ok_or_else(|| {
-            ApiError::not_found(format!("không tìm thấy tổ chức «{}»", body.org)).with_field("org")
-        })?
-    };
+    let org = state.app().org_id(&actor, &body.org, None, "org").await?;
     let new = NewPlan {
-        org: org.id,
+        org,
         year: body.year,
         period: body.period,
         title: body.title,
@@ -457,20 +452,12 @@ async fn subjects(
         .filter(|u| !u.is_empty())
     {
         None => None,
-        Some(code) => {
-            let mut tx = state.store().read().await?;
-            let org = tx.org_by_code(code, plan.review_date).await?;
-            tx.rollback().await?;
-            Some(
-                org.ok_or_else(|| {
-                    ApiError::not_found(format!(
-                        "không tìm thấy tổ chức «{code}» vào ngày kiểm điểm của kế hoạch"
-                    ))
-                    .with_field("unit")
-                })?
-                .id,
-            )
-        }
+        Some(code) => Some(
+            state
+                .app()
+                .org_id(&actor, code, Some(plan.review_date), "unit")
+                .await?,
+        ),
     };
     let units = unit.map(|u| vec![u]);
     let all = state.app().subjects(&actor, id, units.as_deref()).await?;
@@ -673,22 +660,12 @@ async fn pending(
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .ok_or_else(|| ApiError::bad_query("org", "thiếu tham số «org» (mã tổ chức)"))?;
-    let org = {
-        let mut tx = state.store().read().await?;
-        let plan = tx
-            .plan(id)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("không tìm thấy kế hoạch «{id}»")))?;
-        tx.org_by_code(code, plan.review_date)
-            .await?
-            .ok_or_else(|| {
-                ApiError::not_found(format!(
-                    "không tìm thấy tổ chức «{code}» vào ngày kiểm điểm của kế hoạch"
-                ))
-                .with_field("org")
-            })?
-    };
-    let subjects = state.app().pending_subjects(&actor, id, org.id).await?;
+    let plan = state.app().plan(&actor, id).await?;
+    let org = state
+        .app()
+        .org_id(&actor, code, Some(plan.review_date), "org")
+        .await?;
+    let subjects = state.app().pending_subjects(&actor, id, org).await?;
     Ok(Json(PendingList {
         subjects: subjects.into_iter().map(PendingSubjectView::from).collect(),
     }))
@@ -729,18 +706,7 @@ async fn list_plans(
         .filter(|o| !o.is_empty())
     {
         None => None,
-        Some(code) => {
-            let mut tx = state.store().read().await?;
-            let org = tx.org_latest_by_code(code).await?;
-            tx.rollback().await?;
-            Some(
-                org.ok_or_else(|| {
-                    ApiError::not_found(format!("không tìm thấy tổ chức «{code}»"))
-                        .with_field("org")
-                })?
-                .id,
-            )
-        }
+        Some(code) => Some(state.app().org_id(&actor, code, None, "org").await?),
     };
     let plans = state.app().plans(&actor, year, org).await?;
     Ok(Json(PlanList {

@@ -3,9 +3,10 @@
 //! with its Vietnamese name (`kind_name: "Chi bộ trực thuộc"`); dates are ISO `yyyy-mm-dd`,
 //! instants RFC 3339; `version` is the record's version number.
 
-use kiemdiem_store::leadership::{Collective, Holder, Position};
-use kiemdiem_store::org::{Org, OrgEvent};
-use kiemdiem_store::people::{Discipline, Leave, Member, Membership, Status, Transfer};
+use kiemdiem_app::directory::{
+    Collective, Discipline, Holder, Leave, Member, Membership, Org, OrgEvent, OrgLabel, Position,
+    Status, Transfer,
+};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
@@ -66,6 +67,16 @@ pub struct OrgRef {
     pub id: Uuid,
     pub code: String,
     pub name: String,
+}
+
+impl From<OrgLabel> for OrgRef {
+    fn from(label: OrgLabel) -> OrgRef {
+        OrgRef {
+            id: label.id,
+            code: label.code,
+            name: label.name,
+        }
+    }
 }
 
 impl From<&Org> for OrgRef {
@@ -386,5 +397,5 @@ impl From<Collective> for CollectiveView {
 
 /// The day a listing describes.
 pub fn as_of_text(day: Date) -> String {
-    kiemdiem_store::date::format_vn(day)
+    kiemdiem_app::date_vi(day)
 }

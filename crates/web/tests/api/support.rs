@@ -61,7 +61,7 @@ impl TestApp {
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(kiemdiem_web::serve(
             listener,
-            kiemdiem_web::ApiState::new(app),
+            kiemdiem_web::ApiState::with_config(app, kiemdiem_web::WebConfig::development()),
             async move {
                 let _ = stopped.await;
             },
