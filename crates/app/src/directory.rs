@@ -8,6 +8,7 @@
 
 use crate::App;
 use crate::access::Role;
+use crate::access::resolve::check_signed_in;
 use crate::actor::{Action, Actor, Scope};
 use crate::error::{AppError, Result};
 use kiemdiem_store::Tx;
@@ -90,6 +91,7 @@ impl App {
     /// The organisation with this code on `on` (its latest period when `on` is `None`), if the
     /// actor may read it.
     pub async fn find_org(&self, actor: &Actor, code: &str, on: Option<Date>) -> Result<Org> {
+        check_signed_in(actor)?;
         let org = self.org_by_code(code, on).await?;
         self.authorize(actor, Action::Read, Scope::Org(org.id))
             .await?;
@@ -150,6 +152,7 @@ impl App {
     /// The top of the tree as the actor sees it on `on`: the roots for an administrator, the
     /// highest nodes of their roles otherwise.
     pub async fn root_orgs(&self, actor: &Actor, on: Date) -> Result<Vec<Org>> {
+        check_signed_in(actor)?;
         let today = self.today();
         let everything = actor.is_trusted()
             || actor
@@ -166,7 +169,12 @@ impl App {
                 .collect());
         }
         let mut nodes: Vec<Uuid> = Vec::new();
-        for grant in actor.grants().iter().filter(|g| g.active_on(today)) {
+        // A member's role reads their own file, not the tree.
+        for grant in actor
+            .grants()
+            .iter()
+            .filter(|g| g.active_on(today) && g.role != Role::Member)
+        {
             if let Some(node) = grant.org
                 && !nodes.contains(&node)
             {
@@ -308,6 +316,7 @@ impl App {
 
     /// The id of the member with this card number, if the actor may read their file.
     pub async fn find_member(&self, actor: &Actor, code: &str) -> Result<Uuid> {
+        check_signed_in(actor)?;
         let id = {
             let mut tx = self.store().read().await?;
             tx.member_id_by_code(code.trim())
@@ -402,6 +411,7 @@ impl App {
     /// The id of the leadership collective with this code, if the actor may read its
     /// organisation.
     pub async fn find_collective(&self, actor: &Actor, code: &str) -> Result<Uuid> {
+        check_signed_in(actor)?;
         let collective = {
             let mut tx = self.store().read().await?;
             tx.collective_by_code(code.trim())

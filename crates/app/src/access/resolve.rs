@@ -133,6 +133,21 @@ impl App {
     }
 }
 
+/// Refuses an actor with no name, and a signed-in one whose one-time password must be changed
+/// first: the check every look-up makes before it answers anything, even "not found".
+pub(crate) fn check_signed_in(actor: &Actor) -> Result<()> {
+    if actor.user.is_empty() {
+        return Err(AppError::new(
+            ErrorCode::Unauthenticated,
+            "Chưa xác định người thực hiện: hãy đăng nhập",
+        ));
+    }
+    if actor.must_change_password() {
+        return Err(password_change_required());
+    }
+    Ok(())
+}
+
 fn password_change_required() -> AppError {
     AppError::new(
         ErrorCode::PasswordChangeRequired,

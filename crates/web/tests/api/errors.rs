@@ -1,5 +1,5 @@
-//! The error format and the acting-user requirement, on every kind of failure the HTTP layer
-//! itself produces.
+//! The error format and the acting-user requirement (here in the development mode the tests run
+//! the server in: the user header), on every kind of failure the HTTP layer itself produces.
 
 use crate::support::{TestApp, api_test, expect_error, expect_json, seed_tree};
 use reqwest::{Method, StatusCode};
@@ -22,8 +22,7 @@ async fn actor_is_required(app: &TestApp) {
         "/api/v1/rule-sets",
     ] {
         let response = app.client.get(app.url(path)).send().await.expect("sent");
-        let error = expect_error(response, StatusCode::UNAUTHORIZED, "actor_required").await;
-        assert_eq!(error["field"], "X-Kiemdiem-User");
+        expect_error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     }
     // A blank user is no user.
     let response = app
@@ -33,7 +32,7 @@ async fn actor_is_required(app: &TestApp) {
         .send()
         .await
         .expect("sent");
-    expect_error(response, StatusCode::UNAUTHORIZED, "actor_required").await;
+    expect_error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     // A Vietnamese login in UTF-8 is accepted.
     let response = app
         .client
@@ -167,7 +166,7 @@ async fn not_found_is_vietnamese(app: &TestApp) {
         "not_found",
     )
     .await;
-    assert_eq!(error["message"], "không tìm thấy tổ chức «KHONGCO»");
+    assert_eq!(error["message"], "Không tìm thấy tổ chức «KHONGCO»");
     // It exists, but not on that day.
     let error = expect_error(
         app.get("/api/v1/orgs/XA?as_of=1999-12-31").await,
@@ -177,7 +176,7 @@ async fn not_found_is_vietnamese(app: &TestApp) {
     .await;
     assert_eq!(
         error["message"],
-        "tổ chức «XA» không tồn tại vào ngày 31/12/1999"
+        "Tổ chức «XA» không tồn tại vào ngày 31/12/1999"
     );
     assert_eq!(error["field"], "as_of");
     expect_error(

@@ -291,18 +291,25 @@ fn diff_lines(expected: &str, actual: &str) -> Vec<String> {
 }
 
 #[test]
-fn the_document_declares_the_acting_user() {
+fn the_document_declares_sessions_and_tokens() {
     let document = serde_json::to_value(kiemdiem_web::openapi::document()).expect("document");
-    let scheme = &document["components"]["securitySchemes"]["acting_user"];
-    assert_eq!(scheme["type"], "apiKey");
-    assert_eq!(scheme["in"], "header");
-    assert_eq!(scheme["name"], "X-Kiemdiem-User");
-    assert_eq!(
-        document["security"][0]["acting_user"],
-        serde_json::json!([])
-    );
-    let health = &document["paths"]["/api/v1/health"]["get"];
-    assert!(health["responses"].get("401").is_none());
+    let session = &document["components"]["securitySchemes"]["session"];
+    assert_eq!(session["type"], "apiKey");
+    assert_eq!(session["in"], "cookie");
+    assert_eq!(session["name"], "kiemdiem_session");
+    let token = &document["components"]["securitySchemes"]["token"];
+    assert_eq!(token["type"], "http");
+    assert_eq!(token["scheme"], "bearer");
+    assert_eq!(document["security"][0]["session"], serde_json::json!([]));
+    assert_eq!(document["security"][1]["token"], serde_json::json!([]));
+    for public in [("/api/v1/health", "get"), ("/api/v1/session", "post")] {
+        let operation = &document["paths"][public.0][public.1];
+        assert!(operation["responses"].get("401").is_some() == (public.0 != "/api/v1/health"));
+        assert!(
+            operation["responses"].get("403").is_some() == (public.0 != "/api/v1/health"),
+            "{public:?}"
+        );
+    }
     let org = &document["paths"]["/api/v1/orgs/{code}"]["get"];
     assert!(org["responses"].get("401").is_some());
     assert!(org["responses"].get("500").is_some());
