@@ -51,7 +51,7 @@ fn start(args: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kiemdiem"))
         .arg("serve")
         .args(args)
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", "debug")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -298,9 +298,11 @@ fn serves_the_api_with_sign_in_and_stops_on_ctrl_c() {
         missing.body
     );
 
+    let first_before = server.before.join("\n");
     let (code, rest) = interrupt(server);
     assert_eq!(code, 0, "{rest}");
     assert!(rest.contains("Đã dừng máy chủ."), "{rest}");
+    let first_rest = format!("{first_before}\n{rest}");
 
     // The session lives in the database: it survives a restart; no second administrator is made.
     let again = start(&["--bind", "127.0.0.1:0", "--database", &db.url()]);
@@ -309,6 +311,7 @@ fn serves_the_api_with_sign_in_and_stops_on_ctrl_c() {
         "{}",
         again.before.join("\n")
     );
+    let again_before = again.before.join("\n");
     let me = get(&again.address, "/api/v1/session", Some(&cookie));
     assert_eq!(me.status, 200, "{}", me.body);
     assert_eq!(me.json()["account"]["login"], "quantri");
@@ -324,6 +327,16 @@ fn serves_the_api_with_sign_in_and_stops_on_ctrl_c() {
     assert_eq!(after.status, 401, "{}", after.body);
     let (code, rest) = interrupt(again);
     assert_eq!(code, 0, "{rest}");
+    // Nothing secret was logged, even at debug level: not the passwords, not the session.
+    let logged = format!("{}\n{rest}\n{}", again_before, first_rest);
+    let session = cookie.split_once('=').map(|(_, v)| v).unwrap_or_default();
+    for secret in ["Mật khẩu mới 2026", session, csrf.as_str()] {
+        assert!(!logged.contains(secret), "«{secret}» was logged");
+    }
+    assert!(
+        logged.matches(&password).nth(1).is_none(),
+        "the one-time password is printed once, at first run, and never logged"
+    );
 }
 
 #[test]

@@ -276,14 +276,28 @@ impl App {
         })
     }
 
-    /// The audit entries about one record, oldest first.
+    /// The audit entries about one record, oldest first: readable by whoever may read the
+    /// record (a subject's, plan's, meeting's, ballot's, escalation's, organisation's, member's or
+    /// account's); the trail of anything else only by an administrator.
     pub async fn audit_trail(
         &self,
         actor: &Actor,
         entity: &str,
         entity_id: &str,
     ) -> Result<Vec<AuditEntry>> {
-        self.authorize(actor, Action::Read, Scope::Global).await?;
+        let id = uuid::Uuid::parse_str(entity_id.trim()).ok();
+        let scope = match (entity, id) {
+            ("subject", Some(id)) => Scope::Subject(id),
+            ("plan", Some(id)) => Scope::Plan(id),
+            ("meeting", Some(id)) => Scope::Meeting(id),
+            ("ballot", Some(id)) => Scope::Ballot(id),
+            ("escalation", Some(id)) => Scope::Escalation(id),
+            ("org", Some(id)) => Scope::Org(id),
+            ("member", Some(id)) => Scope::Member(id),
+            ("account", Some(id)) => Scope::Account(id),
+            _ => Scope::Global,
+        };
+        self.authorize(actor, Action::Read, scope).await?;
         let mut tx = self.store().read().await?;
         let records = tx.audit_of(entity, entity_id).await?;
         Ok(records.into_iter().map(AuditEntry::from).collect())

@@ -432,95 +432,113 @@ pub async fn demo_accounts(
         id.and_then(|id| members.iter().find(|m| m.id == id))
             .map(|m| m.details.full_name.clone())
     };
-    let mut plan: Vec<(
-        String,
-        &'static str,
-        Role,
-        Option<Uuid>,
-        String,
-        Option<Uuid>,
-    )> = vec![
-        (
-            "quantri".into(),
+    /// One account to create: login, what the role is called, the role, its node, where, member.
+    struct Planned {
+        login: String,
+        role_name: &'static str,
+        role: Role,
+        node: Option<Uuid>,
+        place: String,
+        member: Option<Uuid>,
+    }
+    let planned = |login: &str, role_name, role, node, place: &str, member| Planned {
+        login: login.to_string(),
+        role_name,
+        role,
+        node,
+        place: place.to_string(),
+        member,
+    };
+    let mut plan = vec![
+        planned(
+            "quantri",
             "Quản trị hệ thống",
             Role::Admin,
             None,
-            "toàn hệ thống".into(),
+            "toàn hệ thống",
             None,
         ),
-        (
-            "bantochuc".into(),
+        planned(
+            "bantochuc",
             "Ban tổ chức",
             Role::Board,
             Some(district),
-            district_name.clone(),
+            &district_name,
             None,
         ),
-        (
-            "thuongvu".into(),
+        planned(
+            "thuongvu",
             "Ban thường vụ",
             Role::Committee,
             Some(district),
-            district_name.clone(),
+            &district_name,
             None,
         ),
-        (
-            "ubkt".into(),
+        planned(
+            "ubkt",
             "Ủy ban kiểm tra",
             Role::Inspection,
             Some(district),
-            district_name,
+            &district_name,
             None,
         ),
-        (
-            "danguy".into(),
+        planned(
+            "danguy",
             "Đảng ủy cơ sở",
             Role::Committee,
             Some(cycle.grassroots),
-            grassroots_name.clone(),
+            &grassroots_name,
             None,
         ),
-        (
-            "mttq".into(),
+        planned(
+            "mttq",
             "Chủ thể tham gia đánh giá",
             Role::ParticipatingBody,
             Some(cycle.grassroots),
-            grassroots_name,
+            &grassroots_name,
             None,
         ),
     ];
     if secretary.is_some() {
-        plan.push((
-            "bithu".into(),
+        plan.push(planned(
+            "bithu",
             "Bí thư chi bộ",
             Role::BranchSecretary,
             Some(branch),
-            branch_name.clone(),
+            &branch_name,
             secretary,
         ));
     }
     if deputy.is_some() {
-        plan.push((
-            "chiuy".into(),
+        plan.push(planned(
+            "chiuy",
             "Chi ủy viên",
             Role::BranchCommittee,
             Some(branch),
-            branch_name.clone(),
+            &branch_name,
             deputy,
         ));
     }
     for (index, member) in ordinary.iter().enumerate() {
-        plan.push((
-            format!("dangvien{}", index + 1),
+        plan.push(planned(
+            &format!("dangvien{}", index + 1),
             "Đảng viên",
             Role::Member,
             Some(branch),
-            branch_name.clone(),
+            &branch_name,
             Some(member.id),
         ));
     }
     let mut out = Vec::with_capacity(plan.len());
-    for (login, role_name, role, org, place, member) in plan {
+    for Planned {
+        login,
+        role_name,
+        role,
+        node,
+        place,
+        member,
+    } in plan
+    {
         app.create_account(
             &system,
             NewAccount {
@@ -528,7 +546,7 @@ pub async fn demo_accounts(
                 display_name: member_name(member)
                     .unwrap_or_else(|| format!("{role_name} — {place}")),
                 member,
-                org,
+                org: node,
                 password: Some(password.to_string()),
             },
         )
@@ -540,7 +558,7 @@ pub async fn demo_accounts(
                 &login,
                 RoleGrant {
                     role,
-                    org,
+                    org: node,
                     valid_from: None,
                     valid_to: None,
                 },

@@ -6,6 +6,10 @@
 #[path = "api/support.rs"]
 mod support;
 
+#[path = "api/access.rs"]
+mod access;
+#[path = "api/accounts.rs"]
+mod accounts;
 #[path = "api/cycle.rs"]
 mod cycle;
 #[path = "api/discipline.rs"]

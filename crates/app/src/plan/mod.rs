@@ -362,6 +362,19 @@ pub(crate) async fn reopen_if_published(tx: &mut Tx, plan: &Plan, doing: &str) -
 }
 
 impl App {
+    /// The plans of a year issued by the organisation with this code, for whoever they cover.
+    pub async fn plans_issued_by(&self, actor: &Actor, year: i32, code: &str) -> Result<Vec<Plan>> {
+        crate::access::resolve::check_signed_in(actor)?;
+        let org = {
+            let mut tx = self.store().read().await?;
+            tx.org_latest_by_code(code.trim())
+                .await?
+                .ok_or_else(|| AppError::not_found("tổ chức", code.trim()).with_field("org"))?
+                .id
+        };
+        self.plans(actor, year, Some(org)).await
+    }
+
     /// The plans of a year (all periods) issued by one organisation, or — without `org` — every
     /// plan for an administrator, and the plans issued at or above the actor's nodes otherwise
     /// (the plans that apply to them).

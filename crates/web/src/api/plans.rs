@@ -699,16 +699,15 @@ async fn list_plans(
     let year: i32 = text
         .parse()
         .map_err(|_| ApiError::bad_query("year", format!("năm «{text}» không hợp lệ")))?;
-    let org = match query
+    let plans = match query
         .org
         .as_deref()
         .map(str::trim)
         .filter(|o| !o.is_empty())
     {
-        None => None,
-        Some(code) => Some(state.app().org_id(&actor, code, None, "org").await?),
+        None => state.app().plans(&actor, year, None).await?,
+        Some(code) => state.app().plans_issued_by(&actor, year, code).await?,
     };
-    let plans = state.app().plans(&actor, year, org).await?;
     Ok(Json(PlanList {
         plans: plans.into_iter().map(PlanView::from).collect(),
     }))

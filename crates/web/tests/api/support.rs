@@ -22,6 +22,8 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
     pub store: Store,
+    /// The database's URL (a SQLite file, or a PostgreSQL schema of its own).
+    pub url: String,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: Option<tempfile::TempDir>,
@@ -53,7 +55,8 @@ impl TestApp {
             }
         };
         let store = Store::open(&url).await.expect("open the test database");
-        let app = App::with_today(store.clone(), today);
+        let app = App::with_today(store.clone(), today)
+            .with_security(kiemdiem_app::Security::for_tests());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
@@ -70,6 +73,7 @@ impl TestApp {
             address,
             client: reqwest::Client::new(),
             store,
+            url: url.clone(),
             stop: Some(stop),
             server: Some(server),
             _dir: dir,
@@ -106,6 +110,39 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// Everything the database holds, as text: the SQLite file and its write-ahead log byte for
+    /// byte (freed pages included), or every row of every table of the PostgreSQL schema.
+    pub async fn raw_database_text(&self) -> String {
+        if let Some(path) = self.url.strip_prefix("sqlite://") {
+            let mut out = String::new();
+            for file in [path.to_string(), format!("{path}-wal")] {
+                if let Ok(bytes) = std::fs::read(&file) {
+                    out.push_str(&String::from_utf8_lossy(&bytes));
+                }
+            }
+            return out;
+        }
+        let pool = sqlx::PgPool::connect(&self.url).await.expect("connect");
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("tables");
+        let mut out = String::new();
+        for table in tables {
+            let statement =
+                format!("SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM \"{table}\" t");
+            let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(statement))
+                .fetch_one(&pool)
+                .await
+                .expect("dump");
+            out.push_str(&text);
+        }
+        pool.close().await;
+        out
     }
 
     /// Stops the server (waiting for requests in flight) and removes the database.
