@@ -39,7 +39,7 @@ fn check(case: &str) -> Value {
 }
 
 #[test]
-fn a_2025_member_short_of_30_percent_exceeded_is_capped_at_httnv() {
+fn a_2025_member_short_of_30_percent_exceeded_goes_to_the_competent_level_capped_at_httnv() {
     let result = check("docs/cases/member-2025.json");
     assert_eq!(result["rule_set"], "qd366-hd43");
     let subject = &result["subject"];
@@ -47,7 +47,12 @@ fn a_2025_member_short_of_30_percent_exceeded_is_capped_at_httnv() {
     assert_eq!(subject["score"]["total"], 95.5);
     assert_eq!(subject["score"]["level"], "HTXSNV");
     assert_eq!(subject["classification"]["allowed"], "HTTNV");
-    assert_eq!(subject["classification"]["suggested"], "HTTNV");
+    assert_eq!(subject["classification"]["readiness"], "decision_required");
+    assert_eq!(subject["classification"]["suggested"], Value::Null);
+    assert_eq!(
+        subject["classification"]["findings"][1]["effect"],
+        "case_by_case"
+    );
     let finding = &subject["classification"]["findings"][0];
     assert!(
         finding["citation"]["source"]

@@ -28,6 +28,7 @@ pub mod quota;
 pub mod ruleset;
 pub mod share;
 pub mod subject;
+pub mod vocabulary;
 
 pub use cite::Citation;
 pub use level::{Grade, Level};

@@ -65,6 +65,7 @@ fn ballot() -> impl Strategy<Value = (Tally, Denominator)> {
                 excluded: Vec::new(),
                 count: present + absent,
                 present_voters: present,
+                probationary_counted: 0,
                 citation: Citation::new("property", "property"),
             };
             (tally, denominator)
