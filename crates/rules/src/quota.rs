@@ -190,16 +190,17 @@ pub fn check_quota(
             *k <= allowed_k
         })
         .unwrap_or(0);
+    let limit = match params.base {
+        QuotaBase::FinalHttnv => format!("{share} của {base} số xếp loại HTTNV"),
+        QuotaBase::HttnvAndAbove => format!("{share} của {base} số xếp loại HTTNV trở lên"),
+        QuotaBase::FixedPoint => format!(
+            "số n lớn nhất với n không vượt quá {share} của ({base} − n), {base} là số xếp loại HTTNV trở lên"
+        ),
+    };
     let violation = (htxsnv > allowed).then(|| QuotaViolation {
         excess: htxsnv - allowed,
         message: format!(
-            "{htxsnv} HTXSNV vượt tỷ lệ: tối đa {allowed} ({share} của {base}{}), thừa {}",
-            match params.base {
-                QuotaBase::FinalHttnv => " số xếp loại HTTNV",
-                QuotaBase::HttnvAndAbove => " số xếp loại HTTNV trở lên",
-                QuotaBase::FixedPoint =>
-                    " số xếp loại HTTNV trở lên, lấy số lớn nhất n với n không vượt quá tỷ lệ của phần còn lại",
-            },
+            "{htxsnv} HTXSNV vượt tỷ lệ: tối đa {allowed} ({limit}), thừa {}",
             htxsnv - allowed
         ),
         citation: citations[0].clone(),

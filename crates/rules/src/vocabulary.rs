@@ -17,7 +17,9 @@ pub struct EraLevel {
     /// The stable code, distinct across vocabularies except for the four levels shared since 2018.
     pub code: &'static str,
     pub name: &'static str,
-    /// The rank the rules compute on.
+    /// The rank the rules compute on; shown as its position (1 the highest … 4), never as a code of
+    /// another era.
+    #[serde(rename = "position", serialize_with = "position")]
     pub rank: Level,
     /// A distinction within the rank ("tiêu biểu"), which is not a level of its own.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -30,6 +32,15 @@ pub struct Vocabulary {
     pub id: &'static str,
     pub title: &'static str,
     pub levels: &'static [EraLevel],
+}
+
+fn position<S: serde::Serializer>(rank: &Level, serializer: S) -> Result<S::Ok, S::Error> {
+    let position = Level::DESCENDING
+        .iter()
+        .position(|l| l == rank)
+        .expect("every rank is listed")
+        + 1;
+    serializer.serialize_u64(position as u64)
 }
 
 const fn level(code: &'static str, name: &'static str, rank: Level) -> EraLevel {
