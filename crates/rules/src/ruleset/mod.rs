@@ -2,6 +2,7 @@
 //! parameters (data, `data/rulesets/*.toml`), its citations, its level names and its forms
 //! ([`eras`], [`sources`]). A plan pins a [`RuleBook`]: a rule set plus an optional local layer.
 
+pub mod alternatives;
 mod eras;
 mod id;
 pub mod local;
