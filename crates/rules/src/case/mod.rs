@@ -330,6 +330,43 @@ mod tests {
     }
 
     #[test]
+    fn a_case_without_question_is_a_classification_and_inputs_must_match_the_question() {
+        let text = r#"{"year": 2025, "subject": {"facts": {"kind": "member_with_post"}}}"#;
+        assert_eq!(run_case(text).unwrap().question, Question::Classify);
+        let text = r#"{"question": "order", "year": 2025, "subject": {"facts": {"kind": "member_with_post"}}}"#;
+        let error = run_case(text).unwrap_err();
+        assert_eq!(error.field, "subject");
+        assert!(error.problem.contains("order"), "{error}");
+        let text = r#"{"question": "timing", "year": 2025}"#;
+        assert_eq!(run_case(text).unwrap_err().field, "timing");
+        let text = r#"{"question": "timing", "year": 2025, "timing": {"done": [{"step": "nop_ho_so", "on": "2026-01-10"}]}}"#;
+        let error = run_case(text).unwrap_err();
+        assert_eq!(error.field, "timing.done[0].step");
+        assert!(error.problem.contains("dossier"), "{error}");
+    }
+
+    #[test]
+    fn a_level_of_another_era_is_refused_in_every_question() {
+        // HD 27 (2015): "Trong sạch, vững mạnh", never "HTXSNV".
+        let text = r#"{"question": "level", "year": 2015, "level": {"subject_kind": "organisation", "code": "HTXSNV"}}"#;
+        let error = run_case(text).unwrap_err();
+        assert_eq!(error.field, "level.code");
+        assert!(error.problem.contains("TSVM"), "{error}");
+        let text = r#"{"year": 2015, "subject": {"facts": {"kind": "organisation", "org_kind": "grassroots_branch"}, "proposed": "HTXSNV"}}"#;
+        assert_eq!(run_case(text).unwrap_err().field, "subject.proposed");
+        let text = r#"{"year": 2015, "subject": {"facts": {"kind": "organisation", "org_kind": "grassroots_branch"}, "proposed": "TSVM"}}"#;
+        let json = serde_json::to_value(run_case(text).unwrap()).unwrap();
+        assert_eq!(json["subject"]["proposed"], "TSVM");
+    }
+
+    #[test]
+    fn a_decider_the_era_does_not_list_is_refused() {
+        let text = r#"{"year": 2020, "subject": {"facts": {"kind": "organisation", "org_kind": "subordinate_branch"}, "decided_by": "upper_standing_committee"}}"#;
+        let error = run_case(text).unwrap_err();
+        assert_eq!(error.field, "subject.decided_by");
+    }
+
+    #[test]
     fn subject_and_group_are_exclusive() {
         let text = r#"{"year": 2025}"#;
         assert_eq!(run_case(text).unwrap_err().field, "subject");
