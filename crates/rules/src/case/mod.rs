@@ -209,7 +209,7 @@ fn only_own_inputs(case: &Case) -> Result<(), CaseError> {
     }
 }
 
-fn required<'a, T>(input: &'a Option<T>, question: Question) -> Result<&'a T, CaseError> {
+fn required<T>(input: &Option<T>, question: Question) -> Result<&T, CaseError> {
     input.as_ref().ok_or_else(|| {
         error(
             question.code(),

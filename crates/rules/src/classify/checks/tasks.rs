@@ -42,12 +42,13 @@ pub(super) fn conditions_level(
         u64::from(tasks.exceeded),
         u64::from(tasks.late()),
     );
-    let htnv = !(params.htnv_all_completed && completed < assigned)
-        && !params
-            .htnv_late_max
-            .is_some_and(|s| s.exceeded_by(late, assigned));
-    let httnv = !(params.httnv_all_on_time && on_time < assigned);
-    let htxsnv = !(params.htxsnv_all_on_time && on_time < assigned)
+    let all_completed = !params.htnv_all_completed || completed >= assigned;
+    let late_within = params
+        .htnv_late_max
+        .is_none_or(|s| !s.exceeded_by(late, assigned));
+    let htnv = all_completed && late_within;
+    let httnv = !params.httnv_all_on_time || on_time >= assigned;
+    let htxsnv = (!params.htxsnv_all_on_time || on_time >= assigned)
         && exceeded_min.is_none_or(|s| s.reached_by(exceeded, assigned));
     if !htnv {
         Level::Khtnv
