@@ -30,7 +30,8 @@ pub enum RulesCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Decide a case file and print the decision as JSON (exit code 2 on a bad case).
+    /// Answer a case file — classify, order, timing, history or level — and print the answer as
+    /// JSON (exit code 2 on a bad case).
     Check {
         /// The case file (JSON), or `-` for standard input.
         #[arg(long)]
