@@ -1,5 +1,6 @@
-//! Black-box tests of the `kiemdiem` binary: the worked examples of `docs/rules-cases.md` run
-//! through `kiemdiem rules check` and give the documented decisions; imports leave their entries
+//! Black-box tests of the `kiemdiem` binary: the worked examples of `docs/rules-cases.md` — every
+//! question of the case format — run through `kiemdiem rules check` and give the documented
+//! answers; imports leave their entries
 //! in the audit trail, which `kiemdiem audit verify` checks.
 
 use serde_json::Value;
@@ -39,7 +40,7 @@ fn check(case: &str) -> Value {
 }
 
 #[test]
-fn a_2025_member_short_of_30_percent_exceeded_is_capped_at_httnv() {
+fn a_2025_member_short_of_30_percent_exceeded_goes_to_the_competent_level_capped_at_httnv() {
     let result = check("docs/cases/member-2025.json");
     assert_eq!(result["rule_set"], "qd366-hd43");
     let subject = &result["subject"];
@@ -47,7 +48,12 @@ fn a_2025_member_short_of_30_percent_exceeded_is_capped_at_httnv() {
     assert_eq!(subject["score"]["total"], 95.5);
     assert_eq!(subject["score"]["level"], "HTXSNV");
     assert_eq!(subject["classification"]["allowed"], "HTTNV");
-    assert_eq!(subject["classification"]["suggested"], "HTTNV");
+    assert_eq!(subject["classification"]["readiness"], "decision_required");
+    assert_eq!(subject["classification"]["suggested"], Value::Null);
+    assert_eq!(
+        subject["classification"]["findings"][1]["effect"],
+        "case_by_case"
+    );
     let finding = &subject["classification"]["findings"][0];
     assert!(
         finding["citation"]["source"]
@@ -109,6 +115,212 @@ fn a_small_branch_under_seed003_may_have_one_htxsnv_and_the_ballot_decides() {
 }
 
 #[test]
+fn heads_come_after_their_unit_under_qd124_and_branch_first_is_not_a_rule_there() {
+    let result = check("docs/cases/order-2023-head-after-unit.json");
+    assert_eq!(result["question"], "order");
+    let order = &result["order"];
+    assert_eq!(order["may_proceed"], false);
+    assert_eq!(order["missing"][0]["precedence"], "unit_before_head");
+    assert!(
+        order["missing"][0]["citation"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("QĐ 124-QĐ/TW Điều 11")
+    );
+    assert_eq!(
+        order["not_required"][0]["precedence"],
+        "branch_before_collective"
+    );
+}
+
+#[test]
+fn a_notice_over_new_year_is_refused_and_each_deadline_answers() {
+    let result = check("docs/cases/timing-2025-notice-and-deadlines.json");
+    let timing = &result["timing"];
+    assert_eq!(timing["status"], "refused");
+    let status: Vec<(&str, &str)> = timing["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["check"].as_str().unwrap(), c["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("draft_notice", "refused"),
+            ("meeting_length", "on_time"),
+            ("finish", "late"),
+            ("finish_special_unit", "on_time"),
+            ("dossier", "on_time"),
+        ]
+    );
+    assert_eq!(timing["checks"][0]["days_off"][0]["date"], "2026-01-01");
+    assert!(
+        timing["checks"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 ngày làm việc")
+    );
+}
+
+#[test]
+fn two_years_of_khtnv_ask_for_education_first_and_the_awards_say_why_not() {
+    let result = check("docs/cases/history-2025-member.json");
+    let history = &result["history"];
+    assert_eq!(history["flags"][0]["code"], "khtnv_two_years");
+    assert_eq!(history["flags"][0]["automatic"], false);
+    assert_eq!(history["awards"]["year"]["eligible"], false);
+    let consecutive = &history["awards"]["consecutive"];
+    assert_eq!(consecutive["eligible"], false);
+    assert_eq!(consecutive["reasons"].as_array().unwrap().len(), 3);
+    assert!(
+        consecutive["reasons"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Năm 2023")
+    );
+}
+
+#[test]
+fn five_years_across_2018_compare_through_the_cited_mapping() {
+    let result = check("docs/cases/history-2018-organisation.json");
+    let history = &result["history"];
+    assert_eq!(history["years"][1]["level"]["code"], "TSVM_TIEU_BIEU");
+    assert_eq!(
+        history["years"][1]["compares_with"]["level"]["code"],
+        "HTXSNV"
+    );
+    assert!(history["years"][4].get("compares_with").is_none());
+    assert_eq!(history["awards"]["consecutive"]["eligible"], true);
+    assert!(
+        history["awards"]["consecutive"]["citations"][1]["source"]
+            .as_str()
+            .unwrap()
+            .contains("HD 16-HD/BTCTW")
+    );
+}
+
+#[test]
+fn an_eras_levels_are_its_own_codes_and_another_eras_code_is_refused() {
+    let result = check("docs/cases/level-2015-organisation.json");
+    let level = &result["level"];
+    let codes: Vec<&str> = level["vocabulary"]["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "TSVM_TIEU_BIEU",
+            "TSVM",
+            "HOAN_THANH_TOT",
+            "HOAN_THANH",
+            "YEU_KEM"
+        ]
+    );
+    assert_eq!(level["compared"]["to"]["code"], "HTXSNV");
+    let (code, _, stderr) = kiemdiem(
+        &["rules", "check", "--case", "-"],
+        Some(
+            r#"{"question": "level", "year": 2015, "level": {"subject_kind": "organisation", "code": "HTXSNV"}}"#,
+        ),
+    );
+    assert_eq!(code, 2);
+    let error: Value = serde_json::from_str(stderr.trim()).unwrap();
+    assert_eq!(error["error"]["field"], "level.code");
+    assert!(
+        error["error"]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("TSVM_TIEU_BIEU, TSVM")
+    );
+}
+
+#[test]
+fn hd27_fifty_points_or_more_with_a_listed_defect_is_yeu_kem_in_2015s_words() {
+    let result = check("docs/cases/branch-2015-hd27-defect.json");
+    let subject = &result["subject"];
+    assert_eq!(subject["score"]["level"], "HOAN_THANH_TOT");
+    let classification = &subject["classification"];
+    assert_eq!(classification["suggested"], "YEU_KEM");
+    assert_eq!(classification["findings"][0]["max"], "YEU_KEM");
+    assert_eq!(
+        classification["findings"][0]["citation"]["rule"],
+        "hd27.organisation.lowest_level_defect"
+    );
+    assert_eq!(subject["suggested_name"], "Yếu kém");
+    assert_eq!(subject["proposed"], "HOAN_THANH_TOT");
+    assert_eq!(subject["proposal_refused"].as_array().unwrap().len(), 1);
+    assert!(
+        !result.to_string().contains("HTXSNV"),
+        "no 2018 level shown"
+    );
+}
+
+#[test]
+fn a_branch_decided_above_its_grassroots_waits_for_its_complaint() {
+    let result = check("docs/cases/branch-2025-decided-by-upper.json");
+    let subject = &result["subject"];
+    assert_eq!(subject["authority"]["decides"], "upper_standing_committee");
+    assert_eq!(subject["authority"]["proposes"], "partial_committee");
+    let classification = &subject["classification"];
+    assert_eq!(classification["readiness"], "pending");
+    assert_eq!(
+        classification["findings"][0]["citation"]["rule"],
+        "qd366-hd43.order.verification_before_decision"
+    );
+}
+
+#[test]
+fn a_penalty_raised_for_the_same_violation_counts_once() {
+    let result = check("docs/cases/member-2020-discipline-raised.json");
+    let findings = result["subject"]["classification"]["findings"]
+        .as_array()
+        .unwrap();
+    let counted: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["citation"]["rule"] == "qd132-hd21.member.discipline")
+        .collect();
+    assert_eq!(counted.len(), 1);
+    assert!(counted[0]["message"].as_str().unwrap().contains("cảnh cáo"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["citation"]["rule"] == "qd132-hd21.discipline.counted_once")
+    );
+}
+
+#[test]
+fn a_suspended_committee_member_answers_for_the_time_before_the_suspension() {
+    let result = check("docs/cases/member-2025-suspended-committee.json");
+    let period = &result["subject"]["eligibility"]["responsibility_period"];
+    assert_eq!(period["from"], "2025-01-01");
+    assert_eq!(period["to"], "2025-08-14");
+}
+
+#[test]
+fn a_provinces_readings_of_quota_and_ballot_are_selectable() {
+    let result = check("docs/cases/branch-2025-ballot-policies.json");
+    let group = &result["group"];
+    assert_eq!(group["quota"]["base"], 2);
+    assert_eq!(group["quota"]["violation"]["excess"], 1);
+    let ballot = &group["ballot"];
+    assert_eq!(ballot["denominator"]["count"], 5);
+    assert_eq!(ballot["denominator"]["probationary_counted"], 1);
+    let outcomes = &ballot["outcomes"];
+    assert_eq!(outcomes["A"]["level"], "HTXSNV");
+    assert_eq!(
+        outcomes["A"]["citation"]["rule"],
+        "qd366-hd43.ballot.no_majority"
+    );
+    assert_eq!(outcomes["B"]["next"], "further_round");
+    assert_eq!(outcomes["B"]["round"], 2);
+    assert_eq!(outcomes["C"]["next"], "decided");
+}
+
+#[test]
 fn a_bad_case_names_the_field_and_exits_2() {
     let (code, _, stderr) = kiemdiem(
         &["rules", "check", "--case", "-"],
@@ -138,6 +350,29 @@ fn rules_list_prints_every_rule_set_with_sources() {
             .as_str()
             .unwrap()
             .contains("assumed")
+    );
+    assert_eq!(
+        json["alternatives"]["quota.base"]["values"],
+        serde_json::json!(["final_httnv", "httnv_and_above", "fixed_point"])
+    );
+    assert_eq!(
+        json["alternatives"]["ballot.no_majority"]["values"],
+        serde_json::json!(["escalate", "most_votes", "further_round"])
+    );
+    let hd27 = rule_sets.iter().find(|r| r["id"] == "hd27").unwrap();
+    assert_eq!(hd27["levels"]["organisation"]["levels"][1]["code"], "TSVM");
+    assert_eq!(hd27["levels"]["member"]["levels"][0]["code"], "DTC_HTXSNV");
+    let (code, out, _) = text(&["rules", "list"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Mức xếp loại tổ chức đảng: TSVM_TIEU_BIEU «Trong sạch, vững mạnh tiêu biểu»"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "base = \"final_httnv\"  [một trong: final_httnv | httnv_and_above | fixed_point]"
+        ),
+        "{out}"
     );
 }
 

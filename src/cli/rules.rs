@@ -3,15 +3,18 @@
 use clap::Subcommand;
 use kiemdiem_rules::case::run_case;
 use kiemdiem_rules::framework;
+use kiemdiem_rules::ruleset::alternatives::{Alternatives, alternatives};
 use kiemdiem_rules::ruleset::builtin_local_layers;
-use kiemdiem_rules::{RuleBook, RuleSetId};
+use kiemdiem_rules::vocabulary::vocabulary;
+use kiemdiem_rules::{RuleBook, RuleSetId, SubjectKind};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// Print the rule sets with their parameters and sources, the local layers and the frameworks.
+    /// Print the rule sets with their level names, their parameters with the source and the
+    /// alternatives of each, the local layers and the frameworks.
     List {
         /// Print JSON instead of text.
         #[arg(long)]
@@ -27,7 +30,8 @@ pub enum RulesCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Decide a case file and print the decision as JSON (exit code 2 on a bad case).
+    /// Answer a case file — classify, order, timing, history or level — and print the answer as
+    /// JSON (exit code 2 on a bad case).
     Check {
         /// The case file (JSON), or `-` for standard input.
         #[arg(long)]
@@ -152,12 +156,17 @@ fn list(json: bool) -> ExitCode {
                     "id": id,
                     "legal_basis": id.legal_basis(),
                     "years": { "from": from, "to": to },
+                    "levels": {
+                        "organisation": vocabulary(*id, SubjectKind::Organisation),
+                        "member": vocabulary(*id, SubjectKind::MemberWithoutPost),
+                    },
                     "parameters": book.params,
                 })
             })
             .collect();
         let output = serde_json::json!({
             "rule_sets": rule_sets,
+            "alternatives": alternatives(),
             "local_layers": builtin_local_layers(),
             "frameworks": framework::builtin().iter().map(|f| serde_json::json!({
                 "id": f.id, "title": f.title, "rule_sets": f.rule_sets, "subjects": f.subjects, "scale": f.scale, "source": f.source,
@@ -167,6 +176,7 @@ fn list(json: bool) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     use std::fmt::Write as _;
+    let alternatives = alternatives();
     let mut out = String::new();
     for id in RuleSetId::ALL {
         let book = RuleBook::national(id);
@@ -177,6 +187,17 @@ fn list(json: bool) -> ExitCode {
             None => format!("{from}–"),
         };
         let _ = writeln!(out, "{id}  ({years})  {}", id.legal_basis());
+        for (whose, kind) in [
+            ("tổ chức đảng", SubjectKind::Organisation),
+            ("đảng viên", SubjectKind::MemberWithoutPost),
+        ] {
+            let levels: Vec<String> = vocabulary(id, kind)
+                .levels
+                .iter()
+                .map(|l| format!("{} «{}»", l.code, l.name))
+                .collect();
+            let _ = writeln!(out, "  Mức xếp loại {whose}: {}", levels.join(", "));
+        }
         let table = toml::Table::try_from(&book.params).expect("parameters serialise");
         for (section, value) in &table {
             let toml::Value::Table(entries) = value else {
@@ -197,7 +218,20 @@ fn list(json: bool) -> ExitCode {
                     .get(&format!("{section}.{key}"))
                     .map(|s| format!("  ← {s}"))
                     .unwrap_or_default();
-                let _ = writeln!(out, "    {key} = {value}{source}");
+                let choices = alternatives
+                    .get(format!("{section}.{key}").as_str())
+                    .map(|a| format!("  [{}]", choices_vi(a)))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "    {key} = {value}{choices}{source}");
+                if let toml::Value::Table(nested) = value {
+                    for inner in nested.keys() {
+                        if let Some(a) =
+                            alternatives.get(format!("{section}.{key}.{inner}").as_str())
+                        {
+                            let _ = writeln!(out, "      {key}.{inner}: [{}]", choices_vi(a));
+                        }
+                    }
+                }
             }
         }
         out.push('\n');
@@ -220,6 +254,20 @@ fn list(json: bool) -> ExitCode {
     }
     print_ignoring_closed_pipe(&out);
     ExitCode::SUCCESS
+}
+
+/// A parameter's alternatives, for people.
+fn choices_vi(alternatives: &Alternatives) -> String {
+    match alternatives.kind {
+        "one_of" => format!("một trong: {}", alternatives.values.join(" | ")),
+        "any_of" => format!("danh sách gồm: {}", alternatives.values.join(", ")),
+        "yes_no" => "true | false".to_owned(),
+        "share" => "tỷ lệ, ví dụ \"20%\", \"1/3\"; không ghi: không có quy tắc".to_owned(),
+        "number" => "số".to_owned(),
+        "day_month" => "ngày, tháng { day, month }; không ghi: không có thời hạn chung".to_owned(),
+        "points" => "điểm".to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 /// Writes to standard output; a reader that closed the pipe early (`| head`) is not an error.

@@ -212,6 +212,7 @@ async fn member_discipline(
             self_detected_remedied: r.self_detected_remedied,
             counted_before: false,
             unrelated_to_collective: false,
+            violation: None,
         })
         .collect())
 }
@@ -228,6 +229,7 @@ fn body_record(r: &NewUnitDiscipline) -> DisciplineRecord {
         self_detected_remedied: r.self_detected_remedied,
         counted_before: false,
         unrelated_to_collective: false,
+        violation: None,
     }
 }
 

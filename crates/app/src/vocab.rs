@@ -31,6 +31,7 @@ pub fn body_code(body: Body) -> &'static str {
         Body::GrassrootsCommittee => "grassroots_committee",
         Body::PartialCommittee => "partial_committee",
         Body::SuperiorStandingCommittee => "superior_standing_committee",
+        Body::UpperStandingCommittee => "upper_standing_committee",
         Body::ManagingStandingCommittee => "managing_standing_committee",
         Body::ProvinceExecutiveCommittee => "province_executive_committee",
     }
@@ -42,6 +43,7 @@ pub fn parse_body(code: &str) -> Result<Body> {
         Body::GrassrootsCommittee,
         Body::PartialCommittee,
         Body::SuperiorStandingCommittee,
+        Body::UpperStandingCommittee,
         Body::ManagingStandingCommittee,
         Body::ProvinceExecutiveCommittee,
     ]

@@ -87,6 +87,7 @@ fn generate(count: usize, year: i32, book: &RuleBook, grades: bool) -> Vec<Subje
                     self_detected_remedied: rng.below(4) == 0,
                     counted_before: false,
                     unrelated_to_collective: false,
+                    violation: None,
                 });
             }
             if rng.below(40) == 0 {

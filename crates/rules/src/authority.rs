@@ -19,6 +19,9 @@ pub enum Body {
     PartialCommittee,
     /// The standing committee of the direct superior committee (BTV cấp ủy cấp trên trực tiếp).
     SuperiorStandingCommittee,
+    /// The standing committee of the committee above the grassroots committee, deciding a branch
+    /// of that grassroots (HD 43 Mục 3: "hoặc ban thường vụ cấp ủy cấp trên").
+    UpperStandingCommittee,
     /// The standing committee of the committee that manages the collective or cadre.
     ManagingStandingCommittee,
     /// The province's executive committee (BCH Đảng bộ tỉnh) approving its own standing committee's
@@ -33,8 +36,49 @@ impl Body {
             Body::GrassrootsCommittee => "Đảng ủy cơ sở",
             Body::PartialCommittee => "Đảng ủy bộ phận",
             Body::SuperiorStandingCommittee => "Ban Thường vụ cấp ủy cấp trên trực tiếp",
+            Body::UpperStandingCommittee => "Ban Thường vụ cấp ủy cấp trên của đảng ủy cơ sở",
             Body::ManagingStandingCommittee => "Ban Thường vụ cấp ủy quản lý",
             Body::ProvinceExecutiveCommittee => "Ban Chấp hành Đảng bộ tỉnh",
+        }
+    }
+}
+
+/// Who decides a chi bộ trực thuộc or a đảng bộ bộ phận, where the era allows a choice (HD 43
+/// Mục 3); chosen per organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BranchDecider {
+    /// Đảng ủy cơ sở.
+    GrassrootsCommittee,
+    /// Ban thường vụ cấp ủy cấp trên (of the grassroots committee).
+    UpperStandingCommittee,
+    /// Đảng ủy cơ sở được giao quyền cấp trên cơ sở.
+    GrassrootsWithUpperPowers,
+}
+
+impl BranchDecider {
+    pub const ALL: [BranchDecider; 3] = [
+        BranchDecider::GrassrootsCommittee,
+        BranchDecider::UpperStandingCommittee,
+        BranchDecider::GrassrootsWithUpperPowers,
+    ];
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            BranchDecider::GrassrootsCommittee => "Đảng ủy cơ sở",
+            BranchDecider::UpperStandingCommittee => "Ban Thường vụ cấp ủy cấp trên",
+            BranchDecider::GrassrootsWithUpperPowers => {
+                "Đảng ủy cơ sở được giao quyền cấp trên cơ sở"
+            }
+        }
+    }
+
+    fn body(self) -> Body {
+        match self {
+            BranchDecider::GrassrootsCommittee | BranchDecider::GrassrootsWithUpperPowers => {
+                Body::GrassrootsCommittee
+            }
+            BranchDecider::UpperStandingCommittee => Body::UpperStandingCommittee,
         }
     }
 }
@@ -45,7 +89,17 @@ pub struct Authority {
     pub decides: Body,
     /// The body that proposes to the decider, if different from the subject itself.
     pub proposes: Option<Body>,
+    /// The alternative chosen for a branch where the era allows several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decider: Option<BranchDecider>,
     pub citation: Citation,
+}
+
+/// A decider the era does not allow, with the ones it does.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{problem}")]
+pub struct AuthorityError {
+    pub problem: String,
 }
 
 /// Where the subject sits, as far as the decision is concerned.
@@ -60,20 +114,64 @@ pub struct Placement {
 }
 
 /// The competent level for a subject (seed 000 §B; seed 003 §B.1.3–B.3.3; QĐ 366 Điều 12–13;
-/// HD 43 Mục 3).
+/// HD 43 Mục 3), with the era's default decider of a branch.
 pub fn authority(book: &RuleBook, kind: SubjectKind, placement: Placement) -> Authority {
-    let citation = Citation::new(
+    authority_for(book, kind, placement, None).expect("the default decider is always allowed")
+}
+
+/// The competent level for a subject, with `decider` chosen for a chi bộ trực thuộc or a đảng
+/// bộ bộ phận among the era's alternatives (HD 43 Mục 3); `None` takes the era's default.
+pub fn authority_for(
+    book: &RuleBook,
+    kind: SubjectKind,
+    placement: Placement,
+    decider: Option<BranchDecider>,
+) -> Result<Authority, AuthorityError> {
+    let alternatives = book.era().branch_deciders;
+    let branch_decided = kind == SubjectKind::Organisation
+        && matches!(
+            placement.org_kind,
+            OrgKind::SubordinateBranch | OrgKind::PartialCommittee
+        );
+    let chosen = match decider {
+        None => None,
+        Some(_) if !branch_decided => {
+            return Err(AuthorityError {
+                problem: "chỉ chọn cấp quyết định cho chi bộ trực thuộc hoặc đảng bộ bộ phận"
+                    .into(),
+            });
+        }
+        Some(choice) => Some(
+            alternatives
+                .iter()
+                .find(|(d, _)| *d == choice)
+                .ok_or_else(|| AuthorityError {
+                    problem: format!(
+                        "bộ quy tắc {} không cho phép \"{}\" quyết định xếp loại chi bộ trực thuộc; chỉ: {}",
+                        book.rule_set,
+                        choice.name_vi(),
+                        alternatives
+                            .iter()
+                            .map(|(d, _)| d.name_vi())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
+                })?,
+        ),
+    };
+    let mut citation = Citation::new(
         format!("{}.authority", book.rule_set),
         book.sources().competent_level,
     );
+    if let Some((choice, source)) = chosen {
+        citation = Citation::new(format!("{}.authority.{choice:?}", book.rule_set), *source);
+    }
     let (decides, proposes) = match kind {
         SubjectKind::Organisation => match placement.org_kind {
             OrgKind::SubordinateBranch if placement.under_partial_committee => {
-                (Body::GrassrootsCommittee, Some(Body::PartialCommittee))
+                (branch_body(chosen), Some(Body::PartialCommittee))
             }
-            OrgKind::SubordinateBranch | OrgKind::PartialCommittee => {
-                (Body::GrassrootsCommittee, None)
-            }
+            OrgKind::SubordinateBranch | OrgKind::PartialCommittee => (branch_body(chosen), None),
             OrgKind::GrassrootsCommittee | OrgKind::GrassrootsBranch | OrgKind::UpperGrassroots => {
                 (Body::SuperiorStandingCommittee, None)
             }
@@ -87,11 +185,16 @@ pub fn authority(book: &RuleBook, kind: SubjectKind, placement: Placement) -> Au
         },
         SubjectKind::Collective | SubjectKind::Leader => (Body::ManagingStandingCommittee, None),
     };
-    Authority {
+    Ok(Authority {
         decides,
         proposes,
+        decider: chosen.map(|(d, _)| *d),
         citation,
-    }
+    })
+}
+
+fn branch_body(chosen: Option<&(BranchDecider, &str)>) -> Body {
+    chosen.map_or(Body::GrassrootsCommittee, |(d, _)| d.body())
 }
 
 #[cfg(test)]
@@ -157,5 +260,55 @@ mod tests {
             (Body::GrassrootsCommittee, Some(Body::PartialCommittee))
         );
         assert!(a.citation.source.contains("HD 43"));
+    }
+
+    #[test]
+    fn hd43_lets_each_branch_be_decided_by_any_of_the_listed_deciders() {
+        // HD 43-HD/BTCTW Mục 3: đảng ủy cơ sở, hoặc ban thường vụ cấp ủy cấp trên, hoặc đảng ủy
+        // cơ sở được giao quyền cấp trên cơ sở; đảng ủy bộ phận đề xuất.
+        let book = RuleBook::national(RuleSetId::Qd366Hd43);
+        let under_partial = Placement {
+            org_kind: OrgKind::SubordinateBranch,
+            under_partial_committee: true,
+        };
+        let a = authority_for(
+            &book,
+            SubjectKind::Organisation,
+            under_partial,
+            Some(BranchDecider::UpperStandingCommittee),
+        )
+        .unwrap();
+        assert_eq!(a.decides, Body::UpperStandingCommittee);
+        assert_eq!(a.proposes, Some(Body::PartialCommittee));
+        assert!(a.citation.source.contains("ban thường vụ cấp ủy cấp trên"));
+        let a = authority_for(
+            &book,
+            SubjectKind::Organisation,
+            at(OrgKind::PartialCommittee),
+            Some(BranchDecider::GrassrootsWithUpperPowers),
+        )
+        .unwrap();
+        assert_eq!(a.decides, Body::GrassrootsCommittee);
+        assert_eq!(a.decider, Some(BranchDecider::GrassrootsWithUpperPowers));
+        assert!(a.citation.source.contains("được giao quyền"));
+        // Not for a grassroots organisation, and not in an era that names one decider.
+        assert!(
+            authority_for(
+                &book,
+                SubjectKind::Organisation,
+                at(OrgKind::GrassrootsCommittee),
+                Some(BranchDecider::UpperStandingCommittee)
+            )
+            .is_err()
+        );
+        let hd21 = RuleBook::national(RuleSetId::Qd132Hd21);
+        let error = authority_for(
+            &hd21,
+            SubjectKind::Organisation,
+            at(OrgKind::SubordinateBranch),
+            Some(BranchDecider::UpperStandingCommittee),
+        )
+        .unwrap_err();
+        assert!(error.problem.contains("Đảng ủy cơ sở"), "{error}");
     }
 }

@@ -1,13 +1,15 @@
 //! Secret ballots (bỏ phiếu kín) on levels: who may vote, the denominator of a majority
 //! (QĐ 24-QĐ/TW mục 9.3), the tally per subject, and the level a tally yields under the rule
-//! book's majority rule. When no level reaches the majority the question goes to the competent
-//! level: there is never a silent default.
+//! book's majority rule. When no level reaches the majority, the rule book's policy applies —
+//! the competent level decides (the default), the level with most votes is taken, or a further
+//! round is held — and a tie under "most votes" is escalated or voted again: there is never a
+//! silent default. Whether probationary members count in the denominator is a parameter too.
 
 use crate::cite::Citation;
 use crate::facts::LevelCounts;
 use crate::level::Level;
 use crate::ruleset::RuleBook;
-use crate::ruleset::params::MajorityBase;
+use crate::ruleset::params::{MajorityBase, NoMajorityPolicy, TiePolicy};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -85,7 +87,14 @@ pub struct Denominator {
     pub count: u32,
     /// Entitled voters present.
     pub present_voters: u32,
+    /// Probationary members counted among those summoned (QĐ 24 mục 9.3 read literally).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub probationary_counted: u32,
     pub citation: Citation,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The denominator of QĐ 24-QĐ/TW mục 9.3: official members summoned, excluding members active
@@ -94,7 +103,13 @@ pub struct Denominator {
 pub fn denominator(book: &RuleBook, roll: &[RollEntry]) -> Denominator {
     let mut excluded = Vec::new();
     let mut summoned = 0;
-    for entry in roll.iter().filter(|e| e.official) {
+    let counts_probationary = book.params.ballot.probationary_in_denominator;
+    let probationary_counted = if counts_probationary {
+        roll.iter().filter(|e| !e.official).count() as u32
+    } else {
+        0
+    };
+    for entry in roll.iter().filter(|e| e.official || counts_probationary) {
         summoned += 1;
         let reason = if entry.temporary_elsewhere {
             Some("sinh hoạt tạm thời ở tổ chức đảng khác")
@@ -122,6 +137,7 @@ pub fn denominator(book: &RuleBook, roll: &[RollEntry]) -> Denominator {
         count: summoned - excluded.len() as u32,
         excluded,
         present_voters,
+        probationary_counted,
         citation: Citation::new(
             format!("{}.ballot.denominator", book.rule_set),
             book.sources().ballot,
@@ -210,13 +226,54 @@ pub struct BallotError {
     pub problem: String,
 }
 
-/// The level a tally yields: the highest level whose votes (for it or, when cumulative, for it or
-/// a higher level) are more than the majority share of the base.
+/// The level a tally yields in its first round: see [`outcome_in_round`].
 pub fn outcome(
     book: &RuleBook,
     tally: &Tally,
     denominator: &Denominator,
 ) -> Result<BallotOutcome, BallotError> {
+    outcome_in_round(book, tally, denominator, 1).map(|r| r.outcome)
+}
+
+/// What follows a round's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "next", rename_all = "snake_case")]
+pub enum NextStep {
+    /// A level is reached.
+    Decided,
+    /// The competent level decides.
+    Escalate,
+    /// The branch votes again, in round `round`.
+    FurtherRound { round: u32 },
+}
+
+/// A round's outcome and what follows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundOutcome {
+    #[serde(flatten)]
+    pub outcome: BallotOutcome,
+    #[serde(flatten)]
+    pub next: NextStep,
+}
+
+/// Where the no-majority and tie policies come from: the local layer that set them, or the
+/// assumption of the national rule set.
+fn policy_source(book: &RuleBook) -> String {
+    match &book.local {
+        Some(layer) if layer.overrides.contains_key("ballot") => layer.source.clone(),
+        _ => "giả định: không tìm thấy quy định quốc gia về trường hợp không mức nào đạt quá nửa số phiếu".into(),
+    }
+}
+
+/// The level a tally yields in round `round` (from 1): the highest level whose votes (for it or,
+/// when cumulative, for it or a higher level) are more than the majority share of the base; when
+/// none is, the rule book's no-majority policy, and its tie policy for a tie under "most votes".
+pub fn outcome_in_round(
+    book: &RuleBook,
+    tally: &Tally,
+    denominator: &Denominator,
+    round: u32,
+) -> Result<RoundOutcome, BallotError> {
     let params = &book.params.ballot;
     if tally.papers() > denominator.present_voters {
         return Err(BallotError {
@@ -247,21 +304,92 @@ pub fn outcome(
             .majority_above
             .exceeded_by(u64::from(votes), u64::from(base))
         {
-            return Ok(BallotOutcome::Level {
-                level,
-                votes,
-                base,
-                citation,
+            return Ok(RoundOutcome {
+                outcome: BallotOutcome::Level {
+                    level,
+                    votes,
+                    base,
+                    citation,
+                },
+                next: NextStep::Decided,
             });
         }
     }
-    Ok(BallotOutcome::NoMajority {
-        base,
-        message: format!(
-            "Không mức nào đạt trên {} của {base}: báo cáo cấp có thẩm quyền xem xét, quyết định",
-            params.majority_above
-        ),
-        citation,
+    let no_majority = format!(
+        "Không mức nào đạt trên {} của {base}",
+        params.majority_above
+    );
+    let policy = Citation::new(
+        format!("{}.ballot.no_majority", book.rule_set),
+        policy_source(book),
+    );
+    let escalate = |message: String| RoundOutcome {
+        outcome: BallotOutcome::NoMajority {
+            base,
+            message,
+            citation: citation.clone(),
+        },
+        next: NextStep::Escalate,
+    };
+    let again = |why: String| -> RoundOutcome {
+        if round < params.max_rounds {
+            RoundOutcome {
+                outcome: BallotOutcome::NoMajority {
+                    base,
+                    message: format!("{why}: bỏ phiếu lại (vòng {})", round + 1),
+                    citation: policy.clone(),
+                },
+                next: NextStep::FurtherRound { round: round + 1 },
+            }
+        } else {
+            escalate(format!(
+                "{why} sau {round} vòng: báo cáo cấp có thẩm quyền xem xét, quyết định"
+            ))
+        }
+    };
+    Ok(match params.no_majority {
+        NoMajorityPolicy::Escalate => escalate(format!(
+            "{no_majority}: báo cáo cấp có thẩm quyền xem xét, quyết định"
+        )),
+        NoMajorityPolicy::FurtherRound => again(no_majority),
+        NoMajorityPolicy::MostVotes => {
+            let most = Level::DESCENDING
+                .into_iter()
+                .map(|l| tally.levels.get(l))
+                .max()
+                .unwrap_or(0);
+            let leaders: Vec<Level> = Level::DESCENDING
+                .into_iter()
+                .filter(|l| tally.levels.get(*l) == most)
+                .collect();
+            match leaders.as_slice() {
+                _ if most == 0 => escalate(format!(
+                    "{no_majority}, không có phiếu cho mức nào: báo cáo cấp có thẩm quyền xem xét, quyết định"
+                )),
+                [level] => RoundOutcome {
+                    outcome: BallotOutcome::Level {
+                        level: *level,
+                        votes: most,
+                        base,
+                        citation: policy.clone(),
+                    },
+                    next: NextStep::Decided,
+                },
+                tied => {
+                    let names: Vec<&str> = tied.iter().map(|l| l.code()).collect();
+                    let why = format!(
+                        "{no_majority}; {} bằng nhau ({most} phiếu)",
+                        names.join(", ")
+                    );
+                    match params.tie {
+                        TiePolicy::Escalate => escalate(format!(
+                            "{why}: báo cáo cấp có thẩm quyền xem xét, quyết định"
+                        )),
+                        TiePolicy::FurtherRound => again(why),
+                    }
+                }
+            }
+        }
     })
 }
 
@@ -336,6 +464,7 @@ mod tests {
             excluded: Vec::new(),
             count,
             present_voters: count,
+            probationary_counted: 0,
             citation: Citation::new("t", "t"),
         }
     }
@@ -372,6 +501,54 @@ mod tests {
         t.blank = 6;
         let result = outcome(&book, &t, &denominator_of(10)).unwrap();
         assert!(matches!(result, BallotOutcome::NoMajority { base: 10, .. }));
+    }
+
+    #[test]
+    fn the_no_majority_policy_is_selectable_and_a_tie_is_never_settled_silently() {
+        // RULES.md §11.4: no national rule; escalate (default), most votes, or a further round.
+        let mut book = RuleBook::national(RuleSetId::Qd366Hd43);
+        let split = tally_of([3, 1, 0, 3]); // 7 papers of 14: no level, counted down cumulatively, passes 7
+        let round = outcome_in_round(&book, &split, &denominator_of(14), 1).unwrap();
+        assert_eq!(round.next, NextStep::Escalate);
+        book.params.ballot.no_majority = NoMajorityPolicy::FurtherRound;
+        let round = outcome_in_round(&book, &split, &denominator_of(14), 1).unwrap();
+        assert_eq!(round.next, NextStep::FurtherRound { round: 2 });
+        let last = outcome_in_round(&book, &split, &denominator_of(14), 3).unwrap();
+        assert_eq!(last.next, NextStep::Escalate);
+        book.params.ballot.no_majority = NoMajorityPolicy::MostVotes;
+        let plurality = tally_of([4, 1, 0, 2]);
+        let round = outcome_in_round(&book, &plurality, &denominator_of(14), 1).unwrap();
+        assert!(matches!(
+            round.outcome,
+            BallotOutcome::Level {
+                level: Level::Htxsnv,
+                votes: 4,
+                ..
+            }
+        ));
+        // 3 HTXSNV and 3 KHTNV tie: escalated, or voted again when the tie policy says so.
+        let round = outcome_in_round(&book, &split, &denominator_of(14), 1).unwrap();
+        assert_eq!(round.next, NextStep::Escalate);
+        book.params.ballot.tie = TiePolicy::FurtherRound;
+        let round = outcome_in_round(&book, &split, &denominator_of(14), 1).unwrap();
+        assert_eq!(round.next, NextStep::FurtherRound { round: 2 });
+    }
+
+    #[test]
+    fn probationary_members_in_the_denominator_is_a_reading_to_choose() {
+        // Điều lệ Đảng Điều 5 (dự bị không biểu quyết) vs QĐ 24-QĐ/TW mục 9.3 read literally.
+        let mut book = RuleBook::national(RuleSetId::Qd132Hd21);
+        let mut roll: Vec<RollEntry> = (0..4).map(|i| entry(&format!("m{i}"))).collect();
+        let mut probationary = entry("p");
+        probationary.official = false;
+        roll.push(probationary);
+        assert_eq!(denominator(&book, &roll).count, 4);
+        book.params.ballot.probationary_in_denominator = true;
+        let d = denominator(&book, &roll);
+        assert_eq!(
+            (d.count, d.probationary_counted, d.present_voters),
+            (5, 1, 4)
+        );
     }
 
     #[test]

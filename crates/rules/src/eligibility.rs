@@ -56,6 +56,21 @@ pub struct Eligibility {
     pub reasons: Vec<EligibilityReason>,
     /// Documents to attach before classification.
     pub attachments: Vec<Attachment>,
+    /// For a committee member suspended from the committee (đình chỉ sinh hoạt cấp ủy): the time
+    /// they answer for as a committee member, stated in the decision (HD 43 tiểu mục 7.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsibility_period: Option<ResponsibilityPeriod>,
+}
+
+/// The time a suspended committee member answers for, and where they are reviewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponsibilityPeriod {
+    /// The first day of the evaluated period.
+    pub from: Date,
+    /// The day before the suspension; absent when the suspension began before the period.
+    pub to: Option<Date>,
+    pub message: String,
+    pub citation: Citation,
 }
 
 impl Eligibility {
@@ -87,13 +102,52 @@ fn date_vi(date: Date) -> String {
     )
 }
 
-/// Decides eligibility as of the review date `as_of`.
+/// Decides eligibility as of the review date `as_of`, for the evaluation year of `as_of`.
 pub fn eligibility(book: &RuleBook, facts: &SubjectFacts, as_of: Date) -> Eligibility {
+    eligibility_in_year(book, facts, as_of.year(), as_of)
+}
+
+/// The time a committee member suspended from the committee on `suspended_from` answers for in
+/// the evaluation `year`: from its first day to the day before the suspension.
+fn committee_period(book: &RuleBook, year: i32, suspended_from: Date) -> ResponsibilityPeriod {
+    let from = Date::from_calendar_date(year, time::Month::January, 1).expect("valid date");
+    let to = suspended_from.previous_day().filter(|to| *to >= from);
+    let message = match to {
+        Some(to) => format!(
+            "Kiểm điểm trách nhiệm cấp ủy viên trong thời gian từ {} đến {} (trước khi bị đình chỉ sinh hoạt cấp ủy ngày {}), tại chi bộ nơi sinh hoạt",
+            date_vi(from),
+            date_vi(to),
+            date_vi(suspended_from)
+        ),
+        None => format!(
+            "Bị đình chỉ sinh hoạt cấp ủy từ {}, trước kỳ đánh giá: không có thời gian giữ trách nhiệm cấp ủy viên trong kỳ; kiểm điểm tại chi bộ nơi sinh hoạt",
+            date_vi(suspended_from)
+        ),
+    };
+    ResponsibilityPeriod {
+        from,
+        to,
+        message,
+        citation: Citation::new(
+            format!("{}.eligibility.committee_responsibility", book.rule_set),
+            book.sources().suspended_from_committee,
+        ),
+    }
+}
+
+/// Decides eligibility in the evaluation `year` as of the review date `as_of`.
+pub fn eligibility_in_year(
+    book: &RuleBook,
+    facts: &SubjectFacts,
+    year: i32,
+    as_of: Date,
+) -> Eligibility {
     let params = &book.params.eligibility;
     let sources = book.sources();
     let era = book.era();
     let rule = |name: &str| format!("{}.eligibility.{name}", book.rule_set);
     let mut reasons = Vec::new();
+    let mut responsibility_period = None;
     let mut participation = Participation::ReviewAndClassify;
     let mut demote = |to: Participation,
                       code: &str,
@@ -159,10 +213,10 @@ pub fn eligibility(book: &RuleBook, facts: &SubjectFacts, as_of: Date) -> Eligib
                 });
             }
         }
-        if facts
-            .status_on(StatusKind::SuspendedFromCommittee, as_of)
-            .is_some()
-        {
+        if let Some(status) = facts.status_on(StatusKind::SuspendedFromCommittee, as_of) {
+            if params.committee_responsibility_until_suspension {
+                responsibility_period = Some(committee_period(book, year, status.from));
+            }
             reasons.push(EligibilityReason {
                 code: "suspended_from_committee".into(),
                 message: "Bị đình chỉ sinh hoạt cấp ủy: vẫn kiểm điểm, đánh giá, xếp loại".into(),
@@ -278,6 +332,7 @@ pub fn eligibility(book: &RuleBook, facts: &SubjectFacts, as_of: Date) -> Eligib
         participation,
         reasons,
         attachments,
+        responsibility_period,
     }
 }
 

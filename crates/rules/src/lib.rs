@@ -21,6 +21,7 @@ pub mod eligibility;
 pub mod facts;
 pub mod forms;
 pub mod framework;
+pub mod history;
 pub mod level;
 pub mod ordering;
 pub mod points;
@@ -28,6 +29,8 @@ pub mod quota;
 pub mod ruleset;
 pub mod share;
 pub mod subject;
+pub mod timing;
+pub mod vocabulary;
 
 pub use cite::Citation;
 pub use level::{Grade, Level};

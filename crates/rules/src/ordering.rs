@@ -27,6 +27,25 @@ pub enum Precedence {
     BranchBeforeCollective,
     /// Xếp loại CBCCVC trước, xếp loại đảng viên sau.
     CivilServiceBeforeParty,
+    /// Đảng viên trước, tổ chức đảng sau: an organisation's level rests on its members' levels.
+    MembersBeforeOrganisation,
+    /// Khiếu nại, tố cáo, phản ánh … được kiểm tra, xác minh trước khi quyết định xếp loại.
+    VerificationBeforeDecision,
+}
+
+impl Precedence {
+    pub const ALL: [Precedence; 10] = [
+        Precedence::ReviewBeforeRating,
+        Precedence::CollectiveBeforeMembers,
+        Precedence::HeadBeforeDeputies,
+        Precedence::GovernmentBodiesBeforeCommittee,
+        Precedence::LowerBeforeUpper,
+        Precedence::UnitBeforeHead,
+        Precedence::BranchBeforeCollective,
+        Precedence::CivilServiceBeforeParty,
+        Precedence::MembersBeforeOrganisation,
+        Precedence::VerificationBeforeDecision,
+    ];
 }
 
 impl Precedence {
@@ -42,6 +61,10 @@ impl Precedence {
             Precedence::UnitBeforeHead => "đơn vị trước, người đứng đầu sau",
             Precedence::BranchBeforeCollective => "ở chi bộ trước, ở tập thể lãnh đạo sau",
             Precedence::CivilServiceBeforeParty => "xếp loại công chức, viên chức trước",
+            Precedence::MembersBeforeOrganisation => "đảng viên trước, tổ chức đảng sau",
+            Precedence::VerificationBeforeDecision => {
+                "kiểm tra, xác minh đơn thư, phản ánh trước khi quyết định"
+            }
         }
     }
 }

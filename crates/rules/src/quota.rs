@@ -66,11 +66,18 @@ fn allowed_for(book: &RuleBook, htxsnv: u64, httnv: u64, exceptional: bool) -> (
         (true, Some(share)) => share,
         _ => params.share,
     };
-    let base = match params.base {
-        QuotaBase::FinalHttnv => httnv,
-        QuotaBase::HttnvAndAbove => httnv + htxsnv,
+    let (base, mut allowed) = match params.base {
+        QuotaBase::FinalHttnv => (httnv, share.of(httnv, params.rounding)),
+        QuotaBase::HttnvAndAbove => (httnv + htxsnv, share.of(httnv + htxsnv, params.rounding)),
+        QuotaBase::FixedPoint => {
+            let pool = httnv + htxsnv;
+            let fixed = (0..=pool)
+                .rev()
+                .find(|n| *n <= share.of(pool - n, params.rounding))
+                .unwrap_or(0);
+            (pool, fixed)
+        }
     };
-    let mut allowed = share.of(base, params.rounding);
     let mut small = false;
     if let Some(exception) = book
         .local
@@ -183,14 +190,17 @@ pub fn check_quota(
             *k <= allowed_k
         })
         .unwrap_or(0);
+    let limit = match params.base {
+        QuotaBase::FinalHttnv => format!("{share} của {base} số xếp loại HTTNV"),
+        QuotaBase::HttnvAndAbove => format!("{share} của {base} số xếp loại HTTNV trở lên"),
+        QuotaBase::FixedPoint => format!(
+            "số n lớn nhất với n không vượt quá {share} của ({base} − n), {base} là số xếp loại HTTNV trở lên"
+        ),
+    };
     let violation = (htxsnv > allowed).then(|| QuotaViolation {
         excess: htxsnv - allowed,
         message: format!(
-            "{htxsnv} HTXSNV vượt tỷ lệ: tối đa {allowed} ({share} của {base}{}), thừa {}",
-            match params.base {
-                QuotaBase::FinalHttnv => " số xếp loại HTTNV",
-                QuotaBase::HttnvAndAbove => " số xếp loại HTTNV trở lên",
-            },
+            "{htxsnv} HTXSNV vượt tỷ lệ: tối đa {allowed} ({limit}), thừa {}",
             htxsnv - allowed
         ),
         citation: citations[0].clone(),
@@ -372,6 +382,33 @@ mod tests {
                 .violation
                 .is_some()
         );
+    }
+
+    #[test]
+    fn the_fixed_point_base_allows_the_largest_n_within_the_share_of_the_rest() {
+        // RULES.md §11.2: the literal reading's fixed point, n ≤ 20% × (pool − n).
+        let mut book = RuleBook::national(RuleSetId::Qd366Hd43);
+        book.params.quota.base = QuotaBase::FixedPoint;
+        // Pool 12: n = 2 (2 ≤ 20% of 10); n = 3 fails (3 > 20% of 9 = 1).
+        let check = check_quota(&book, &counts(0, 12), None).unwrap();
+        assert_eq!((check.base, check.allowed, check.headroom), (12, 2, 2));
+        // Whatever the split of the pool, the same number is allowed.
+        let check = check_quota(&book, &counts(2, 10), None).unwrap();
+        assert_eq!((check.allowed, check.headroom), (2, 0));
+        assert!(check.violation.is_none());
+        let check = check_quota(&book, &counts(3, 9), None).unwrap();
+        assert_eq!(check.violation.unwrap().excess, 1);
+        // It is the same number the final-HTTNV reading's pool can hold.
+        let literal = RuleBook::national(RuleSetId::Qd366Hd43);
+        for pool in 0..40 {
+            for htxsnv in 0..=pool {
+                let fixed = check_quota(&book, &counts(htxsnv, pool - htxsnv), None).unwrap();
+                let max = check_quota(&literal, &counts(htxsnv, pool - htxsnv), None)
+                    .unwrap()
+                    .max_in_pool;
+                assert_eq!(fixed.allowed, max, "pool {pool}");
+            }
+        }
     }
 
     #[test]

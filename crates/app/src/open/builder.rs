@@ -95,6 +95,13 @@ impl Tree {
             }),
             Body::PartialCommittee => self.nearest(unit, |k| k == OrgKind::PartialCommittee),
             Body::SuperiorStandingCommittee => self.parent(unit),
+            // The committee above the branch's grassroots committee (never chosen by the app yet:
+            // it takes the rule set's default decider).
+            Body::UpperStandingCommittee => self
+                .nearest(self.parent(unit).unwrap_or(unit), |k| {
+                    k == OrgKind::GrassrootsCommittee
+                })
+                .and_then(|grassroots| self.parent(grassroots)),
             Body::ManagingStandingCommittee => match kind {
                 SubjectKind::Collective | SubjectKind::Leader => Some(unit),
                 _ => self.parent(unit),

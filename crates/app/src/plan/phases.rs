@@ -340,6 +340,6 @@ mod tests {
         let phases = default_phases(2019, Period::Year, &book).unwrap();
         let local = phases.iter().find(|p| p.code == "local_1").unwrap();
         assert_eq!(local.ends_on, date!(2019 - 12 - 15));
-        assert!(local.source.contains("Seed 003"));
+        assert!(local.source.contains("Huyện ủy năm 2019"));
     }
 }

@@ -298,7 +298,7 @@ async fn seed003_head_is_not_rated_above_the_unit(db: &TestDb) {
         .find(|c| c.rule.ends_with("order.UnitBeforeHead"))
         .unwrap_or_else(|| panic!("{:?}", early.citations()))
         .clone();
-    assert!(citation.source.contains("seed 003 mục B.4"), "{citation:?}");
+    assert!(citation.source.contains("năm 2019 mục B.4"), "{citation:?}");
     assert!(early.message().contains(&b1.name), "{}", early.message());
 
     for s in [&binh_s, &lan_s] {
@@ -318,7 +318,7 @@ async fn seed003_head_is_not_rated_above_the_unit(db: &TestDb) {
         .iter()
         .find(|c| c.rule == "local.head_not_above_unit")
         .unwrap_or_else(|| panic!("{:?}", capped.citations()));
-    assert!(local.source.contains("Seed 003 mục B.4"), "{local:?}");
+    assert!(local.source.contains("năm 2019 mục B.4"), "{local:?}");
     assert!(capped.message().contains("HTNV"), "{}", capped.message());
 
     // An has been secretary since 2015: not a head who moved in.
@@ -563,7 +563,32 @@ async fn qd366_led_units_tasks_bound_the_leader(db: &TestDb) {
         "{}",
         refused.message()
     );
-    decide(&app, &committee, &hung, Level::Httnv).await.unwrap();
+    // 95 points in the HTXSNV band, the conditions of HTTNV only: QĐ 366 Điều 11 leaves the
+    // level to the competent level, which records its reason (issue 14).
+    let unreasoned = decide(&app, &committee, &hung, Level::Httnv)
+        .await
+        .unwrap_err();
+    assert!(
+        unreasoned
+            .citations()
+            .iter()
+            .any(|c| c.rule == "qd366-hd43.tasks.conditions_gap"),
+        "{:?}",
+        unreasoned.citations()
+    );
+    let version = app.subject(&committee, hung.id).await.unwrap().version;
+    app.decide(
+        &committee,
+        hung.id,
+        DecisionInput {
+            version,
+            level: Some(Level::Httnv),
+            reason: Some("Đơn vị phụ trách chỉ vượt mức 20% nhiệm vụ: xếp HTTNV".into()),
+            exceptional_share: None,
+        },
+    )
+    .await
+    .unwrap();
 }
 
 /// HD 43 Mục 2 (QĐ 124 Điều 11; seed 003 A.4.2): the party committee — and the party

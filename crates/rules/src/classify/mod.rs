@@ -108,9 +108,12 @@ pub fn classify(context: &Context<'_>) -> Classification {
     let score_level = context.score.map(|s| s.level);
     let pending = findings.iter().any(|f| f.effect == Effect::Pending);
     let case_by_case = findings.iter().any(|f| f.effect == Effect::CaseByCase);
+    // A reasoned decision is only asked for when something is left to weigh: where the score or
+    // another rule already puts the subject at KHTNV, that is the level.
+    let floor_reached = score_level.is_some_and(|level| level.min(allowed) == Level::Khtnv);
     let readiness = if pending || score_level.is_none() {
         Readiness::Pending
-    } else if case_by_case {
+    } else if case_by_case && !floor_reached {
         Readiness::DecisionRequired
     } else {
         Readiness::Ready
@@ -128,5 +131,7 @@ pub fn classify(context: &Context<'_>) -> Classification {
     }
 }
 
+#[cfg(test)]
+mod reading_tests;
 #[cfg(test)]
 mod tests;

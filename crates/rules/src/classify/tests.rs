@@ -112,6 +112,7 @@ fn discipline(form: DisciplineForm, year: i32) -> DisciplineRecord {
         self_detected_remedied: false,
         counted_before: false,
         unrelated_to_collective: false,
+        violation: None,
     }
 }
 
@@ -413,13 +414,55 @@ fn qd366_htxsnv_needs_at_least_thirty_percent_exceeded() {
         Some(Level::Htxsnv)
     );
     facts.tasks = Some(tasks(100, 100, 100, 29));
-    let c = run(&book, &facts, Level::Htxsnv);
+    let c = run(&book, &facts, Level::Httnv);
     assert_fired(
         &c,
         "tasks.htxsnv_exceeded_min",
         cap(Level::Httnv),
         "QĐ 366-QĐ/TW Điều 11 khoản 1",
     );
+    assert_eq!(c.suggested, Some(Level::Httnv));
+}
+
+#[test]
+fn qd366_a_score_above_the_level_whose_conditions_hold_is_for_the_competent_level() {
+    // QĐ 366 Điều 11 khoản 1–2: HTXSNV = ≥ 90 điểm VÀ ≥ 30% vượt mức; HTTNV = 70–< 90 điểm VÀ
+    // 100% đúng hạn. 95 points with 29% exceeded fits neither: no silent HTTNV.
+    let book = book(QD366);
+    for kind in [MemberWithoutPost, Leader, Collective] {
+        let mut facts = clean(kind);
+        facts.tasks = Some(tasks(100, 100, 100, 29));
+        let c = run(&book, &facts, Level::Htxsnv);
+        assert_fired(
+            &c,
+            "tasks.htxsnv_exceeded_min",
+            cap(Level::Httnv),
+            "QĐ 366-QĐ/TW Điều 11 khoản 1",
+        );
+        assert_fired(
+            &c,
+            "tasks.conditions_gap",
+            Effect::CaseByCase,
+            "QĐ 366-QĐ/TW Điều 11 khoản 1–4",
+        );
+        assert_eq!(c.readiness, Readiness::DecisionRequired, "{kind:?}");
+        assert_eq!((c.allowed, c.suggested), (Level::Httnv, None));
+    }
+    // Earlier shortcomings not remedied are an HTXSNV condition too.
+    let mut facts = clean(MemberWithoutPost);
+    facts.previous_defects_fixed = Some(false);
+    let c = run(&book, &facts, Level::Htxsnv);
+    assert_fired(&c, "tasks.conditions_gap", Effect::CaseByCase, "Điều 11");
+    // The lower-level reading stays selectable.
+    let mut lower = book.clone();
+    lower.params.tasks.individual_gap = crate::ruleset::params::GapTreatment::LowerLevel;
+    let c = run(&lower, &facts, Level::Htxsnv);
+    assert_not_fired(&c, "tasks.conditions_gap");
+    assert_eq!(c.suggested, Some(Level::Httnv));
+    // QĐ 124 names no score band: its lower level applies.
+    let mut facts = clean(MemberWithoutPost);
+    facts.tasks = Some(tasks(10, 10, 10, 4));
+    let c = run(&self::book(QD124), &facts, Level::Htxsnv);
     assert_eq!(c.suggested, Some(Level::Httnv));
 }
 
@@ -472,7 +515,13 @@ fn qd366_httnv_needs_every_task_on_time() {
         cap(Level::Htnv),
         "QĐ 366-QĐ/TW Điều 11 khoản 2",
     );
-    assert_eq!(c.suggested, Some(Level::Htnv));
+    // A score of the HTXSNV band with HTNV conditions: the competent level decides.
+    assert_eq!(
+        (c.readiness, c.allowed),
+        (Readiness::DecisionRequired, Level::Htnv)
+    );
+    // In the HTNV band the conditions hold: settled.
+    assert_eq!(run(&book, &facts, Level::Htnv).suggested, Some(Level::Htnv));
     // QĐ 124 has no on-time condition for HTTNV.
     let c = run(&self::book(QD124), &facts, Level::Httnv);
     assert_not_fired(&c, "tasks.httnv_all_on_time");
@@ -480,11 +529,42 @@ fn qd366_httnv_needs_every_task_on_time() {
 }
 
 #[test]
-fn qd366_htnv_needs_every_task_completed() {
+fn qd366_htnv_needs_every_task_completed_else_the_competent_level_decides() {
+    // QĐ 366 Điều 11 khoản 3 (HTNV: 100% nhiệm vụ) and khoản 4 (cá nhân KHTNV: trên 50% nhiệm vụ
+    // không hoàn thành): 9 of 10 completed fits neither.
     let book = book(QD366);
     let mut facts = clean(MemberWithoutPost);
     facts.tasks = Some(tasks(10, 9, 9, 5));
     let c = run(&book, &facts, Level::Httnv);
+    assert_fired(
+        &c,
+        "tasks.htnv_all_completed",
+        Effect::CaseByCase,
+        "QĐ 366-QĐ/TW Điều 11 khoản 1–4",
+    );
+    assert_eq!(
+        (c.readiness, c.allowed),
+        (Readiness::DecisionRequired, Level::Htnv)
+    );
+    // Under 50 points the score settles it, and a listed case settles it too.
+    assert_eq!(
+        run(&book, &facts, Level::Khtnv).suggested,
+        Some(Level::Khtnv)
+    );
+    facts.tasks = Some(tasks(10, 4, 4, 0));
+    let c = run(&book, &facts, Level::Httnv);
+    assert_fired(
+        &c,
+        "member.task_floor",
+        cap(Level::Khtnv),
+        "Điều 11 khoản 4",
+    );
+    assert_eq!(c.suggested, Some(Level::Khtnv));
+    // The literal lower-level reading stays selectable.
+    let mut lower = book.clone();
+    lower.params.tasks.individual_gap = crate::ruleset::params::GapTreatment::LowerLevel;
+    facts.tasks = Some(tasks(10, 9, 9, 5));
+    let c = run(&lower, &facts, Level::Httnv);
     assert_fired(
         &c,
         "tasks.htnv_all_completed",
@@ -496,22 +576,29 @@ fn qd366_htnv_needs_every_task_completed() {
 
 #[test]
 fn qd366_htnv_allows_at_most_twenty_percent_of_tasks_late() {
-    // QĐ 366 Điều 11 khoản 3: số nhiệm vụ chưa bảo đảm tiến độ không quá 20%.
+    // QĐ 366 Điều 11 khoản 3: số nhiệm vụ chưa bảo đảm tiến độ không quá 20%; more late tasks
+    // are no listed KHTNV case: the competent level decides (issue 14).
     let book = book(QD366);
     let mut facts = clean(MemberWithoutPost);
     facts.tasks = Some(tasks(100, 100, 80, 30));
-    let c = run(&book, &facts, Level::Httnv);
+    let c = run(&book, &facts, Level::Htnv);
     assert_not_fired(&c, "tasks.htnv_late_max");
     assert_eq!(c.suggested, Some(Level::Htnv));
     facts.tasks = Some(tasks(100, 100, 79, 30));
-    let c = run(&book, &facts, Level::Httnv);
+    let c = run(&book, &facts, Level::Htnv);
     assert_fired(
         &c,
         "tasks.htnv_late_max",
-        cap(Level::Khtnv),
-        "QĐ 366-QĐ/TW Điều 11 khoản 3",
+        Effect::CaseByCase,
+        "QĐ 366-QĐ/TW Điều 11 khoản 1–4",
     );
-    assert_eq!(c.suggested, Some(Level::Khtnv));
+    assert_eq!(c.readiness, Readiness::DecisionRequired);
+    assert_eq!((c.allowed, c.suggested), (Level::Htnv, None));
+    assert!(
+        fired(&c, "tasks.htnv_late_max")[0]
+            .message
+            .contains("không thuộc trường hợp KHTNV")
+    );
 }
 
 #[test]
@@ -1021,6 +1108,7 @@ fn qd366_collective_member_duty_discipline_from_khien_trach_forces_khtnv() {
     for excepted in [
         DisciplineRecord {
             unrelated_to_collective: true,
+            violation: None,
             ..duty(DisciplineForm::CanhCao, y)
         },
         discipline(DisciplineForm::CanhCao, y),
@@ -1757,12 +1845,7 @@ fn seed003_head_not_above_the_collective_and_organisation_he_heads() {
         headed("Đảng bộ xã", Some(Level::Htnv)),
     ];
     let c = run(&book, &facts, Level::Htxsnv);
-    assert_fired(
-        &c,
-        "head_not_above_unit",
-        cap(Level::Htnv),
-        "Seed 003 mục B.4",
-    );
+    assert_fired(&c, "head_not_above_unit", cap(Level::Htnv), "mục B.4");
     assert_eq!(c.allowed, Level::Htnv);
     assert_eq!(c.suggested, Some(Level::Htnv));
     // A national rule book has no such rule.
@@ -1780,7 +1863,7 @@ fn seed003_head_rule_spares_a_village_secretary_who_is_not_a_commune_civil_serva
     facts.headed_units = vec![headed("Chi bộ thôn 3", Some(Level::Htnv))];
     facts.village_secretary_not_civil_servant = true;
     let c = run(&seed003(), &facts, Level::Htxsnv);
-    assert_fired(&c, "head_not_above_unit", Effect::Note, "Seed 003");
+    assert_fired(&c, "head_not_above_unit", Effect::Note, "Huyện ủy năm 2019");
     assert_eq!(c.suggested, Some(Level::Htxsnv));
 }
 
@@ -1806,15 +1889,31 @@ fn seed003_head_rule_spares_a_head_who_moved_in_without_part_in_the_result() {
 }
 
 #[test]
-fn seed003_head_waits_for_the_level_of_the_unit_he_heads() {
-    // Seed 003 mục B.4: "Sau khi hoàn thành đánh giá, xếp loại tổ chức, tập thể, cá nhân ở địa phương,
-    // cơ quan, đơn vị thì đánh giá, xếp loại người đứng đầu".
+fn heads_wait_for_the_units_they_head_in_every_era_that_says_so() {
+    // Heads after their unit: QĐ 124 Điều 11 ("người đứng đầu … sau khi địa phương, cơ quan, đơn
+    // vị đã xếp loại"), QĐ 366 Điều 11, and the 2019 district guide mục B.4 under HD 21 — whether
+    // or not a local layer adds "a head not above the unit".
+    for (book, source) in [
+        (seed003(), "mục B.4"),
+        (self::book(HD21), "mục B.4"),
+        (self::book(QD124), "QĐ 124-QĐ/TW Điều 11"),
+        (self::book(QD366), "QĐ 366-QĐ/TW Điều 11"),
+    ] {
+        let mut facts = clean(MemberWithPost);
+        facts.headed_units = vec![headed("Đảng bộ xã", None)];
+        let c = run(&book, &facts, Level::Httnv);
+        assert_fired(&c, "order.unit_before_head", Effect::Pending, source);
+        assert_eq!(fired(&c, "order.unit_before_head").len(), 1, "one finding");
+        assert_not_fired(&c, "head_not_above_unit");
+        assert_eq!((c.readiness, c.suggested), (Readiness::Pending, None));
+        facts.headed_units = vec![headed("Đảng bộ xã", Some(Level::Httnv))];
+        assert_not_fired(&run(&book, &facts, Level::Httnv), "order.unit_before_head");
+    }
+    // HD 27 states no such order.
     let mut facts = clean(MemberWithPost);
     facts.headed_units = vec![headed("Đảng bộ xã", None)];
-    let c = run(&seed003(), &facts, Level::Httnv);
-    assert_fired(&c, "head_not_above_unit", Effect::Pending, "Seed 003");
-    assert_eq!(c.readiness, Readiness::Pending);
-    assert_eq!(c.suggested, None);
+    let c = run(&self::book(RuleSetId::Hd27), &facts, Level::Httnv);
+    assert_not_fired(&c, "order.unit_before_head");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1825,7 +1924,7 @@ fn seed003_head_waits_for_the_level_of_the_unit_he_heads() {
 fn party_rating_of_a_civil_servant_waits_for_the_civil_service_rating() {
     // SPEC §7; seed 003 mục B.6: "Đảng viên là công chức, viên chức thực hiện đánh giá, xếp loại chất
     // lượng sau khi có kết quả đánh giá, xếp loại công chức, viên chức".
-    for (id, source) in [(HD21, "seed 003 mục B.6"), (QD366, "giả định theo HD 21")] {
+    for (id, source) in [(HD21, "mục B.6"), (QD366, "giả định theo HD 21")] {
         let mut facts = clean(MemberWithoutPost);
         facts.civil_service = Some(CivilService { rating: None });
         let c = run(&book(id), &facts, Level::Httnv);
@@ -1904,10 +2003,7 @@ fn exempt_and_suspended_members_are_neither_reviewed_nor_classified() {
 
 #[test]
 fn a_committee_member_suspended_from_the_committee_only_is_still_classified() {
-    for (id, source) in [
-        (HD21, "seed 003 mục A.1.2"),
-        (QD366, "HD 43-HD/BTCTW tiểu mục 7.7"),
-    ] {
+    for (id, source) in [(HD21, "mục A.1.2"), (QD366, "HD 43-HD/BTCTW tiểu mục 7.7")] {
         let book = book(id);
         let y = year(&book);
         let mut facts = member_admitted(day(2000, Month::May, 19));
@@ -1987,7 +2083,7 @@ fn transfer_with_six_months_at_the_old_branch_needs_its_comment() {
         .iter()
         .find(|a| a.kind == AttachmentKind::PreviousBranchComment)
         .unwrap();
-    assert!(attachment.citation.source.contains("seed 003 mục B.6"));
+    assert!(attachment.citation.source.contains("mục B.6"));
     assert!(!e.attachments_complete());
     facts.transfer.as_mut().unwrap().previous_comment_received = true;
     assert!(eligibility(&book, &facts, as_of).attachments_complete());
@@ -1998,10 +2094,7 @@ fn transfer_with_six_months_at_the_old_branch_needs_its_comment() {
 #[test]
 fn temporary_member_needs_the_temporary_branch_comment() {
     // SPEC §7; seed 003 mục B.6; HD 43 tiểu mục 7.6.
-    for (id, source) in [
-        (HD21, "seed 003 mục B.6"),
-        (QD366, "HD 43-HD/BTCTW tiểu mục 7.6"),
-    ] {
+    for (id, source) in [(HD21, "mục B.6"), (QD366, "HD 43-HD/BTCTW tiểu mục 7.6")] {
         let book = book(id);
         let mut facts = member_admitted(day(2000, Month::May, 19));
         facts.temporary_activity = Some(TemporaryActivity {
@@ -2027,7 +2120,7 @@ fn only_collectives_with_two_direct_leaders_are_classified_as_collectives() {
     facts.direct_leaders = Some(1);
     let e = eligibility(&book, &facts, as_of);
     assert_eq!(e.participation, Participation::Excluded);
-    assert!(e.reasons[0].citation.source.contains("seed 003 mục B.3.1"));
+    assert!(e.reasons[0].citation.source.contains("mục B.3.1"));
     facts.direct_leaders = Some(2);
     assert!(eligibility(&book, &facts, as_of).classified());
 }

@@ -1,7 +1,8 @@
 //! The local layer (quy định của địa phương): rules a province or district adds on top of a
 //! national rule set, as data. Seed 003 (a district guide of 2019) is the model: a small-group
 //! exception to the quota, "a head not above the unit he heads" with its two exceptions, and point
-//! deductions for missed targets. A local layer may also override national parameters, name its own
+//! deductions for missed targets. A layer may also forbid HTXSNV for an organisation with a
+//! member rated KHTNV. A local layer may also override national parameters, name its own
 //! forms and deadlines; every such change is visible in `kiemdiem rules list`.
 
 use crate::points::Points;
@@ -26,6 +27,9 @@ pub struct LocalLayer {
     pub small_group_exception: Option<SmallGroupException>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head_not_above_unit: Option<HeadNotAboveUnit>,
+    /// "An organisation may not be HTXSNV while any of its members is KHTNV".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_htxsnv_with_khtnv_member: Option<LocalRule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adjustments: Option<AdjustmentRules>,
     /// Local names of the self-review forms, by subject kind (overrides the national form).
@@ -60,6 +64,13 @@ pub struct HeadNotAboveUnit {
     pub except_village_secretary_not_civil_servant: bool,
     /// Except a head who moved in and had no part in the unit's result.
     pub except_moved_in_without_part: bool,
+    pub source: String,
+}
+
+/// A local rule that is on when present, with the local text it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalRule {
     pub source: String,
 }
 

@@ -1,16 +1,19 @@
 //! Rule sets: one per legal basis, chosen by the evaluation year, each a value made of its
 //! parameters (data, `data/rulesets/*.toml`), its citations, its level names and its forms
-//! ([`eras`]). A plan pins a [`RuleBook`]: a rule set plus an optional local layer.
+//! ([`eras`], [`sources`]). A plan pins a [`RuleBook`]: a rule set plus an optional local layer.
 
+pub mod alternatives;
 mod eras;
 mod id;
 pub mod local;
 pub mod params;
+mod sources;
 
-pub use eras::{Era, Sources};
+pub use eras::Era;
 pub use id::RuleSetId;
 pub use local::LocalLayer;
 pub use params::Params;
+pub use sources::{NOT_FOUND, Sources};
 
 use serde::Serialize;
 use std::sync::OnceLock;

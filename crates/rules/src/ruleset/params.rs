@@ -23,6 +23,7 @@ pub struct Params {
     pub quota: QuotaParams,
     pub ballot: BallotParams,
     pub review: ReviewParams,
+    pub awards: AwardParams,
     /// Where each value comes from: `"section.key" → "HD 21 Mục II tiểu mục 6"` or an assumption.
     #[serde(default)]
     pub sources: BTreeMap<String, String>,
@@ -57,6 +58,9 @@ pub struct EligibilityParams {
     pub civil_service_rating_first: bool,
     /// A leadership collective needs at least this many direct leaders to be classified as one.
     pub collective_min_leaders: u32,
+    /// A committee member suspended from the committee (đình chỉ sinh hoạt cấp ủy) answers for
+    /// the time before the suspension, and the decision states that period (HD 43 tiểu mục 7.7).
+    pub committee_responsibility_until_suspension: bool,
 }
 
 /// How scores map to levels in this rule set.
@@ -113,6 +117,43 @@ pub struct TaskParams {
     pub htnv_all_completed: bool,
     /// HTNV allows at most this share of tasks late.
     pub htnv_late_max: Option<Share>,
+    /// An individual whose score is in a higher band than the highest level whose conditions on
+    /// task results hold, or who misses a condition of HTNV while no listed KHTNV case applies.
+    pub individual_gap: GapTreatment,
+    /// The same for an organisation or a leadership collective.
+    pub body_gap: GapTreatment,
+}
+
+/// What follows when the score reaches a level whose conditions (on task results, on earlier
+/// shortcomings, on the units led) do not hold: the texts define each level by a score band AND
+/// conditions, and do not say which level such a subject gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapTreatment {
+    /// The highest level whose conditions hold (a missed HTNV condition: KHTNV).
+    LowerLevel,
+    /// The competent level weighs it and records a reasoned decision, at most the highest level
+    /// whose conditions hold (at most HTNV when an HTNV condition is missed).
+    CaseByCase,
+}
+
+impl GapTreatment {
+    pub const ALL: [GapTreatment; 2] = [GapTreatment::LowerLevel, GapTreatment::CaseByCase];
+}
+
+/// Whether a condition on "the units directly led" is checked on each unit or on their tasks
+/// added together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitsScope {
+    /// Every unit must meet it by itself.
+    EachUnit,
+    /// The units' tasks are added together and the total must meet it.
+    AllTogether,
+}
+
+impl UnitsScope {
+    pub const ALL: [UnitsScope; 2] = [UnitsScope::EachUnit, UnitsScope::AllTogether];
 }
 
 /// A conclusion of the competent level (kết luận của cấp có thẩm quyền).
@@ -188,6 +229,10 @@ pub struct LeaderParams {
     pub led_units_completed_below: Option<Share>,
     /// HTXSNV needs the led units to exceed target on at least this share of tasks.
     pub led_units_htxsnv_exceeded_min: Option<Share>,
+    /// How the level conditions on the led units' tasks (HTXSNV, HTTNV, HTNV) are read.
+    pub led_units_conditions: UnitsScope,
+    /// How the KHTNV floor on the led units' tasks (`led_units_completed_below`) is read.
+    pub led_units_floor: UnitsScope,
     /// More than this share of the units the leader is responsible for rated KHTNV forces KHTNV.
     pub khtnv_units_above: Option<Share>,
     /// More than this share of "low confidence" votes in a vote of confidence forces KHTNV.
@@ -238,6 +283,37 @@ pub struct OrganisationParams {
     pub khtnv_members_above: Option<Share>,
     /// More than this share of subordinate organisations at the lowest level forces it (HD 27: 1/3).
     pub khtnv_sub_orgs_above: Option<Share>,
+    /// Defects that put an organisation at the lowest level whatever its points (HD 27: "đạt từ
+    /// 50 điểm trở lên và có một trong các khuyết điểm").
+    pub lowest_level_defects: Vec<OrganisationDefect>,
+    /// How many same-level Front and mass organisations at their lowest level make the defect
+    /// [`OrganisationDefect::MassOrganisationsLowest`].
+    pub mass_organisations_lowest_min: u32,
+}
+
+/// A defect of a party organisation that puts it at the lowest level (HD 27 "Yếu kém").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationDefect {
+    /// Nội bộ cấp ủy, ban thường vụ mất đoàn kết (the `disunity` conclusion).
+    Disunity,
+    /// Để xảy ra tham nhũng, tiêu cực, suy thoái … đến mức có đảng viên phải kỷ luật (the
+    /// `corruption_in_scope` conclusion).
+    CorruptionWithMemberDisciplined,
+    /// Chính quyền cùng cấp phân loại ở mức thấp nhất.
+    GovernmentLowest,
+    /// Mặt trận và đoàn thể chính trị - xã hội cùng cấp ở mức thấp nhất (at least
+    /// `mass_organisations_lowest_min` of them).
+    MassOrganisationsLowest,
+}
+
+impl OrganisationDefect {
+    pub const ALL: [OrganisationDefect; 4] = [
+        OrganisationDefect::Disunity,
+        OrganisationDefect::CorruptionWithMemberDisciplined,
+        OrganisationDefect::GovernmentLowest,
+        OrganisationDefect::MassOrganisationsLowest,
+    ];
 }
 
 /// How the quota base counts.
@@ -248,6 +324,17 @@ pub enum QuotaBase {
     FinalHttnv,
     /// HTTNV plus HTXSNV: 20 % of everyone rated "good or better" (a looser practice).
     HttnvAndAbove,
+    /// The fixed point of the literal reading over the pool of HTXSNV and HTTNV: the largest `n`
+    /// with `n ≤ share × (pool − n)`, whichever of the pool end up HTXSNV (RULES.md §11.2).
+    FixedPoint,
+}
+
+impl QuotaBase {
+    pub const ALL: [QuotaBase; 3] = [
+        QuotaBase::FinalHttnv,
+        QuotaBase::HttnvAndAbove,
+        QuotaBase::FixedPoint,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -295,6 +382,69 @@ pub struct QuotaParams {
     pub grouping: QuotaGrouping,
 }
 
+impl Rounding {
+    pub const ALL: [Rounding; 3] = [Rounding::Floor, Rounding::Nearest, Rounding::Ceil];
+}
+
+impl QuotaGrouping {
+    pub const ALL: [QuotaGrouping; 2] = [QuotaGrouping::PerGrassroots, QuotaGrouping::SimilarRole];
+}
+
+impl NewcomerTreatment {
+    pub const ALL: [NewcomerTreatment; 2] =
+        [NewcomerTreatment::ReviewOnly, NewcomerTreatment::Excluded];
+}
+
+impl SelfDetectedTreatment {
+    pub const ALL: [SelfDetectedTreatment; 3] = [
+        SelfDetectedTreatment::Counts,
+        SelfDetectedTreatment::Exempt,
+        SelfDetectedTreatment::CaseByCase,
+    ];
+}
+
+impl MajorityBase {
+    pub const ALL: [MajorityBase; 3] = [
+        MajorityBase::Denominator,
+        MajorityBase::Present,
+        MajorityBase::Cast,
+    ];
+}
+
+/// What happens when no level reaches the majority in a ballot round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoMajorityPolicy {
+    /// Report to the competent level, which decides (no silent default).
+    Escalate,
+    /// Take the level with the most votes (a tie is settled by `tie`).
+    MostVotes,
+    /// Vote again, up to `max_rounds`; then escalate.
+    FurtherRound,
+}
+
+impl NoMajorityPolicy {
+    pub const ALL: [NoMajorityPolicy; 3] = [
+        NoMajorityPolicy::Escalate,
+        NoMajorityPolicy::MostVotes,
+        NoMajorityPolicy::FurtherRound,
+    ];
+}
+
+/// What happens when two levels tie for the most votes under [`NoMajorityPolicy::MostVotes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TiePolicy {
+    /// Report to the competent level.
+    Escalate,
+    /// Vote again, up to `max_rounds`; then escalate.
+    FurtherRound,
+}
+
+impl TiePolicy {
+    pub const ALL: [TiePolicy; 2] = [TiePolicy::Escalate, TiePolicy::FurtherRound];
+}
+
 /// Who counts as "the denominator" of a vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -317,6 +467,15 @@ pub struct BallotParams {
     pub cumulative: bool,
     /// Whether probationary members may vote (Điều lệ: they may not).
     pub probationary_may_vote: bool,
+    /// Whether probationary members count in the denominator: QĐ 24-QĐ/TW mục 9.3 read literally
+    /// counts every member summoned; the statute's "no vote" leaves them out.
+    pub probationary_in_denominator: bool,
+    /// When no level reaches the majority.
+    pub no_majority: NoMajorityPolicy,
+    /// When two levels tie for the most votes.
+    pub tie: TiePolicy,
+    /// The last round a further round may be held in; after it the matter is escalated.
+    pub max_rounds: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -328,8 +487,29 @@ pub struct ReviewParams {
     pub self_review_notice_days: u32,
     /// Minimum meeting duration in half-days, by body (`"default"` always present).
     pub min_meeting_half_days: BTreeMap<String, u32>,
-    /// The date (day, month) of the next year by which the cycle must be finished, if national.
+    /// The date (day, month) of the evaluation year by which the cycle must be finished, if
+    /// national.
     pub finish_by: Option<DayMonth>,
+    /// Units that do not close their year at the year's end: finished by this date of the next
+    /// year (HD 43 Mục 4: 15/01).
+    pub special_units_finish_by: Option<DayMonth>,
+    /// The dossier (Mẫu 04) reaches the Central Organisation Commission by this date of the next
+    /// year.
+    pub dossier_by: Option<DayMonth>,
+    /// The Central Organisation Commission reports to the Politburo by this date of the next year.
+    pub report_by: Option<DayMonth>,
+    /// Whether the day named in "trước ngày …" is itself still on time.
+    pub deadline_day_included: bool,
+}
+
+/// Awards that follow the year's level (khen thưởng tổ chức đảng, đảng viên).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwardParams {
+    /// Only subjects rated at this level may be considered for the year's award.
+    pub min_level: Level,
+    /// The run of years at that level for the "… năm liền" award.
+    pub consecutive_years: u32,
 }
 
 /// A day of a month, for deadlines that repeat every year.

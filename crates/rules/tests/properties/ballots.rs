@@ -1,9 +1,13 @@
 //! Tallies conserve votes, and the outcome is monotone: a vote moved to a higher level, or an
-//! extra vote that cannot shrink the majority, never lowers the level a ballot yields.
+//! extra vote that cannot shrink the majority, never lowers the level a ballot yields. Whatever
+//! the no-majority and tie policies, a majority is never overruled, a tie is never settled, and a
+//! further round is never held past `max_rounds`.
 
-use kiemdiem_rules::ballot::{BallotOutcome, Denominator, Tally, Vote, outcome, tally};
+use kiemdiem_rules::ballot::{
+    BallotOutcome, Denominator, NextStep, Tally, Vote, outcome, outcome_in_round, tally,
+};
 use kiemdiem_rules::facts::LevelCounts;
-use kiemdiem_rules::ruleset::params::MajorityBase;
+use kiemdiem_rules::ruleset::params::{MajorityBase, NoMajorityPolicy, TiePolicy};
 use kiemdiem_rules::{Citation, Level, RuleBook, RuleSetId};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -65,6 +69,7 @@ fn ballot() -> impl Strategy<Value = (Tally, Denominator)> {
                 excluded: Vec::new(),
                 count: present + absent,
                 present_voters: present,
+                probationary_counted: 0,
                 citation: Citation::new("property", "property"),
             };
             (tally, denominator)
@@ -160,5 +165,34 @@ proptest! {
         let mut filled = with_vote(&tally, level);
         filled.blank -= 1;
         prop_assert!(yields(&book, &filled, &denominator) >= yields(&book, &tally, &denominator));
+    }
+
+    #[test]
+    fn the_no_majority_policies_never_overrule_a_majority_nor_settle_a_tie(
+        (tally, denominator) in ballot(),
+        policy in prop::sample::select(NoMajorityPolicy::ALL.to_vec()),
+        tie in prop::sample::select(TiePolicy::ALL.to_vec()),
+        round in 1u32..5,
+    ) {
+        let mut book = book(MajorityBase::Denominator);
+        book.params.ballot.no_majority = policy;
+        book.params.ballot.tie = tie;
+        let by_majority = outcome(&RuleBook::national(RuleSetId::Qd366Hd43), &tally, &denominator).unwrap();
+        let result = outcome_in_round(&book, &tally, &denominator, round).unwrap();
+        if let BallotOutcome::Level { .. } = by_majority {
+            prop_assert_eq!(&result.outcome, &by_majority);
+        }
+        if let NextStep::FurtherRound { round: next } = result.next {
+            prop_assert!(next == round + 1 && round < book.params.ballot.max_rounds);
+        }
+        if let BallotOutcome::Level { level, votes, .. } = result.outcome
+            && !matches!(by_majority, BallotOutcome::Level { .. })
+        {
+            // Taken by most votes: strictly more than every other level.
+            prop_assert_eq!(policy, NoMajorityPolicy::MostVotes);
+            for other in Level::DESCENDING.into_iter().filter(|l| *l != level) {
+                prop_assert!(tally.levels.get(other) < votes);
+            }
+        }
     }
 }

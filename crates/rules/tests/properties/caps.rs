@@ -47,7 +47,8 @@ fn readiness_rank(readiness: Readiness) -> u8 {
 }
 
 /// `after` is never above `before`: allowed, suggested (a level never appears from an undecided
-/// case), and readiness never improves.
+/// case), and readiness never improves — except that a case waiting for a reasoned decision is
+/// settled when a rule puts it at KHTNV: nothing is left to weigh there.
 fn assert_not_raised(before: &Classification, after: &Classification) -> Result<(), TestCaseError> {
     prop_assert!(
         after.allowed <= before.allowed,
@@ -57,10 +58,17 @@ fn assert_not_raised(before: &Classification, after: &Classification) -> Result<
     );
     match (before.suggested, after.suggested) {
         (Some(b), Some(a)) => prop_assert!(a <= b, "suggested rose from {b} to {a}"),
-        (None, Some(a)) => prop_assert!(false, "an undecided case became {a}"),
+        (None, Some(a)) => prop_assert!(
+            a == Level::Khtnv && before.readiness == Readiness::DecisionRequired,
+            "an undecided case became {a}"
+        ),
         _ => {}
     }
-    prop_assert!(readiness_rank(after.readiness) >= readiness_rank(before.readiness));
+    let settled_at_the_floor =
+        before.readiness == Readiness::DecisionRequired && after.suggested == Some(Level::Khtnv);
+    prop_assert!(
+        settled_at_the_floor || readiness_rank(after.readiness) >= readiness_rank(before.readiness)
+    );
     Ok(())
 }
 

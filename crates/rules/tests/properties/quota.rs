@@ -14,7 +14,7 @@ use proptest::prelude::*;
 fn quota_book() -> impl Strategy<Value = RuleBook> {
     (
         prop::sample::select(all_books()),
-        prop::sample::select(vec![QuotaBase::FinalHttnv, QuotaBase::HttnvAndAbove]),
+        prop::sample::select(QuotaBase::ALL.to_vec()),
         prop::sample::select(vec![Rounding::Floor, Rounding::Nearest, Rounding::Ceil]),
         prop::bool::weighted(0.6),
     )
@@ -73,7 +73,7 @@ proptest! {
         }
         let expected_base = match params.base {
             QuotaBase::FinalHttnv => httnv,
-            QuotaBase::HttnvAndAbove => httnv + htxsnv,
+            QuotaBase::HttnvAndAbove | QuotaBase::FixedPoint => httnv + htxsnv,
         };
         prop_assert_eq!(check.base, expected_base);
         match &check.violation {
@@ -98,6 +98,10 @@ proptest! {
                     prop_assert!(htxsnv <= u64::from(exception.allowed_htxsnv));
                 } else {
                     prop_assert!(htxsnv <= share.of(check.base, params.rounding));
+                    if params.base == QuotaBase::FixedPoint {
+                        // The fixed point: HTXSNV ≤ share × (pool − HTXSNV).
+                        prop_assert!(htxsnv <= share.of(check.base - htxsnv, params.rounding));
+                    }
                     if params.rounding == Rounding::Floor {
                         // "Không vượt quá": HTXSNV ≤ share × base, exactly, in integers.
                         prop_assert!(

@@ -146,7 +146,7 @@ fn seed000_branch_ballot_proposes_and_the_grassroots_committee_decides_members()
     );
     assert_eq!(decided.decides, Body::GrassrootsCommittee);
     assert_eq!(decided.proposes, Some(Body::OwnBranch));
-    assert!(decided.citation.source.contains("seed 000"));
+    assert!(decided.citation.source.contains("Sở Giao thông vận tải"));
     let own = authority(
         &book,
         SubjectKind::MemberWithoutPost,
@@ -393,7 +393,12 @@ fn seed003_a_committee_member_suspended_from_the_committee_is_still_classified()
     });
     let e = eligibility(&seed003(), &facts, as_of_2019());
     assert_eq!(e.participation, Participation::ReviewAndClassify);
-    assert!(e.reasons[0].citation.source.contains("seed 003 mục A.1.2"));
+    assert!(
+        e.reasons[0]
+            .citation
+            .source
+            .contains("Huyện ủy năm 2019 mục A.1.2")
+    );
 }
 
 /// "Không đánh giá, xếp loại đối với tổ chức đảng mới thành lập chưa đủ 06 tháng, đảng viên mới kết
@@ -522,6 +527,7 @@ fn seed003_a_violation_at_the_previous_organisation_counts_there() {
         self_detected_remedied: false,
         counted_before: false,
         unrelated_to_collective: false,
+        violation: None,
     };
     assert!(!discipline_counts_at_current_unit(&record));
     // The new leadership collective is not brought down by it …
@@ -556,7 +562,7 @@ fn seed003_fewer_than_five_httnv_allow_one_htxsnv() {
         small
             .citations
             .iter()
-            .any(|c| c.source.contains("Seed 003 mục B.6"))
+            .any(|c| c.source.contains("Huyện ủy năm 2019 mục B.6"))
     );
     assert!(
         check_quota(&book, &counts(2, 4, 1), None)
@@ -660,7 +666,7 @@ fn seed003_each_five_percent_short_deducts_half_a_point_up_to_two_and_bonuses_up
     let capped = applied(shortfall(60.0)); // 40 % short: 8 steps, at most 2 points
     assert_eq!(capped.requested, Points(-400));
     assert_eq!(capped.applied, Points(-200));
-    assert!(capped.citation.source.contains("Seed 003 mục B.6"));
+    assert!(capped.citation.source.contains("Huyện ủy năm 2019 mục B.6"));
     assert_eq!(capped.responsible, "Đồng chí Chủ tịch UBND xã");
     let bonus = applied(Adjustment::Bonus {
         criterion: "nhiem_vu".into(),
@@ -717,7 +723,12 @@ fn seed003_a_civil_servant_is_rated_after_the_civil_service_rating() {
         }],
     )
     .unwrap_err();
-    assert!(missing[0].citation.source.contains("seed 003 mục B.6"));
+    assert!(
+        missing[0]
+            .citation
+            .source
+            .contains("Huyện ủy năm 2019 mục B.6")
+    );
     facts.civil_service = Some(CivilService {
         rating: Some(Level::Httnv),
     });
@@ -766,7 +777,7 @@ fn seed003_order_rules_name_the_missing_step() {
         assert_eq!(m.name, step.name);
         assert!(m.message.contains(&step.name));
         assert!(
-            m.citation.source.contains("seed 003"),
+            m.citation.source.contains("Huyện ủy năm 2019"),
             "{}",
             m.citation.source
         );
@@ -1003,6 +1014,7 @@ fn seed004_reviewing_2021_applies_qd132_hd21() {
         self_detected_remedied: false,
         counted_before: false,
         unrelated_to_collective: false,
+        violation: None,
     });
     let c = classify_at(&book, 2021, &facts, Level::Httnv);
     assert!(!c.permits(Level::Httnv));

@@ -74,17 +74,21 @@ pub fn discipline(year: i32) -> impl Strategy<Value = DisciplineRecord> {
         prop_oneof![date_in(year), date_in(year - 1)],
         prop::option::of(date_in(year - 1)),
         prop::array::uniform5(any::<bool>()),
+        prop::option::of(prop::sample::select(vec!["KL-1", "KL-2"])),
     )
-        .prop_map(|(form, decided_on, earlier, flags)| DisciplineRecord {
-            form,
-            violation_on: earlier.filter(|on| *on <= decided_on),
-            decided_on,
-            at_previous_unit: flags[0],
-            duty_related: flags[1],
-            self_detected_remedied: flags[2],
-            counted_before: flags[3],
-            unrelated_to_collective: flags[4],
-        })
+        .prop_map(
+            |(form, decided_on, earlier, flags, violation)| DisciplineRecord {
+                form,
+                violation_on: earlier.filter(|on| *on <= decided_on),
+                decided_on,
+                at_previous_unit: flags[0],
+                duty_related: flags[1],
+                self_detected_remedied: flags[2],
+                counted_before: flags[3],
+                unrelated_to_collective: flags[4],
+                violation: violation.map(str::to_owned),
+            },
+        )
 }
 
 /// A period of leave inside `year`.

@@ -1,5 +1,6 @@
 //! `/api/v1/rules/check`, `/api/v1/rule-sets`, `/api/v1/frameworks/…` and
-//! `/api/v1/calendar/{year}`: the rules crate over HTTP, exactly as `kiemdiem rules check`,
+//! `/api/v1/calendar/{year}`: the rules crate over HTTP — every question of the case format —
+//! exactly as `kiemdiem rules check`,
 //! `kiemdiem rules list --json` and `kiemdiem rules calendar --json` give it on the command line
 //! (pure: no database). The case and result schema is documented with worked
 //! examples in `docs/rules-cases.md`.
@@ -13,8 +14,10 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use kiemdiem_rules::case::run_case;
 use kiemdiem_rules::framework;
+use kiemdiem_rules::ruleset::alternatives::alternatives;
 use kiemdiem_rules::ruleset::builtin_local_layers;
-use kiemdiem_rules::{RuleBook, RuleSetId};
+use kiemdiem_rules::vocabulary::vocabulary;
+use kiemdiem_rules::{RuleBook, RuleSetId, SubjectKind};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,10 +31,14 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(calendar))
 }
 
-/// Every rule set with its parameters and sources, the shipped local layers and frameworks.
+/// Every rule set with its level names, parameters and sources, the alternatives of every
+/// parameter, the shipped local layers and frameworks.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RuleCatalog {
     pub rule_sets: Vec<RuleSetView>,
+    /// What each parameter (`section.key`) may be set to: `kind` (`one_of`, `any_of`, `yes_no`,
+    /// `share`, `number`, `day_month`, `points`) and, for the first two, the `values`.
+    pub alternatives: serde_json::Value,
     /// The shipped local layers (whole, as in `crates/rules/data/local`).
     pub local_layers: Vec<serde_json::Value>,
     pub frameworks: Vec<FrameworkSummary>,
@@ -44,6 +51,9 @@ pub struct RuleSetView {
     #[schema(example = "Quy định 366-QĐ/TW ngày 30/8/2025; Hướng dẫn 43-HD/BTCTW")]
     pub legal_basis: String,
     pub years: Years,
+    /// The era's levels, as distinct codes with their names (`organisation`, `member`): before
+    /// 2018 "Trong sạch, vững mạnh" (`TSVM`) … "Yếu kém" and "Đủ tư cách …".
+    pub levels: serde_json::Value,
     /// The rule set's parameters (quota share, thresholds …) with their sources.
     pub parameters: serde_json::Value,
 }
@@ -67,14 +77,15 @@ pub struct FrameworkSummary {
     pub source: String,
 }
 
-/// Decides a rules case (one subject, or a group with its quota and secret ballot) and returns
-/// the decision, as `kiemdiem rules check --case` does. The body is a case file
-/// (`docs/rules-cases.md`); a bad case is 422 `invalid_case` naming the field.
+/// Answers a rules case, as `kiemdiem rules check --case` does: `question` `classify` (the
+/// default: one subject, or a group with its quota and secret ballot), `order`, `timing`,
+/// `history` or `level`. The body is a case file (`docs/rules-cases.md`); a bad case is 422
+/// `invalid_case` naming the field.
 #[utoipa::path(post, path = "/rules/check", tag = "rules", operation_id = "check_rules_case",
     request_body(content = serde_json::Value, content_type = "application/json",
-        description = "A case file: `year`, optional `rule_set`, `local_layer`, `as_of`, and `subject` or `group` (see docs/rules-cases.md)."),
+        description = "A case file: `year`, optional `question` (classify | order | timing | history | level), `rule_set`, `local_layer`, `as_of`, and the question's input: `subject` or `group`, `order`, `timing`, `history` or `level` (see docs/rules-cases.md)."),
     responses(
-        (status = 200, description = "The decision: eligibility, score, allowed and suggested levels with every constraining rule, quota and ballot outcomes.", body = serde_json::Value),
+        (status = 200, description = "The answer: for classify, eligibility, score, allowed and suggested levels with every constraining rule, quota and ballot outcomes; for the other questions, their answer with the rule and source of every finding.", body = serde_json::Value),
         (status = 400, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn check(
     State(state): State<ApiState>,
@@ -110,6 +121,10 @@ async fn rule_sets(_actor: Acting) -> ApiResult<Json<RuleCatalog>> {
                 id: id.code().to_string(),
                 legal_basis: id.legal_basis().to_string(),
                 years: Years { from, to },
+                levels: serde_json::json!({
+                    "organisation": vocabulary(*id, SubjectKind::Organisation),
+                    "member": vocabulary(*id, SubjectKind::MemberWithoutPost),
+                }),
                 parameters: json(&book.params)?,
             })
         })
@@ -137,6 +152,7 @@ async fn rule_sets(_actor: Acting) -> ApiResult<Json<RuleCatalog>> {
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(Json(RuleCatalog {
         rule_sets,
+        alternatives: json(&alternatives())?,
         local_layers,
         frameworks,
     }))

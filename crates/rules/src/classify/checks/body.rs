@@ -1,30 +1,30 @@
 //! Checks on a body (organisation or leadership collective): clean record for HTXSNV, the task
-//! floor, disciplined units, and the composition of members and sub-organisations.
+//! floor, disciplined units, the composition of members and sub-organisations, and the defects
+//! that put an organisation at the lowest level whatever its points (HD 27).
 
 use super::leader::floor_missed;
 use super::*;
+use crate::ruleset::params::OrganisationDefect;
 
 pub(super) fn clean_record(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let facts = context.facts;
     if !is_body(facts.kind) || !context.book.params.collective.htxsnv_needs_clean_record {
         return;
     }
-    let members = facts
-        .member_discipline
-        .iter()
-        .filter(|r| {
-            in_year(r.decided_on, context.year)
-                && !r.counted_before
-                && discipline_counts_at_current_unit(r)
+    let members = counted_once(&facts.member_discipline, context.year)
+        .into_iter()
+        .filter(|group| {
+            group
+                .iter()
+                .any(|r| !r.counted_before && discipline_counts_at_current_unit(r))
         })
         .count();
     let composition = facts.composition.as_ref();
     let units = composition.map_or(0, |c| c.disciplined_sub_units) as usize
         + facts.led_units.iter().filter(|u| u.disciplined).count();
-    let own = facts
-        .discipline
-        .iter()
-        .filter(|r| in_year(r.decided_on, context.year) && !r.counted_before)
+    let own = counted_once(&facts.discipline, context.year)
+        .into_iter()
+        .filter(|group| group.iter().any(|r| !r.counted_before))
         .count();
     if members + units + own > 0 {
         let own_text = if own > 0 {
@@ -287,5 +287,51 @@ pub(super) fn composition(context: &Context<'_>, findings: &mut Vec<Finding>) {
             &rule(context, "organisation.lowest_share"),
             source,
         );
+    }
+}
+
+/// Defects that put an organisation at the lowest level whatever its points (HD 27: "đạt từ 50
+/// điểm trở lên và có một trong các khuyết điểm" → "Yếu kém").
+pub(super) fn organisation_defects(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let params = &context.book.params.organisation;
+    if facts.kind != SubjectKind::Organisation || params.lowest_level_defects.is_empty() {
+        return;
+    }
+    let lowest = context.book.era().level_name(Level::Khtnv, facts.kind);
+    let same_level = facts.same_level.unwrap_or_default();
+    for defect in &params.lowest_level_defects {
+        let found = match defect {
+            OrganisationDefect::Disunity => facts
+                .conclusions
+                .disunity
+                .then(|| "nội bộ cấp ủy, ban thường vụ mất đoàn kết".to_owned()),
+            OrganisationDefect::CorruptionWithMemberDisciplined => {
+                facts.conclusions.corruption_in_scope.then(|| {
+                    "để xảy ra tham nhũng, tiêu cực, suy thoái đến mức có đảng viên bị kỷ luật"
+                        .to_owned()
+                })
+            }
+            OrganisationDefect::GovernmentLowest => (same_level.government
+                == Some(Level::Khtnv))
+            .then(|| "chính quyền cùng cấp xếp loại ở mức thấp nhất".to_owned()),
+            OrganisationDefect::MassOrganisationsLowest => (same_level.mass_organisations_lowest
+                >= params.mass_organisations_lowest_min)
+                .then(|| {
+                    format!(
+                        "{} tổ chức Mặt trận, đoàn thể chính trị - xã hội cùng cấp ở mức thấp nhất (từ {} trở lên)",
+                        same_level.mass_organisations_lowest, params.mass_organisations_lowest_min
+                    )
+                }),
+        };
+        if let Some(what) = found {
+            push(
+                findings,
+                cap(Level::Khtnv),
+                format!("Có khuyết điểm: {what} — xếp loại \"{lowest}\" dù đạt từ 50 điểm trở lên"),
+                &rule(context, "organisation.lowest_level_defect"),
+                context.book.sources().organisation_defects,
+            );
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Discipline in the year: a member's own, a body's own, and a collective's members'. Which
 //! records count (form, duty-related, self-detected, counted once, where it happened) is decided
-//! here once for all three.
+//! here once for all three; one violation disciplined twice in the year (the penalty raised)
+//! counts once, at the heavier form ([`counted_once`]).
 
 use super::*;
 
@@ -92,13 +93,57 @@ struct DisciplineScope<'a> {
     source: &'a str,
 }
 
+/// How much a [`Counted`] weighs, to count a violation once on its heaviest record.
+fn weight(counted: &Counted) -> u8 {
+    match counted {
+        Counted::No => 0,
+        Counted::CaseByCase(_) => 1,
+        Counted::Yes => 2,
+    }
+}
+
+/// A note that the other decisions on the same violation are not counted again.
+fn counted_once_note(
+    context: &Context<'_>,
+    findings: &mut Vec<Finding>,
+    kept: &DisciplineRecord,
+    group: &[&DisciplineRecord],
+) {
+    if group.len() < 2 {
+        return;
+    }
+    let others: Vec<String> = group
+        .iter()
+        .filter(|r| !std::ptr::eq(**r, kept))
+        .map(|r| describe(r))
+        .collect();
+    push(
+        findings,
+        Effect::Note,
+        format!(
+            "Vi phạm \"{}\" bị xử lý nhiều lần trong năm ({}; {}): chỉ tính một lần, theo {}",
+            kept.violation.as_deref().unwrap_or_default(),
+            others.join("; "),
+            describe(kept),
+            describe(kept)
+        ),
+        &rule(context, "discipline.counted_once"),
+        context.book.sources().discipline_once,
+    );
+}
+
 fn discipline_findings(
     context: &Context<'_>,
     findings: &mut Vec<Finding>,
     scope: DisciplineScope<'_>,
 ) {
-    for record in scope.records {
-        let (effect, message) = match counts(scope.params, record, context.year, scope.collective) {
+    for group in counted_once(scope.records, context.year) {
+        let (record, counted) = group
+            .iter()
+            .map(|r| (*r, counts(scope.params, r, context.year, scope.collective)))
+            .max_by_key(|(r, c)| (weight(c), r.form, r.decided_on))
+            .expect("a group has a record");
+        let (effect, message) = match counted {
             Counted::No => continue,
             Counted::Yes => (
                 cap(Level::Khtnv),
@@ -113,6 +158,7 @@ fn discipline_findings(
                 ),
             ),
         };
+        counted_once_note(context, findings, record, &group);
         push(
             findings,
             effect,
@@ -145,11 +191,21 @@ pub(super) fn body_discipline(context: &Context<'_>, findings: &mut Vec<Finding>
         .as_ref()
         .map_or(SelfDetectedTreatment::Counts, |p| p.self_detected);
     let source = context.book.sources().collective_discipline;
-    for record in facts
-        .discipline
-        .iter()
-        .filter(|r| in_year(r.decided_on, context.year) && !r.counted_before)
-    {
+    for group in counted_once(&facts.discipline, context.year) {
+        // The decision on the violation that weighs most: not counted before, not self-detected
+        // where that spares it, then the heaviest form.
+        let spared = |r: &DisciplineRecord| {
+            r.self_detected_remedied && self_detected != SelfDetectedTreatment::Counts
+        };
+        let Some(record) = group
+            .iter()
+            .filter(|r| !r.counted_before)
+            .max_by_key(|r| (!spared(r), r.form, r.decided_on))
+            .copied()
+        else {
+            continue;
+        };
+        counted_once_note(context, findings, record, &group);
         match (record.self_detected_remedied, self_detected) {
             (true, SelfDetectedTreatment::Exempt) => {}
             (true, SelfDetectedTreatment::CaseByCase) => push(

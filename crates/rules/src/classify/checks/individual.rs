@@ -8,16 +8,8 @@ pub(super) fn conclusions(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let c = &facts.conclusions;
     let params = &context.book.params;
     let source = context.book.sources().conclusions;
-    let mut fire = |what: &str| {
-        push(
-            findings,
-            cap(Level::Khtnv),
-            format!("Cấp có thẩm quyền kết luận: {what}"),
-            &rule(context, "conclusions"),
-            source,
-        )
-    };
-    let list: &[ConclusionKind] = if facts.kind.is_individual() {
+    let individual = facts.kind.is_individual();
+    let list: &[ConclusionKind] = if individual {
         &params.member.conclusions_forcing_khtnv
     } else {
         &params.collective.conclusions_forcing_khtnv
@@ -35,10 +27,12 @@ pub(super) fn conclusions(context: &Context<'_>, findings: &mut Vec<Finding>) {
             ConclusionKind::ExemplaryDutyBreached => {
                 (c.exemplary_duty_breached, "vi phạm trách nhiệm nêu gương")
             }
-            ConclusionKind::CorruptionInScope => (
-                c.corruption_in_scope && facts.kind.holds_post(),
-                "để xảy ra tham nhũng, lãng phí, tiêu cực trong phạm vi trực tiếp phụ trách",
-            ),
+            ConclusionKind::CorruptionInScope => {
+                if c.corruption_in_scope && (facts.kind.holds_post() || is_body(facts.kind)) {
+                    corruption_in_scope(context, findings);
+                }
+                continue;
+            }
             ConclusionKind::Disunity => (c.disunity && is_body(facts.kind), "mất đoàn kết nội bộ"),
             ConclusionKind::CadreWorkViolation => (
                 c.cadre_work_violation && is_body(facts.kind),
@@ -50,8 +44,58 @@ pub(super) fn conclusions(context: &Context<'_>, findings: &mut Vec<Finding>) {
             ),
         };
         if holds {
-            fire(what);
+            push(
+                findings,
+                cap(Level::Khtnv),
+                format!("Cấp có thẩm quyền kết luận: {what}"),
+                &rule(context, "conclusions"),
+                source,
+            );
         }
+    }
+}
+
+/// Corruption, waste or negativity in the direct scope of a leader or a body: KHTNV, unless the
+/// subject detected, reported and remedied it — then as the era treats self-detected violations
+/// (QĐ 366 Điều 11 khoản 4: the competent level weighs each case; QĐ 124: it does not count).
+fn corruption_in_scope(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let params = &context.book.params;
+    let sources = context.book.sources();
+    let what = "Cấp có thẩm quyền kết luận: để xảy ra tham nhũng, lãng phí, tiêu cực trong phạm vi trực tiếp phụ trách";
+    let treatment = if facts.conclusions.corruption_self_detected {
+        let discipline = if facts.kind.is_individual() {
+            params.member.discipline.as_ref()
+        } else {
+            params.collective.member_discipline.as_ref()
+        };
+        discipline.map_or(SelfDetectedTreatment::Counts, |d| d.self_detected)
+    } else {
+        SelfDetectedTreatment::Counts
+    };
+    let name = rule(context, "conclusions.corruption_in_scope");
+    match treatment {
+        SelfDetectedTreatment::Counts => push(
+            findings,
+            cap(Level::Khtnv),
+            what.to_owned(),
+            &name,
+            sources.conclusions,
+        ),
+        SelfDetectedTreatment::Exempt => push(
+            findings,
+            Effect::Note,
+            format!("{what}; tự phát hiện và khắc phục xong hậu quả: không tính"),
+            &name,
+            sources.corruption_self_detected,
+        ),
+        SelfDetectedTreatment::CaseByCase => push(
+            findings,
+            Effect::CaseByCase,
+            format!("{what}; tự phát hiện, báo cáo và khắc phục: cấp có thẩm quyền xem xét cụ thể"),
+            &name,
+            sources.corruption_self_detected,
+        ),
     }
 }
 

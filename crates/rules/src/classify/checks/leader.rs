@@ -3,6 +3,7 @@
 
 use super::tasks::task_levels;
 use super::*;
+use crate::ruleset::params::UnitsScope;
 
 /// The task floor of a body or of a leader's units is missed: KHTNV, except where force majeure
 /// is recognised, which every era leaves to the competent level (HD 21 and QĐ 124 "trừ bất khả
@@ -33,6 +34,10 @@ pub(super) fn floor_missed(
     }
 }
 
+/// The units a leader directly leads: the level conditions on their tasks (each unit by itself,
+/// or all together, as the rule book reads "các địa phương, cơ quan, đơn vị trực tiếp lãnh đạo"),
+/// the KHTNV floor, and the share of units rated KHTNV. Units not yet rated are the order check's
+/// (`order.unit_before_head`).
 pub(super) fn led_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let facts = context.facts;
     if !facts.kind.holds_post() || facts.led_units.is_empty() {
@@ -40,81 +45,83 @@ pub(super) fn led_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
     }
     let params = &context.book.params.leader;
     let source = context.book.sources().leader_units;
-    if let Some(total) = sum_tasks(facts.led_units.iter().filter_map(|u| u.tasks.as_ref())) {
-        task_levels(
-            context,
-            findings,
-            &total,
-            "Đơn vị trực tiếp lãnh đạo, phụ trách",
-        );
-        if let Some(floor) = params.led_units_completed_below
-            && floor.not_reached_by(u64::from(total.completed), u64::from(total.assigned))
-        {
-            floor_missed(
-                context,
-                findings,
-                format!(
-                    "Đơn vị trực tiếp lãnh đạo chỉ hoàn thành {}/{} nhiệm vụ ({}), dưới {floor}",
-                    total.completed,
-                    total.assigned,
-                    percent(total.completed, total.assigned)
-                ),
-                "leader.led_units_completed",
-                source,
-            );
+    let with_tasks: Vec<(&str, &TaskResults)> = facts
+        .led_units
+        .iter()
+        .filter_map(|u| u.tasks.as_ref().map(|t| (u.name.as_str(), t)))
+        .collect();
+    let total = sum_tasks(with_tasks.iter().map(|(_, t)| *t));
+    let together = || {
+        total
+            .iter()
+            .map(|t| ("Đơn vị trực tiếp lãnh đạo, phụ trách".to_owned(), *t))
+    };
+    let each = || {
+        with_tasks
+            .iter()
+            .map(|(name, t)| (format!("Đơn vị trực tiếp lãnh đạo \"{name}\""), **t))
+    };
+    let scoped = |scope: UnitsScope| -> Vec<(String, TaskResults)> {
+        match scope {
+            UnitsScope::EachUnit => each().collect(),
+            UnitsScope::AllTogether => together().collect(),
         }
+    };
+    for (whose, tasks) in scoped(params.led_units_conditions) {
+        task_levels(context, findings, &tasks, &whose);
         // When the era's task conditions already require the same share of the led units, that
         // check above has reported it; report this one only when it differs.
         if let Some(share) = params.led_units_htxsnv_exceeded_min
             && context.book.params.tasks.htxsnv_exceeded_min != Some(share)
-            && !share.reached_by(u64::from(total.exceeded), u64::from(total.assigned))
+            && !share.reached_by(u64::from(tasks.exceeded), u64::from(tasks.assigned))
         {
             push(
                 findings,
                 cap(Level::Httnv),
                 format!(
-                    "Đơn vị trực tiếp lãnh đạo hoàn thành vượt mức {}/{} nhiệm vụ, chưa đạt {share}",
-                    total.exceeded, total.assigned
+                    "{whose}: hoàn thành vượt mức {}/{} nhiệm vụ, chưa đạt {share}",
+                    tasks.exceeded, tasks.assigned
                 ),
                 &rule(context, "leader.led_units_exceeded"),
                 source,
             );
         }
     }
-    if let Some(share) = params.khtnv_units_above {
-        let undecided: Vec<&str> = facts
-            .led_units
-            .iter()
-            .filter(|u| u.level.is_none())
-            .map(|u| u.name.as_str())
-            .collect();
-        if !undecided.is_empty() {
-            push(
-                findings,
-                Effect::Pending,
-                format!(
-                    "Chưa có kết quả xếp loại của đơn vị phụ trách: {}",
-                    undecided.join(", ")
-                ),
-                &rule(context, "order.unit_before_head"),
-                source,
-            );
-        } else {
-            let khtnv = facts
-                .led_units
-                .iter()
-                .filter(|u| u.level == Some(Level::Khtnv))
-                .count() as u64;
-            let total = facts.led_units.len() as u64;
-            if share.exceeded_by(khtnv, total) {
-                push(
+    if let Some(floor) = params.led_units_completed_below {
+        for (whose, tasks) in scoped(params.led_units_floor) {
+            if floor.not_reached_by(u64::from(tasks.completed), u64::from(tasks.assigned)) {
+                floor_missed(
+                    context,
                     findings,
-                    cap(Level::Khtnv),
-                    format!("{khtnv}/{total} đơn vị phụ trách xếp loại KHTNV, trên {share}"),
-                    &rule(context, "leader.khtnv_units"),
+                    format!(
+                        "{whose}: chỉ hoàn thành {}/{} nhiệm vụ ({}), dưới {floor}",
+                        tasks.completed,
+                        tasks.assigned,
+                        percent(tasks.completed, tasks.assigned)
+                    ),
+                    "leader.led_units_completed",
                     source,
                 );
             }
+        }
+    }
+    if let Some(share) = params.khtnv_units_above
+        && facts.led_units.iter().all(|u| u.level.is_some())
+    {
+        let khtnv = facts
+            .led_units
+            .iter()
+            .filter(|u| u.level == Some(Level::Khtnv))
+            .count() as u64;
+        let total = facts.led_units.len() as u64;
+        if share.exceeded_by(khtnv, total) {
+            push(
+                findings,
+                cap(Level::Khtnv),
+                format!("{khtnv}/{total} đơn vị phụ trách xếp loại KHTNV, trên {share}"),
+                &rule(context, "leader.khtnv_units"),
+                source,
+            );
         }
     }
 }

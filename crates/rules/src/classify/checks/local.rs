@@ -1,4 +1,5 @@
-//! Rules a local layer adds: "a head not above the unit he heads" (seed 003) with its exceptions.
+//! Rules a local layer adds: "a head not above the unit he heads" (seed 003) with its exceptions,
+//! and "an organisation may not be HTXSNV while any of its members is KHTNV".
 
 use super::*;
 
@@ -43,6 +44,12 @@ pub(super) fn head_not_above_unit(context: &Context<'_>, findings: &mut Vec<Find
             continue;
         }
         match unit.level {
+            // Heads after their unit is the order check's where the era imposes it.
+            None if context
+                .book
+                .era()
+                .precedence(crate::ordering::Precedence::UnitBeforeHead)
+                .is_some() => {}
             None => push(
                 findings,
                 Effect::Pending,
@@ -64,5 +71,41 @@ pub(super) fn head_not_above_unit(context: &Context<'_>, findings: &mut Vec<Find
                 &rule_def.source,
             ),
         }
+    }
+}
+
+pub(super) fn no_htxsnv_with_khtnv_member(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let Some(local_rule) = context
+        .book
+        .local
+        .as_ref()
+        .and_then(|l| l.no_htxsnv_with_khtnv_member.as_ref())
+    else {
+        return;
+    };
+    if facts.kind != SubjectKind::Organisation {
+        return;
+    }
+    let name = "local.no_htxsnv_with_khtnv_member";
+    match facts.composition.as_ref().and_then(|c| c.members) {
+        None => push(
+            findings,
+            Effect::Pending,
+            "Chưa có kết quả xếp loại đảng viên của tổ chức (quy định không xếp HTXSNV khi có đảng viên KHTNV)".into(),
+            name,
+            &local_rule.source,
+        ),
+        Some(members) if members.khtnv > 0 => push(
+            findings,
+            cap(Level::Httnv),
+            format!(
+                "Có {} đảng viên xếp loại KHTNV: tổ chức không được xếp loại HTXSNV",
+                members.khtnv
+            ),
+            name,
+            &local_rule.source,
+        ),
+        Some(_) => {}
     }
 }

@@ -3,7 +3,9 @@
 
 use super::{Context, Effect, Finding};
 use crate::cite::Citation;
-use crate::facts::{DisciplineRecord, LevelCounts, TaskResults, discipline_counts_at_current_unit};
+use crate::facts::{
+    DisciplineRecord, LevelCounts, TaskResults, counted_once, discipline_counts_at_current_unit,
+};
 use crate::level::Level;
 use crate::ruleset::params::{ConclusionKind, DisciplineParams, SelfDetectedTreatment};
 use crate::share::Share;
@@ -15,14 +17,16 @@ mod discipline;
 mod individual;
 mod leader;
 mod local;
+mod order;
 mod tasks;
 
-use body::{body_task_floor, clean_record, composition, disciplined_units};
+use body::{body_task_floor, clean_record, composition, disciplined_units, organisation_defects};
 use discipline::{body_discipline, collective_member_discipline, member_discipline};
 use individual::{civil_service, conclusions, maternity, sick_leave, task_floor};
 use leader::{confidence_vote, key_targets, led_units};
-use local::head_not_above_unit;
-use tasks::{any_kem, own_task_levels, previous_defects};
+use local::{head_not_above_unit, no_htxsnv_with_khtnv_member};
+use order::{blocking_matters, unit_before_head};
+use tasks::{any_kem, conditions_gap, own_task_levels, previous_defects};
 
 type Check = fn(&Context<'_>, &mut Vec<Finding>);
 
@@ -38,6 +42,7 @@ pub(super) const ALL: &[Check] = &[
     maternity,
     civil_service,
     led_units,
+    conditions_gap,
     confidence_vote,
     key_targets,
     body_discipline,
@@ -46,7 +51,11 @@ pub(super) const ALL: &[Check] = &[
     body_task_floor,
     disciplined_units,
     composition,
+    organisation_defects,
+    unit_before_head,
     head_not_above_unit,
+    no_htxsnv_with_khtnv_member,
+    blocking_matters,
 ];
 
 fn push(findings: &mut Vec<Finding>, effect: Effect, message: String, rule: &str, source: &str) {

@@ -6,7 +6,13 @@
 //! checked for internal consistency by [`SubjectFacts::validate`], which names the offending field.
 
 use crate::level::Level;
-use crate::subject::{DisciplineForm, LeaveKind, OrgKind, StatusKind, SubjectKind};
+use crate::subject::{LeaveKind, OrgKind, StatusKind, SubjectKind};
+
+mod discipline;
+mod matters;
+
+pub use discipline::{DisciplineRecord, counted_once, discipline_counts_at_current_unit};
+pub use matters::{BlockingMatter, MatterKind};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -81,6 +87,25 @@ pub struct SubjectFacts {
     /// Force majeure (bất khả kháng) recognised for missed targets.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub force_majeure: bool,
+    /// For organisations: the same-level government, Front and mass organisations (HD 27).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_level: Option<SameLevel>,
+    /// Complaints, denunciations and other matters raised before the final decision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matters: Vec<BlockingMatter>,
+}
+
+/// How the same-level government and Front and mass organisations of an organisation were rated
+/// (chính quyền, Mặt trận Tổ quốc, đoàn thể chính trị - xã hội cùng cấp).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SameLevel {
+    /// The government's level (its lowest: KHTNV), once known.
+    #[serde(default)]
+    pub government: Option<Level>,
+    /// How many of the Front and mass organisations are at their lowest level.
+    #[serde(default)]
+    pub mass_organisations_lowest: u32,
 }
 
 impl SubjectFacts {
@@ -110,6 +135,8 @@ impl SubjectFacts {
             member_discipline: Vec::new(),
             composition: None,
             force_majeure: false,
+            same_level: None,
+            matters: Vec::new(),
         }
     }
 
@@ -199,6 +226,20 @@ impl SubjectFacts {
         }
         if let Some(composition) = &self.composition {
             composition.validate()?;
+        }
+        for (i, matter) in self.matters.iter().enumerate() {
+            if matter.verified_on.is_some_and(|on| on < matter.received_on) {
+                return fail(
+                    &format!("matters[{i}].verified_on"),
+                    "ngày ghi nhận kết quả xác minh trước ngày nhận",
+                );
+            }
+        }
+        if self.conclusions.corruption_self_detected && !self.conclusions.corruption_in_scope {
+            return fail(
+                "conclusions.corruption_self_detected",
+                "chỉ ghi khi có kết luận tham nhũng, lãng phí, tiêu cực trong phạm vi phụ trách (corruption_in_scope)",
+            );
         }
         Ok(())
     }
@@ -312,33 +353,6 @@ impl TaskResults {
     }
 }
 
-/// A discipline decision (quyết định kỷ luật).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DisciplineRecord {
-    pub form: DisciplineForm,
-    /// When the violation happened (ngày vi phạm), if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub violation_on: Option<Date>,
-    /// When the discipline was decided (ngày quyết định).
-    pub decided_on: Date,
-    /// The violation happened at an organisation the subject has since left (counts there).
-    #[serde(default)]
-    pub at_previous_unit: bool,
-    /// The violation is related to duty or public service (liên quan chức trách, công vụ).
-    #[serde(default)]
-    pub duty_related: bool,
-    /// Self-detected and consequences remedied (tự phát hiện, khắc phục xong hậu quả).
-    #[serde(default)]
-    pub self_detected_remedied: bool,
-    /// Already counted in an earlier year's classification (one violation counts once).
-    #[serde(default)]
-    pub counted_before: bool,
-    /// For a collective's member: unrelated to the collective's remit.
-    #[serde(default)]
-    pub unrelated_to_collective: bool,
-}
-
 /// Conclusions of the competent level that force KHTNV by themselves.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -361,9 +375,14 @@ pub struct Conclusions {
     /// A member of the collective concluded degraded (collectives).
     #[serde(default)]
     pub member_degradation: bool,
-    /// Corruption, waste or negativity in the leader's direct scope, disciplined (leaders).
+    /// Corruption, waste or negativity in the direct scope of a leader or a body, disciplined
+    /// (tham nhũng, lãng phí, tiêu cực trong phạm vi trực tiếp phụ trách, bị xử lý kỷ luật).
     #[serde(default)]
     pub corruption_in_scope: bool,
+    /// That corruption was detected, reported and remedied by the subject itself (tự phát hiện,
+    /// báo cáo, khắc phục): QĐ 366 leaves it to the competent level case by case.
+    #[serde(default)]
+    pub corruption_self_detected: bool,
 }
 
 impl Conclusions {
@@ -512,13 +531,6 @@ impl Composition {
     }
 }
 
-/// Where a discipline counts, for the organisations' tallies (seed 003 mục B.6; QĐ 366 Điều 11):
-/// a violation committed at a previous organisation but disciplined at the new one counts against
-/// the organisation where it happened.
-pub fn discipline_counts_at_current_unit(record: &DisciplineRecord) -> bool {
-    !record.at_previous_unit
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,21 +578,6 @@ mod tests {
         assert_eq!(counts.at_least(Level::Httnv), 5);
         assert_eq!(counts.at_least(Level::Khtnv), 10);
         assert_eq!(counts.total(), 10);
-    }
-
-    #[test]
-    fn violation_elsewhere_counts_there() {
-        let record = DisciplineRecord {
-            form: DisciplineForm::KhienTrach,
-            violation_on: None,
-            decided_on: date!(2020 - 06 - 01),
-            at_previous_unit: true,
-            duty_related: false,
-            self_detected_remedied: false,
-            counted_before: false,
-            unrelated_to_collective: false,
-        };
-        assert!(!discipline_counts_at_current_unit(&record));
     }
 
     #[test]

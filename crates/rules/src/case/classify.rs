@@ -1,52 +1,21 @@
-//! The black-box interface: a case file (JSON) in, a decision (JSON) out. A case describes one
-//! subject, or a group of subjects with an optional secret ballot, under a year's rule set and an
-//! optional local layer; the result carries eligibility, the score sheet, the allowed and suggested
-//! levels with every constraining rule, the form, and for a group the quota position and the ballot
-//! outcomes. The schema is documented with worked examples in `docs/rules-cases.md`.
+//! Classification cases: one subject, or a group decided together with its quota and secret
+//! ballot. Levels proposed or shown are in the era's vocabulary.
 
-use crate::authority::{Authority, Placement, authority};
-use crate::ballot::{self, BallotOutcome, Denominator, RollEntry, Tally, Vote, VoteRefusal};
+use super::{CaseError, error};
+use crate::authority::{Authority, BranchDecider, Placement, authority_for};
+use crate::ballot::{self, Denominator, RollEntry, RoundOutcome, Tally, Vote, VoteRefusal};
 use crate::classify::{Classification, Context, classify};
-use crate::eligibility::{Eligibility, eligibility};
+use crate::eligibility::{Eligibility, eligibility_in_year};
 use crate::facts::{LevelCounts, SubjectFacts};
 use crate::forms::{Form, self_review_form};
 use crate::framework::{self, EvaluationInput, Framework, ScoreSheet};
 use crate::level::Level;
 use crate::quota::{ExceptionalShareDecision, QuotaCheck, check_quota};
-use crate::ruleset::{LocalLayer, RuleBook, RuleSetId, builtin_local_layer};
+use crate::ruleset::RuleBook;
+use crate::vocabulary::{Vocabulary, parse_level, vocabulary};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
-
-/// A case file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Case {
-    /// The evaluation year.
-    pub year: i32,
-    /// The rule set; the year's default when absent.
-    #[serde(default)]
-    pub rule_set: Option<RuleSetId>,
-    /// A shipped local layer by id, or a whole local layer inline.
-    #[serde(default)]
-    pub local_layer: Option<LocalLayerRef>,
-    /// The review date; 31 December of the year when absent.
-    #[serde(default)]
-    pub as_of: Option<Date>,
-    /// One subject (exclusive with `group`).
-    #[serde(default)]
-    pub subject: Option<SubjectCase>,
-    /// A group of subjects decided together (exclusive with `subject`).
-    #[serde(default)]
-    pub group: Option<GroupCase>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum LocalLayerRef {
-    Builtin(String),
-    Inline(Box<LocalLayer>),
-}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -72,9 +41,14 @@ pub struct SubjectCase {
     /// Where the subject sits, to name who decides.
     #[serde(default)]
     pub placement: Option<Placement>,
-    /// A level proposed for the subject (used by the group quota instead of the suggestion).
+    /// For a chi bộ trực thuộc or a đảng bộ bộ phận: which of the era's deciders decides it
+    /// (HD 43 Mục 3); the era's default when absent.
     #[serde(default)]
-    pub proposed: Option<Level>,
+    pub decided_by: Option<BranchDecider>,
+    /// A level proposed for the subject, in the era's vocabulary (used by the group quota instead
+    /// of the suggestion); a level of another era is refused.
+    #[serde(default)]
+    pub proposed: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -92,6 +66,10 @@ pub struct GroupCase {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BallotCase {
+    /// The round of this ballot (1 when absent): a further round is held only up to
+    /// `ballot.max_rounds` of the rule book.
+    #[serde(default)]
+    pub round: Option<u32>,
     pub roll: Vec<RollEntry>,
     #[serde(default)]
     pub papers: Option<Vec<BTreeMap<String, Vote>>>,
@@ -99,46 +77,117 @@ pub struct BallotCase {
     pub tallies: Option<BTreeMap<String, Tally>>,
 }
 
-/// The decision for one subject.
-#[derive(Debug, Clone, Serialize)]
+/// The decision for one subject. Its levels are shown in the era's vocabulary: a decision of
+/// 2015 reads "TSVM", never "HTXSNV" ([`SubjectDecision::to_view`]).
+#[derive(Debug, Clone)]
 pub struct SubjectDecision {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The era's levels for the subject's kind.
+    pub vocabulary: &'static Vocabulary,
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub eligibility: Eligibility,
     pub form: Form,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub framework: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<ScoreSheet>,
     /// Absent when the subject is not classified this year.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub classification: Option<Classification>,
     /// The era's name of the suggested level.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authority: Option<Authority>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed: Option<Level>,
     /// Why the proposed level is refused, when it is.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub proposal_refused: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct CaseResult {
-    pub rule_set: RuleSetId,
-    pub legal_basis: &'static str,
+/// [`SubjectDecision`] as shown: the same fields, levels in the era's vocabulary.
+#[derive(Serialize)]
+struct SubjectDecisionView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub local_layer: Option<String>,
-    pub year: i32,
-    pub as_of: Date,
+    id: &'a Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<SubjectDecision>,
+    name: &'a Option<String>,
+    eligibility: &'a Eligibility,
+    form: &'a Form,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<GroupResult>,
+    framework: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<Shown<'a, ScoreSheet>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    classification: Option<Shown<'a, Classification>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggested_name: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authority: &'a Option<Authority>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proposed: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    proposal_refused: &'a Vec<String>,
+}
+
+/// A value as it is (levels of 2018 onward), or rewritten into an earlier era's vocabulary.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Shown<'a, T> {
+    AsIs(&'a T),
+    Rewritten(serde_json::Value),
+}
+
+/// Rewrites the four ranks' codes at the keys that hold a level into the vocabulary's codes.
+fn in_vocabulary(value: &mut serde_json::Value, vocabulary: &Vocabulary) {
+    const LEVEL_KEYS: [&str; 5] = ["level", "score_level", "allowed", "suggested", "max"];
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                match item {
+                    serde_json::Value::String(code) if LEVEL_KEYS.contains(&key.as_str()) => {
+                        if let Some(rank) = Level::parse(code) {
+                            *code = vocabulary.of(rank).code.to_owned();
+                        }
+                    }
+                    other => in_vocabulary(other, vocabulary),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                in_vocabulary(item, vocabulary);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Serialize for SubjectDecision {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn shown<'a, T: Serialize, E: serde::ser::Error>(
+            value: &'a Option<T>,
+            vocabulary: &Vocabulary,
+        ) -> Result<Option<Shown<'a, T>>, E> {
+            match value {
+                None => Ok(None),
+                Some(v) if vocabulary.is_current() => Ok(Some(Shown::AsIs(v))),
+                Some(v) => {
+                    let mut json = serde_json::to_value(v).map_err(E::custom)?;
+                    in_vocabulary(&mut json, vocabulary);
+                    Ok(Some(Shown::Rewritten(json)))
+                }
+            }
+        }
+        SubjectDecisionView {
+            id: &self.id,
+            name: &self.name,
+            eligibility: &self.eligibility,
+            form: &self.form,
+            framework: &self.framework,
+            score: shown(&self.score, self.vocabulary)?,
+            classification: shown(&self.classification, self.vocabulary)?,
+            suggested_name: &self.suggested_name,
+            authority: &self.authority,
+            proposed: self.proposed.map(|level| self.vocabulary.of(level).code),
+            proposal_refused: &self.proposal_refused,
+        }
+        .serialize(serializer)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -157,99 +206,12 @@ pub struct BallotResult {
     pub denominator: Denominator,
     pub not_entitled: Vec<VoteRefusal>,
     pub tallies: BTreeMap<String, Tally>,
-    pub outcomes: BTreeMap<String, BallotOutcome>,
+    /// Each subject's outcome in this round and what follows it (decided, escalated, or a
+    /// further round under the rule book's policy).
+    pub outcomes: BTreeMap<String, RoundOutcome>,
 }
 
-/// A bad case: the field and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[error("{field}: {problem}")]
-pub struct CaseError {
-    pub field: String,
-    pub problem: String,
-}
-
-fn error(field: impl Into<String>, problem: impl Into<String>) -> CaseError {
-    CaseError {
-        field: field.into(),
-        problem: problem.into(),
-    }
-}
-
-/// Parses a case from JSON text, naming the field of the first problem.
-pub fn parse_case(text: &str) -> Result<Case, CaseError> {
-    let deserializer = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let field = if path == "." || path == "?" || path.is_empty() {
-            format!("dòng {}, cột {}", inner.line(), inner.column())
-        } else {
-            path
-        };
-        error(field, inner.to_string())
-    })
-}
-
-/// Runs a case text end to end.
-pub fn run_case(text: &str) -> Result<CaseResult, CaseError> {
-    evaluate_case(&parse_case(text)?)
-}
-
-/// Decides a parsed case.
-pub fn evaluate_case(case: &Case) -> Result<CaseResult, CaseError> {
-    let rule_set = match case.rule_set {
-        Some(id) => id,
-        None => RuleSetId::for_year(case.year)
-            .ok_or_else(|| error("year", format!("không có bộ quy tắc cho năm {}", case.year)))?,
-    };
-    let book = match &case.local_layer {
-        None => RuleBook::national(rule_set),
-        Some(reference) => {
-            let layer = match reference {
-                LocalLayerRef::Builtin(id) => builtin_local_layer(id)
-                    .ok_or_else(|| {
-                        error(
-                            "local_layer",
-                            format!("không có lớp quy định địa phương \"{id}\""),
-                        )
-                    })?
-                    .clone(),
-                LocalLayerRef::Inline(layer) => (**layer).clone(),
-            };
-            RuleBook::with_local(rule_set, layer).map_err(|e| error("local_layer", e.problem))?
-        }
-    };
-    let as_of = match case.as_of {
-        Some(date) => date,
-        None => Date::from_calendar_date(case.year, time::Month::December, 31)
-            .map_err(|e| error("year", e.to_string()))?,
-    };
-    let (subject, group) = match (&case.subject, &case.group) {
-        (Some(subject), None) => (
-            Some(decide_subject(&book, case.year, as_of, subject, "subject")?),
-            None,
-        ),
-        (None, Some(group)) => (None, Some(decide_group(&book, case.year, as_of, group)?)),
-        (Some(_), Some(_)) => {
-            return Err(error(
-                "subject",
-                "chỉ ghi một trong hai: subject hoặc group",
-            ));
-        }
-        (None, None) => return Err(error("subject", "thiếu đối tượng: ghi subject hoặc group")),
-    };
-    Ok(CaseResult {
-        rule_set,
-        legal_basis: rule_set.legal_basis(),
-        local_layer: book.local.as_ref().map(|l| l.id.clone()),
-        year: case.year,
-        as_of,
-        subject,
-        group,
-    })
-}
-
-fn decide_subject(
+pub(super) fn decide_subject(
     book: &RuleBook,
     year: i32,
     as_of: Date,
@@ -260,7 +222,16 @@ fn decide_subject(
     facts
         .validate()
         .map_err(|e| error(format!("{path}.facts.{}", e.field), e.problem))?;
-    let eligibility = eligibility(book, facts, as_of);
+    let eligibility = eligibility_in_year(book, facts, year, as_of);
+    let vocabulary = vocabulary(book.rule_set, facts.kind);
+    let proposed = match &case.proposed {
+        None => None,
+        Some(code) => Some(
+            parse_level(book.rule_set, facts.kind, code)
+                .map_err(|e| error(format!("{path}.proposed"), e.to_string()))?
+                .rank,
+        ),
+    };
     let form = self_review_form(book, facts.kind);
     let framework: Option<std::borrow::Cow<'_, Framework>> = match &case.framework {
         Some(FrameworkRef::Builtin(id)) => Some(std::borrow::Cow::Borrowed(
@@ -321,8 +292,15 @@ fn decide_subject(
             under_partial_committee: false,
         })
     });
+    let authority = match placement {
+        None => None,
+        Some(p) => Some(
+            authority_for(book, facts.kind, p, case.decided_by)
+                .map_err(|e| error(format!("{path}.decided_by"), e.problem))?,
+        ),
+    };
     let mut proposal_refused = Vec::new();
-    if let Some(proposed) = case.proposed {
+    if let Some(proposed) = proposed {
         match &classification {
             None => proposal_refused.push("Đối tượng không được xếp loại năm nay".to_owned()),
             Some(c) if !c.permits(proposed) => {
@@ -335,6 +313,7 @@ fn decide_subject(
         }
     }
     Ok(SubjectDecision {
+        vocabulary,
         id: case.id.clone(),
         name: case.name.clone(),
         eligibility,
@@ -343,13 +322,13 @@ fn decide_subject(
         score,
         classification,
         suggested_name,
-        authority: placement.map(|p| authority(book, facts.kind, p)),
-        proposed: case.proposed,
+        authority,
+        proposed,
         proposal_refused,
     })
 }
 
-fn decide_group(
+pub(super) fn decide_group(
     book: &RuleBook,
     year: i32,
     as_of: Date,
@@ -381,7 +360,10 @@ fn decide_group(
     let mut levels = LevelCounts::default();
     for (decision, id) in decisions.iter().zip(&ids) {
         let from_ballot = ballot.as_ref().and_then(|b| match b.outcomes.get(id) {
-            Some(BallotOutcome::Level { level, .. }) => Some(*level),
+            Some(RoundOutcome {
+                outcome: ballot::BallotOutcome::Level { level, .. },
+                ..
+            }) => Some(*level),
             _ => None,
         });
         let level = decision
@@ -452,9 +434,13 @@ fn run_ballot(
             ));
         }
     };
+    let round = case.round.unwrap_or(1);
+    if round == 0 {
+        return Err(error("group.ballot.round", "vòng bỏ phiếu bắt đầu từ 1"));
+    }
     let mut outcomes = BTreeMap::new();
     for (subject, tally) in &tallies {
-        let result = ballot::outcome(book, tally, &denominator)
+        let result = ballot::outcome_in_round(book, tally, &denominator, round)
             .map_err(|e| error(format!("group.ballot.tallies.{subject}"), e.problem))?;
         outcomes.insert(subject.clone(), result);
     }
@@ -464,49 +450,4 @@ fn run_ballot(
         tallies,
         outcomes,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_bad_field_is_named_with_its_path() {
-        let text = r#"{"year": 2025, "subject": {"facts": {"kind": "member_without_post", "discipline": [{"form": "phat_tien", "decided_on": "2025-03-01"}]}}}"#;
-        let error = run_case(text).unwrap_err();
-        assert_eq!(error.field, "subject.facts.discipline[0].form");
-        assert!(error.problem.contains("phat_tien"), "{error}");
-    }
-
-    #[test]
-    fn broken_json_names_line_and_column() {
-        let error = run_case("{\"year\": 2025,\n \"subject\": }").unwrap_err();
-        assert_eq!(error.field, "subject");
-        assert!(error.problem.contains("line 2"), "{error}");
-        let error = run_case("{\"year\": 2025,,}").unwrap_err();
-        assert!(error.field.contains("dòng 1"), "{error}");
-    }
-
-    #[test]
-    fn inconsistent_facts_are_refused_with_their_field() {
-        let text = r#"{"year": 2025, "subject": {"facts": {"kind": "member_without_post", "tasks": {"assigned": 5, "completed": 6, "on_time": 5, "exceeded": 0}}}}"#;
-        assert_eq!(
-            run_case(text).unwrap_err().field,
-            "subject.facts.tasks.completed"
-        );
-    }
-
-    #[test]
-    fn a_year_picks_its_rule_set_and_a_subject_gets_its_form() {
-        let text = r#"{"year": 2024, "subject": {"facts": {"kind": "member_with_post"}}}"#;
-        let result = run_case(text).unwrap();
-        assert_eq!(result.rule_set, RuleSetId::Qd124Hd25);
-        assert_eq!(result.subject.unwrap().form.code, "Mẫu 02B-HD KĐ.ĐG 2023");
-    }
-
-    #[test]
-    fn subject_and_group_are_exclusive() {
-        let text = r#"{"year": 2025}"#;
-        assert_eq!(run_case(text).unwrap_err().field, "subject");
-    }
 }
