@@ -20,13 +20,21 @@
 //! - `direct`: the same burst straight into `App::cast_ballot`, without HTTP, to tell the HTTP
 //!   layer's share from the cast path's.
 //!
+//! Every voter casts as themself, as a browser does: each has an account linked to their member
+//! record and a session signed in beforehand (cookie + CSRF token), so every paper pays for the
+//! session look-up and the vote's authorization. Accounts are made with cheap password hashing
+//! (the bench measures casting, not signing in).
+//!
 //! `KIEMDIEM_BENCH_SQLITE=0` skips SQLite. Reports papers/s and p50/p99/max latency. Every ballot is closed afterwards and must count
 //! exactly 1 000 papers. Target: 2 000 papers/s with p99 under 50 ms.
 
 use kiemdiem_app::ballot::{BallotMode, RollAdjustments};
 use kiemdiem_app::meeting::{Attendee, NewMeeting};
 use kiemdiem_app::plan::NewPlan;
-use kiemdiem_app::{Actor, App};
+use kiemdiem_app::accounts::NewAccount;
+use kiemdiem_app::{Actor, App, Security};
+use kiemdiem_web::WebConfig;
+use kiemdiem_web::actor::SESSION_COOKIE;
 use kiemdiem_rules::ballot::Vote;
 use kiemdiem_rules::{Level, OrgKind, PositionKind};
 use kiemdiem_store::Store;
@@ -97,6 +105,8 @@ async fn admin(url: &str, statement: &str) {
 struct Setup {
     branch: Uuid,
     members: Vec<(Uuid, String)>,
+    /// Each member's signed-in session: (cookie header, CSRF token).
+    sessions: Vec<(String, String)>,
     plan: Uuid,
     subjects: Vec<Uuid>,
 }
@@ -216,9 +226,32 @@ async fn setup(app: &App, store: &Store) -> Setup {
         })
         .map(|s| s.id)
         .collect();
+    let mut sessions = Vec::with_capacity(members.len());
+    let system = Actor::system("bench");
+    for (n, (member, name)) in members.iter().enumerate() {
+        let login = format!("dv{n:04}");
+        app.create_account(
+            &system,
+            NewAccount {
+                login: login.clone(),
+                display_name: name.clone(),
+                member: Some(*member),
+                org: None,
+                password: Some("mật khẩu của đảng viên".into()),
+            },
+        )
+        .await
+        .expect("account");
+        let signed = app
+            .sign_in(&login, "mật khẩu của đảng viên", "127.0.0.1")
+            .await
+            .expect("sign in");
+        sessions.push((format!("{SESSION_COOKIE}={}", signed.token), signed.csrf_token));
+    }
     Setup {
         branch,
         members,
+        sessions,
         plan: plan.id,
         subjects,
     }
@@ -337,6 +370,7 @@ async fn cast_all(
     let mut tasks = Vec::with_capacity(VOTERS);
     for (n, (member, _)) in setup.members.iter().enumerate() {
         let votes = paper(&agenda, n);
+        let (cookie, csrf) = setup.sessions[n].clone();
         let member = *member;
         let scheduled = match arrival {
             Arrival::Paced(rate) => start + Duration::from_secs_f64(n as f64 / rate as f64),
@@ -367,8 +401,8 @@ async fn cast_all(
                 tokio::time::sleep_until(scheduled.into()).await;
                 let response = client
                     .post(url)
-                    .header("X-Kiemdiem-User", format!("voter.{n}"))
-                    .header("X-Kiemdiem-Member", member.to_string())
+                    .header("Cookie", cookie)
+                    .header("X-Kiemdiem-CSRF", csrf)
                     .header("Content-Type", "application/json")
                     .body(body)
                     .send()
@@ -418,7 +452,7 @@ fn report(backend: &str, label: &str, samples: &[Sample]) {
 
 async fn run(backend: &str, url: &str, ballots: usize, agenda: usize, rate: usize) {
     let store = Store::open(url).await.expect("open store");
-    let app = App::with_today(store.clone(), TODAY);
+    let app = App::with_today(store.clone(), TODAY).with_security(Security::for_tests());
     let prepared = Instant::now();
     let setup = setup(&app, &store).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -428,7 +462,13 @@ async fn run(backend: &str, url: &str, ballots: usize, agenda: usize, rate: usiz
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(kiemdiem_web::serve(
         listener,
-        kiemdiem_web::ApiState::new(app.clone()),
+        kiemdiem_web::ApiState::with_config(
+            app.clone(),
+            WebConfig {
+                secure_cookies: false,
+                ..WebConfig::default()
+            },
+        ),
         async move {
             let _ = stopped.await;
         },
