@@ -97,8 +97,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     let store = Store::open(&url).await.map_err(|e| e.to_string())?;
     let app = App::new(store.clone());
+    let mut demo = None;
     if args.demo {
-        fill_demo(&store, &app, args.demo_password.clone()).await?;
+        demo = Some(fill_demo(&store, &app, args.demo_password.clone()).await?);
     } else if let Some((login, password)) =
         app.bootstrap_admin().await.map_err(|e| e.to_string())?
     {
@@ -118,6 +119,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         hsts: args.hsts,
         cors_origins: args.cors_origins.clone(),
         request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
+        demo,
         ..kiemdiem_web::WebConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(args.bind)
@@ -143,7 +145,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
 /// Fills an empty database with the district-scale demo data and a running plan: the current
 /// year's plan opened for the whole tree, one grassroots organisation part-way through the cycle;
 /// then one account per role, printed with their shared password.
-async fn fill_demo(store: &Store, app: &App, password: Option<String>) -> Result<(), String> {
+async fn fill_demo(
+    store: &Store,
+    app: &App,
+    password: Option<String>,
+) -> Result<kiemdiem_web::DemoListing, String> {
     let started = Instant::now();
     eprintln!("Đang tạo dữ liệu mẫu cấp huyện và kế hoạch năm đang triển khai …");
     let today = kiemdiem_store::date::today();
@@ -180,9 +186,15 @@ async fn fill_demo(store: &Store, app: &App, password: Option<String>) -> Result
         );
     }
     eprintln!(
-        "Thử: curl -c phien.txt -H 'Content-Type: application/json' -d '{{\"login\":\"bantochuc\",\"password\":\"{password}\"}}' http://…/api/v1/session"
+        "Mở trình duyệt tại địa chỉ máy chủ để đăng nhập (trang đăng nhập liệt kê các tài khoản này), hoặc: curl -c phien.txt -H 'Content-Type: application/json' -d '{{\"login\":\"bantochuc\",\"password\":\"{password}\"}}' http://…/api/v1/session"
     );
-    Ok(())
+    Ok(kiemdiem_web::DemoListing {
+        password,
+        accounts: accounts
+            .into_iter()
+            .map(|a| (a.login, a.role.to_string(), a.place, a.member))
+            .collect(),
+    })
 }
 
 /// The database URL with any password replaced (for logs).

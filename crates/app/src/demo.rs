@@ -1,8 +1,9 @@
 //! A running cycle for demonstrations (`kiemdiem serve --demo`): on a fresh database, loads the
 //! store's district-scale demo data and opens the current year's plan for the whole tree, then
 //! plays part of the cycle in the first grassroots organisation through the ordinary use cases —
-//! self-reviews and self-evaluations in two branches, the first branch's meeting with its reviews,
-//! secret ballot, proposals and decisions — so that every screen has something to show.
+//! the first branch's self-reviews and self-evaluations, its meeting with its reviews, secret
+//! ballot, proposals and decisions — so that every screen has something to show — and leaves the
+//! second branch untouched for the demo accounts to run the cycle themselves.
 
 use crate::App;
 use crate::actor::Actor;
@@ -31,8 +32,8 @@ pub struct DemoCycle {
     pub plan: Plan,
     /// The grassroots organisation where the cycle has progressed.
     pub grassroots: Uuid,
-    /// Its two branches: the first has met and voted, the second has written its self-reviews
-    /// and is about to meet.
+    /// Its two branches: the first has met and voted; in the second nothing has happened yet (the
+    /// demo accounts' branch).
     pub branches: Vec<Uuid>,
     pub self_reviews: u64,
     pub reviewed: u64,
@@ -130,7 +131,9 @@ pub async fn demo_cycle(store: &Store, today: Date) -> Result<DemoCycle> {
         .map_err(|e| AppError::internal(e.to_string()))?
         .min(today);
     let written = meeting_day - Duration::days(7);
-    for (index, branch) in branches.iter().enumerate() {
+    // The first branch plays the cycle up to decisions; the second is left untouched, for the
+    // demo accounts (its secretary, committee member and members) to run it themselves.
+    for (index, branch) in branches.iter().enumerate().take(1) {
         let subjects = app.subjects(&office, plan.id, Some(&[*branch])).await?;
         let mut order: Vec<Subject> = subjects
             .into_iter()

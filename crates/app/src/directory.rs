@@ -25,7 +25,7 @@ pub use kiemdiem_store::people::{
 };
 
 /// A short reference to an organisation: enough to name it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct OrgLabel {
     pub id: Uuid,
     pub code: String,

@@ -35,6 +35,7 @@ pub mod review;
 pub mod similarity;
 pub mod state;
 pub mod vocab;
+pub mod work;
 
 pub use access::{Grant, Role};
 pub use accounts::Security;

@@ -28,19 +28,19 @@
 //! `KIEMDIEM_BENCH_SQLITE=0` skips SQLite. Reports papers/s and p50/p99/max latency. Every ballot is closed afterwards and must count
 //! exactly 1 000 papers. Target: 2 000 papers/s with p99 under 50 ms.
 
+use kiemdiem_app::accounts::NewAccount;
 use kiemdiem_app::ballot::{BallotMode, RollAdjustments};
 use kiemdiem_app::meeting::{Attendee, NewMeeting};
 use kiemdiem_app::plan::NewPlan;
-use kiemdiem_app::accounts::NewAccount;
 use kiemdiem_app::{Actor, App, Security};
-use kiemdiem_web::WebConfig;
-use kiemdiem_web::actor::SESSION_COOKIE;
 use kiemdiem_rules::ballot::Vote;
 use kiemdiem_rules::{Level, OrgKind, PositionKind};
 use kiemdiem_store::Store;
 use kiemdiem_store::leadership::{Holder, NewPosition};
 use kiemdiem_store::org::NewOrg;
 use kiemdiem_store::people::{MemberDetails, NewMember};
+use kiemdiem_web::WebConfig;
+use kiemdiem_web::actor::SESSION_COOKIE;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use time::Date;
@@ -246,7 +246,10 @@ async fn setup(app: &App, store: &Store) -> Setup {
             .sign_in(&login, "mật khẩu của đảng viên", "127.0.0.1")
             .await
             .expect("sign in");
-        sessions.push((format!("{SESSION_COOKIE}={}", signed.token), signed.csrf_token));
+        sessions.push((
+            format!("{SESSION_COOKIE}={}", signed.token),
+            signed.csrf_token,
+        ));
     }
     Setup {
         branch,

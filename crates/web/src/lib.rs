@@ -20,6 +20,7 @@ pub mod error;
 pub mod extract;
 pub mod limits;
 pub mod openapi;
+pub mod pages;
 
 use axum::Router;
 use axum::http::{Request, StatusCode};
@@ -52,6 +53,16 @@ pub struct WebConfig {
     pub sign_in_rate: limits::Rate,
     /// Ballot papers per account: a burst, then so many a second.
     pub cast_rate: limits::Rate,
+    /// Demo mode only: the accounts the sign-in page lists, and their shared password.
+    pub demo: Option<DemoListing>,
+}
+
+/// The demonstration accounts shown on the sign-in page (`kiemdiem serve --demo` only).
+#[derive(Debug, Clone, Default)]
+pub struct DemoListing {
+    pub password: String,
+    /// (login, role, place, member's name).
+    pub accounts: Vec<(String, String, String, Option<String>)>,
 }
 
 impl Default for WebConfig {
@@ -71,6 +82,7 @@ impl Default for WebConfig {
                 burst: 5,
                 per_second: 1,
             },
+            demo: None,
         }
     }
 }
@@ -135,7 +147,7 @@ pub fn router(state: ApiState) -> Router {
     let document = Arc::new(openapi::finish(document));
     let config = state.config().clone();
     let router = api
-        .with_state(state)
+        .with_state(state.clone())
         .route(
             openapi::DOCUMENT_PATH,
             axum::routing::get(move || {
@@ -143,6 +155,7 @@ pub fn router(state: ApiState) -> Router {
                 async move { axum::Json(document.as_ref().clone()) }
             }),
         )
+        .merge(pages::routes().with_state(state.clone()))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     limits::edge(router, &config)
@@ -161,12 +174,17 @@ pub fn router(state: ApiState) -> Router {
         )
 }
 
-async fn route_not_found() -> ApiError {
+/// An unknown address: JSON under `/api`, a page anywhere else.
+async fn route_not_found(uri: axum::http::Uri) -> Response {
+    if !uri.path().starts_with("/api") {
+        return pages::not_found_page();
+    }
     ApiError::new(
         StatusCode::NOT_FOUND,
         "route_not_found",
         "không có địa chỉ này trong API; xem danh sách tại /api/openapi.json",
     )
+    .into_response()
 }
 
 async fn method_not_allowed() -> ApiError {

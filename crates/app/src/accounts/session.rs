@@ -33,6 +33,8 @@ pub struct SignedIn {
 #[derive(Debug, Clone)]
 pub struct Session {
     pub actor: Actor,
+    /// The account's name as shown (họ tên).
+    pub display_name: String,
     /// The token unsafe requests made with this session must carry (synchronizer token).
     pub csrf_token: String,
     pub expires_at: OffsetDateTime,
@@ -235,6 +237,7 @@ impl App {
         }
         Ok(Session {
             actor,
+            display_name: row.display_name,
             csrf_token: csrf_token_of(token),
             expires_at: session.expires_at,
         })

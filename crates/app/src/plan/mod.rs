@@ -15,6 +15,7 @@ pub use parts::Part;
 pub use period::Period;
 pub use phases::{Phase, PhaseInput, Step};
 pub use subjects::Subject;
+pub(crate) use subjects::subject_view;
 pub(crate) use subjects::{advance, load_subject, stage_of, stale_subject};
 
 use crate::App;
@@ -123,7 +124,7 @@ pub(crate) async fn load_plan(tx: &mut Tx, id: Uuid) -> Result<Plan> {
     plan_from_row(tx, row).await
 }
 
-async fn plan_from_row(tx: &mut Tx, row: PlanRow) -> Result<Plan> {
+pub(crate) async fn plan_from_row(tx: &mut Tx, row: PlanRow) -> Result<Plan> {
     let phases = tx
         .phases(row.id)
         .await?

@@ -43,7 +43,7 @@ pub struct Subject {
     pub version: i64,
 }
 
-fn subject_view(row: SubjectRow) -> Result<Subject> {
+pub(crate) fn subject_view(row: SubjectRow) -> Result<Subject> {
     let stage = stage_of(&row)?;
     Ok(Subject {
         id: row.id,

@@ -180,7 +180,10 @@ async fn sign_in(
     Ok(response)
 }
 
-fn session_cookie_header(state: &ApiState, signed_in: &SignedIn) -> ApiResult<HeaderValue> {
+pub(crate) fn session_cookie_header(
+    state: &ApiState,
+    signed_in: &SignedIn,
+) -> ApiResult<HeaderValue> {
     let max_age = (signed_in.expires_at - OffsetDateTime::now_utc())
         .whole_seconds()
         .max(0);
@@ -196,7 +199,7 @@ fn session_cookie_header(state: &ApiState, signed_in: &SignedIn) -> ApiResult<He
     .map_err(|e| ApiError::internal(&e))
 }
 
-fn expired_cookie(state: &ApiState) -> HeaderValue {
+pub(crate) fn expired_cookie(state: &ApiState) -> HeaderValue {
     let secure = if state.config().secure_cookies {
         "; Secure"
     } else {

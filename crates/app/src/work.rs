@@ -1,0 +1,396 @@
+//! What a signed-in person must do now (*việc cần làm*): their own subjects in this year's plans
+//! with the next step and its deadline, the open ballots of their branch they are on the roll of,
+//! the levels they were given in earlier years, and — for each role of a party body they hold —
+//! where that role works. Everything here is the person's own, so it needs no role: only a
+//! signed-in account.
+
+use crate::App;
+use crate::access::Role;
+use crate::access::resolve::check_signed_in;
+use crate::actor::Actor;
+use crate::directory::{OrgLabel, org_label};
+use crate::error::Result;
+use crate::plan::{Plan, Step, Subject, plan_from_row, subject_view};
+use crate::state::Stage;
+use kiemdiem_rules::Level;
+use kiemdiem_rules::eligibility::Participation;
+use serde::Serialize;
+use time::Date;
+use uuid::Uuid;
+
+/// The home page of a signed-in person.
+#[derive(Debug, Clone, Serialize)]
+pub struct Work {
+    pub today: Date,
+    /// Their own subjects (as a member) in the plans of this and last year.
+    pub own: Vec<OwnSubject>,
+    /// Open ballots of their branch: the ones they are on the roll of.
+    pub ballots: Vec<BallotToCast>,
+    /// Where each role of a party body they hold works, with its plans.
+    pub duties: Vec<Duty>,
+    /// Levels decided for them in earlier plans, newest first.
+    pub history: Vec<PastLevel>,
+}
+
+/// One of the person's own subjects and what comes next.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnSubject {
+    pub subject: Subject,
+    pub plan_title: String,
+    pub year: i32,
+    pub next: NextStep,
+}
+
+/// The next step of a subject, from its owner's point of view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextStep {
+    /// What to do or what is awaited, in Vietnamese.
+    pub text: String,
+    /// Whether it is the person's own move (rather than a body's).
+    pub theirs: bool,
+    pub deadline: Option<Date>,
+    /// The deadline passed with the step not done.
+    pub late: bool,
+}
+
+/// An open ballot the person is on the roll of.
+#[derive(Debug, Clone, Serialize)]
+pub struct BallotToCast {
+    pub ballot: Uuid,
+    pub meeting: Uuid,
+    pub meeting_title: String,
+    pub held_on: Date,
+    pub electronic: bool,
+    pub entitled: bool,
+    pub voted: bool,
+}
+
+/// A role the person holds in a party body, where, and the plans it works in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Duty {
+    pub role: Role,
+    pub org: OrgLabel,
+    pub plans: Vec<Plan>,
+}
+
+/// A level decided in an earlier plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PastLevel {
+    pub year: i32,
+    pub plan_title: String,
+    pub subject: Uuid,
+    pub level: Level,
+}
+
+impl App {
+    /// The signed-in person's work now.
+    pub async fn my_work(&self, actor: &Actor) -> Result<Work> {
+        check_signed_in(actor)?;
+        let today = self.today();
+        let years = [i64::from(today.year()), i64::from(today.year()) - 1];
+        let mut tx = self.store().read().await?;
+        let mut work = Work {
+            today,
+            own: Vec::new(),
+            ballots: Vec::new(),
+            duties: Vec::new(),
+            history: Vec::new(),
+        };
+        if let Some(member) = actor.member
+            && let Some(branch) = tx.member_place(member, today).await?
+        {
+            let above = tx.org_ancestor_ids(branch, today).await?;
+            for year in years {
+                for row in tx.plans_of_orgs(&above, year).await? {
+                    let plan = plan_from_row(&mut tx, row).await?;
+                    for subject in tx.member_subjects_in(plan.id, branch, member).await? {
+                        let subject = subject_view(subject)?;
+                        let self_evaluated = tx
+                            .evaluations(subject.id)
+                            .await?
+                            .iter()
+                            .any(|e| e.step == "self");
+                        let next = next_step(&plan, &subject, self_evaluated, today);
+                        work.own.push(OwnSubject {
+                            plan_title: plan.title.clone(),
+                            year: plan.year,
+                            subject,
+                            next,
+                        });
+                    }
+                    if plan.status == "open" {
+                        for open in tx.open_ballots_of(plan.id, branch).await? {
+                            if let Some((entitled, voted)) =
+                                tx.roll_entry(open.ballot_id, member).await?
+                            {
+                                work.ballots.push(BallotToCast {
+                                    ballot: open.ballot_id,
+                                    meeting: open.meeting_id,
+                                    meeting_title: open.meeting_title,
+                                    held_on: open.held_on,
+                                    electronic: open.mode == "electronic",
+                                    entitled,
+                                    voted,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            let current: Vec<Uuid> = work.own.iter().map(|o| o.subject.id).collect();
+            for (row, year, title) in tx.decided_history_of_member(member).await? {
+                if current.contains(&row.id) {
+                    continue;
+                }
+                if let Some(level) = row.level.as_deref().and_then(Level::parse) {
+                    work.history.push(PastLevel {
+                        year: year as i32,
+                        plan_title: title,
+                        subject: row.id,
+                        level,
+                    });
+                }
+            }
+            work.history.sort_by(|a, b| b.year.cmp(&a.year));
+        }
+        for grant in actor
+            .grants()
+            .iter()
+            .filter(|g| g.active_on(today) && g.role != Role::Member)
+        {
+            let Some(node) = grant.org else {
+                work.duties.push(Duty {
+                    role: grant.role,
+                    org: OrgLabel {
+                        id: Uuid::nil(),
+                        code: String::new(),
+                        name: "toàn hệ thống".to_string(),
+                    },
+                    plans: Vec::new(),
+                });
+                continue;
+            };
+            let above = tx.org_ancestor_ids(node, today).await?;
+            let mut plans = Vec::new();
+            for year in years {
+                for row in tx.plans_of_orgs(&above, year).await? {
+                    plans.push(plan_from_row(&mut tx, row).await?);
+                }
+            }
+            work.duties.push(Duty {
+                role: grant.role,
+                org: org_label(&mut tx, node, today).await?,
+                plans,
+            });
+        }
+        Ok(work)
+    }
+}
+
+/// What comes next for a subject, as its owner sees it.
+pub fn next_step(plan: &Plan, subject: &Subject, self_evaluated: bool, today: Date) -> NextStep {
+    let step = |text: &str, theirs: bool, step: Option<Step>| {
+        let deadline = step.and_then(|s| plan.deadline(s));
+        NextStep {
+            text: text.to_string(),
+            theirs,
+            late: deadline.is_some_and(|d| d < today),
+            deadline,
+        }
+    };
+    let classified = subject.participation == Participation::ReviewAndClassify;
+    match subject.stage {
+        Stage::Excluded => step("Không kiểm điểm trong kỳ này", false, None),
+        Stage::Pending => step("Viết và nộp bản tự kiểm điểm", true, Some(Step::SelfReview)),
+        Stage::SelfReviewed if classified && !self_evaluated => step(
+            "Tự đánh giá, tự xếp loại theo khung tiêu chí",
+            true,
+            Some(Step::SelfReview),
+        ),
+        Stage::SelfReviewed => step("Chờ hội nghị kiểm điểm", false, Some(Step::Review)),
+        Stage::Reviewed if !classified => step("Đã kiểm điểm (không xếp loại)", false, None),
+        Stage::Reviewed | Stage::Proposed => step(
+            "Chờ cấp có thẩm quyền quyết định xếp loại",
+            false,
+            Some(Step::Decision),
+        ),
+        Stage::Decided | Stage::Published => {
+            let level = subject
+                .level
+                .map(|l| l.name_vi().to_string())
+                .unwrap_or_default();
+            NextStep {
+                text: format!("Đã xếp loại: {level}"),
+                theirs: false,
+                deadline: None,
+                late: false,
+            }
+        }
+    }
+}
+
+impl App {
+    /// The criteria framework a subject is evaluated on (the plan pins it), if it is scored.
+    pub async fn subject_framework(
+        &self,
+        actor: &Actor,
+        subject: Uuid,
+    ) -> Result<Option<&'static kiemdiem_rules::framework::Framework>> {
+        let subject = self.subject(actor, subject).await?;
+        Ok(subject
+            .framework
+            .as_deref()
+            .and_then(kiemdiem_rules::framework::builtin_by_id))
+    }
+}
+
+/// What the previous year said of a subject's person: the level, the shortcomings they wrote
+/// and what the meeting concluded — shown beside this year's self-review.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviousYear {
+    pub year: i32,
+    pub level: Option<Level>,
+    /// The self-review's sections on shortcomings (title, text).
+    pub shortcomings: Vec<(String, String)>,
+    pub conclusion: Option<String>,
+}
+
+impl App {
+    /// The name of the organisation where a subject is reviewed.
+    pub async fn subject_unit(&self, actor: &Actor, subject: Uuid) -> Result<OrgLabel> {
+        let subject = self.subject(actor, subject).await?;
+        let mut tx = self.store().read().await?;
+        org_label(&mut tx, subject.unit, self.today()).await
+    }
+
+    /// The previous year of a member's subject: the level decided, the shortcomings written in
+    /// that year's self-review and the meeting's conclusion; `None` for a body, or a member
+    /// with no earlier year.
+    pub async fn previous_year(
+        &self,
+        actor: &Actor,
+        subject: Uuid,
+    ) -> Result<Option<PreviousYear>> {
+        let current = self.subject(actor, subject).await?;
+        let Some(member) = current.member else {
+            return Ok(None);
+        };
+        let mut tx = self.store().read().await?;
+        let Some(plan) = tx.plan(current.plan).await? else {
+            return Ok(None);
+        };
+        let mut earlier: Vec<_> = tx
+            .decided_history_of_member(member)
+            .await?
+            .into_iter()
+            .filter(|(row, year, _)| {
+                *year < plan.year && row.kind == crate::vocab::kind_code(current.kind)
+            })
+            .collect();
+        earlier.sort_by_key(|(_, year, _)| -*year);
+        let Some((row, year, _)) = earlier.into_iter().next() else {
+            return Ok(None);
+        };
+        let mut shortcomings = Vec::new();
+        if let Some(review) = tx.self_review(row.id).await? {
+            let sections: std::collections::BTreeMap<String, String> =
+                serde_json::from_str(&review.sections).unwrap_or_default();
+            let earlier_plan = tx.plan(row.plan_id).await?;
+            let titles: Vec<(&str, &str)> = match earlier_plan {
+                Some(p) => {
+                    let book = plan_from_row(&mut tx, p).await?.book()?;
+                    crate::review::form_sections(&book, current.kind)
+                        .iter()
+                        .map(|s| (s.code, s.title))
+                        .collect()
+                }
+                None => Vec::new(),
+            };
+            for (code, title) in titles {
+                let lower = title.to_lowercase();
+                if (lower.contains("khuyết điểm") || lower.contains("hạn chế"))
+                    && let Some(text) = sections.get(code).filter(|t| !t.trim().is_empty())
+                {
+                    shortcomings.push((title.to_string(), text.clone()));
+                }
+            }
+        }
+        let conclusion = tx
+            .items_of_subject(row.id)
+            .await?
+            .into_iter()
+            .map(|item| item.conclusion)
+            .rfind(|c| !c.trim().is_empty());
+        Ok(Some(PreviousYear {
+            year: year as i32,
+            level: row.level.as_deref().and_then(Level::parse),
+            shortcomings,
+            conclusion,
+        }))
+    }
+}
+
+/// A ballot paper as its voter sees it: the meeting, the names on the agenda, and whether they
+/// may still vote (never what anyone voted).
+#[derive(Debug, Clone, Serialize)]
+pub struct Paper {
+    pub ballot: Uuid,
+    pub meeting_title: String,
+    pub held_on: Date,
+    pub open: bool,
+    pub electronic: bool,
+    /// The subjects on the paper, in the agenda's order: (id, name).
+    pub subjects: Vec<(Uuid, String)>,
+    pub entitled: bool,
+    pub voted: bool,
+}
+
+impl App {
+    /// The signed-in member's paper of a ballot: the names they vote on. Refused to anyone not
+    /// on the ballot's roll (`not_entitled`).
+    pub async fn ballot_paper(&self, actor: &Actor, ballot: Uuid) -> Result<Paper> {
+        self.authorize(
+            actor,
+            crate::actor::Action::Vote,
+            crate::actor::Scope::Ballot(ballot),
+        )
+        .await?;
+        let member = actor.member.ok_or_else(|| {
+            crate::error::AppError::new(
+                crate::error::ErrorCode::NotEntitled,
+                "Chỉ tài khoản của đảng viên mới bỏ phiếu được",
+            )
+        })?;
+        let mut tx = self.store().read().await?;
+        let row = tx
+            .ballot(ballot)
+            .await?
+            .ok_or_else(|| crate::error::AppError::not_found("cuộc bỏ phiếu", ballot))?;
+        let Some((entitled, voted)) = tx.roll_entry(ballot, member).await? else {
+            return Err(crate::error::AppError::new(
+                crate::error::ErrorCode::NotEntitled,
+                "Đồng chí không có tên trong danh sách biểu quyết của cuộc bỏ phiếu này",
+            ));
+        };
+        let meeting = tx
+            .meeting(row.meeting_id)
+            .await?
+            .ok_or_else(|| crate::error::AppError::not_found("hội nghị", row.meeting_id))?;
+        let mut subjects = Vec::new();
+        for id in tx.ballot_agenda(ballot).await? {
+            if let Some(subject) = tx.subject(id).await? {
+                subjects.push((id, subject.name));
+            }
+        }
+        Ok(Paper {
+            ballot,
+            meeting_title: meeting.title,
+            held_on: meeting.held_on,
+            open: row.status == "open",
+            electronic: row.mode == "electronic",
+            subjects,
+            entitled,
+            voted,
+        })
+    }
+}

@@ -1,0 +1,92 @@
+//! What a person has to do now, as the store finds it: the plans of a year issued at or above a
+//! node, a member's own subjects in a plan, and the open ballots of a branch with whether the
+//! member is on the roll and has voted. Every query goes through an existing index (plans by
+//! year, subjects by plan and unit, meetings by plan and organisation, the roll by its key).
+
+use super::batch::placeholders;
+use super::plan::{PLAN_COLUMNS, PlanRow, SUBJECT_SELECT, SubjectRow};
+use crate::db::{Tx, on_conn};
+use crate::error::Result;
+use time::Date;
+use uuid::Uuid;
+
+/// An open ballot of a branch, as a voter sees it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenBallot {
+    pub ballot_id: Uuid,
+    pub meeting_id: Uuid,
+    pub meeting_title: String,
+    pub held_on: Date,
+    pub mode: String,
+}
+
+impl Tx {
+    /// The plans of `year` issued by any of `orgs`, oldest first.
+    pub async fn plans_of_orgs(&mut self, orgs: &[Uuid], year: i64) -> Result<Vec<PlanRow>> {
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {PLAN_COLUMNS} FROM plans WHERE year = $1 AND org_id IN ({}) ORDER BY review_date, id",
+            placeholders(2, orgs.len())
+        );
+        Ok(on_conn!(self, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(year);
+            for org in orgs {
+                q = q.bind(*org);
+            }
+            q.fetch_all(c).await?
+        }))
+    }
+
+    /// The subjects about `member` reviewed in `unit` under `plan` (their own, as a member).
+    pub async fn member_subjects_in(
+        &mut self,
+        plan: Uuid,
+        unit: Uuid,
+        member: Uuid,
+    ) -> Result<Vec<SubjectRow>> {
+        let sql = format!(
+            "{SUBJECT_SELECT} WHERE plan_id = $1 AND unit_id = $2 AND member_id = $3 ORDER BY sort_key, id"
+        );
+        Ok(on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(plan).bind(unit).bind(member).fetch_all(c).await?))
+    }
+
+    /// The ballots open now at the meetings `org` holds under `plan`.
+    pub async fn open_ballots_of(&mut self, plan: Uuid, org: Uuid) -> Result<Vec<OpenBallot>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT b.id AS ballot_id, m.id AS meeting_id, m.title AS meeting_title, m.held_on, b.mode \
+             FROM meetings m JOIN ballots b ON b.meeting_id = m.id \
+             WHERE m.plan_id = $1 AND m.org_id = $2 AND b.status = 'open' ORDER BY m.held_on, b.id",
+        ).bind(plan).bind(org).fetch_all(c).await?))
+    }
+
+    /// Whether `member` is on the ballot's roll: (entitled, has voted); `None` when not on it.
+    pub async fn roll_entry(&mut self, ballot: Uuid, member: Uuid) -> Result<Option<(bool, bool)>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT entitled, has_voted FROM ballot_roll WHERE ballot_id = $1 AND member_id = $2",
+        ).bind(ballot).bind(member).fetch_optional(c).await?))
+    }
+}
+
+impl Tx {
+    /// Every decided subject about `member` (their levels of every year), with the plan's year
+    /// and title.
+    pub async fn decided_history_of_member(
+        &mut self,
+        member: Uuid,
+    ) -> Result<Vec<(SubjectRow, i64, String)>> {
+        let sql =
+            format!("{SUBJECT_SELECT} WHERE level IS NOT NULL AND member_id = $1 ORDER BY id");
+        let rows: Vec<SubjectRow> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(member).fetch_all(c).await?);
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Some(plan) = self.plan(row.plan_id).await? {
+                out.push((row, plan.year, plan.title));
+            }
+        }
+        Ok(out)
+    }
+}
