@@ -414,11 +414,20 @@ pub async fn demo_accounts(
         .members_of_branch(branch, MembershipKind::Official, today)
         .await?;
     drop(tx);
+    // Members reviewed and classified this year, so that the demo's members can play it through
+    // (the secretary and the deputy hold their posts whatever their own review).
+    let classified: Vec<Uuid> = app
+        .subjects(&system, cycle.plan.id, Some(&[branch]))
+        .await?
+        .into_iter()
+        .filter(|s| s.participation == Participation::ReviewAndClassify)
+        .filter_map(|s| s.member)
+        .collect();
     let holder = |kind: kiemdiem_rules::PositionKind| {
         positions
             .iter()
-            .find(|p| p.kind == kind)
-            .and_then(|p| match p.holder {
+            .filter(|p| p.kind == kind)
+            .find_map(|p| match p.holder {
                 kiemdiem_store::leadership::Holder::Member(id) => Some(id),
                 kiemdiem_store::leadership::Holder::Leader(_) => None,
             })
@@ -428,7 +437,7 @@ pub async fn demo_accounts(
         .or_else(|| holder(kiemdiem_rules::PositionKind::CommitteeMember));
     let ordinary: Vec<&kiemdiem_store::people::Member> = members
         .iter()
-        .filter(|m| Some(m.id) != secretary && Some(m.id) != deputy && !m.is_probationary(today))
+        .filter(|m| Some(m.id) != secretary && Some(m.id) != deputy && classified.contains(&m.id))
         .take(3)
         .collect();
     let member_name = |id: Option<Uuid>| {

@@ -394,3 +394,155 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// The plans of this year and last issued at or above an organisation (the plans its
+    /// subjects are reviewed under), for whoever reads the organisation.
+    pub async fn plans_covering(&self, actor: &Actor, org: Uuid) -> Result<Vec<Plan>> {
+        self.authorize(
+            actor,
+            crate::actor::Action::Read,
+            crate::actor::Scope::Org(org),
+        )
+        .await?;
+        let today = self.today();
+        let mut tx = self.store().read().await?;
+        let above = tx.org_ancestor_ids(org, today).await?;
+        let mut out = Vec::new();
+        for year in [i64::from(today.year()), i64::from(today.year()) - 1] {
+            for row in tx.plans_of_orgs(&above, year).await? {
+                out.push(plan_from_row(&mut tx, row).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The meetings an organisation holds under a plan, for whoever reads the organisation.
+    pub async fn meetings_at(
+        &self,
+        actor: &Actor,
+        plan: Uuid,
+        org: Uuid,
+    ) -> Result<Vec<crate::meeting::Meeting>> {
+        self.authorize(
+            actor,
+            crate::actor::Action::Read,
+            crate::actor::Scope::Org(org),
+        )
+        .await?;
+        self.authorize(
+            actor,
+            crate::actor::Action::Read,
+            crate::actor::Scope::PlanDocument(plan),
+        )
+        .await?;
+        let mut tx = self.store().read().await?;
+        let mut out = Vec::new();
+        for row in tx.meetings_of_plan(plan).await? {
+            if row.org_id == org {
+                out.push(crate::meeting::load_meeting(&mut tx, row.id).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The subjects of a plan whose level the organisation's committee decides, in name order
+    /// (the committee's decision page): looked up over the organisation's subtree.
+    pub async fn subjects_decided_by(
+        &self,
+        actor: &Actor,
+        plan: Uuid,
+        org: Uuid,
+    ) -> Result<Vec<Subject>> {
+        self.authorize(
+            actor,
+            crate::actor::Action::Read,
+            crate::actor::Scope::Org(org),
+        )
+        .await?;
+        self.authorize(
+            actor,
+            crate::actor::Action::Read,
+            crate::actor::Scope::PlanDocument(plan),
+        )
+        .await?;
+        let mut tx = self.store().read().await?;
+        let current = tx
+            .plan(plan)
+            .await?
+            .ok_or_else(|| crate::error::AppError::not_found("kế hoạch", plan))?;
+        let units: Vec<Uuid> = tx
+            .org_subtree(org, current.review_date)
+            .await?
+            .into_iter()
+            .map(|n| n.org.id)
+            .collect();
+        let mut out = Vec::new();
+        for row in tx.subjects_of_plan(plan, Some(&units)).await? {
+            if row.deciding_org_id == Some(org) {
+                out.push(subject_view(row)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The levels decided under one node of a plan (its whole subtree), for the charts.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelsAt {
+    pub org: OrgLabel,
+    /// Subjects to classify with each level, highest first, then those not decided yet.
+    pub levels: Vec<(Option<Level>, u64)>,
+}
+
+impl App {
+    /// The distribution of levels in a plan at an organisation and at each of its children.
+    pub async fn levels_at(&self, actor: &Actor, plan: Uuid, org: Uuid) -> Result<Vec<LevelsAt>> {
+        self.authorize(
+            actor,
+            crate::actor::Action::Read,
+            crate::actor::Scope::Org(org),
+        )
+        .await?;
+        self.authorize(
+            actor,
+            crate::actor::Action::Read,
+            crate::actor::Scope::PlanDocument(plan),
+        )
+        .await?;
+        let mut tx = self.store().read().await?;
+        let current = tx
+            .plan(plan)
+            .await?
+            .ok_or_else(|| crate::error::AppError::not_found("kế hoạch", plan))?;
+        let on = current.review_date;
+        let mut nodes = vec![org];
+        nodes.extend(tx.org_children(org, on).await?.into_iter().map(|o| o.id));
+        let rows = tx.levels_under(plan, &nodes, on).await?;
+        let mut out = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            let mut levels: Vec<(Option<Level>, u64)> = [
+                Some(Level::Htxsnv),
+                Some(Level::Httnv),
+                Some(Level::Htnv),
+                Some(Level::Khtnv),
+                None,
+            ]
+            .into_iter()
+            .map(|l| (l, 0))
+            .collect();
+            for (at, level, n) in rows.iter().filter(|(at, _, _)| *at == node) {
+                let _ = at;
+                let level = level.as_deref().and_then(Level::parse);
+                if let Some(slot) = levels.iter_mut().find(|(l, _)| *l == level) {
+                    slot.1 += *n as u64;
+                }
+            }
+            out.push(LevelsAt {
+                org: org_label(&mut tx, node, on).await?,
+                levels,
+            });
+        }
+        Ok(out)
+    }
+}

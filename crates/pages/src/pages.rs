@@ -261,3 +261,269 @@ pub struct BallotPage {
     pub done: bool,
     pub error: String,
 }
+
+/// A subject row of an organisation's page.
+#[derive(Debug, Clone)]
+pub struct UnitSubjectRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub stage: String,
+    pub review: String,
+    pub flagged: bool,
+    pub self_level: String,
+    pub branch_level: String,
+    pub level: String,
+    pub version: i64,
+    /// May be put on a meeting's agenda (not excluded, not yet reviewed).
+    pub reviewable: bool,
+    /// Reviewed and waiting for the branch's proposal.
+    pub can_propose: bool,
+    pub suggested: String,
+    pub error: String,
+}
+
+/// A plan on an organisation's page: its subjects in the unit, meetings, forms.
+#[derive(Debug, Clone)]
+pub struct UnitPlan {
+    pub id: String,
+    pub title: String,
+    pub links: Vec<Link>,
+    pub subjects: Vec<UnitSubjectRow>,
+    pub meetings: Vec<Link>,
+    pub can_schedule: bool,
+    pub can_propose: bool,
+    pub default_title: String,
+    pub schedule_error: String,
+}
+
+/// A member listed on an organisation's page.
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub code: String,
+    pub name: String,
+    pub branch: String,
+    pub note: String,
+}
+
+/// `GET /to-chuc/{code}`: an organisation, its children, its subjects and meetings in the
+/// plans, its members.
+#[derive(Template)]
+#[template(path = "org.html")]
+pub struct OrgPage {
+    pub c: Chrome,
+    pub path: Vec<Link>,
+    pub code: String,
+    pub here: String,
+    pub name: String,
+    pub kind: String,
+    pub as_of: String,
+    pub today: String,
+    pub viewer_name: String,
+    pub children: Vec<Link>,
+    /// An SVG chart of the levels, already rendered (safe markup built by the web crate).
+    pub chart: Option<String>,
+    pub plans: Vec<UnitPlan>,
+    pub levels: Vec<Choice>,
+    pub members: Vec<MemberRow>,
+    pub members_total: String,
+}
+
+/// A subject on a meeting's agenda.
+#[derive(Debug, Clone)]
+pub struct AgendaRow {
+    pub subject: String,
+    pub name: String,
+    pub kind: String,
+    pub stage: String,
+    pub reviewed: bool,
+    pub absent: bool,
+    pub conclusion: String,
+    /// May be voted on (a member's subject reviewed here).
+    pub votable: bool,
+    pub error: String,
+    pub rules: Vec<String>,
+    pub typed_comments: String,
+    pub typed_conclusion: String,
+    pub typed_chair: String,
+    pub typed_override: String,
+}
+
+/// A ballot result line: counts per level (highest first), blanks, the outcome.
+#[derive(Debug, Clone)]
+pub struct ResultRow {
+    pub name: String,
+    pub counts: Vec<String>,
+    pub blank: String,
+    pub outcome: String,
+}
+
+/// A name on a ballot (for the tally form).
+#[derive(Debug, Clone)]
+pub struct NamedId {
+    pub id: String,
+    pub name: String,
+}
+
+/// A ballot of a meeting, as its console shows it.
+#[derive(Debug, Clone)]
+pub struct BallotPanel {
+    pub id: String,
+    pub label: String,
+    pub status: String,
+    pub count: String,
+    pub live: bool,
+    pub version: i64,
+    pub can_open: bool,
+    pub can_close: bool,
+    pub can_tally: bool,
+    pub subjects: Vec<NamedId>,
+    pub results: Vec<ResultRow>,
+}
+
+/// `GET /hoi-nghi/{id}`: the meeting console.
+#[derive(Template)]
+#[template(path = "meeting.html")]
+pub struct MeetingPage {
+    pub c: Chrome,
+    pub id: String,
+    pub org_code: String,
+    pub org_name: String,
+    pub title: String,
+    pub held_on: String,
+    pub place: String,
+    pub chair: String,
+    pub status: String,
+    pub attendance: String,
+    pub open: bool,
+    pub version: i64,
+    /// The members present, who may chair an item (value: member id).
+    pub attendees: Vec<Choice>,
+    pub items: Vec<AgendaRow>,
+    pub ballots: Vec<BallotPanel>,
+    pub levels: Vec<Choice>,
+    pub ballot_error: String,
+    pub ballot_rules: Vec<String>,
+    pub close_error: String,
+    pub close_rules: Vec<String>,
+    pub typed_half_days: String,
+    pub typed_minutes: String,
+    pub typed_conclusion: String,
+    pub typed_override: String,
+    pub minutes: String,
+    pub conclusion: String,
+}
+
+/// The live count of a ballot (an htmx fragment).
+#[derive(Template)]
+#[template(path = "ballot_count.html")]
+pub struct BallotCount {
+    pub meeting: String,
+    pub ballot: String,
+    pub count: String,
+    pub live: bool,
+}
+
+/// A node's progress line.
+#[derive(Debug, Clone)]
+pub struct ProgressRow {
+    pub name: String,
+    pub href: String,
+    pub subjects: String,
+    pub self_review: String,
+    pub review: String,
+    pub decision: String,
+    pub late: bool,
+}
+
+/// Someone not yet reviewed or rated.
+#[derive(Debug, Clone)]
+pub struct PendingRow {
+    pub subject: String,
+    pub name: String,
+    pub stage: String,
+    pub reason: String,
+    pub late: bool,
+}
+
+/// A person escalated to the board.
+#[derive(Debug, Clone)]
+pub struct EscalationRow {
+    pub id: String,
+    pub person: String,
+    pub places: String,
+    pub version: i64,
+    pub error: String,
+}
+
+/// `GET /ke-hoach/{id}`: a plan, its progress over the subtree, who is late and why.
+#[derive(Template)]
+#[template(path = "plan.html")]
+pub struct PlanPage {
+    pub c: Chrome,
+    pub id: String,
+    pub org_code: String,
+    pub org_name: String,
+    pub node_name: String,
+    pub title: String,
+    pub basis: String,
+    pub status: String,
+    pub review_date: String,
+    /// Phases: label = title, note = from, href = to.
+    pub phases: Vec<Link>,
+    pub can_publish: bool,
+    pub version: i64,
+    pub publish_error: String,
+    pub publish_rules: Vec<String>,
+    pub progress: Vec<ProgressRow>,
+    pub chart: Option<String>,
+    pub pending: Vec<PendingRow>,
+    pub escalations: Vec<EscalationRow>,
+    pub levels: Vec<Choice>,
+}
+
+/// A subject on the decision page.
+#[derive(Debug, Clone)]
+pub struct DecideRow {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub stage: String,
+    pub proposals: String,
+    pub allowed: String,
+    pub suggested_name: String,
+    pub findings: Vec<FindingRow>,
+    pub level: String,
+    pub version: i64,
+    /// `decide`, `correct`, or empty when nothing can be done now.
+    pub action: String,
+    pub action_label: String,
+    pub chosen: String,
+    pub typed_reason: String,
+    pub error: String,
+    pub error_field: String,
+    pub rules: Vec<String>,
+}
+
+/// A quota group on the decision page.
+#[derive(Debug, Clone)]
+pub struct DecideGroup {
+    pub name: String,
+    pub quota: String,
+    pub over: bool,
+    pub rules: Vec<String>,
+    pub rows: Vec<DecideRow>,
+}
+
+/// `GET /ke-hoach/{id}/quyet-dinh?to-chuc=…`: the committee decides, group by group.
+#[derive(Template)]
+#[template(path = "decide.html")]
+pub struct DecidePage {
+    pub c: Chrome,
+    pub plan_id: String,
+    pub plan: String,
+    pub org: String,
+    pub org_code: String,
+    pub groups: Vec<DecideGroup>,
+    pub levels: Vec<Choice>,
+}

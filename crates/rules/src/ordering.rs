@@ -69,6 +69,19 @@ impl Precedence {
     }
 }
 
+/// Where a subject comes on a meeting's agenda under the review-order precedences: the
+/// collective (the organisation or the leadership body itself) first
+/// ([`Precedence::CollectiveBeforeMembers`]), then the head ([`Precedence::HeadBeforeDeputies`]),
+/// then deputies and members. Sorting an agenda by this rank (then by name) gives an order that
+/// [`check_order`] accepts item after item.
+pub fn review_rank(collective: bool, head: bool) -> u8 {
+    match (collective, head) {
+        (true, _) => 0,
+        (false, true) => 1,
+        (false, false) => 2,
+    }
+}
+
 /// A step that should come first, as the caller found it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -124,6 +137,25 @@ pub fn check_order(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_collective_comes_first_then_the_head_then_the_others() {
+        let mut ranks = [
+            review_rank(false, false),
+            review_rank(false, true),
+            review_rank(true, false),
+        ];
+        ranks.sort();
+        assert_eq!(
+            ranks,
+            [
+                review_rank(true, false),
+                review_rank(false, true),
+                review_rank(false, false)
+            ]
+        );
+        assert_eq!(review_rank(true, true), 0);
+    }
     use crate::ruleset::RuleSetId;
 
     fn pending(precedence: Precedence) -> Predecessor {

@@ -191,3 +191,39 @@ pub(super) fn check_review_order(
     }
     Ok(missing)
 }
+
+impl crate::App {
+    /// `subjects` (of `unit` under `plan`) in the order the rules review them: the unit's
+    /// collective first, then its heads, then the others in Vietnamese name order
+    /// (`ordering::review_rank`) — the order a meeting's agenda is offered in.
+    pub async fn agenda_in_order(
+        &self,
+        actor: &crate::actor::Actor,
+        plan: Uuid,
+        unit: Uuid,
+        subjects: &[Uuid],
+    ) -> Result<Vec<Uuid>> {
+        self.authorize(
+            actor,
+            crate::actor::Action::Read,
+            crate::actor::Scope::Org(unit),
+        )
+        .await?;
+        let mut tx = self.store().read().await?;
+        let current = crate::plan::load_plan(&mut tx, plan).await?;
+        let heads = heads_of(&mut tx, unit, current.review_date).await?;
+        let mut ranked = Vec::with_capacity(subjects.len());
+        for id in subjects {
+            let row = crate::plan::load_subject(&mut tx, *id).await?;
+            let collective = row.member_id.is_none() && row.leader_id.is_none();
+            let head = row.member_id.is_some_and(|m| heads.contains(&m));
+            ranked.push((
+                kiemdiem_rules::ordering::review_rank(collective, head),
+                row.sort_key,
+                *id,
+            ));
+        }
+        ranked.sort();
+        Ok(ranked.into_iter().map(|(_, _, id)| id).collect())
+    }
+}

@@ -90,3 +90,32 @@ impl Tx {
         Ok(out)
     }
 }
+
+impl Tx {
+    /// For each of `nodes`, how many subjects of `plan` reviewed in its subtree (on `on`) have
+    /// each level (`None`: not decided yet), counting only subjects to be classified.
+    pub async fn levels_under(
+        &mut self,
+        plan: Uuid,
+        nodes: &[Uuid],
+        on: Date,
+    ) -> Result<Vec<(Uuid, Option<String>, i64)>> {
+        if nodes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT c.ancestor_id, s.level, COUNT(*) FROM subjects s \
+             JOIN org_closure c ON c.descendant_id = s.unit_id AND c.valid_from <= $2 AND c.valid_to > $2 \
+             WHERE s.plan_id = $1 AND s.participation = 'review_and_classify' AND c.ancestor_id IN ({}) \
+             GROUP BY c.ancestor_id, s.level",
+            placeholders(3, nodes.len())
+        );
+        Ok(on_conn!(self, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(plan).bind(on);
+            for node in nodes {
+                q = q.bind(*node);
+            }
+            q.fetch_all(c).await?
+        }))
+    }
+}

@@ -8,8 +8,12 @@
 
 mod assets;
 mod ballot;
+mod chart;
 mod format;
 mod home;
+mod meeting;
+mod org;
+mod plan;
 pub mod session;
 mod sign_in;
 pub mod subject;
@@ -32,6 +36,9 @@ pub fn routes() -> Router<ApiState> {
         .merge(home::routes())
         .merge(subject::routes())
         .merge(ballot::routes())
+        .merge(org::routes())
+        .merge(meeting::routes())
+        .merge(plan::routes())
 }
 
 /// The Vietnamese catalogue.

@@ -1,0 +1,491 @@
+//! `/to-chuc`, `/to-chuc/{code}`: the organisation tree as it stood on a chosen day, and for
+//! one organisation its children, the distribution of its levels (a chart), and — for each plan
+//! it is reviewed under — its subjects at a glance (who has submitted, near-copies flagged, the
+//! self-proposed and the branch's level, the decided level), its meetings, and the branch's
+//! forms: scheduling a meeting, proposing levels after the vote. Its members are listed too.
+
+use super::chart::levels_chart;
+use super::format::{day, number};
+use super::session::{Viewer, safe_next};
+use super::subject::LEVELS;
+use super::{chrome, error_page, html, html_status, tr, with_flash};
+use crate::ApiState;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use kiemdiem_app::meeting::{Attendee, NewMeeting};
+use kiemdiem_app::state::Stage;
+use kiemdiem_app::{AppError, ErrorKind, Role};
+use kiemdiem_pages::{Choice, Link, MemberRow, OrgPage, UnitPlan, UnitSubjectRow, tk};
+use kiemdiem_rules::Level;
+use kiemdiem_rules::eligibility::Participation;
+use serde::Deserialize;
+use time::Date;
+use uuid::Uuid;
+
+pub fn routes() -> Router<ApiState> {
+    Router::new()
+        .route("/to-chuc", get(tops))
+        .route("/to-chuc/{code}", get(org_page))
+        .route("/to-chuc/{code}/hoi-nghi", post(schedule))
+        .route("/doi-tuong/{id}/de-xuat", post(propose))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DayQuery {
+    ngay: Option<String>,
+    #[serde(rename = "da-de-xuat")]
+    proposed: Option<String>,
+    #[serde(rename = "da-len-lich")]
+    scheduled: Option<String>,
+}
+
+fn level_choices() -> Vec<Choice> {
+    LEVELS
+        .into_iter()
+        .map(|l| Choice {
+            code: l.code().to_string(),
+            name: l.name_vi().to_string(),
+        })
+        .collect()
+}
+
+/// `/to-chuc`: the top of the tree as the viewer sees it.
+async fn tops(State(state): State<ApiState>, viewer: Viewer) -> Response {
+    let today = state.today();
+    match state.app().root_orgs(&viewer.actor, today).await {
+        Ok(orgs) if orgs.len() == 1 => {
+            Redirect::to(&format!("/to-chuc/{}", orgs[0].code)).into_response()
+        }
+        Ok(orgs) => {
+            let tr = tr();
+            let page = OrgPage {
+                c: chrome(Some(&viewer), tr.t(tk("org.top")), "/to-chuc"),
+                path: Vec::new(),
+                code: String::new(),
+                here: "/to-chuc".into(),
+                name: tr.t(tk("org.top")).to_string(),
+                kind: String::new(),
+                as_of: day(today),
+                today: day(today),
+                viewer_name: viewer.display_name.clone(),
+                children: orgs
+                    .iter()
+                    .map(|o| Link {
+                        href: format!("/to-chuc/{}", o.code),
+                        label: o.name.clone(),
+                        note: o.kind.name_vi().to_string(),
+                    })
+                    .collect(),
+                chart: None,
+                plans: Vec::new(),
+                levels: level_choices(),
+                members: Vec::new(),
+                members_total: String::new(),
+            };
+            html(&page)
+        }
+        Err(error) => error_page(Some(&viewer), &error),
+    }
+}
+
+async fn org_page(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Query(query): Query<DayQuery>,
+) -> Response {
+    let tr = tr();
+    let on = match query
+        .ngay
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(text) => match kiemdiem_app::parse_date(text) {
+            Some(day) => day,
+            None => {
+                let error = AppError::invalid(
+                    "ngay",
+                    format!("Ngày «{text}» không hợp lệ: hãy ghi dd/mm/yyyy"),
+                );
+                return error_page(Some(&viewer), &error);
+            }
+        },
+        None => state.today(),
+    };
+    match build_org_page(&state, &viewer, &code, on, None).await {
+        Ok(mut page) => {
+            if query.proposed.is_some() {
+                page.c = with_flash(page.c, "ok", tr.t(tk("org.proposed")));
+            }
+            if query.scheduled.is_some() {
+                page.c = with_flash(page.c, "ok", tr.t(tk("org.scheduled")));
+            }
+            html(&page)
+        }
+        Err(error) => error_page(Some(&viewer), &error),
+    }
+}
+
+fn holds(viewer: &Viewer, roles: &[Role]) -> bool {
+    viewer.actor.is_trusted()
+        || viewer
+            .actor
+            .grants()
+            .iter()
+            .any(|g| roles.contains(&g.role))
+}
+
+/// The organisation page; `problem` puts a refused form's error where it belongs.
+async fn build_org_page(
+    state: &ApiState,
+    viewer: &Viewer,
+    code: &str,
+    on: Date,
+    problem: Option<(&str, &AppError)>,
+) -> Result<OrgPage, AppError> {
+    let tr = tr();
+    let app = state.app();
+    let actor = &viewer.actor;
+    let org = app.find_org(actor, code, Some(on)).await?;
+    let ancestors = app.org_ancestors(actor, code, on).await.unwrap_or_default();
+    let path = ancestors
+        .iter()
+        .filter(|a| a.id != org.id)
+        .map(|a| Link {
+            href: format!("/to-chuc/{}", a.code),
+            label: a.name.clone(),
+            note: String::new(),
+        })
+        .collect();
+    let children: Vec<Link> = app
+        .org_children(actor, code, on)
+        .await?
+        .iter()
+        .map(|o| Link {
+            href: format!("/to-chuc/{}", o.code),
+            label: o.name.clone(),
+            note: o.kind.name_vi().to_string(),
+        })
+        .collect();
+    let unit_roles = holds(
+        viewer,
+        &[
+            Role::BranchSecretary,
+            Role::BranchCommittee,
+            Role::Committee,
+        ],
+    );
+    let mut plans = Vec::new();
+    let mut decided: Vec<Option<Level>> = Vec::new();
+    for plan in app.plans_covering(actor, org.id).await? {
+        if plan.status == "draft" {
+            continue;
+        }
+        let mut subjects = app.subjects(actor, plan.id, Some(&[org.id])).await?;
+        // The review order of the rules (collective, head, then the others by name).
+        let ids: Vec<Uuid> = subjects.iter().map(|s| s.id).collect();
+        let order = app.agenda_in_order(actor, plan.id, org.id, &ids).await?;
+        subjects.sort_by_key(|s| order.iter().position(|id| *id == s.id));
+        let mut rows = Vec::with_capacity(subjects.len());
+        for subject in &subjects {
+            let review = app.self_review(actor, subject.id).await?;
+            let side = app.side_by_side(actor, subject.id).await?;
+            let column = |no: i64| {
+                side.columns
+                    .iter()
+                    .find(|c| c.no == no)
+                    .and_then(|c| c.level)
+                    .map(|l| l.name_vi().to_string())
+                    .unwrap_or_default()
+            };
+            if subject.participation == Participation::ReviewAndClassify {
+                decided.push(subject.level);
+            }
+            let error = match problem {
+                Some((field, error)) if field == subject.id.to_string() => {
+                    error.message().to_string()
+                }
+                _ => String::new(),
+            };
+            rows.push(UnitSubjectRow {
+                id: subject.id.to_string(),
+                name: subject.name.clone(),
+                kind: subject.kind.name_vi().to_string(),
+                stage: subject.stage.name_vi().to_string(),
+                review: match review.as_ref().map(|r| r.status.as_str()) {
+                    Some("submitted") => tr.t(tk("org.submitted")).to_string(),
+                    Some(_) => tr.t(tk("org.draft")).to_string(),
+                    None => tr.t(tk("org.missing")).to_string(),
+                },
+                flagged: review.as_ref().is_some_and(|r| !r.flags.is_empty()),
+                self_level: column(1),
+                branch_level: column(5),
+                level: subject
+                    .level
+                    .map(|l| l.name_vi().to_string())
+                    .unwrap_or_default(),
+                version: subject.version,
+                reviewable: subject.participation != Participation::Excluded
+                    && matches!(subject.stage, Stage::Pending | Stage::SelfReviewed),
+                can_propose: subject.stage == Stage::Reviewed
+                    && subject.participation == Participation::ReviewAndClassify,
+                suggested: side
+                    .classification
+                    .as_ref()
+                    .and_then(|c| c.suggested)
+                    .or_else(|| side.columns.iter().rev().find_map(|c| c.level))
+                    .map(|l| l.code().to_string())
+                    .unwrap_or_default(),
+                error,
+            });
+        }
+        let meetings = app
+            .meetings_at(actor, plan.id, org.id)
+            .await?
+            .iter()
+            .map(|m| Link {
+                href: format!("/hoi-nghi/{}", m.id),
+                label: m.title.clone(),
+                note: format!("{} · {}", day(m.held_on), meeting_status(&m.status)),
+            })
+            .collect();
+        let mut links = Vec::new();
+        if plan.org_id == org.id
+            && holds(
+                viewer,
+                &[
+                    Role::Board,
+                    Role::Committee,
+                    Role::Inspection,
+                    Role::ParticipatingBody,
+                    Role::Admin,
+                ],
+            )
+        {
+            links.push(Link {
+                href: format!("/ke-hoach/{}", plan.id),
+                label: tr.t(tk("org.plan_link")).to_string(),
+                note: String::new(),
+            });
+        }
+        if holds(viewer, &[Role::Committee]) && !org.kind.is_branch() {
+            links.push(Link {
+                href: format!("/ke-hoach/{}/quyet-dinh?to-chuc={}", plan.id, org.code),
+                label: tr.t(tk("org.decide_link")).to_string(),
+                note: String::new(),
+            });
+        }
+        let schedule_error = match problem {
+            Some(("schedule", error)) => error.message().to_string(),
+            _ => String::new(),
+        };
+        plans.push(UnitPlan {
+            id: plan.id.to_string(),
+            title: plan.title.clone(),
+            links,
+            can_schedule: unit_roles && plan.status == "open" && !rows.is_empty(),
+            can_propose: unit_roles && rows.iter().any(|r| r.can_propose),
+            default_title: format!(
+                "Hội nghị kiểm điểm, đánh giá, xếp loại năm {} — {}",
+                plan.year, org.name
+            ),
+            subjects: rows,
+            meetings,
+            schedule_error,
+        });
+    }
+    let chart = (!decided.is_empty()).then(|| levels_chart(&decided));
+    let (members, members_total) = if org.kind.is_branch() || children.len() <= 3 {
+        let page = app.org_members(actor, code, on, 0, 200).await?;
+        let rows = page
+            .members
+            .iter()
+            .map(|m| MemberRow {
+                code: m.member.code.clone(),
+                name: m.member.details.full_name.clone(),
+                branch: m.branch.name.clone(),
+                note: if m.probationary {
+                    tr.t(tk("org.probationary")).to_string()
+                } else {
+                    String::new()
+                },
+            })
+            .collect();
+        (rows, number(page.total as i64))
+    } else {
+        (Vec::new(), String::new())
+    };
+    Ok(OrgPage {
+        c: chrome(Some(viewer), &org.name, ""),
+        path,
+        code: org.code.clone(),
+        here: format!("/to-chuc/{}", org.code),
+        name: org.name.clone(),
+        kind: org.kind.name_vi().to_string(),
+        as_of: day(on),
+        today: day(state.today()),
+        viewer_name: viewer.display_name.clone(),
+        children,
+        chart,
+        plans,
+        levels: level_choices(),
+        members,
+        members_total,
+    })
+}
+
+fn meeting_status(status: &str) -> String {
+    let tr = tr();
+    match status {
+        "closed" => tr.t(tk("meeting.status_closed")),
+        _ => tr.t(tk("meeting.status_open")),
+    }
+    .to_string()
+}
+
+/// The value of a form field.
+fn field(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+async fn schedule(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
+        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    }
+    let app = state.app();
+    let result = async {
+        let plan = Uuid::parse_str(&field(&fields, "plan"))
+            .map_err(|_| AppError::invalid("plan", "Chưa chọn kế hoạch"))?;
+        let held_text = field(&fields, "held_on");
+        let held_on = kiemdiem_app::parse_date(&held_text).ok_or_else(|| {
+            AppError::invalid(
+                "held_on",
+                format!("Ngày họp «{held_text}» không hợp lệ: hãy ghi dd/mm/yyyy"),
+            )
+        })?;
+        let org = app.find_org(&viewer.actor, &code, Some(held_on)).await?;
+        let chosen: Vec<Uuid> = fields
+            .iter()
+            .filter(|(k, _)| k == "agenda")
+            .filter_map(|(_, v)| Uuid::parse_str(v).ok())
+            .collect();
+        let agenda = app
+            .agenda_in_order(&viewer.actor, plan, org.id, &chosen)
+            .await?;
+        let members = app
+            .org_members(&viewer.actor, &code, held_on, 0, 5_000)
+            .await?;
+        let attendees = members
+            .members
+            .iter()
+            .map(|m| Attendee {
+                member: Some(m.member.id),
+                name: m.member.details.full_name.clone(),
+                role: "member".into(),
+                present: true,
+                excused: false,
+            })
+            .collect();
+        app.schedule_meeting(
+            &viewer.actor,
+            NewMeeting {
+                plan,
+                org: org.id,
+                title: field(&fields, "title"),
+                body_key: None,
+                suggested: false,
+                held_on,
+                place: field(&fields, "place"),
+                chair: field(&fields, "chair"),
+                attendees,
+                agenda,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(meeting) => Redirect::to(&format!("/hoi-nghi/{}", meeting.id)).into_response(),
+        Err(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
+            ) =>
+        {
+            match build_org_page(
+                &state,
+                &viewer,
+                &code,
+                state.today(),
+                Some(("schedule", &error)),
+            )
+            .await
+            {
+                Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
+                Err(error) => error_page(Some(&viewer), &error),
+            }
+        }
+        Err(error) => error_page(Some(&viewer), &error),
+    }
+}
+
+async fn propose(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
+        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    }
+    let Ok(subject) = Uuid::parse_str(&id) else {
+        return super::not_found_page();
+    };
+    let back = safe_next(&field(&fields, "tiep"));
+    let version: i64 = field(&fields, "version").parse().unwrap_or(0);
+    let Some(level) = Level::parse(&field(&fields, "level")) else {
+        return error_page(
+            Some(&viewer),
+            &AppError::invalid("level", "Chưa chọn mức đề xuất"),
+        );
+    };
+    match state
+        .app()
+        .propose(&viewer.actor, subject, version, level, "")
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("{back}?da-de-xuat=1")).into_response(),
+        Err(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
+            ) =>
+        {
+            let code = back
+                .strip_prefix("/to-chuc/")
+                .unwrap_or_default()
+                .to_string();
+            if code.is_empty() {
+                return error_page(Some(&viewer), &error);
+            }
+            match build_org_page(&state, &viewer, &code, state.today(), Some((&id, &error))).await {
+                Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
+                Err(error) => error_page(Some(&viewer), &error),
+            }
+        }
+        Err(error) => error_page(Some(&viewer), &error),
+    }
+}

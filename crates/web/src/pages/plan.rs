@@ -1,0 +1,556 @@
+//! The committee's and the board's pages of a plan: `/ke-hoach/{id}` — the phases and
+//! deadlines, progress at a node and its children (late ones in red), the levels per child as a
+//! chart, who is not yet reviewed or rated and why, the persons escalated to the board, and
+//! publication; `/ke-hoach/{id}/quyet-dinh?to-chuc=…` — the decisions a committee makes, group
+//! by quota group with the headroom shown, each subject with the proposals, what the rules allow
+//! and why, and the decision or correction form (a refusal shown on the row with its rule).
+
+use super::chart::levels_by_child;
+use super::format::{day, number};
+use super::session::Viewer;
+use super::subject::LEVELS;
+use super::{chrome, error_page, html, html_status, tr, with_flash};
+use crate::ApiState;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use kiemdiem_app::evaluation::DecisionInput;
+use kiemdiem_app::progress::StepCount;
+use kiemdiem_app::state::Stage;
+use kiemdiem_app::{AppError, ErrorKind, Role};
+use kiemdiem_pages::{
+    Choice, DecideGroup, DecidePage, DecideRow, EscalationRow, FindingRow, Link, PendingRow,
+    PlanPage, ProgressRow, tk,
+};
+use kiemdiem_rules::{Level, QuotaCategory};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+pub fn routes() -> Router<ApiState> {
+    Router::new()
+        .route("/ke-hoach/{id}", get(plan_page))
+        .route("/ke-hoach/{id}/cong-khai", post(publish))
+        .route("/ke-hoach/{id}/bao-cao/{escalation}", post(settle))
+        .route("/ke-hoach/{id}/quyet-dinh", get(decide_page))
+        .route("/ke-hoach/{id}/quyet-dinh/{subject}", post(decide))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NodeQuery {
+    #[serde(rename = "to-chuc")]
+    org: Option<String>,
+    #[serde(rename = "da-cong-khai")]
+    published: Option<String>,
+    #[serde(rename = "da-quyet-dinh")]
+    decided: Option<String>,
+}
+
+fn level_choices() -> Vec<Choice> {
+    LEVELS
+        .into_iter()
+        .map(|l| Choice {
+            code: l.code().to_string(),
+            name: l.name_vi().to_string(),
+        })
+        .collect()
+}
+
+fn field(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+fn sources(error: &AppError) -> Vec<String> {
+    error.citations().iter().map(|c| c.source.clone()).collect()
+}
+
+fn cell(step: &StepCount) -> String {
+    let tr = tr();
+    if step.late > 0 {
+        tr.fill(
+            tk("plan.cell_late"),
+            &[
+                ("done", &number(step.done as i64)),
+                ("pending", &number(step.pending as i64)),
+                ("late", &number(step.late as i64)),
+            ],
+        )
+    } else {
+        tr.fill(
+            tk("plan.cell"),
+            &[
+                ("done", &number(step.done as i64)),
+                ("pending", &number(step.pending as i64)),
+            ],
+        )
+    }
+}
+
+fn plan_status(status: &str) -> String {
+    tr().t(match status {
+        "draft" => tk("plan.status_draft"),
+        "published" => tk("plan.status_published"),
+        _ => tk("plan.status_open"),
+    })
+    .to_string()
+}
+
+struct PlanProblem<'a> {
+    publish: Option<&'a AppError>,
+    escalation: Option<(Uuid, &'a AppError)>,
+}
+
+async fn build_plan_page(
+    state: &ApiState,
+    viewer: &Viewer,
+    id: Uuid,
+    node_code: Option<&str>,
+    problem: PlanProblem<'_>,
+) -> Result<PlanPage, AppError> {
+    let app = state.app();
+    let actor = &viewer.actor;
+    let plan = app.plan(actor, id).await?;
+    let progress = app.progress(actor, id).await?;
+    let root = progress.iter().find(|n| n.depth == 0).cloned();
+    let node = match node_code {
+        Some(code) => progress.iter().find(|n| n.code == code).cloned(),
+        None => root.clone(),
+    }
+    .ok_or_else(|| AppError::not_found("tổ chức trong kế hoạch", node_code.unwrap_or("")))?;
+    let mut rows = vec![ProgressRow {
+        name: node.name.clone(),
+        href: String::new(),
+        subjects: number(node.subjects as i64),
+        self_review: cell(&node.self_review),
+        review: cell(&node.review),
+        decision: cell(&node.decision),
+        late: node.self_review.late + node.review.late + node.decision.late > 0,
+    }];
+    for child in progress.iter().filter(|n| n.parent == Some(node.org)) {
+        rows.push(ProgressRow {
+            name: child.name.clone(),
+            href: format!("/ke-hoach/{id}?to-chuc={}", child.code),
+            subjects: number(child.subjects as i64),
+            self_review: cell(&child.self_review),
+            review: cell(&child.review),
+            decision: cell(&child.decision),
+            late: child.self_review.late + child.review.late + child.decision.late > 0,
+        });
+    }
+    let levels = app.levels_at(actor, id, node.org).await?;
+    let chart = (!levels.is_empty()).then(|| levels_by_child(&levels));
+    let pending = app
+        .pending_subjects(actor, id, node.org)
+        .await?
+        .into_iter()
+        .take(200)
+        .map(|p| PendingRow {
+            subject: p.subject.to_string(),
+            name: p.name,
+            stage: p.stage.name_vi().to_string(),
+            reason: p.reason,
+            late: p.late,
+        })
+        .collect();
+    let escalations = match app.escalations(actor, id).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|e| EscalationRow {
+                id: e.id.to_string(),
+                person: e.places.first().map(|p| p.name.clone()).unwrap_or_default(),
+                places: e
+                    .places
+                    .iter()
+                    .map(|p| {
+                        let level = p
+                            .level
+                            .as_deref()
+                            .and_then(Level::parse)
+                            .map(|l| l.name_vi())
+                            .unwrap_or("—");
+                        format!("{}: {level}", p.kind)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                version: e.version,
+                error: match problem.escalation {
+                    Some((escalation, error)) if escalation == e.id => error.message().to_string(),
+                    _ => String::new(),
+                },
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let can_publish = plan.status == "open"
+        && viewer
+            .actor
+            .grants()
+            .iter()
+            .any(|g| g.role == Role::Committee && g.org == Some(plan.org_id));
+    let phases = plan
+        .phases
+        .iter()
+        .map(|p| Link {
+            label: p.title.clone(),
+            note: day(p.starts_on),
+            href: day(p.ends_on),
+        })
+        .collect();
+    let root = root.unwrap_or(node.clone());
+    Ok(PlanPage {
+        c: chrome(Some(viewer), &plan.title, ""),
+        id: id.to_string(),
+        org_code: root.code.clone(),
+        org_name: root.name.clone(),
+        node_name: if node.org == root.org {
+            String::new()
+        } else {
+            node.name.clone()
+        },
+        title: plan.title.clone(),
+        basis: plan.legal_basis.to_string(),
+        status: plan_status(&plan.status),
+        review_date: day(plan.review_date),
+        phases,
+        can_publish,
+        version: plan.version,
+        publish_error: problem
+            .publish
+            .map(|e| e.message().to_string())
+            .unwrap_or_default(),
+        publish_rules: problem.publish.map(sources).unwrap_or_default(),
+        progress: rows,
+        chart,
+        pending,
+        escalations,
+        levels: level_choices(),
+    })
+}
+
+async fn plan_page(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(query): Query<NodeQuery>,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return super::not_found_page();
+    };
+    let problem = PlanProblem {
+        publish: None,
+        escalation: None,
+    };
+    match build_plan_page(&state, &viewer, id, query.org.as_deref(), problem).await {
+        Ok(mut page) => {
+            if query.published.is_some() {
+                page.c = with_flash(page.c, "ok", tr().t(tk("plan.published")));
+            }
+            html(&page)
+        }
+        Err(error) => error_page(Some(&viewer), &error),
+    }
+}
+
+async fn publish(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return super::not_found_page();
+    };
+    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
+        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    }
+    let version: i64 = field(&fields, "version").parse().unwrap_or(0);
+    match state.app().publish(&viewer.actor, id, version).await {
+        Ok(_) => Redirect::to(&format!("/ke-hoach/{id}?da-cong-khai=1")).into_response(),
+        Err(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
+            ) =>
+        {
+            let problem = PlanProblem {
+                publish: Some(&error),
+                escalation: None,
+            };
+            match build_plan_page(&state, &viewer, id, None, problem).await {
+                Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
+                Err(error) => error_page(Some(&viewer), &error),
+            }
+        }
+        Err(error) => error_page(Some(&viewer), &error),
+    }
+}
+
+async fn settle(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path((id, escalation)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let (Ok(id), Ok(escalation)) = (Uuid::parse_str(&id), Uuid::parse_str(&escalation)) else {
+        return super::not_found_page();
+    };
+    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
+        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    }
+    let version: i64 = field(&fields, "version").parse().unwrap_or(0);
+    let result = match Level::parse(&field(&fields, "level")) {
+        None => Err(AppError::invalid("level", "Chưa chọn mức xếp loại")),
+        Some(level) => state
+            .app()
+            .resolve_escalation(
+                &viewer.actor,
+                escalation,
+                version,
+                level,
+                &field(&fields, "reason"),
+            )
+            .await
+            .map(|_| ()),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/ke-hoach/{id}")).into_response(),
+        Err(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
+            ) =>
+        {
+            let problem = PlanProblem {
+                publish: None,
+                escalation: Some((escalation, &error)),
+            };
+            match build_plan_page(&state, &viewer, id, None, problem).await {
+                Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
+                Err(error) => error_page(Some(&viewer), &error),
+            }
+        }
+        Err(error) => error_page(Some(&viewer), &error),
+    }
+}
+
+fn category_name(category: QuotaCategory) -> &'static str {
+    match category {
+        QuotaCategory::Organisations => "Tổ chức đảng",
+        QuotaCategory::Collectives => "Tập thể lãnh đạo, quản lý",
+        QuotaCategory::Members => "Đảng viên",
+        QuotaCategory::Leaders => "Cán bộ lãnh đạo, quản lý",
+    }
+}
+
+struct DecideProblem<'a> {
+    subject: Uuid,
+    error: &'a AppError,
+    level: String,
+    reason: String,
+}
+
+async fn build_decide_page(
+    state: &ApiState,
+    viewer: &Viewer,
+    id: Uuid,
+    code: &str,
+    problem: Option<DecideProblem<'_>>,
+) -> Result<DecidePage, AppError> {
+    let tr = tr();
+    let app = state.app();
+    let actor = &viewer.actor;
+    let plan = app.plan(actor, id).await?;
+    let org = app.find_org(actor, code, Some(plan.review_date)).await?;
+    let subjects = app.subjects_decided_by(actor, id, org.id).await?;
+    let mut groups: BTreeMap<String, DecideGroup> = BTreeMap::new();
+    let mut quota_done: BTreeMap<String, bool> = BTreeMap::new();
+    for subject in subjects.iter().filter(|s| s.stage != Stage::Excluded) {
+        let side = app.side_by_side(actor, subject.id).await?;
+        let unit = app.subject_unit(actor, subject.id).await?;
+        let group = groups
+            .entry(subject.quota_group.clone())
+            .or_insert_with(|| DecideGroup {
+                name: format!(
+                    "{} thuộc thẩm quyền {}",
+                    category_name(subject.kind.quota_category()),
+                    org.name
+                ),
+                quota: String::new(),
+                over: false,
+                rules: Vec::new(),
+                rows: Vec::new(),
+            });
+        if !quota_done.contains_key(&subject.quota_group) {
+            quota_done.insert(subject.quota_group.clone(), true);
+            if let Ok(view) = app.quota_headroom(actor, subject.id, None).await {
+                let check = &view.check;
+                group.quota = if check.enabled {
+                    tr.fill(
+                        tk("decide.quota"),
+                        &[
+                            ("htxsnv", &number(check.htxsnv as i64)),
+                            ("httnv", &number(check.httnv as i64)),
+                            ("allowed", &number(check.allowed as i64)),
+                            ("share", &check.share),
+                            ("headroom", &number(check.headroom.max(0))),
+                        ],
+                    )
+                } else {
+                    tr.t(tk("decide.quota_off")).to_string()
+                };
+                group.over = check.violation.is_some();
+                group.rules = check.citations.iter().map(|c| c.source.clone()).collect();
+            }
+        }
+        let proposals = side
+            .columns
+            .iter()
+            .filter_map(|c| c.level.map(|l| format!("({}) {}", c.no, l.code())))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let classification = side.classification.as_ref();
+        let suggested = classification.and_then(|c| c.suggested);
+        let here = problem.as_ref().filter(|p| p.subject == subject.id);
+        let (action, label) = match subject.stage {
+            Stage::Reviewed | Stage::Proposed => ("decide", tr.t(tk("decide.decide"))),
+            Stage::Decided | Stage::Published => ("correct", tr.t(tk("decide.correct"))),
+            _ => ("", ""),
+        };
+        group.rows.push(DecideRow {
+            id: subject.id.to_string(),
+            name: subject.name.clone(),
+            unit: unit.name,
+            stage: subject.stage.name_vi().to_string(),
+            proposals,
+            allowed: classification
+                .map(|c| c.allowed.name_vi().to_string())
+                .unwrap_or_default(),
+            suggested_name: suggested
+                .map(|l| l.name_vi().to_string())
+                .unwrap_or_default(),
+            findings: classification
+                .map(|c| {
+                    c.findings
+                        .iter()
+                        .map(|f| FindingRow {
+                            message: f.message.clone(),
+                            source: f.citation.source.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            level: subject
+                .level
+                .map(|l| l.name_vi().to_string())
+                .unwrap_or_default(),
+            version: subject.version,
+            action: action.to_string(),
+            action_label: label.to_string(),
+            chosen: here
+                .map(|p| p.level.clone())
+                .or_else(|| subject.level.or(suggested).map(|l| l.code().to_string()))
+                .unwrap_or_default(),
+            typed_reason: here.map(|p| p.reason.clone()).unwrap_or_default(),
+            error: here
+                .map(|p| p.error.message().to_string())
+                .unwrap_or_default(),
+            error_field: here.and_then(|p| p.error.field()).unwrap_or("").to_string(),
+            rules: here.map(|p| sources(p.error)).unwrap_or_default(),
+        });
+    }
+    Ok(DecidePage {
+        c: chrome(Some(viewer), tr.t(tk("decide.title")), ""),
+        plan_id: id.to_string(),
+        plan: plan.title,
+        org: org.name,
+        org_code: org.code,
+        groups: groups.into_values().collect(),
+        levels: level_choices(),
+    })
+}
+
+async fn decide_page(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(query): Query<NodeQuery>,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return super::not_found_page();
+    };
+    let Some(code) = query.org.clone() else {
+        return error_page(
+            Some(&viewer),
+            &AppError::invalid("to-chuc", "Chưa chọn tổ chức quyết định"),
+        );
+    };
+    match build_decide_page(&state, &viewer, id, &code, None).await {
+        Ok(mut page) => {
+            if query.decided.is_some() {
+                page.c = with_flash(page.c, "ok", tr().t(tk("decide.decided")));
+            }
+            html(&page)
+        }
+        Err(error) => error_page(Some(&viewer), &error),
+    }
+}
+
+async fn decide(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path((id, subject)): Path<(String, String)>,
+    Query(query): Query<NodeQuery>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let (Ok(id), Ok(subject)) = (Uuid::parse_str(&id), Uuid::parse_str(&subject)) else {
+        return super::not_found_page();
+    };
+    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
+        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    }
+    let code = query.org.clone().unwrap_or_default();
+    let level_text = field(&fields, "level");
+    let reason = field(&fields, "reason");
+    let input = DecisionInput {
+        version: field(&fields, "version").parse().unwrap_or(0),
+        level: Level::parse(&level_text),
+        reason: Some(reason.clone()).filter(|r| !r.is_empty()),
+        exceptional_share: None,
+    };
+    let app = state.app();
+    let result = if field(&fields, "action") == "correct" {
+        app.correct(&viewer.actor, subject, input).await
+    } else {
+        app.decide(&viewer.actor, subject, input).await
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!(
+            "/ke-hoach/{id}/quyet-dinh?to-chuc={code}&da-quyet-dinh=1#s-{subject}"
+        ))
+        .into_response(),
+        Err(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
+            ) =>
+        {
+            let problem = DecideProblem {
+                subject,
+                error: &error,
+                level: level_text,
+                reason,
+            };
+            match build_decide_page(&state, &viewer, id, &code, Some(problem)).await {
+                Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
+                Err(error) => error_page(Some(&viewer), &error),
+            }
+        }
+        Err(error) => error_page(Some(&viewer), &error),
+    }
+}
