@@ -16,6 +16,8 @@ use kiemdiem_store::import::{
 };
 use std::path::Path;
 
+pub use kiemdiem_store::import::{ImportReport as ImportSummary, Problem as ImportProblem};
+
 /// What an import file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportKind {
@@ -25,6 +27,15 @@ pub enum ImportKind {
 }
 
 impl ImportKind {
+    pub fn parse(code: &str) -> Option<ImportKind> {
+        match code {
+            "orgs" => Some(ImportKind::Orgs),
+            "members" => Some(ImportKind::Members),
+            "disciplines" => Some(ImportKind::Disciplines),
+            _ => None,
+        }
+    }
+
     fn action(self) -> &'static str {
         match self {
             ImportKind::Orgs => "import.orgs",
@@ -108,5 +119,69 @@ impl App {
         tx.commit().await?;
         self.store().analyze().await?;
         Ok(summary)
+    }
+}
+
+impl App {
+    /// Imports a file uploaded through the pages (`.xlsx` or `.csv`, all or nothing: a file with
+    /// problems imports nothing and lists each by row and column). The upload is kept in a
+    /// private temporary file for the time of the import only.
+    pub async fn import_upload(
+        &self,
+        actor: &Actor,
+        kind: ImportKind,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<std::result::Result<ImportReport, Vec<Problem>>> {
+        self.authorize(actor, Action::ManageRecords, Scope::Global)
+            .await?;
+        let lower = file_name.to_lowercase();
+        let extension = if lower.ends_with(".xlsx") {
+            "xlsx"
+        } else if lower.ends_with(".csv") {
+            "csv"
+        } else {
+            return Err(crate::error::AppError::invalid(
+                "file",
+                "Tệp phải là bảng tính .xlsx hoặc .csv (xem mẫu trong tài liệu nhập dữ liệu)",
+            ));
+        };
+        if bytes.is_empty() {
+            return Err(crate::error::AppError::invalid("file", "Tệp tải lên trống"));
+        }
+        let dir = std::env::temp_dir().join(format!("kiemdiem-nhap-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            crate::error::AppError::internal(format!("không tạo được thư mục tạm: {e}"))
+        })?;
+        let path = dir.join(format!("tep-tai-len.{extension}"));
+        let outcome = async {
+            std::fs::write(&path, bytes).map_err(|e| {
+                crate::error::AppError::internal(format!("không ghi được tệp tạm: {e}"))
+            })?;
+            let mut options = ImportOptions::new(actor.user.clone());
+            options.today = self.today();
+            options.effective = self.today();
+            self.import_file(
+                actor,
+                kind,
+                &path,
+                &options,
+                &indicatif::ProgressBar::hidden(),
+            )
+            .await
+        }
+        .await;
+        let _ = std::fs::remove_dir_all(&dir);
+        outcome.map(|result| {
+            result.map_err(|problems| {
+                problems
+                    .into_iter()
+                    .map(|mut p| {
+                        p.file = file_name.to_string();
+                        p
+                    })
+                    .collect()
+            })
+        })
     }
 }

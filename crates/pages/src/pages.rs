@@ -527,3 +527,51 @@ pub struct DecidePage {
     pub groups: Vec<DecideGroup>,
     pub levels: Vec<Choice>,
 }
+
+/// A table of a record page: a title, headings and rows of text.
+#[derive(Debug, Clone)]
+pub struct TextTable {
+    pub title: String,
+    pub heads: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// `GET /dang-vien/{code}`: a member's file, as of a chosen day, and their dated history.
+#[derive(Template)]
+#[template(path = "member.html")]
+pub struct MemberPage {
+    pub c: Chrome,
+    pub code: String,
+    pub name: String,
+    pub branch: String,
+    pub branch_href: String,
+    pub as_of: String,
+    pub facts: Vec<Labelled>,
+    pub tables: Vec<TextTable>,
+}
+
+/// `GET /nhat-ky`: the chain's verification and the trail of a record.
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    pub c: Chrome,
+    pub verified: Option<String>,
+    pub intact: bool,
+    pub entities: Vec<Choice>,
+    pub entity: String,
+    pub entity_id: String,
+    pub error: String,
+    pub entries: Vec<Vec<String>>,
+}
+
+/// `GET /nhap`: importing records from a spreadsheet.
+#[derive(Template)]
+#[template(path = "import.html")]
+pub struct ImportPage {
+    pub c: Chrome,
+    pub kinds: Vec<Choice>,
+    pub kind: String,
+    pub error: String,
+    pub report: Option<String>,
+    pub problems: Vec<Vec<String>>,
+}

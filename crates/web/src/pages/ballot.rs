@@ -8,7 +8,7 @@ use super::subject::LEVELS;
 use super::{chrome, error_page, html, html_status, tr};
 use crate::ApiState;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -101,7 +101,7 @@ async fn paper_post(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else {
         return super::not_found_page();

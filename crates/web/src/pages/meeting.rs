@@ -9,7 +9,7 @@ use super::subject::LEVELS;
 use super::{chrome, error_page, html, html_status, tr};
 use crate::ApiState;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -359,7 +359,7 @@ async fn record_review(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path((id, subject)): Path<(String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let Some((id, Some(subject))) = parse_ids(&id, Some(&subject)) else {
         return super::not_found_page();
@@ -417,7 +417,7 @@ async fn prepare_ballot(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let Some((id, _)) = parse_ids(&id, None) else {
         return super::not_found_page();
@@ -452,7 +452,7 @@ async fn open_ballot(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path((id, ballot)): Path<(String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let Some((id, Some(ballot))) = parse_ids(&id, Some(&ballot)) else {
         return super::not_found_page();
@@ -478,7 +478,7 @@ async fn close_ballot(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path((id, ballot)): Path<(String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let Some((id, Some(ballot))) = parse_ids(&id, Some(&ballot)) else {
         return super::not_found_page();
@@ -504,7 +504,7 @@ async fn enter_tallies(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path((id, ballot)): Path<(String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let Some((id, Some(ballot))) = parse_ids(&id, Some(&ballot)) else {
         return super::not_found_page();
@@ -514,7 +514,7 @@ async fn enter_tallies(
     }
     let mut tallies: BTreeMap<Uuid, Tally> = BTreeMap::new();
     let mut bad = None;
-    for (key, value) in &fields {
+    for (key, value) in fields.iter() {
         let Some(rest) = key.strip_prefix("t.") else {
             continue;
         };
@@ -594,7 +594,7 @@ async fn close_meeting(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let Some((id, _)) = parse_ids(&id, None) else {
         return super::not_found_page();

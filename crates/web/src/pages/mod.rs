@@ -14,6 +14,7 @@ mod home;
 mod meeting;
 mod org;
 mod plan;
+mod records;
 pub mod session;
 mod sign_in;
 pub mod subject;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<ApiState> {
         .merge(org::routes())
         .merge(meeting::routes())
         .merge(plan::routes())
+        .merge(records::routes())
 }
 
 /// The Vietnamese catalogue.
@@ -101,6 +103,9 @@ fn menu(viewer: &Viewer, current: &str) -> Vec<NavLink> {
     }
     if has(&[Role::Admin, Role::Inspection]) {
         links.push(("/nhat-ky", tk("nav.audit")));
+    }
+    if has(&[Role::Admin]) {
+        links.push(("/nhap", tk("nav.import")));
     }
     if has(&[Role::Admin, Role::Board]) {
         links.push(("/tai-khoan", tk("nav.accounts")));
@@ -191,4 +196,38 @@ pub fn refusal_response(status: StatusCode, key: &str) -> Response {
 /// The page for an address that is no page.
 pub fn not_found_page() -> Response {
     refusal_response(StatusCode::NOT_FOUND, tk("error.page_not_found"))
+}
+
+/// A submitted form's fields in order, every value normalised to NFC (Vietnamese typed in
+/// decomposed form compares equal to what is stored).
+#[derive(Debug, Clone, Default)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Fields {
+    type Rejection = Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use unicode_normalization::UnicodeNormalization;
+        let axum::extract::Form(fields) =
+            axum::extract::Form::<Vec<(String, String)>>::from_request(request, state)
+                .await
+                .map_err(|_| refusal_response(StatusCode::BAD_REQUEST, tk("error.bad_form")))?;
+        Ok(Fields(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, v.nfc().collect()))
+                .collect(),
+        ))
+    }
+}
+
+impl std::ops::Deref for Fields {
+    type Target = Vec<(String, String)>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }

@@ -11,7 +11,7 @@ use super::subject::LEVELS;
 use super::{chrome, error_page, html, html_status, tr, with_flash};
 use crate::ApiState;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -360,7 +360,7 @@ async fn schedule(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path(code): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
         return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
@@ -446,7 +446,7 @@ async fn propose(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
         return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));

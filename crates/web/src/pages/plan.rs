@@ -12,7 +12,7 @@ use super::subject::LEVELS;
 use super::{chrome, error_page, html, html_status, tr, with_flash};
 use crate::ApiState;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -261,7 +261,7 @@ async fn publish(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else {
         return super::not_found_page();
@@ -295,7 +295,7 @@ async fn settle(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path((id, escalation)): Path<(String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let (Ok(id), Ok(escalation)) = (Uuid::parse_str(&id), Uuid::parse_str(&escalation)) else {
         return super::not_found_page();
@@ -506,7 +506,7 @@ async fn decide(
     viewer: Viewer,
     Path((id, subject)): Path<(String, String)>,
     Query(query): Query<NodeQuery>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let (Ok(id), Ok(subject)) = (Uuid::parse_str(&id), Uuid::parse_str(&subject)) else {
         return super::not_found_page();

@@ -17,6 +17,7 @@ use axum::routing::{get, post};
 use kiemdiem_app::ErrorKind;
 use kiemdiem_pages::{DemoAccountRow, PasswordPage, SignInPage, tk};
 use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
 
 pub fn routes() -> Router<ApiState> {
     Router::new()
@@ -195,8 +196,8 @@ async fn change_password(
         .app()
         .change_password(
             &viewer.actor,
-            &form.current_password,
-            &form.new_password,
+            &form.current_password.nfc().collect::<String>(),
+            &form.new_password.nfc().collect::<String>(),
             keep.as_deref(),
         )
         .await

@@ -9,7 +9,7 @@ use super::session::Viewer;
 use super::{chrome, error_page, html, html_status, tr, with_flash};
 use crate::ApiState;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -353,7 +353,7 @@ async fn save_self_review(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let id = match parse_id(&id) {
         Ok(id) => id,
@@ -601,7 +601,7 @@ async fn save_self_evaluation(
     State(state): State<ApiState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: super::Fields,
 ) -> Response {
     let tr = tr();
     let id = match parse_id(&id) {
@@ -635,7 +635,7 @@ async fn save_self_evaluation(
     };
     let mut input = SelfEvaluation::default();
     let mut problem: Option<AppError> = None;
-    for (key, text) in &fields {
+    for (key, text) in fields.iter() {
         if let Some(leaf) = key.strip_prefix("points.") {
             typed.values.insert(leaf.to_string(), text.clone());
             if text.trim().is_empty() {
