@@ -151,7 +151,7 @@ impl App {
                     });
                 }
             }
-            work.history.sort_by(|a, b| b.year.cmp(&a.year));
+            work.history.sort_by_key(|h| std::cmp::Reverse(h.year));
         }
         for grant in actor
             .grants()

@@ -575,3 +575,30 @@ pub struct ImportPage {
     pub report: Option<String>,
     pub problems: Vec<Vec<String>>,
 }
+
+/// An account as its manager sees it.
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub login: String,
+    pub name: String,
+    pub member: String,
+    pub disabled: bool,
+    pub must_change: bool,
+    /// Roles in force: label = role and place, note = since, href = the grant's id.
+    pub grants: Vec<Link>,
+}
+
+/// `GET /tai-khoan`: the accounts an administrator or a board manages.
+#[derive(Template)]
+#[template(path = "accounts.html")]
+pub struct AccountsPage {
+    pub c: Chrome,
+    pub scope: String,
+    pub accounts: Vec<AccountRow>,
+    pub roles: Vec<Choice>,
+    /// Login, name, card number, organisation, role's organisation (as typed).
+    pub typed: (String, String, String, String, String),
+    /// A one-time password to hand over, shown once.
+    pub secret: Option<String>,
+    pub error: String,
+}

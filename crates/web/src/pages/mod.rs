@@ -6,6 +6,7 @@
 //! Refusals become pages in Vietnamese naming the rule and its source; a refused form is shown
 //! again with what was typed and the error next to its field.
 
+mod accounts;
 mod assets;
 mod ballot;
 mod chart;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<ApiState> {
         .merge(meeting::routes())
         .merge(plan::routes())
         .merge(records::routes())
+        .merge(accounts::routes())
 }
 
 /// The Vietnamese catalogue.

@@ -65,8 +65,8 @@ pub fn parse_points(text: &str) -> Option<Points> {
     Some(Points((value * 100.0).round() as i64))
 }
 
-fn parse_id(text: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(text).map_err(|_| super::not_found_page())
+fn parse_id(text: &str) -> Option<Uuid> {
+    Uuid::parse_str(text).ok()
 }
 
 async fn subject_page(
@@ -74,9 +74,8 @@ async fn subject_page(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(page) => return page,
+    let Some(id) = parse_id(&id) else {
+        return super::not_found_page();
     };
     match build_subject_page(&state, &viewer, id).await {
         Ok(page) => html(&page),
@@ -333,9 +332,8 @@ async fn self_review_page(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(page) => return page,
+    let Some(id) = parse_id(&id) else {
+        return super::not_found_page();
     };
     match self_review_form(&state, &viewer, id, None, None).await {
         Ok(page) => html(&page),
@@ -355,9 +353,8 @@ async fn save_self_review(
     Path(id): Path<String>,
     fields: super::Fields,
 ) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(page) => return page,
+    let Some(id) = parse_id(&id) else {
+        return super::not_found_page();
     };
     let csrf = fields
         .iter()
@@ -586,9 +583,8 @@ async fn self_evaluation_page(
     Path(id): Path<String>,
     Query(flashed): Query<Flashed>,
 ) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(page) => return page,
+    let Some(id) = parse_id(&id) else {
+        return super::not_found_page();
     };
     let _ = flashed.saved;
     match self_evaluation_form(&state, &viewer, id, None, None, None).await {
@@ -604,9 +600,8 @@ async fn save_self_evaluation(
     fields: super::Fields,
 ) -> Response {
     let tr = tr();
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(page) => return page,
+    let Some(id) = parse_id(&id) else {
+        return super::not_found_page();
     };
     let csrf = fields
         .iter()
