@@ -324,6 +324,39 @@ try {
   assert.notEqual(after, before, 'the progress page shows the change: ' + after);
   assert.ok(await province.isVisible('.facts >> text=Đang triển khai'), 'a correction after publication re-opens the plan');
   await shot(province, 'tien-do-sau');
+
+  // ── The district organisation board creates an account with a role; the new user signs in with
+  //    the one-time password and must choose a new one before anything else.
+  const board = await session('bantochuc');
+  await board.goto(base + '/to-chuc');
+  const orgHref = await board.$eval('main a[href^="/to-chuc/"]', (a) => a.getAttribute('href'));
+  const orgCode = decodeURIComponent(orgHref.split('/').pop());
+  await board.goto(base + '/tai-khoan');
+  await board.fill('#login', 'kiemtra.huyen');
+  await board.fill('#display_name', 'Cán bộ Ủy ban kiểm tra huyện');
+  await board.selectOption('#role', 'inspection');
+  await board.fill('#at', orgCode);
+  await submitForm(board, 'form[action="/tai-khoan"] button[type=submit]');
+  const handed = await board.innerText('.flash.ok');
+  const oneTime = handed.match(/mật khẩu[^:]*:\s*(\S+)/i)?.[1];
+  assert.ok(oneTime, 'a one-time password is shown once: ' + handed);
+  assert.ok(await board.isVisible('td:has-text("kiemtra.huyen")'), 'the new account is listed');
+  await shot(board, 'tai-khoan-moi');
+  await board.fill('#login', 'kiemtra.huyen');
+  await board.fill('#display_name', 'Trùng tên đăng nhập');
+  await submitForm(board, 'form[action="/tai-khoan"] button[type=submit]');
+  assert.ok(await board.isVisible('.error'), 'a login already taken is refused on the page');
+  assert.equal(await board.inputValue('#display_name'), 'Trùng tên đăng nhập', 'what was typed is kept');
+  const newcomer = await (await browser.newContext({ viewport: DESK, locale: 'vi-VN' })).newPage();
+  await newcomer.goto(base + '/dang-nhap');
+  await newcomer.fill('#login', 'kiemtra.huyen');
+  await newcomer.fill('#password', oneTime);
+  await navigate(newcomer, () => newcomer.click('button[type=submit]'));
+  assert.match(newcomer.url(), /\/mat-khau/, 'a one-time password leads to the change page: ' + newcomer.url());
+  await newcomer.fill('#current_password', oneTime);
+  await newcomer.fill('#new_password', 'kiểm tra huyện 2026 mới');
+  await submitForm(newcomer, 'form[action="/mat-khau"] button[type=submit]');
+  assert.equal(new URL(newcomer.url()).pathname, '/', 'after the change the home page opens: ' + newcomer.url());
   void planLink;
   console.log(`e2e: the whole cycle passed; ${shots} screenshots in ${out}`);
 } catch (error) {

@@ -35,10 +35,14 @@ pub struct ScopeQuery {
     done: Option<String>,
 }
 
-fn roles() -> Vec<Choice> {
+/// The roles offered: an administrator's role only to administrators (the app refuses the rest
+/// of what a board may not hand out, with its reason).
+fn roles(viewer: &Viewer) -> Vec<Choice> {
+    let admin =
+        viewer.actor.is_trusted() || viewer.actor.grants().iter().any(|g| g.role == Role::Admin);
     Role::ALL
         .into_iter()
-        .filter(|r| *r != Role::Member)
+        .filter(|r| *r != Role::Member && (admin || *r != Role::Admin))
         .map(|r| Choice {
             code: r.code().to_string(),
             name: r.name_vi().to_string(),
@@ -97,7 +101,7 @@ async fn build(
         c: chrome(Some(viewer), tr.t(tk("accounts.title")), "/tai-khoan"),
         scope,
         accounts: rows,
-        roles: roles(),
+        roles: roles(viewer),
         typed,
         secret: None,
         error: String::new(),
@@ -169,9 +173,17 @@ async fn create(State(state): State<ApiState>, viewer: Viewer, fields: super::Fi
             "" => None,
             code => Some(app.member_id(&viewer.actor, code, "member").await?),
         };
-        let org = match typed.3.as_str() {
-            "" => None,
-            code => Some(app.org_id(&viewer.actor, code, None, "org").await?),
+        // The account belongs where it is said to, else where its role is, else where the
+        // board creating it works (a board manages accounts in its own subtree only).
+        let org = match (typed.3.as_str(), typed.4.as_str()) {
+            ("", "") => viewer
+                .actor
+                .grants()
+                .iter()
+                .find(|g| g.role == Role::Board)
+                .and_then(|g| g.org),
+            ("", code) => Some(app.org_id(&viewer.actor, code, None, "at").await?),
+            (code, _) => Some(app.org_id(&viewer.actor, code, None, "org").await?),
         };
         let created = app
             .create_account(
