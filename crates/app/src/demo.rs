@@ -71,12 +71,17 @@ fn points_for(framework_id: &str, share_percent: i64) -> EvaluationInput {
 
 /// Loads the district demo into an empty database and plays part of this year's cycle.
 pub async fn demo_cycle(store: &Store, today: Date) -> Result<DemoCycle> {
+    demo_cycle_at(store, today, DemoScale::DISTRICT).await
+}
+
+/// [`demo_cycle`] at another scale (the province, for the pages' load benchmark).
+pub async fn demo_cycle_at(store: &Store, today: Date, scale: DemoScale) -> Result<DemoCycle> {
     let app = App::with_today(store.clone(), today);
     let summary = app
         .generate_demo(
             &Actor::system("demo"),
             &DemoOptions {
-                scale: DemoScale::DISTRICT,
+                scale,
                 seed: 1,
                 today,
             },

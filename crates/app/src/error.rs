@@ -279,7 +279,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { .. } => (ErrorCode::NotFound, None),
             StoreError::Duplicate { field } => (ErrorCode::Conflict, Some((*field).to_owned())),
             StoreError::Constraint { .. } | StoreError::Invalid(_) => (ErrorCode::Invalid, None),
-            StoreError::Retryable(_) => (ErrorCode::Busy, None),
+            StoreError::Retryable(_) | StoreError::Overloaded(_) => (ErrorCode::Busy, None),
             StoreError::ReadOnly
             | StoreError::Corrupt(_)
             | StoreError::Migrate(_)
@@ -298,6 +298,11 @@ impl From<StoreError> for AppError {
             StoreError::Retryable(_) => {
                 tracing::debug!(%error, "retryable store error");
                 "Hệ thống đang bận ghi dữ liệu khác cùng lúc; xin gửi lại yêu cầu".to_string()
+            }
+            StoreError::Overloaded(_) => {
+                tracing::warn!(%error, "no database connection came free in time");
+                "Hệ thống đang quá tải, chưa xử lý được yêu cầu; xin thử lại sau ít phút"
+                    .to_string()
             }
             _ if code == ErrorCode::Internal => {
                 tracing::error!(%error, "store error");

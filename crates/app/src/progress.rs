@@ -54,8 +54,30 @@ pub struct PendingSubject {
 impl App {
     /// Progress of a plan at every node of its subtree (each node counts its whole subtree).
     pub async fn progress(&self, actor: &Actor, plan: Uuid) -> Result<Vec<NodeProgress>> {
-        self.authorize(actor, Action::Read, Scope::Plan(plan))
-            .await?;
+        self.progress_at(actor, plan, None).await
+    }
+
+    /// Progress of a plan at `node` (default: the plan's own organisation) and every node below
+    /// it: what a lower level's office follows of a superior's plan. Readable by whoever reads the
+    /// node; `not_found` when the node is not in the plan's tree.
+    pub async fn progress_at(
+        &self,
+        actor: &Actor,
+        plan: Uuid,
+        node: Option<Uuid>,
+    ) -> Result<Vec<NodeProgress>> {
+        match node {
+            None => {
+                self.authorize(actor, Action::Read, Scope::Plan(plan))
+                    .await?
+            }
+            Some(node) => {
+                self.authorize(actor, Action::Read, Scope::PlanDocument(plan))
+                    .await?;
+                self.authorize(actor, Action::Read, Scope::Org(node))
+                    .await?
+            }
+        };
         let today = self.today();
         let mut tx = self.store().read().await?;
         let current = load_plan(&mut tx, plan).await?;
@@ -64,7 +86,19 @@ impl App {
             current.deadline(Step::Review),
             current.deadline(Step::Decision),
         ];
-        let tree = tx.org_subtree(current.org_id, current.review_date).await?;
+        let root = node.unwrap_or(current.org_id);
+        if root != current.org_id
+            && !tx
+                .org_ancestor_ids(root, current.review_date)
+                .await?
+                .contains(&current.org_id)
+        {
+            return Err(crate::error::AppError::not_found(
+                "tổ chức trong kế hoạch",
+                root,
+            ));
+        }
+        let tree = tx.org_subtree(root, current.review_date).await?;
         let mut nodes: Vec<NodeProgress> = tree
             .iter()
             .map(|n| NodeProgress {
@@ -92,7 +126,12 @@ impl App {
         let index: HashMap<Uuid, usize> =
             nodes.iter().enumerate().map(|(i, n)| (n.org, i)).collect();
         let late = |deadline: Option<Date>| deadline.is_some_and(|d| today > d);
-        for (unit, stage, participation, count) in tx.family_stage_counts(plan).await? {
+        let counts = if root == current.org_id {
+            tx.family_stage_counts(plan).await?
+        } else {
+            tx.family_stage_counts_under(plan, root).await?
+        };
+        for (unit, stage, participation, count) in counts {
             let count = count as u64;
             let Some(stage) = Stage::parse(&stage) else {
                 continue;

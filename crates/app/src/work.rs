@@ -546,3 +546,81 @@ impl App {
         Ok(out)
     }
 }
+
+/// One subject of a unit as the unit's page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitSubject {
+    pub subject: Subject,
+    /// The self-review's status (`draft`, `submitted`), when one exists.
+    pub review: Option<String>,
+    /// Whether the self-review was found to be a near copy of another.
+    pub flagged: bool,
+    /// The level the subject gave themself (column 1 of the summary form).
+    pub self_level: Option<Level>,
+    /// The branch's level (column 5): its evaluation, else its secret ballot's outcome.
+    pub branch_level: Option<Level>,
+    /// For a subject waiting for the branch's proposal: the level the rules suggest, else the
+    /// last column's.
+    pub suggested: Option<Level>,
+}
+
+impl App {
+    /// The subjects of a plan in one unit with their self-review and the summary form's levels —
+    /// what the side-by-side view gives one subject at a time, for the whole unit in a handful of
+    /// queries (the suggestion of the rules only where a proposal is due).
+    pub async fn unit_overview(
+        &self,
+        actor: &Actor,
+        plan: Uuid,
+        org: Uuid,
+    ) -> Result<Vec<UnitSubject>> {
+        let subjects = self.subjects(actor, plan, Some(&[org])).await?;
+        let mut tx = self.store().read().await?;
+        let mut facts = tx.unit_subject_facts(plan, org).await?;
+        drop(tx);
+        let mut out = Vec::with_capacity(subjects.len());
+        for subject in subjects {
+            let facts = facts.remove(&subject.id).unwrap_or_default();
+            let level_of = |column: i64| {
+                facts
+                    .columns
+                    .iter()
+                    .find(|(no, _, _)| *no == column)
+                    .and_then(|(_, proposed, scored)| proposed.as_deref().or(scored.as_deref()))
+                    .and_then(Level::parse)
+            };
+            let has_column = |column: i64| facts.columns.iter().any(|(no, _, _)| *no == column);
+            let branch_level = if has_column(5) {
+                level_of(5)
+            } else {
+                facts.outcomes.first().and_then(|o| Level::parse(o))
+            };
+            let suggested = if subject.stage == Stage::Reviewed
+                && subject.participation == Participation::ReviewAndClassify
+            {
+                let side = self.side_by_side(actor, subject.id).await?;
+                side.classification
+                    .as_ref()
+                    .and_then(|c| c.suggested)
+                    .or_else(|| side.columns.iter().rev().find_map(|c| c.level))
+            } else {
+                None
+            };
+            let flagged = facts
+                .self_review
+                .as_ref()
+                .and_then(|(_, similarity)| similarity.as_deref())
+                .and_then(|s| serde_json::from_str::<Vec<crate::review::SimilarityFlag>>(s).ok())
+                .is_some_and(|flags| !flags.is_empty());
+            out.push(UnitSubject {
+                self_level: level_of(1),
+                branch_level,
+                suggested,
+                flagged,
+                review: facts.self_review.map(|(status, _)| status),
+                subject,
+            });
+        }
+        Ok(out)
+    }
+}

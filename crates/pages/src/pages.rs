@@ -462,9 +462,11 @@ pub struct EscalationRow {
 pub struct PlanPage {
     pub c: Chrome,
     pub id: String,
+    /// From the plan's organisation down to the node's parent, each to its progress.
+    pub path: Vec<Link>,
+    /// The node shown (the plan's organisation unless a lower one was chosen).
     pub org_code: String,
     pub org_name: String,
-    pub node_name: String,
     pub title: String,
     pub basis: String,
     pub status: String,

@@ -28,6 +28,9 @@ pub enum StoreError {
     /// The transaction lost a race (SQLSTATE 40001, deadlock, SQLite busy): run it again.
     #[error("xung đột ghi đồng thời, hãy thử lại: {0}")]
     Retryable(#[source] sqlx::Error),
+    /// No connection of the pool came free in time: the server has more work than it can do.
+    #[error("không có kết nối cơ sở dữ liệu rảnh: {0}")]
+    Overloaded(#[source] sqlx::Error),
     #[error("giao dịch chỉ đọc không được phép ghi")]
     ReadOnly,
     #[error("dữ liệu trong cơ sở dữ liệu không hợp lệ: {0}")]
@@ -109,6 +112,9 @@ fn is_retryable_code(code: &str) -> bool {
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> StoreError {
+        if matches!(error, sqlx::Error::PoolTimedOut) {
+            return StoreError::Overloaded(error);
+        }
         let Some(db) = error.as_database_error() else {
             return StoreError::Database(error);
         };

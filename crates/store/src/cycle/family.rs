@@ -109,6 +109,43 @@ impl Tx {
         ).bind(plan).fetch_all(c).await?))
     }
 
+    /// [`Tx::family_stage_counts`] of the units in `root`'s subtree only (on the plan's review
+    /// date). The plans of the family are few: they are found first, then the subtree's units
+    /// are walked through the (plan, unit) index — a district's share of a province's plan
+    /// without reading the rest of the province.
+    pub async fn family_stage_counts_under(
+        &mut self,
+        plan: Uuid,
+        root: Uuid,
+    ) -> Result<Vec<(Uuid, String, String, i64)>> {
+        let family: Vec<(Uuid, Date)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT p.id, me.review_date FROM plans me \
+             JOIN plans p ON p.year = me.year AND p.period_kind = me.period_kind AND p.period_no = me.period_no \
+             JOIN org_closure c ON c.ancestor_id = me.org_id AND c.descendant_id = p.org_id \
+               AND c.valid_from <= me.review_date AND c.valid_to > me.review_date \
+             WHERE me.id = $1",
+        ).bind(plan).fetch_all(c).await?);
+        let Some(on) = family.first().map(|(_, on)| *on) else {
+            return Ok(Vec::new());
+        };
+        // CROSS JOIN keeps SQLite's loop over the subtree outside (PostgreSQL plans by itself).
+        let sql = format!(
+            "SELECT s.unit_id, s.stage, s.participation, COUNT(*) FROM org_closure u \
+             CROSS JOIN subjects s \
+             WHERE u.ancestor_id = $1 AND u.valid_from <= $2 AND u.valid_to > $2 \
+               AND s.unit_id = u.descendant_id AND s.plan_id IN ({}) \
+             GROUP BY s.unit_id, s.stage, s.participation",
+            placeholders(3, family.len())
+        );
+        Ok(on_conn!(self, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(root).bind(on);
+            for (id, _) in &family {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await?
+        }))
+    }
+
     /// What `plan` holds under `root` on `on`: counts, and the subjects already worked on.
     pub async fn held_under(&mut self, plan: Uuid, root: Uuid, on: Date) -> Result<HeldSubjects> {
         let counts_sql = format!(

@@ -104,9 +104,12 @@ impl Tx {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT c.ancestor_id, s.level, COUNT(*) FROM subjects s \
-             JOIN org_closure c ON c.descendant_id = s.unit_id AND c.valid_from <= $2 AND c.valid_to > $2 \
-             WHERE s.plan_id = $1 AND s.participation = 'review_and_classify' AND c.ancestor_id IN ({}) \
+            // The nodes' subtrees first, each unit through the (plan, unit) index (CROSS JOIN
+            // keeps that order on SQLite; PostgreSQL plans by itself).
+            "SELECT c.ancestor_id, s.level, COUNT(*) FROM org_closure c \
+             CROSS JOIN subjects s \
+             WHERE c.ancestor_id IN ({}) AND c.valid_from <= $2 AND c.valid_to > $2 \
+               AND s.plan_id = $1 AND s.unit_id = c.descendant_id AND s.participation = 'review_and_classify' \
              GROUP BY c.ancestor_id, s.level",
             placeholders(3, nodes.len())
         );
@@ -117,5 +120,55 @@ impl Tx {
             }
             q.fetch_all(c).await?
         }))
+    }
+}
+
+/// What a unit's page shows of one subject besides the subject itself: its self-review, the
+/// levels of the summary form's columns, and the branch's ballot outcomes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitSubjectFacts {
+    /// The self-review's status and its near-copy findings (JSON), when one exists.
+    pub self_review: Option<(String, Option<String>)>,
+    /// (column, proposed level, level from the score), in the summary form's order.
+    pub columns: Vec<(i64, Option<String>, Option<String>)>,
+    /// Outcomes of the branch's secret ballots, oldest first.
+    pub outcomes: Vec<String>,
+}
+
+impl Tx {
+    /// For every subject of `plan` in `unit`, in three queries: what [`UnitSubjectFacts`] holds.
+    pub async fn unit_subject_facts(
+        &mut self,
+        plan: Uuid,
+        unit: Uuid,
+    ) -> Result<std::collections::HashMap<Uuid, UnitSubjectFacts>> {
+        let mut out: std::collections::HashMap<Uuid, UnitSubjectFacts> = Default::default();
+        let reviews: Vec<(Uuid, String, Option<String>)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT r.subject_id, r.status, r.similarity FROM self_reviews r \
+             JOIN subjects s ON s.id = r.subject_id WHERE s.plan_id = $1 AND s.unit_id = $2",
+        ).bind(plan).bind(unit).fetch_all(c).await?);
+        for (subject, status, similarity) in reviews {
+            out.entry(subject).or_default().self_review = Some((status, similarity));
+        }
+        let columns: Vec<(Uuid, i64, Option<String>, Option<String>)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT e.subject_id, e.column_no, e.proposed_level, e.score_level FROM evaluations e \
+             JOIN subjects s ON s.id = e.subject_id WHERE s.plan_id = $1 AND s.unit_id = $2 \
+             ORDER BY e.subject_id, e.column_no, e.step, e.source",
+        ).bind(plan).bind(unit).fetch_all(c).await?);
+        for (subject, column, proposed, scored) in columns {
+            out.entry(subject)
+                .or_default()
+                .columns
+                .push((column, proposed, scored));
+        }
+        let outcomes: Vec<(Uuid, String)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT r.subject_id, r.outcome FROM ballot_results r \
+             JOIN subjects s ON s.id = r.subject_id WHERE s.plan_id = $1 AND s.unit_id = $2 \
+             ORDER BY r.subject_id, r.ballot_id",
+        ).bind(plan).bind(unit).fetch_all(c).await?);
+        for (subject, outcome) in outcomes {
+            out.entry(subject).or_default().outcomes.push(outcome);
+        }
+        Ok(out)
     }
 }

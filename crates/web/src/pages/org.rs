@@ -185,23 +185,14 @@ async fn build_org_page(
         if plan.status == "draft" {
             continue;
         }
-        let mut subjects = app.subjects(actor, plan.id, Some(&[org.id])).await?;
+        let mut subjects = app.unit_overview(actor, plan.id, org.id).await?;
         // The review order of the rules (collective, head, then the others by name).
-        let ids: Vec<Uuid> = subjects.iter().map(|s| s.id).collect();
+        let ids: Vec<Uuid> = subjects.iter().map(|s| s.subject.id).collect();
         let order = app.agenda_in_order(actor, plan.id, org.id, &ids).await?;
-        subjects.sort_by_key(|s| order.iter().position(|id| *id == s.id));
+        subjects.sort_by_key(|s| order.iter().position(|id| *id == s.subject.id));
         let mut rows = Vec::with_capacity(subjects.len());
-        for subject in &subjects {
-            let review = app.self_review(actor, subject.id).await?;
-            let side = app.side_by_side(actor, subject.id).await?;
-            let column = |no: i64| {
-                side.columns
-                    .iter()
-                    .find(|c| c.no == no)
-                    .and_then(|c| c.level)
-                    .map(|l| l.name_vi().to_string())
-                    .unwrap_or_default()
-            };
+        for unit_subject in &subjects {
+            let subject = &unit_subject.subject;
             if subject.participation == Participation::ReviewAndClassify {
                 decided.push(subject.level);
             }
@@ -211,33 +202,29 @@ async fn build_org_page(
                 }
                 _ => String::new(),
             };
+            let level_name =
+                |level: Option<Level>| level.map(|l| l.name_vi().to_string()).unwrap_or_default();
             rows.push(UnitSubjectRow {
                 id: subject.id.to_string(),
                 name: subject.name.clone(),
                 kind: subject.kind.name_vi().to_string(),
                 stage: subject.stage.name_vi().to_string(),
-                review: match review.as_ref().map(|r| r.status.as_str()) {
+                review: match unit_subject.review.as_deref() {
                     Some("submitted") => tr.t(tk("org.submitted")).to_string(),
                     Some(_) => tr.t(tk("org.draft")).to_string(),
                     None => tr.t(tk("org.missing")).to_string(),
                 },
-                flagged: review.as_ref().is_some_and(|r| !r.flags.is_empty()),
-                self_level: column(1),
-                branch_level: column(5),
-                level: subject
-                    .level
-                    .map(|l| l.name_vi().to_string())
-                    .unwrap_or_default(),
+                flagged: unit_subject.flagged,
+                self_level: level_name(unit_subject.self_level),
+                branch_level: level_name(unit_subject.branch_level),
+                level: level_name(subject.level),
                 version: subject.version,
                 reviewable: subject.participation != Participation::Excluded
                     && matches!(subject.stage, Stage::Pending | Stage::SelfReviewed),
                 can_propose: subject.stage == Stage::Reviewed
                     && subject.participation == Participation::ReviewAndClassify,
-                suggested: side
-                    .classification
-                    .as_ref()
-                    .and_then(|c| c.suggested)
-                    .or_else(|| side.columns.iter().rev().find_map(|c| c.level))
+                suggested: unit_subject
+                    .suggested
                     .map(|l| l.code().to_string())
                     .unwrap_or_default(),
                 error,

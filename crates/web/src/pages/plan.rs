@@ -116,13 +116,53 @@ async fn build_plan_page(
     let app = state.app();
     let actor = &viewer.actor;
     let plan = app.plan(actor, id).await?;
-    let progress = app.progress(actor, id).await?;
-    let root = progress.iter().find(|n| n.depth == 0).cloned();
-    let node = match node_code {
-        Some(code) => progress.iter().find(|n| n.code == code).cloned(),
-        None => root.clone(),
-    }
-    .ok_or_else(|| AppError::not_found("tổ chức trong kế hoạch", node_code.unwrap_or("")))?;
+    // The plan's own organisation, or a node below it: whoever reads the node follows the plan
+    // there (a district's office the province's plan in its district).
+    let at = match node_code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Some(app.find_org(actor, code, Some(plan.review_date)).await?.id),
+        None => None,
+    };
+    let progress = match app.progress_at(actor, id, at).await {
+        Err(error) if at.is_none() && error.kind() == ErrorKind::Forbidden => {
+            // Not the whole plan: the first node of the viewer's roles inside it.
+            let mut found = Err(error);
+            for org in actor.grants().iter().filter_map(|g| g.org) {
+                found = app.progress_at(actor, id, Some(org)).await;
+                if found.is_ok() {
+                    break;
+                }
+            }
+            found?
+        }
+        other => other?,
+    };
+    let node = progress
+        .iter()
+        .find(|n| n.depth == 0)
+        .cloned()
+        .ok_or_else(|| AppError::not_found("tổ chức trong kế hoạch", node_code.unwrap_or("")))?;
+    // The way down from the plan's organisation to the node, each step to its own progress.
+    let path: Vec<Link> = if node.org == plan.org_id {
+        Vec::new()
+    } else {
+        let ancestors = app
+            .org_ancestors(actor, &node.code, plan.review_date)
+            .await
+            .unwrap_or_default();
+        let from = ancestors
+            .iter()
+            .position(|a| a.id == plan.org_id)
+            .unwrap_or(ancestors.len());
+        ancestors[from..]
+            .iter()
+            .filter(|a| a.id != node.org)
+            .map(|a| Link {
+                href: format!("/ke-hoach/{id}?to-chuc={}", a.code),
+                label: a.name.clone(),
+                note: String::new(),
+            })
+            .collect()
+    };
     let mut rows = vec![ProgressRow {
         name: node.name.clone(),
         href: String::new(),
@@ -202,17 +242,12 @@ async fn build_plan_page(
             href: day(p.ends_on),
         })
         .collect();
-    let root = root.unwrap_or(node.clone());
     Ok(PlanPage {
         c: chrome(Some(viewer), &plan.title, ""),
         id: id.to_string(),
-        org_code: root.code.clone(),
-        org_name: root.name.clone(),
-        node_name: if node.org == root.org {
-            String::new()
-        } else {
-            node.name.clone()
-        },
+        path,
+        org_code: node.code.clone(),
+        org_name: node.name.clone(),
         title: plan.title.clone(),
         basis: plan.legal_basis.to_string(),
         status: plan_status(&plan.status),

@@ -8,7 +8,7 @@ use crate::actor::{CSRF_HEADER, check_same_site, is_unsafe, session_cookie};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use kiemdiem_app::Actor;
+use kiemdiem_app::{Actor, ErrorKind};
 
 /// The signed-in person looking at a page.
 #[derive(Debug, Clone)]
@@ -37,6 +37,9 @@ impl Viewer {
 pub enum NoViewer {
     SignIn(String),
     CrossSite,
+    /// The session could not be checked (the database busy, a fault): the error page, not the
+    /// sign-in page — signing in again would not help.
+    Failed(kiemdiem_app::AppError),
 }
 
 impl IntoResponse for NoViewer {
@@ -50,6 +53,7 @@ impl IntoResponse for NoViewer {
                 axum::http::StatusCode::FORBIDDEN,
                 kiemdiem_pages::tk("error.cross_site"),
             ),
+            NoViewer::Failed(error) => super::error_page(None, &error),
         }
     }
 }
@@ -72,11 +76,15 @@ impl FromRequestParts<ApiState> for Viewer {
         let Some(token) = session_cookie(&parts.headers) else {
             return Err(NoViewer::SignIn(path));
         };
-        let session = state
-            .app()
-            .authenticate_session(&token)
-            .await
-            .map_err(|_| NoViewer::SignIn(path.clone()))?;
+        let session =
+            state
+                .app()
+                .authenticate_session(&token)
+                .await
+                .map_err(|error| match error.kind() {
+                    ErrorKind::Unavailable | ErrorKind::Internal => NoViewer::Failed(error),
+                    _ => NoViewer::SignIn(path.clone()),
+                })?;
         let header_csrf = parts
             .headers
             .get(CSRF_HEADER)
