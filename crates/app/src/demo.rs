@@ -359,6 +359,7 @@ pub async fn demo_cycle(store: &Store, today: Date) -> Result<DemoCycle> {
                         level: Some(level),
                         reason: Some("Theo kết quả bỏ phiếu của chi bộ và quy định".into()),
                         exceptional_share: None,
+                        document: None,
                     },
                 )
                 .await;

@@ -21,6 +21,7 @@ pub mod ballot;
 pub mod demo;
 pub mod directory;
 pub mod discipline;
+pub mod document;
 pub mod error;
 pub mod evaluation;
 mod facts;

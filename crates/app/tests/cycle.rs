@@ -39,3 +39,9 @@ mod notice;
 
 #[path = "cycle/discipline.rs"]
 mod discipline;
+
+#[path = "cycle/sitting.rs"]
+mod sitting;
+
+#[path = "cycle/defects.rs"]
+mod defects;

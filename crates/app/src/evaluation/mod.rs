@@ -28,6 +28,7 @@ mod publication;
 mod quota;
 mod self_evaluation;
 mod side_by_side;
+mod sitting;
 
 pub use decision::{DecisionInput, DecisionView};
 pub use escalation::{Escalation, Place};
@@ -37,6 +38,7 @@ pub use publication::PublicationSummary;
 pub use quota::QuotaView;
 pub use self_evaluation::SelfEvaluation;
 pub use side_by_side::{Column, SideBySide};
+pub use sitting::{SittingInput, SittingItem, SittingProblem, SittingView};
 
 // `ballot` still imports `load_subject` from here; it lives with the plan's subjects.
 pub(crate) use crate::plan::load_subject;

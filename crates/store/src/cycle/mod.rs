@@ -14,3 +14,4 @@ pub mod evaluation;
 pub mod family;
 pub mod plan;
 pub mod review;
+pub mod sitting;

@@ -582,6 +582,7 @@ fn decision_input(if_match: IfMatch, body: DecisionBody) -> ApiResult<DecisionIn
         level: Some(body.level),
         reason: body.reason,
         exceptional_share: body.exceptional_share,
+        document: None,
     })
 }
 
