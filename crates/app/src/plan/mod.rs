@@ -20,6 +20,7 @@ pub(crate) use subjects::{advance, load_subject, stage_of, stale_subject};
 use crate::App;
 use crate::actor::{Action, Actor, Authorized, Scope};
 use crate::audit::{self, AuditEvent};
+use crate::document::{self, Document, DocumentInput, DocumentKind};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::vocab::{kind_code, parse_kind};
 use kiemdiem_rules::SubjectKind;
@@ -56,6 +57,10 @@ pub struct NewPlan {
     /// The superior plan's (or the default) phases when empty.
     #[serde(default)]
     pub phases: Vec<PhaseInput>,
+    /// The document the plan is issued by (number and symbol, date, signer, recipients); it may
+    /// also be recorded later ([`App::record_plan_document`]).
+    #[serde(default)]
+    pub document: Option<DocumentInput>,
 }
 
 /// A plan as shown.
@@ -78,6 +83,8 @@ pub struct Plan {
     pub version: i64,
     pub phases: Vec<Phase>,
     pub frameworks: BTreeMap<SubjectKind, String>,
+    /// The document the plan was issued by, once recorded.
+    pub document: Option<Document>,
     pub changed_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub changed_at: OffsetDateTime,
@@ -143,6 +150,7 @@ async fn plan_from_row(tx: &mut Tx, row: PlanRow) -> Result<Plan> {
     }
     let rule_set = RuleSetId::parse(&row.rule_set)
         .ok_or_else(|| AppError::internal(format!("bộ quy tắc «{}»", row.rule_set)))?;
+    let document = crate::document::load(tx, row.document_id).await?;
     Ok(Plan {
         id: row.id,
         org_id: row.org_id,
@@ -160,6 +168,7 @@ async fn plan_from_row(tx: &mut Tx, row: PlanRow) -> Result<Plan> {
         version: row.version,
         phases,
         frameworks,
+        document,
         changed_by: row.changed_by,
         changed_at: row.changed_at,
     })
@@ -287,12 +296,27 @@ impl App {
             tx.set_plan_framework(id, kind_code(*kind), Some(framework))
                 .await?;
         }
+        let document = match &new.document {
+            Some(typed) => {
+                let document =
+                    document::record(&mut tx, typed, DocumentKind::Plan, self.today(), "document")
+                        .await?;
+                if !tx.set_plan_document(id, 1, document).await? {
+                    return Err(AppError::internal(
+                        "kế hoạch vừa tạo không ghi được văn bản",
+                    ));
+                }
+                Some(document)
+            }
+            None => None,
+        };
         audit::append(
             &mut tx,
             &who,
             AuditEvent::new("plan.create", "plan", id).detail(serde_json::json!({
                 "org": org.id, "year": new.year, "rule_set": rule_set.code(),
                 "local_layer": local_layer, "parent_plan": parent.as_ref().map(|p| p.id),
+                "document": document,
             })),
         )
         .await?;
@@ -306,6 +330,42 @@ impl App {
             .await?;
         let mut tx = self.store().read().await?;
         load_plan(&mut tx, id).await
+    }
+
+    /// Records (or replaces) the document the plan is issued by: number and symbol, date,
+    /// signer, recipients (versioned; audited with the document it replaces).
+    pub async fn record_plan_document(
+        &self,
+        actor: &Actor,
+        plan: Uuid,
+        version: i64,
+        typed: &DocumentInput,
+    ) -> Result<Plan> {
+        let who = self
+            .authorize(actor, Action::ManagePlan, Scope::Plan(plan))
+            .await?;
+        let mut tx = self.begin(&who).await?;
+        let current = load_plan(&mut tx, plan).await?;
+        if current.version != version {
+            return Err(AppError::stale("Kế hoạch", version));
+        }
+        let document =
+            document::record(&mut tx, typed, DocumentKind::Plan, self.today(), "document").await?;
+        if !tx.set_plan_document(plan, version, document).await? {
+            return Err(AppError::stale("Kế hoạch", version));
+        }
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("plan.document", "plan", plan).detail(serde_json::json!({
+                "document": document,
+                "replaces": current.document.as_ref().map(|d| d.id),
+            })),
+        )
+        .await?;
+        let plan = load_plan(&mut tx, plan).await?;
+        tx.commit().await?;
+        Ok(plan)
     }
 
     /// The plans issued directly under `plan` (the next level down).

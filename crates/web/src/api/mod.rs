@@ -14,6 +14,7 @@ pub mod plans;
 pub mod reviews;
 pub mod rules;
 pub mod schema;
+pub mod sitting;
 pub mod subjects;
 pub mod views;
 
@@ -31,6 +32,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(rules::routes())
         .merge(plans::routes())
         .merge(subjects::routes())
+        .merge(sitting::routes())
         .merge(leaders::routes())
         .merge(reviews::routes())
         .merge(meetings::routes())

@@ -232,7 +232,7 @@ async fn every_route_every_role_inside_and_outside(app: &TestApp) {
         failures.len(),
         failures.join("\n")
     );
-    assert!(checked >= 88 * 16, "walked {checked}");
+    assert!(checked >= 91 * 16, "walked {checked}");
 }
 
 /// Sends `id` as `role` (anonymous when `None`) about the inside or outside record the cell
@@ -444,6 +444,17 @@ async fn request(
             path = format!("{path}?org={branch}");
             None
         }
+        "set_plan_document" => {
+            fill(f.plan[s].to_string());
+            Some(json!({ "version": 1, "document": {
+                "number_symbol": "09-KH/ĐU", "issued_on": "2025-11-20", "place": "Vũ Thư",
+                "on_behalf_of": "T/M ĐẢNG ỦY", "signer_title": "BÍ THƯ", "signer_name": "Trần Văn Hải",
+                "recipients": ["Các chi bộ trực thuộc"]
+            } }))
+        }
+        "decide_sitting" => Some(json!({ "decisions": [
+            { "subject": subject, "version": 1, "level": "HTNV", "reason": "thử" }
+        ] })),
         "set_plan_phases" => {
             fill(f.plan[s].to_string());
             Some(json!({ "version": 1, "phases": [{
@@ -512,6 +523,7 @@ async fn request(
             match id {
                 "save_self_review" => Some(json!({ "version": 0, "sections": {} })),
                 "submit_self_review" => Some(json!({ "version": 1, "submitted_on": "2025-12-10" })),
+                "record_draft_sent" => Some(json!({ "version": 1, "sent_on": "2025-12-01" })),
                 "return_self_review" => Some(json!({ "version": 1, "reason": "chép lại bài mẫu" })),
                 "self_evaluate" => Some(json!({ "version": 0, "input": {} })),
                 "add_review_input" => Some(
