@@ -349,7 +349,7 @@ fn rules_list_prints_every_rule_set_with_sources() {
         qd366["parameters"]["sources"]["quota.rounding"]
             .as_str()
             .unwrap()
-            .contains("assumed")
+            .contains("giả định")
     );
     assert_eq!(
         json["alternatives"]["quota.base"]["values"],

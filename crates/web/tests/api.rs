@@ -6,6 +6,9 @@
 #[path = "api/support.rs"]
 mod support;
 
+#[path = "api/readable.rs"]
+mod readable;
+
 #[path = "api/access.rs"]
 mod access;
 #[path = "api/accounts.rs"]

@@ -285,8 +285,9 @@ pub struct ColumnView {
     pub title: String,
     #[schema(value_type = Option<crate::api::schema::LevelCode>)]
     pub level: Option<Level>,
-    /// Points in hundredths, when scored.
-    pub total: Option<i64>,
+    /// The total points, when scored (`93`, `87.5`).
+    #[schema(value_type = Option<f64>)]
+    pub total: Option<kiemdiem_rules::Points>,
     pub note: String,
 }
 
