@@ -36,7 +36,7 @@ pub(super) async fn rating_predecessors(
         | SubjectKind::MemberOutsideSystem
         | SubjectKind::Leader => {
             let unit_subjects = tx
-                .subjects_of_plan(subject.plan_id, Some(&[subject.unit_id]))
+                .family_subjects(subject.plan_id, &[subject.unit_id])
                 .await?;
             for row in unit_subjects
                 .iter()
