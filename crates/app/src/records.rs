@@ -1,5 +1,6 @@
-//! Loading records in (nhập dữ liệu): organisations, members and members' discipline decisions
-//! from a file, and the demo data.
+//! Loading records in (nhập dữ liệu): organisations, members, members' discipline decisions,
+//! leadership collectives, leaders outside the party, posts, statuses, leave, temporary
+//! activity elsewhere and civil-service ratings from a file, and the demo data.
 //! Each runs in one transaction that ends with its audit entry, so the hash-chained trail holds
 //! every change to the tree and the people, not only the cycle's. What a file means — the
 //! columns, the checks by row and column, what is new, changed or unchanged — is the store's
@@ -11,8 +12,9 @@ use crate::audit::{self, AuditEvent};
 use crate::error::Result;
 use kiemdiem_store::demo::{DemoOptions, DemoSummary, generate_in};
 use kiemdiem_store::import::{
-    ImportError, ImportOptions, ImportReport, Problem, import_disciplines_in, import_members_in,
-    import_orgs_in,
+    ImportError, ImportOptions, ImportReport, Problem, import_collectives_in,
+    import_disciplines_in, import_leaders_in, import_leave_in, import_members_in, import_orgs_in,
+    import_posts_in, import_ratings_in, import_statuses_in, import_temporary_in,
 };
 use std::path::Path;
 
@@ -22,14 +24,77 @@ pub enum ImportKind {
     Orgs,
     Members,
     Disciplines,
+    Collectives,
+    Leaders,
+    Posts,
+    Statuses,
+    Leave,
+    Temporary,
+    Ratings,
 }
 
 impl ImportKind {
+    pub const ALL: [ImportKind; 10] = [
+        ImportKind::Orgs,
+        ImportKind::Members,
+        ImportKind::Disciplines,
+        ImportKind::Collectives,
+        ImportKind::Leaders,
+        ImportKind::Posts,
+        ImportKind::Statuses,
+        ImportKind::Leave,
+        ImportKind::Temporary,
+        ImportKind::Ratings,
+    ];
+
+    /// The word the command line and the API use (`kiemdiem import posts`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportKind::Orgs => "orgs",
+            ImportKind::Members => "members",
+            ImportKind::Disciplines => "disciplines",
+            ImportKind::Collectives => "collectives",
+            ImportKind::Leaders => "leaders",
+            ImportKind::Posts => "posts",
+            ImportKind::Statuses => "statuses",
+            ImportKind::Leave => "leave",
+            ImportKind::Temporary => "temporary",
+            ImportKind::Ratings => "ratings",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ImportKind> {
+        ImportKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// What the file holds, in Vietnamese.
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            ImportKind::Orgs => "tổ chức đảng",
+            ImportKind::Members => "đảng viên",
+            ImportKind::Disciplines => "quyết định kỷ luật đảng viên",
+            ImportKind::Collectives => "tập thể lãnh đạo, quản lý",
+            ImportKind::Leaders => "cán bộ lãnh đạo, quản lý ngoài Đảng",
+            ImportKind::Posts => "chức vụ",
+            ImportKind::Statuses => "trạng thái sinh hoạt đảng",
+            ImportKind::Leave => "thời gian nghỉ ốm, thai sản",
+            ImportKind::Temporary => "sinh hoạt tạm thời",
+            ImportKind::Ratings => "xếp loại công chức, viên chức",
+        }
+    }
+
     fn action(self) -> &'static str {
         match self {
             ImportKind::Orgs => "import.orgs",
             ImportKind::Members => "import.members",
             ImportKind::Disciplines => "import.disciplines",
+            ImportKind::Collectives => "import.collectives",
+            ImportKind::Leaders => "import.leaders",
+            ImportKind::Posts => "import.posts",
+            ImportKind::Statuses => "import.statuses",
+            ImportKind::Leave => "import.leave",
+            ImportKind::Temporary => "import.temporary",
+            ImportKind::Ratings => "import.ratings",
         }
     }
 }
@@ -56,6 +121,15 @@ impl App {
             ImportKind::Disciplines => {
                 import_disciplines_in(&mut tx, path, options, progress).await
             }
+            ImportKind::Collectives => {
+                import_collectives_in(&mut tx, path, options, progress).await
+            }
+            ImportKind::Leaders => import_leaders_in(&mut tx, path, options, progress).await,
+            ImportKind::Posts => import_posts_in(&mut tx, path, options, progress).await,
+            ImportKind::Statuses => import_statuses_in(&mut tx, path, options, progress).await,
+            ImportKind::Leave => import_leave_in(&mut tx, path, options, progress).await,
+            ImportKind::Temporary => import_temporary_in(&mut tx, path, options, progress).await,
+            ImportKind::Ratings => import_ratings_in(&mut tx, path, options, progress).await,
         };
         let report = match imported {
             Ok(report) => report,
@@ -73,6 +147,7 @@ impl App {
                 "file": path.display().to_string(), "effective": options.effective,
                 "rows": report.rows, "created": report.created, "updated": report.updated,
                 "unchanged": report.unchanged, "rejected": report.rejected,
+                "transfers": report.transfers, "allow_transfers": options.allow_transfers,
             })),
         )
         .await?;

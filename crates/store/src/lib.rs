@@ -22,6 +22,7 @@ pub mod discipline;
 pub mod error;
 pub mod import;
 pub mod leadership;
+pub mod office;
 pub mod org;
 pub mod people;
 mod sqlite_rows;
