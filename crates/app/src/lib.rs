@@ -35,6 +35,7 @@ pub mod records;
 pub mod review;
 pub mod similarity;
 pub mod state;
+pub mod tree;
 pub mod vocab;
 
 pub use access::{Grant, Role};

@@ -99,7 +99,121 @@ impl ImportKind {
     }
 }
 
+/// A file sent over the API to import.
+#[derive(Debug, Clone, Default)]
+pub struct Upload {
+    /// The file's name as the office has it (`chuc_vu.xlsx`): its extension says .xlsx or .csv,
+    /// and problems name it.
+    pub file_name: String,
+    pub content: Vec<u8>,
+    /// The day changes take effect; today when absent.
+    pub effective: Option<time::Date>,
+    pub skip_invalid: bool,
+    pub allow_transfers: bool,
+}
+
+/// One problem of an imported file, located.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileProblem {
+    pub row: Option<usize>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl From<&Problem> for FileProblem {
+    fn from(p: &Problem) -> FileProblem {
+        FileProblem {
+            row: p.row,
+            column: p.column.clone(),
+            message: p.message.clone(),
+        }
+    }
+}
+
+/// What an imported file did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UploadReport {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Members moved to another branch (chuyển sinh hoạt).
+    pub transfers: usize,
+    /// Rows left out (`skip_invalid`), with their problems.
+    pub rejected: usize,
+    pub problems: Vec<FileProblem>,
+}
+
 impl App {
+    /// Imports a file sent over the API, as `kiemdiem import` does: a file with problems imports
+    /// nothing and is refused (`invalid`, field `file`) listing every problem by row and column
+    /// in `details`, unless `skip_invalid` keeps the valid rows.
+    pub async fn import_upload(
+        &self,
+        actor: &Actor,
+        kind: ImportKind,
+        upload: Upload,
+    ) -> Result<UploadReport> {
+        self.authorize(actor, Action::ManageRecords, Scope::Global)
+            .await?;
+        let name = std::path::Path::new(upload.file_name.trim())
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".csv") || n.ends_with(".xlsx"))
+            .ok_or_else(|| {
+                crate::AppError::invalid("file_name", "Tên tệp phải có đuôi .xlsx hoặc .csv")
+            })?;
+        let dir = std::env::temp_dir().join(format!("kiemdiem-nhap-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| crate::AppError::internal(format!("thư mục tạm: {e}")))?;
+        let path = dir.join(&name);
+        let written = std::fs::write(&path, &upload.content);
+        let mut options = ImportOptions::new(actor.user.clone());
+        options.today = self.today();
+        options.effective = upload.effective.unwrap_or(options.today);
+        options.skip_invalid = upload.skip_invalid;
+        options.allow_transfers = upload.allow_transfers;
+        options.rejected_path = Some(dir.join("loai.csv"));
+        let result = match written {
+            Ok(()) => {
+                self.import_file(
+                    actor,
+                    kind,
+                    &path,
+                    &options,
+                    &indicatif::ProgressBar::hidden(),
+                )
+                .await
+            }
+            Err(e) => Err(crate::AppError::internal(format!("tệp tạm: {e}"))),
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        match result? {
+            Ok(report) => Ok(UploadReport {
+                rows: report.rows,
+                created: report.created,
+                updated: report.updated,
+                unchanged: report.unchanged,
+                transfers: report.transfers,
+                rejected: report.rejected,
+                problems: report.problems.iter().map(FileProblem::from).collect(),
+            }),
+            Err(problems) => {
+                let listed: Vec<String> = problems.iter().take(10).map(|p| p.to_string()).collect();
+                Err(crate::AppError::invalid(
+                    "file",
+                    format!(
+                        "Tệp có {} lỗi; chưa nhập dữ liệu nào: {}{}",
+                        problems.len(),
+                        listed.join("; "),
+                        if problems.len() > 10 { "; …" } else { "" }
+                    ),
+                )
+                .with_details(problems.iter().map(FileProblem::from).collect::<Vec<_>>()))
+            }
+        }
+    }
+
     /// Imports organisations or members from a file (.xlsx or .csv) in one transaction with its
     /// audit entry. The outer error is the system's; the inner one lists the file's problems
     /// (row and column), in which case nothing is imported.

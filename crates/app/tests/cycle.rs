@@ -45,3 +45,6 @@ mod sitting;
 
 #[path = "cycle/defects.rs"]
 mod defects;
+
+#[path = "cycle/office.rs"]
+mod office;

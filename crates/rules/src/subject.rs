@@ -144,6 +144,18 @@ impl OrgKind {
         OrgKind::ALL.into_iter().find(|kind| kind.code() == code)
     }
 
+    /// A kind by its code or its Vietnamese name, in any case ("Chi bộ trực thuộc").
+    pub fn parse_name(text: &str) -> Option<OrgKind> {
+        let key = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        OrgKind::ALL
+            .into_iter()
+            .find(|k| k.code() == key || k.name_vi().to_lowercase() == key)
+    }
+
     pub fn name_vi(self) -> &'static str {
         match self {
             OrgKind::Province => "Đảng bộ tỉnh",

@@ -11,6 +11,7 @@ pub mod meetings;
 pub mod members;
 pub mod orgs;
 pub mod plans;
+pub mod records;
 pub mod reviews;
 pub mod rules;
 pub mod schema;
@@ -27,6 +28,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(health::routes())
         .merge(accounts::routes())
         .merge(orgs::routes())
+        .merge(records::routes())
         .merge(members::routes())
         .merge(discipline::routes())
         .merge(rules::routes())

@@ -232,7 +232,7 @@ async fn every_route_every_role_inside_and_outside(app: &TestApp) {
         failures.len(),
         failures.join("\n")
     );
-    assert!(checked >= 91 * 16, "walked {checked}");
+    assert!(checked >= 95 * 16, "walked {checked}");
 }
 
 /// Sends `id` as `role` (anonymous when `None`) about the inside or outside record the cell
@@ -429,6 +429,32 @@ async fn request(
             fill(record.to_string());
             Some(json!({ "reason": "nhập nhầm" }))
         }
+        "import_records" => {
+            use base64::Engine;
+            path = path.replace("{kind}", "leaders");
+            let file = format!("Mã cán bộ,Họ và tên\nWALK{n},Cán bộ thử {n}\n");
+            Some(json!({
+                "file_name": "can_bo.csv",
+                "content_base64": base64::engine::general_purpose::STANDARD.encode(file),
+            }))
+        }
+        "merge_orgs" => {
+            let a = fresh_branch(f, commune, &format!("WM{n}A")).await;
+            let b = fresh_branch(f, commune, &format!("WM{n}B")).await;
+            Some(json!({ "sources": [a], "into": b, "on": "2025-06-01" }))
+        }
+        "split_org" => {
+            let source = fresh_branch(f, commune, &format!("WS{n}")).await;
+            path = path.replace("{code}", &source);
+            Some(json!({ "parts": [{ "org": {
+                "code": format!("WS{n}X"), "name": "Chi bộ tách ra", "kind": "Chi bộ trực thuộc"
+            } }], "on": "2025-06-01" }))
+        }
+        "move_org" => {
+            let moved = fresh_branch(f, commune, &format!("WV{n}")).await;
+            path = path.replace("{code}", &moved);
+            Some(json!({ "parent": commune, "on": "2025-06-01" }))
+        }
         "list_plans" => {
             path = format!("{path}?year=2025&org={commune}");
             None
@@ -550,6 +576,32 @@ async fn request(
         other => panic!("the walk does not know how to call «{other}» ({template}): add it"),
     };
     (path, body)
+}
+
+/// A new branch of the commune with `code`, for an operation that consumes what it acts on.
+async fn fresh_branch(f: &Fixture, commune: &str, code: &str) -> String {
+    let mut tx = f.app.store().begin("walk").await.expect("begin");
+    let parent = tx
+        .org_latest_by_code(commune)
+        .await
+        .expect("commune")
+        .expect("commune")
+        .id;
+    tx.create_org(
+        &NewOrg {
+            code: code.to_owned(),
+            name: format!("Chi bộ {code}"),
+            kind: OrgKind::SubordinateBranch,
+            has_committee: false,
+            founded_on: day("01/01/2000"),
+            parent: Some(parent),
+        },
+        day("01/01/2000"),
+    )
+    .await
+    .expect("fresh branch");
+    tx.commit().await.expect("commit");
+    code.to_owned()
 }
 
 /// The tree, people, plans, meetings, ballots, escalations and accounts of the walk.
