@@ -25,6 +25,7 @@ pub mod document;
 pub mod error;
 pub mod evaluation;
 mod facts;
+pub mod frameworks;
 pub mod leaders;
 pub mod meeting;
 pub mod near_copy;

@@ -99,6 +99,49 @@ impl ImportKind {
     }
 }
 
+/// A copy of a file sent over the API in a directory of its own, removed when dropped.
+pub(crate) struct TempCopy {
+    pub dir: std::path::PathBuf,
+    pub path: std::path::PathBuf,
+}
+
+impl TempCopy {
+    /// `bytes` written as `name` (a bare file name) in a fresh temporary directory.
+    pub(crate) fn new(name: &str, bytes: &[u8]) -> Result<TempCopy> {
+        let dir = std::env::temp_dir().join(format!("kiemdiem-nhap-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| crate::AppError::internal(format!("thư mục tạm: {e}")))?;
+        let path = dir.join(name);
+        let copy = TempCopy { dir, path };
+        std::fs::write(&copy.path, bytes)
+            .map_err(|e| crate::AppError::internal(format!("tệp tạm: {e}")))?;
+        Ok(copy)
+    }
+}
+
+impl Drop for TempCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `f` on a temporary copy of `bytes` named `name` (its extension kept).
+pub(crate) fn with_temp_file<T>(
+    name: &str,
+    bytes: &[u8],
+    f: impl FnOnce(&std::path::Path) -> T,
+) -> Result<T> {
+    let name = std::path::Path::new(name.trim())
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".csv") || n.ends_with(".xlsx"))
+        .ok_or_else(|| {
+            crate::AppError::invalid("file_name", "Tên tệp phải có đuôi .xlsx hoặc .csv")
+        })?;
+    let copy = TempCopy::new(&name, bytes)?;
+    Ok(f(&copy.path))
+}
+
 /// A file sent over the API to import.
 #[derive(Debug, Clone, Default)]
 pub struct Upload {
@@ -163,31 +206,35 @@ impl App {
             .ok_or_else(|| {
                 crate::AppError::invalid("file_name", "Tên tệp phải có đuôi .xlsx hoặc .csv")
             })?;
-        let dir = std::env::temp_dir().join(format!("kiemdiem-nhap-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| crate::AppError::internal(format!("thư mục tạm: {e}")))?;
-        let path = dir.join(&name);
-        let written = std::fs::write(&path, &upload.content);
+        let copy = TempCopy::new(&name, &upload.content)?;
         let mut options = ImportOptions::new(actor.user.clone());
         options.today = self.today();
         options.effective = upload.effective.unwrap_or(options.today);
         options.skip_invalid = upload.skip_invalid;
         options.allow_transfers = upload.allow_transfers;
-        options.rejected_path = Some(dir.join("loai.csv"));
-        let result = match written {
-            Ok(()) => {
-                self.import_file(
-                    actor,
-                    kind,
-                    &path,
-                    &options,
-                    &indicatif::ProgressBar::hidden(),
-                )
-                .await
-            }
-            Err(e) => Err(crate::AppError::internal(format!("tệp tạm: {e}"))),
+        options.rejected_path = Some(copy.dir.join("loai.csv"));
+        let result = self
+            .import_file(
+                actor,
+                kind,
+                &copy.path,
+                &options,
+                &indicatif::ProgressBar::hidden(),
+            )
+            .await;
+        drop(copy);
+        // Problems name the file as the office sent it, never where it was copied.
+        let named = |mut p: Problem| {
+            p.file = name.clone();
+            p
         };
-        let _ = std::fs::remove_dir_all(&dir);
+        let result = result.map(|r| {
+            r.map(|mut report| {
+                report.problems = report.problems.into_iter().map(named).collect();
+                report
+            })
+            .map_err(|problems| problems.into_iter().map(named).collect::<Vec<_>>())
+        });
         match result? {
             Ok(report) => Ok(UploadReport {
                 rows: report.rows,

@@ -48,3 +48,6 @@ mod defects;
 
 #[path = "cycle/office.rs"]
 mod office;
+
+#[path = "cycle/frameworks.rs"]
+mod frameworks;

@@ -20,6 +20,7 @@ pub mod db;
 pub mod demo;
 pub mod discipline;
 pub mod error;
+pub mod frameworks;
 pub mod import;
 pub mod leadership;
 pub mod office;

@@ -52,7 +52,7 @@ use crate::plan::{Plan, load_plan};
 use crate::vocab::parse_level;
 use kiemdiem_rules::classify::{Classification, Context, classify};
 use kiemdiem_rules::facts::TaskResults;
-use kiemdiem_rules::framework::{self, EvaluationInput, ScoreSheet};
+use kiemdiem_rules::framework::{self, EvaluationInput, Framework, ScoreSheet};
 use kiemdiem_rules::{Level, RuleBook};
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::evaluation::EvaluationRow;
@@ -87,9 +87,17 @@ pub struct EvaluationView {
     pub by: String,
 }
 
+/// The criteria framework a subject is scored on: a shipped one or an issuing committee's.
+pub(crate) async fn framework_of(tx: &mut Tx, subject: &SubjectRow) -> Result<Option<Framework>> {
+    match subject.framework_id.as_deref() {
+        None => Ok(None),
+        Some(id) => crate::frameworks::resolve(tx, id).await.map(Some),
+    }
+}
+
 /// A stored evaluation as shown, its score recomputed from the stored input.
 fn evaluation_view(
-    subject: &SubjectRow,
+    framework: Option<&Framework>,
     book: &RuleBook,
     row: &EvaluationRow,
 ) -> Result<EvaluationView> {
@@ -97,7 +105,7 @@ fn evaluation_view(
     let score = if stored.score == EvaluationInput::default() {
         None
     } else {
-        score_of(subject, book, &stored.score).ok().flatten()
+        score_of(framework, book, &stored.score).ok().flatten()
     };
     Ok(EvaluationView {
         subject: row.subject_id,
@@ -116,15 +124,13 @@ fn evaluation_view(
 
 /// The score of `input` on the subject's criteria framework (none without a framework).
 fn score_of(
-    subject: &SubjectRow,
+    framework: Option<&Framework>,
     book: &RuleBook,
     input: &EvaluationInput,
 ) -> Result<Option<ScoreSheet>> {
-    let Some(id) = subject.framework_id.as_deref() else {
+    let Some(framework) = framework else {
         return Ok(None);
     };
-    let framework = framework::builtin_by_id(id)
-        .ok_or_else(|| AppError::internal(format!("khung tiêu chí «{id}»")))?;
     framework::score(framework, book, input)
         .map(Some)
         .map_err(|e| AppError::invalid(format!("input.{}", e.field), e.problem))
@@ -172,12 +178,13 @@ async fn save_evaluation(
         .into_iter()
         .find(|e| e.source == evaluation.source)
         .ok_or_else(|| AppError::internal(format!("{what} vừa lưu không đọc lại được")))?;
-    evaluation_view(subject, book, &saved)
+    let framework = framework_of(tx, subject).await?;
+    evaluation_view(framework.as_ref(), book, &saved)
 }
 
 /// The score the decision rests on: the verified one, else the self-evaluation's.
 fn decisive_score(
-    subject: &SubjectRow,
+    framework: Option<&Framework>,
     book: &RuleBook,
     evaluations: &[EvaluationRow],
 ) -> Result<Option<ScoreSheet>> {
@@ -185,7 +192,7 @@ fn decisive_score(
         for row in evaluations.iter().filter(|e| e.step == step) {
             let stored: StoredInput = serde_json::from_str(&row.input).unwrap_or_default();
             if stored.score != EvaluationInput::default() {
-                return score_of(subject, book, &stored.score);
+                return score_of(framework, book, &stored.score);
             }
         }
     }
@@ -201,7 +208,8 @@ async fn classify_subject(
 ) -> Result<Classification> {
     let facts = facts::gather(tx, plan, subject).await?;
     let evaluations = tx.evaluations(subject.id).await?;
-    let score = decisive_score(subject, book, &evaluations)?;
+    let framework = framework_of(tx, subject).await?;
+    let score = decisive_score(framework.as_ref(), book, &evaluations)?;
     Ok(classify(&Context {
         book,
         year: plan.year,
@@ -219,10 +227,11 @@ impl App {
         let mut tx = self.store().read().await?;
         let row = load_subject(&mut tx, subject).await?;
         let book = load_plan(&mut tx, row.plan_id).await?.book()?;
+        let framework = framework_of(&mut tx, &row).await?;
         tx.evaluations(subject)
             .await?
             .iter()
-            .map(|e| evaluation_view(&row, &book, e))
+            .map(|e| evaluation_view(framework.as_ref(), &book, e))
             .collect()
     }
 }

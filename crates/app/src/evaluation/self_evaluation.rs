@@ -62,7 +62,8 @@ impl App {
                 .validate("tasks")
                 .map_err(|e| AppError::invalid(e.field, e.problem))?;
         }
-        let score = score_of(&row, &book, &input.input)?;
+        let framework = super::framework_of(&mut tx, &row).await?;
+        let score = score_of(framework.as_ref(), &book, &input.input)?;
         let stored = StoredInput {
             score: input.input.clone(),
             tasks: input.tasks,

@@ -174,11 +174,35 @@ async fn plan_from_row(tx: &mut Tx, row: PlanRow) -> Result<Plan> {
     })
 }
 
-fn check_frameworks(book: &RuleBook, frameworks: &BTreeMap<SubjectKind, String>) -> Result<()> {
+/// Checks the frameworks a plan pins: each exists (shipped, or a version of a framework the
+/// plan's organisation or one above it made), suits the rule book and the subject kind.
+async fn check_frameworks(
+    tx: &mut Tx,
+    book: &RuleBook,
+    org: Uuid,
+    on: Date,
+    frameworks: &BTreeMap<SubjectKind, String>,
+) -> Result<()> {
     for (kind, id) in frameworks {
         let field = format!("frameworks.{}", kind_code(*kind));
-        let found = framework::builtin_by_id(id)
-            .ok_or_else(|| AppError::invalid(&field, format!("Không có khung tiêu chí «{id}»")))?;
+        let found = match framework::builtin_by_id(id) {
+            Some(found) => found.clone(),
+            None => {
+                let row = tx.org_framework(id).await?.ok_or_else(|| {
+                    AppError::invalid(&field, format!("Không có khung tiêu chí «{id}»"))
+                })?;
+                if !tx.org_ancestor_ids(org, on).await?.contains(&row.org_id) {
+                    return Err(AppError::invalid(
+                        &field,
+                        format!(
+                            "Khung tiêu chí «{id}» là của một cấp ủy không phải cấp ban hành kế hoạch hay cấp trên"
+                        ),
+                    ));
+                }
+                crate::frameworks::resolve(tx, id).await?
+            }
+        };
+        let found = &found;
         framework::check_against(found, book).map_err(|e| AppError::invalid(&field, e.problem))?;
         if !found.subjects.contains(kind) {
             return Err(AppError::invalid(
@@ -267,7 +291,7 @@ impl App {
             .map(|p| p.frameworks.clone())
             .unwrap_or_default();
         frameworks.extend(new.frameworks.clone());
-        check_frameworks(&book, &frameworks)?;
+        check_frameworks(&mut tx, &book, org.id, review_date, &frameworks).await?;
         let phases =
             phases::new_plan_phases(&new.phases, parent.as_ref(), new.year, period, &book)?;
         let (kind, no) = period.parts();

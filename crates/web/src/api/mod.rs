@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod ballots;
 pub mod discipline;
+pub mod frameworks;
 pub mod health;
 pub mod leaders;
 pub mod meetings;
@@ -32,6 +33,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(members::routes())
         .merge(discipline::routes())
         .merge(rules::routes())
+        .merge(frameworks::routes())
         .merge(plans::routes())
         .merge(subjects::routes())
         .merge(sitting::routes())

@@ -232,7 +232,7 @@ async fn every_route_every_role_inside_and_outside(app: &TestApp) {
         failures.len(),
         failures.join("\n")
     );
-    assert!(checked >= 95 * 16, "walked {checked}");
+    assert!(checked >= 100 * 16, "walked {checked}");
 }
 
 /// Sends `id` as `role` (anonymous when `None`) about the inside or outside record the cell
@@ -428,6 +428,48 @@ async fn request(
                 .expect("a record to withdraw");
             fill(record.to_string());
             Some(json!({ "reason": "nhập nhầm" }))
+        }
+        "list_org_frameworks" => {
+            path = path.replace("{code}", commune);
+            None
+        }
+        "derive_framework" => {
+            path = path.replace("{code}", commune);
+            Some(json!({ "base": "qd366-hd43/member-without-post", "name": format!("walk-{n}") }))
+        }
+        "import_framework" => {
+            use base64::Engine;
+            path = path.replace("{code}", commune);
+            let sheet = "Mã tiêu chí,Tên tiêu chí,Nhóm,Điểm tối đa,Mã tiêu chí cha\n\
+                         chung,Nhóm tiêu chí chung,chung,30,\n\
+                         nhiem_vu,Nhóm tiêu chí về kết quả thực hiện nhiệm vụ,nhiệm vụ,70,\n";
+            Some(json!({
+                "base": "qd366-hd43/member-without-post", "name": format!("walk-import-{n}"),
+                "file_name": "khung.csv",
+                "content_base64": base64::engine::general_purpose::STANDARD.encode(sheet),
+            }))
+        }
+        "get_org_framework" | "change_framework" => {
+            let org = f
+                .app
+                .org_id(&system, commune, None, "org")
+                .await
+                .expect("commune");
+            let made = f
+                .app
+                .derive_framework(
+                    &system,
+                    org,
+                    "qd366-hd43/member-without-post",
+                    &format!("walk-{n}"),
+                    None,
+                )
+                .await
+                .expect("a framework");
+            fill(made.id.clone());
+            (id == "change_framework").then(|| {
+                json!({ "criteria": serde_json::to_value(&made.framework.criteria).expect("json") })
+            })
         }
         "import_records" => {
             use base64::Engine;

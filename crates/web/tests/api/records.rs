@@ -37,7 +37,8 @@ async fn office_files_and_tree_changes_over_the_api(app: &TestApp) {
         ("leaders", "can_bo_ngoai_dang.csv", 2),
         ("posts", "chuc_vu.csv", 14),
     ] {
-        let report = expect_json(upload(app, kind, file, &sample(file)).await, StatusCode::OK).await;
+        let report =
+            expect_json(upload(app, kind, file, &sample(file)).await, StatusCode::OK).await;
         assert_eq!(report["created"], rows, "{file}: {report}");
     }
     let bad = "Số thẻ đảng viên,Loại nghỉ,Từ ngày,Đến ngày\n12000004,Nghỉ phép,01/04/2025,\n12000010,Nghỉ ốm,15/01/2025,30/04/2025\n";
@@ -75,7 +76,11 @@ async fn office_files_and_tree_changes_over_the_api(app: &TestApp) {
         StatusCode::CREATED,
     )
     .await;
-    assert_eq!(split["created"].as_array().map(Vec::len), Some(2), "{split}");
+    assert_eq!(
+        split["created"].as_array().map(Vec::len),
+        Some(2),
+        "{split}"
+    );
     expect_json(
         app.post(
             "/api/v1/org-merges",
@@ -101,8 +106,13 @@ async fn office_files_and_tree_changes_over_the_api(app: &TestApp) {
         .iter()
         .filter_map(|e| e["kind"].as_str())
         .collect();
-    assert!(kinds.contains(&"split") && kinds.contains(&"merge"), "{events}");
-    let moved = app.get_ok("/api/v1/orgs/LS.CL.MT/ancestors?as_of=2025-12-01").await;
+    assert!(
+        kinds.contains(&"split") && kinds.contains(&"merge"),
+        "{events}"
+    );
+    let moved = app
+        .get_ok("/api/v1/orgs/LS.CL.MT/ancestors?as_of=2025-12-01")
+        .await;
     assert!(moved.to_string().contains("LS.CL.HT"), "{moved}");
     let refused = expect_error(
         app.post(
