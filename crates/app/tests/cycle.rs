@@ -51,3 +51,6 @@ mod office;
 
 #[path = "cycle/frameworks.rs"]
 mod frameworks;
+
+#[path = "cycle/scoring.rs"]
+mod scoring;

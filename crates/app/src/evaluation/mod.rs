@@ -19,6 +19,7 @@
 //! evaluation is shown, its score and the classification of a subject on its facts and decisive
 //! score. Every question of law goes to the rules crate; nothing here speaks SQL or HTTP.
 
+mod collective_scoring;
 mod decision;
 mod escalation;
 mod notification;
@@ -30,6 +31,7 @@ mod self_evaluation;
 mod side_by_side;
 mod sitting;
 
+pub use collective_scoring::{CollectiveScoring, CollectiveVote, MemberScoring, ProposedScore};
 pub use decision::{DecisionInput, DecisionView};
 pub use escalation::{Escalation, Place};
 pub use notification::Notification;

@@ -14,4 +14,5 @@ pub mod evaluation;
 pub mod family;
 pub mod plan;
 pub mod review;
+pub mod scoring;
 pub mod sitting;

@@ -16,6 +16,7 @@ pub mod records;
 pub mod reviews;
 pub mod rules;
 pub mod schema;
+pub mod scoring;
 pub mod sitting;
 pub mod subjects;
 pub mod views;
@@ -37,6 +38,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(plans::routes())
         .merge(subjects::routes())
         .merge(sitting::routes())
+        .merge(scoring::routes())
         .merge(leaders::routes())
         .merge(reviews::routes())
         .merge(meetings::routes())
