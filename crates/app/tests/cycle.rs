@@ -54,3 +54,6 @@ mod frameworks;
 
 #[path = "cycle/scoring.rs"]
 mod scoring;
+
+#[path = "cycle/inbox.rs"]
+mod inbox;

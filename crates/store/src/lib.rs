@@ -17,6 +17,7 @@ mod checkpoint;
 pub mod cycle;
 pub mod date;
 pub mod db;
+pub mod deliveries;
 pub mod demo;
 pub mod discipline;
 pub mod error;

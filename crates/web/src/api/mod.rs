@@ -7,6 +7,7 @@ pub mod ballots;
 pub mod discipline;
 pub mod frameworks;
 pub mod health;
+pub mod inbox;
 pub mod leaders;
 pub mod meetings;
 pub mod members;
@@ -29,6 +30,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
         .merge(health::routes())
         .merge(accounts::routes())
+        .merge(inbox::routes())
         .merge(orgs::routes())
         .merge(records::routes())
         .merge(members::routes())
