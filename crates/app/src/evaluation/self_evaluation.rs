@@ -79,7 +79,7 @@ impl App {
             ..scored_row(subject, &stored, score.as_ref())
         };
         let event = AuditEvent::new("evaluation.self", "subject", subject).detail(serde_json::json!({
-            "score_level": evaluation.score_level, "total": evaluation.total, "proposed": input.proposed,
+            "score_level": evaluation.score_level, "total": evaluation.total.map(kiemdiem_rules::Points), "proposed": input.proposed,
         }));
         let view = save_evaluation(
             &mut tx,
