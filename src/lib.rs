@@ -22,9 +22,13 @@ pub enum Command {
     Rules(cli::rules::RulesCommand),
     /// Apply the database schema migrations (also done at the start of every store command).
     Migrate(cli::store::MigrateArgs),
-    /// Import organisations or members from .xlsx or .csv files.
+    /// Import the office's files (organisations, members, collectives, posts, statuses …) from
+    /// .xlsx or .csv.
     #[command(subcommand)]
     Import(cli::store::ImportCommand),
+    /// Merge, split or move organisations of the tree.
+    #[command(subcommand)]
+    Org(cli::org::OrgCommand),
     /// Fill an empty database with generated, realistic demo data.
     Demo(cli::store::DemoArgs),
     /// Run the HTTP server: the JSON API under /api/v1, its OpenAPI document at /api/openapi.json.
@@ -43,6 +47,7 @@ pub fn run(cli: Cli) -> std::process::ExitCode {
         Command::Rules(command) => cli::rules::run(command),
         Command::Migrate(args) => cli::store::migrate(args),
         Command::Import(command) => cli::store::import(command),
+        Command::Org(command) => cli::org::run(command),
         Command::Demo(args) => cli::store::demo(args),
         Command::Serve(args) => cli::serve::run(args),
         Command::Audit(command) => cli::audit::run(command),

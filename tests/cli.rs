@@ -349,7 +349,7 @@ fn rules_list_prints_every_rule_set_with_sources() {
         qd366["parameters"]["sources"]["quota.rounding"]
             .as_str()
             .unwrap()
-            .contains("assumed")
+            .contains("giả định")
     );
     assert_eq!(
         json["alternatives"]["quota.base"]["values"],
@@ -464,4 +464,103 @@ fn imports_are_audited_and_audit_verify_finds_an_edited_entry() {
     let (code, stdout, _) = text(&["audit", "verify", "--database", &url]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("bị thay đổi"), "{stdout}");
+}
+
+#[test]
+fn an_office_loads_its_files_moves_and_splits_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("office.db").display());
+    for (what, file) in [
+        ("orgs", "samples/to_chuc.csv"),
+        ("members", "samples/dang_vien.csv"),
+        ("collectives", "samples/tap_the.csv"),
+        ("leaders", "samples/can_bo_ngoai_dang.csv"),
+        ("posts", "samples/chuc_vu.csv"),
+        ("statuses", "samples/trang_thai.csv"),
+        ("leave", "samples/nghi.csv"),
+        ("temporary", "samples/sinh_hoat_tam_thoi.csv"),
+        ("ratings", "samples/xep_loai_cbccvc.csv"),
+    ] {
+        let (code, stdout, stderr) = text(&["import", what, file, "--database", &url]);
+        assert_eq!(code, 0, "{what}: {stderr}");
+        assert!(stdout.contains("thêm mới"), "{stdout}");
+    }
+    // A member put under another branch: refused naming the row, then allowed as a transfer.
+    let moved = std::fs::read_to_string("samples/dang_vien.csv")
+        .unwrap()
+        .replace(
+            "12000012,Bế Văn Ưng,11/12/1992,08/03/2019,08/03/2020,LS.CL.HT.01",
+            "12000012,Bế Văn Ưng,11/12/1992,08/03/2019,08/03/2020,LS.CL.HT.02",
+        );
+    let file = dir.path().join("dang_vien.csv");
+    std::fs::write(&file, moved).unwrap();
+    let file = file.display().to_string();
+    let (code, _, stderr) = text(&["import", "members", &file, "--database", &url]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("dòng 13, cột «Mã chi bộ»") && stderr.contains("--allow-transfers"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = text(&[
+        "import",
+        "members",
+        &file,
+        "--allow-transfers",
+        "--database",
+        &url,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("chuyển sinh hoạt: 1"), "{stdout}");
+    let (code, stdout, stderr) = text(&[
+        "org",
+        "move",
+        "LS.CL.MT",
+        "--under",
+        "LS.CL.HT",
+        "--on",
+        "01/11/2025",
+        "--database",
+        &url,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Đã chuyển trực thuộc"), "{stdout}");
+    let (code, stdout, stderr) = text(&[
+        "org",
+        "split",
+        "LS.CL.HT.03",
+        "--part",
+        "LS.CL.HT.03A:Chi bộ giáo viên:Chi bộ trực thuộc",
+        "--part",
+        "LS.CL.HT.03B:Chi bộ nhân viên:Chi bộ trực thuộc",
+        "--member",
+        "12000005=LS.CL.HT.03A",
+        "--member",
+        "12000006=LS.CL.HT.03B",
+        "--dissolve-source",
+        "--on",
+        "01/11/2025",
+        "--database",
+        &url,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("tạo mới 2 tổ chức"), "{stdout}");
+    let (code, _, stderr) = text(&[
+        "org",
+        "merge",
+        "LS.KHONG",
+        "--into",
+        "LS.CL.HT",
+        "--on",
+        "01/12/2025",
+        "--database",
+        &url,
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("LS.KHONG") && stderr.contains("sources[0]"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = text(&["audit", "verify", "--database", &url]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("nguyên vẹn: 12 mục"), "{stdout}");
 }

@@ -46,6 +46,13 @@ pub struct ServeArgs {
     /// The longest a request may run, in seconds.
     #[arg(long, default_value_t = 300)]
     pub request_timeout: u64,
+    /// The SMTP relay notifications are e-mailed through (smtp://host[:port]); without it they
+    /// reach the accounts' inboxes only.
+    #[arg(long, env = "KIEMDIEM_SMTP", requires = "mail_from")]
+    pub smtp: Option<String>,
+    /// The sender's address of those e-mails.
+    #[arg(long, env = "KIEMDIEM_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -132,6 +139,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     eprintln!(
         "kiemdiem đang chạy tại http://{address} — API: /api/v1, tài liệu OpenAPI: /api/openapi.json. Nhấn Ctrl-C để dừng."
     );
+    if let (Some(relay), Some(from)) = (&args.smtp, &args.mail_from) {
+        let smtp = kiemdiem_app::mail::SmtpConfig::parse(relay, from)?;
+        eprintln!("Thông báo được gửi thư điện tử qua {}.", smtp.relay);
+        tokio::spawn(send_mail_forever(app.clone(), smtp));
+    }
     let state = kiemdiem_web::ApiState::with_config(app, config);
     kiemdiem_web::serve(listener, state, shutdown_signal())
         .await
@@ -140,6 +152,26 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     eprintln!("Đã dừng máy chủ.");
     drop(temporary);
     Ok(())
+}
+
+/// Sends the notifications' e-mails waiting, every few seconds, for as long as the server runs;
+/// a failure is logged and tried again on the next round.
+async fn send_mail_forever(app: App, smtp: kiemdiem_app::mail::SmtpConfig) {
+    loop {
+        match app.send_pending_mail(&smtp, 100).await {
+            Ok(round) if round.sent + round.retried + round.failed > 0 => {
+                tracing::info!(
+                    sent = round.sent,
+                    retried = round.retried,
+                    failed = round.failed,
+                    "notification e-mails"
+                );
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "sending notification e-mails"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    }
 }
 
 /// Fills an empty database with the district-scale demo data and a running plan: the current

@@ -35,6 +35,20 @@ pub enum ImportCommand {
     Members(ImportArgs),
     /// Import members' discipline decisions (see docs/import.md).
     Disciplines(ImportArgs),
+    /// Import the leadership collectives attached to the organisations (see docs/import.md).
+    Collectives(ImportArgs),
+    /// Import leaders outside the party, by the office's code (see docs/import.md).
+    Leaders(ImportArgs),
+    /// Import posts with their dates: members' and leaders' in organisations and collectives.
+    Posts(ImportArgs),
+    /// Import members' statuses (miễn sinh hoạt, đình chỉ …) with their dates.
+    Statuses(ImportArgs),
+    /// Import members' sick and maternity leave with their dates.
+    Leave(ImportArgs),
+    /// Import members' temporary activity in another branch (sinh hoạt tạm thời).
+    Temporary(ImportArgs),
+    /// Import members' civil-service ratings of a year (xếp loại công chức, viên chức).
+    Ratings(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -55,6 +69,10 @@ pub struct ImportArgs {
     /// Who imports: recorded on every change.
     #[arg(long = "by", env = "KIEMDIEM_USER", default_value = "cli")]
     pub changed_by: String,
+    /// Members: a row that puts a known member under another branch is a transfer (chuyển sinh
+    /// hoạt) from the effective day; refused, naming the row, unless this is given.
+    #[arg(long)]
+    pub allow_transfers: bool,
 }
 
 #[derive(Debug, Args)]
@@ -97,7 +115,7 @@ fn parse_day(text: Option<&str>, what: &str) -> Result<time::Date, String> {
 }
 
 /// A bar on a terminal's stderr; hidden when stderr is not a terminal.
-fn progress_bar(message: &'static str) -> ProgressBar {
+fn progress_bar(message: impl Into<std::borrow::Cow<'static, str>>) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})") {
         bar.set_style(style.progress_chars("=> "));
@@ -124,19 +142,26 @@ pub fn migrate(args: MigrateArgs) -> ExitCode {
 }
 
 pub fn import(command: ImportCommand) -> ExitCode {
-    let (args, kind, label) = match command {
-        ImportCommand::Orgs(args) => (args, ImportKind::Orgs, "Nhập tổ chức"),
-        ImportCommand::Members(args) => (args, ImportKind::Members, "Nhập đảng viên"),
-        ImportCommand::Disciplines(args) => {
-            (args, ImportKind::Disciplines, "Nhập quyết định kỷ luật")
-        }
+    let (args, kind) = match command {
+        ImportCommand::Orgs(args) => (args, ImportKind::Orgs),
+        ImportCommand::Members(args) => (args, ImportKind::Members),
+        ImportCommand::Disciplines(args) => (args, ImportKind::Disciplines),
+        ImportCommand::Collectives(args) => (args, ImportKind::Collectives),
+        ImportCommand::Leaders(args) => (args, ImportKind::Leaders),
+        ImportCommand::Posts(args) => (args, ImportKind::Posts),
+        ImportCommand::Statuses(args) => (args, ImportKind::Statuses),
+        ImportCommand::Leave(args) => (args, ImportKind::Leave),
+        ImportCommand::Temporary(args) => (args, ImportKind::Temporary),
+        ImportCommand::Ratings(args) => (args, ImportKind::Ratings),
     };
+    let label = format!("Nhập {}", kind.name_vi());
     finish(runtime().and_then(|rt| {
         rt.block_on(async {
             let mut options = ImportOptions::new(args.changed_by.clone());
             options.effective = parse_day(args.effective.as_deref(), "ngày hiệu lực")?;
             options.skip_invalid = args.skip_invalid;
             options.rejected_path = args.rejected.clone();
+            options.allow_transfers = args.allow_transfers;
             let store = Store::open(&args.database.url).await.map_err(|e| e.to_string())?;
             let bar = progress_bar(label);
             let started = Instant::now();
@@ -171,8 +196,13 @@ pub fn import(command: ImportCommand) -> ExitCode {
 }
 
 fn print_report(report: &ImportReport, seconds: f64) {
+    let transfers = if report.transfers > 0 {
+        format!(" (chuyển sinh hoạt: {})", report.transfers)
+    } else {
+        String::new()
+    };
     println!(
-        "Đã đọc {} dòng trong {seconds:.1} giây: thêm mới {}, cập nhật {}, không đổi {}, bị loại {}.",
+        "Đã đọc {} dòng trong {seconds:.1} giây: thêm mới {}, cập nhật {}{transfers}, không đổi {}, bị loại {}.",
         report.rows, report.created, report.updated, report.unchanged, report.rejected
     );
     if let Some(path) = &report.rejected_file {

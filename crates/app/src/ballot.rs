@@ -293,10 +293,16 @@ impl App {
         }
         let mut seen = HashSet::new();
         for (i, id) in agenda.iter().enumerate() {
-            if !current.items.iter().any(|item| item.subject == *id) {
+            let Some(item) = current.items.iter().find(|item| item.subject == *id) else {
                 return Err(AppError::invalid(
                     format!("agenda[{i}]"),
                     "Đối tượng không có trong chương trình hội nghị: chỉ biểu quyết đối tượng được kiểm điểm tại hội nghị này",
+                ));
+            };
+            if item.absent {
+                return Err(AppError::invalid(
+                    format!("agenda[{i}]"),
+                    "Đối tượng vắng mặt tại hội nghị này: kiểm điểm, biểu quyết xếp loại tại cuộc họp gần nhất",
                 ));
             }
             match voted.get(id) {
@@ -386,6 +392,14 @@ impl App {
         let members = tx
             .members_of_branch(meeting.org, MembershipKind::Official, on)
             .await?;
+        // A member recorded absent from the meeting (vắng mặt) is not present to vote, whatever
+        // the attendance list said when the meeting was scheduled.
+        let mut absent_members = HashSet::new();
+        for item in meeting.items.iter().filter(|i| i.absent) {
+            if let Some(member) = load_subject(&mut tx, item.subject).await?.member_id {
+                absent_members.insert(member);
+            }
+        }
         let mut roll = Vec::new();
         let mut entries = Vec::new();
         for member in &members {
@@ -401,7 +415,8 @@ impl App {
             let entry = RollEntry {
                 id: member.id.to_string(),
                 official: !member.is_probationary(on),
-                present: attendee.is_some_and(|a| a.present),
+                present: attendee.is_some_and(|a| a.present)
+                    && !absent_members.contains(&member.id),
                 temporary_elsewhere: temporary,
                 exempt: statuses
                     .iter()
@@ -598,6 +613,9 @@ impl App {
             std::iter::repeat_with(|| None).take(group.len()).collect();
         let ballots: BTreeSet<Uuid> = group.iter().map(|c| c.ballot).collect();
         for ballot in ballots {
+            // A paper ballot is cast on paper in the meeting room and counted by the counting
+            // committee: no paper comes in through the system.
+            let paper = tx.ballot(ballot).await?.is_some_and(|b| b.mode == "paper");
             let agenda = tx.ballot_agenda(ballot).await?;
             let mut papers = Vec::new();
             let mut positions = Vec::new();
@@ -607,6 +625,12 @@ impl App {
                 }
                 if agenda.is_empty() {
                     outcomes[position] = Some(Err(AppError::not_found("cuộc bỏ phiếu", ballot)));
+                    continue;
+                }
+                if paper {
+                    outcomes[position] = Some(Err(AppError::conflict(
+                        "Cuộc bỏ phiếu này bằng phiếu giấy: đồng chí bỏ phiếu tại hội nghị, ban kiểm phiếu nhập kết quả kiểm phiếu",
+                    )));
                     continue;
                 }
                 if let Some(unknown) = cast.votes.keys().find(|s| !agenda.contains(s)) {

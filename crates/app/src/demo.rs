@@ -367,6 +367,7 @@ pub async fn demo_cycle_at(store: &Store, today: Date, scale: DemoScale) -> Resu
                         level: Some(level),
                         reason: Some("Theo kết quả bỏ phiếu của chi bộ và quy định".into()),
                         exceptional_share: None,
+                        document: None,
                     },
                 )
                 .await;

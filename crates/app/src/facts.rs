@@ -114,12 +114,20 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
             facts.admitted_on = Some(member.details.admitted_on);
             facts.official_on = member.details.official_on;
             if member.details.civil_servant {
-                let rating = evaluations
+                // The rating entered as column (2), else the one the office imported for the year.
+                let entered = evaluations
                     .iter()
                     .find(|e| e.source == "civil_service")
                     .and_then(|e| e.proposed_level.as_deref())
                     .map(parse_level)
                     .transpose()?;
+                let rating = match entered {
+                    Some(level) => Some(level),
+                    None => tx
+                        .civil_service_rating(member_id, plan.year)
+                        .await?
+                        .map(|r| r.level),
+                };
                 facts.civil_service = Some(CivilService { rating });
             }
         }

@@ -30,7 +30,7 @@ use kiemdiem_rules::facts::{HeadedUnit, LedUnit, TaskResults};
 use kiemdiem_rules::{Citation, PositionKind};
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::plan::SubjectRow;
-use kiemdiem_store::leadership::Holder;
+use kiemdiem_store::leadership::{CollectiveKind, Holder};
 use serde::Serialize;
 use std::collections::HashSet;
 use time::{Date, OffsetDateTime};
@@ -62,6 +62,28 @@ fn leads(kind: PositionKind) -> bool {
             | PositionKind::UnitHead
             | PositionKind::UnitDeputy
     )
+}
+
+/// The members who directly lead `org` on `on` (bí thư, phó bí thư, người đứng đầu, cấp phó), by a
+/// post in the organisation or in its party committee: they are rated after it.
+pub(crate) async fn members_leading(tx: &mut Tx, org: Uuid, on: Date) -> Result<HashSet<Uuid>> {
+    let mut posts = tx.positions_in_org(org, on).await?;
+    for collective in tx.collectives_of_org(org, on).await? {
+        if matches!(
+            collective.kind,
+            CollectiveKind::PartyCommittee | CollectiveKind::PartyStandingCommittee
+        ) {
+            posts.extend(tx.collective_members(collective.id, on).await?);
+        }
+    }
+    Ok(posts
+        .into_iter()
+        .filter(|p| leads(p.kind))
+        .filter_map(|p| match p.holder {
+            Holder::Member(member) => Some(member),
+            Holder::Leader(_) => None,
+        })
+        .collect())
 }
 
 /// The bodies `subject` leads and heads, when it is a leader or a member holding a post.

@@ -1,5 +1,7 @@
 //! Kiểm điểm documents: the self-review (bản kiểm điểm) or collective report (báo cáo kiểm điểm)
-//! with the sections of the era's form, drafts and submission with near-copy flags, and the
+//! with the sections of the era's form, drafts, the day a collective's draft report was sent to
+//! the meeting's participants (its own step: the notice is counted from it), submission with
+//! near-copy flags, and the
 //! inputs gathered for the review — the superior's review suggestions (gợi ý kiểm điểm), the
 //! residence-area committee's comments, the masses' comments collected by the trade union and
 //! youth union, and the comments of a temporary or previous branch.
@@ -235,6 +237,68 @@ impl App {
         let saved = tx.self_review(subject).await?.map(view);
         tx.commit().await?;
         saved.ok_or_else(|| AppError::internal("bản kiểm điểm vừa nộp không đọc lại được"))
+    }
+
+    /// Records the day the draft collective report (of an organisation or a leadership
+    /// collective) was sent to the meeting's participants — its own step, before or after the
+    /// report is submitted, until the subject is reviewed: the notice before the meeting
+    /// (`review.draft_notice_working_days`) is counted from it.
+    pub async fn record_draft_sent(
+        &self,
+        actor: &Actor,
+        subject: Uuid,
+        version: i64,
+        sent_on: Date,
+    ) -> Result<SelfReview> {
+        let who = self
+            .authorize(actor, Action::WriteOwn, Scope::Subject(subject))
+            .await?;
+        if sent_on > self.today() {
+            return Err(AppError::invalid(
+                "sent_on",
+                format!("Ngày gửi dự thảo {} ở sau hôm nay", crate::date_vi(sent_on)),
+            ));
+        }
+        let mut tx = self.begin(&who).await?;
+        let row = load_subject(&mut tx, subject).await?;
+        let plan = load_plan(&mut tx, row.plan_id).await?;
+        require_status(&plan, "open", "ghi ngày gửi dự thảo báo cáo")?;
+        if !matches!(
+            parse_kind(&row.kind)?,
+            SubjectKind::Organisation | SubjectKind::Collective
+        ) {
+            return Err(AppError::invalid(
+                "sent_on",
+                "Chỉ báo cáo kiểm điểm của tập thể gửi dự thảo trước cho người dự hội nghị; bản tự kiểm điểm cá nhân nộp chi bộ",
+            ));
+        }
+        if stage_of(&row)?.reviewed() {
+            return Err(AppError::conflict(format!(
+                "{} đã được kiểm điểm: ngày gửi dự thảo không sửa sau hội nghị",
+                row.name
+            )));
+        }
+        let mut review = tx.self_review(subject).await?.ok_or_else(|| {
+            AppError::invalid("sent_on", "Chưa có dự thảo báo cáo kiểm điểm để gửi")
+        })?;
+        if review.version != version {
+            return Err(AppError::stale("Báo cáo kiểm điểm", version));
+        }
+        let before = review.draft_sent_on;
+        review.draft_sent_on = Some(sent_on);
+        if !tx.save_self_review(&review).await? {
+            return Err(AppError::stale("Báo cáo kiểm điểm", version));
+        }
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("self_review.draft_sent", "subject", subject)
+                .detail(serde_json::json!({"sent_on": sent_on, "before": before})),
+        )
+        .await?;
+        let saved = tx.self_review(subject).await?.map(view);
+        tx.commit().await?;
+        saved.ok_or_else(|| AppError::internal("báo cáo kiểm điểm vừa lưu không đọc lại được"))
     }
 
     /// The form a subject writes its self-review on: the code and the headings of the plan's era.

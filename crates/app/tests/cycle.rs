@@ -39,3 +39,21 @@ mod notice;
 
 #[path = "cycle/discipline.rs"]
 mod discipline;
+
+#[path = "cycle/sitting.rs"]
+mod sitting;
+
+#[path = "cycle/defects.rs"]
+mod defects;
+
+#[path = "cycle/office.rs"]
+mod office;
+
+#[path = "cycle/frameworks.rs"]
+mod frameworks;
+
+#[path = "cycle/scoring.rs"]
+mod scoring;
+
+#[path = "cycle/inbox.rs"]
+mod inbox;

@@ -26,6 +26,7 @@ pub mod level;
 pub mod ordering;
 pub mod points;
 pub mod quota;
+pub mod resolution;
 pub mod ruleset;
 pub mod share;
 pub mod subject;

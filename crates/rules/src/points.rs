@@ -86,8 +86,14 @@ impl fmt::Display for Points {
 }
 
 impl Serialize for Points {
+    /// As points, never hundredths: a whole number of points as an integer (`93`), otherwise
+    /// a decimal (`87.5`).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_f64(self.as_decimal())
+        if self.0 % 100 == 0 {
+            serializer.serialize_i64(self.0 / 100)
+        } else {
+            serializer.serialize_f64(self.as_decimal())
+        }
     }
 }
 
@@ -113,6 +119,16 @@ mod tests {
         assert_eq!(Points::from_decimal(0.125), None);
         assert_eq!(Points::from_decimal(f64::NAN), None);
         assert_eq!(Points(8725).as_decimal(), 87.25);
+    }
+
+    #[test]
+    fn serialises_as_points_never_hundredths() {
+        assert_eq!(serde_json::to_string(&Points(9300)).unwrap(), "93");
+        assert_eq!(serde_json::to_string(&Points(8750)).unwrap(), "87.5");
+        assert_eq!(
+            serde_json::from_str::<Points>("93").unwrap(),
+            Points::whole(93)
+        );
     }
 
     #[test]

@@ -286,6 +286,20 @@ pub fn group_key(book: &RuleBook, subject: &QuotaSubject) -> String {
     }
 }
 
+/// The comparable group as people name it, from the organisation whose subjects it pools — the
+/// deciding organisation, or the grassroots organisation where members are pooled per grassroots
+/// organisation: "đảng viên Đảng bộ xã Hợp Thành", "tổ chức đảng trực thuộc Đảng bộ xã Hiệp Kim",
+/// "tập thể lãnh đạo, quản lý thuộc Đảng bộ huyện Cao Lộc".
+pub fn group_name(category: QuotaCategory, org_name: &str) -> String {
+    let org_name = org_name.trim();
+    match category {
+        QuotaCategory::Members => format!("đảng viên {org_name}"),
+        QuotaCategory::Organisations => format!("tổ chức đảng trực thuộc {org_name}"),
+        QuotaCategory::Collectives => format!("tập thể lãnh đạo, quản lý thuộc {org_name}"),
+        QuotaCategory::Leaders => format!("cán bộ lãnh đạo, quản lý thuộc {org_name}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +471,18 @@ mod tests {
         assert_eq!(
             group_key(&RuleBook::national(RuleSetId::Qd366Hd43), &leaders),
             "leaders@HU:truong-phong"
+        );
+    }
+
+    #[test]
+    fn groups_are_named_the_way_people_say_them() {
+        assert_eq!(
+            group_name(QuotaCategory::Members, "Chi bộ thôn Đông"),
+            "đảng viên Chi bộ thôn Đông"
+        );
+        assert_eq!(
+            group_name(QuotaCategory::Organisations, " Đảng bộ xã Hiệp Kim "),
+            "tổ chức đảng trực thuộc Đảng bộ xã Hiệp Kim"
         );
     }
 

@@ -144,6 +144,18 @@ impl OrgKind {
         OrgKind::ALL.into_iter().find(|kind| kind.code() == code)
     }
 
+    /// A kind by its code or its Vietnamese name, in any case ("Chi bộ trực thuộc").
+    pub fn parse_name(text: &str) -> Option<OrgKind> {
+        let key = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        OrgKind::ALL
+            .into_iter()
+            .find(|k| k.code() == key || k.name_vi().to_lowercase() == key)
+    }
+
     pub fn name_vi(self) -> &'static str {
         match self {
             OrgKind::Province => "Đảng bộ tỉnh",
@@ -205,6 +217,45 @@ impl PositionKind {
             .find(|kind| kind.code() == code)
     }
 
+    /// A post by its code, its Vietnamese name or the names offices use for it, in any case
+    /// ("Bí thư", "Phó Bí thư", "Ủy viên thường vụ", "Chi ủy viên", "Chủ tịch", "Phó Giám đốc" …).
+    pub fn parse_name(text: &str) -> Option<PositionKind> {
+        let key = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        if let Some(kind) = PositionKind::ALL
+            .into_iter()
+            .find(|kind| kind.code() == key || kind.name_vi().to_lowercase() == key)
+        {
+            return Some(kind);
+        }
+        let kind = match key.as_str() {
+            "ủy viên thường vụ" | "ủy viên ban thường vụ" | "thường vụ" => {
+                PositionKind::StandingCommitteeMember
+            }
+            "cấp ủy viên"
+            | "ủy viên"
+            | "đảng ủy viên"
+            | "chi ủy viên"
+            | "ủy viên ban chấp hành" => PositionKind::CommitteeMember,
+            "thành viên" | "ủy viên tập thể" => PositionKind::CollectiveMember,
+            "người đứng đầu" | "thủ trưởng" => PositionKind::UnitHead,
+            "cấp phó" => PositionKind::UnitDeputy,
+            other if other.starts_with("phó ") => PositionKind::UnitDeputy,
+            other
+                if ["chủ tịch", "giám đốc", "trưởng ", "hiệu trưởng", "chánh "]
+                    .iter()
+                    .any(|head| other.starts_with(head)) =>
+            {
+                PositionKind::UnitHead
+            }
+            _ => return None,
+        };
+        Some(kind)
+    }
+
     /// Whether the post is a head (người đứng đầu) of the body it belongs to.
     pub fn is_head(self) -> bool {
         matches!(self, PositionKind::Secretary | PositionKind::UnitHead)
@@ -254,6 +305,26 @@ impl StatusKind {
         StatusKind::ALL.into_iter().find(|kind| kind.code() == code)
     }
 
+    /// A status by its code or its Vietnamese name in any case; "miễn sinh hoạt đảng" and
+    /// "đình chỉ sinh hoạt" as offices shorten them.
+    pub fn parse_name(text: &str) -> Option<StatusKind> {
+        let key = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        StatusKind::ALL
+            .into_iter()
+            .find(|kind| kind.code() == key || kind.name_vi().to_lowercase() == key)
+            .or(match key.as_str() {
+                "miễn sinh hoạt đảng" | "miễn công tác, sinh hoạt đảng" | "miễn sinh hoạt" => {
+                    Some(StatusKind::ExemptFromPartyWork)
+                }
+                "đình chỉ sinh hoạt" => Some(StatusKind::SuspendedFromParty),
+                _ => None,
+            })
+    }
+
     pub fn name_vi(self) -> &'static str {
         match self {
             StatusKind::ExemptFromPartyWork => "Miễn công tác và sinh hoạt đảng",
@@ -285,6 +356,31 @@ impl LeaveKind {
         [LeaveKind::Sick, LeaveKind::Maternity]
             .into_iter()
             .find(|kind| kind.code() == code)
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            LeaveKind::Sick => "Nghỉ ốm",
+            LeaveKind::Maternity => "Nghỉ thai sản",
+        }
+    }
+
+    /// A kind of leave by its code or its Vietnamese name ("Nghỉ ốm", "ốm", "Thai sản").
+    pub fn parse_name(text: &str) -> Option<LeaveKind> {
+        let key = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        let key = key.strip_prefix("nghỉ ").unwrap_or(&key);
+        [LeaveKind::Sick, LeaveKind::Maternity]
+            .into_iter()
+            .find(|kind| kind.code() == key)
+            .or(match key {
+                "ốm" | "ốm đau" => Some(LeaveKind::Sick),
+                "thai sản" => Some(LeaveKind::Maternity),
+                _ => None,
+            })
     }
 }
 
@@ -353,6 +449,40 @@ impl DisciplineForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offices_names_parse() {
+        assert_eq!(
+            PositionKind::parse_name(" Phó  Bí thư "),
+            Some(PositionKind::DeputySecretary)
+        );
+        assert_eq!(
+            PositionKind::parse_name("Chi ủy viên"),
+            Some(PositionKind::CommitteeMember)
+        );
+        assert_eq!(
+            PositionKind::parse_name("Chủ tịch UBND xã"),
+            Some(PositionKind::UnitHead)
+        );
+        assert_eq!(
+            PositionKind::parse_name("Phó Giám đốc"),
+            Some(PositionKind::UnitDeputy)
+        );
+        assert_eq!(PositionKind::parse_name("Thủ quỹ"), None);
+        assert_eq!(
+            StatusKind::parse_name("đình chỉ sinh hoạt cấp ủy"),
+            Some(StatusKind::SuspendedFromCommittee)
+        );
+        assert_eq!(
+            StatusKind::parse_name("Miễn sinh hoạt đảng"),
+            Some(StatusKind::ExemptFromPartyWork)
+        );
+        assert_eq!(
+            LeaveKind::parse_name("Nghỉ thai sản"),
+            Some(LeaveKind::Maternity)
+        );
+        assert_eq!(LeaveKind::parse_name("ốm"), Some(LeaveKind::Sick));
+    }
 
     #[test]
     fn codes_round_trip() {

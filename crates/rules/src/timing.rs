@@ -197,6 +197,29 @@ pub fn meeting_minimum(book: &RuleBook, body: &str, suggested: bool) -> (String,
     (key.to_owned(), durations.get(key).copied().unwrap_or(0))
 }
 
+/// The kind of meeting a key of `review.min_meeting_half_days` stands for, as people say it.
+pub fn meeting_kind_vi(key: &str) -> String {
+    let (body, suggested) = match key.strip_suffix("_suggested") {
+        Some(body) => (body, true),
+        None => (key, false),
+    };
+    let name = match body {
+        "province_standing_committee" => "hội nghị Ban Thường vụ tỉnh ủy, thành ủy",
+        "grassroots_committee" => "hội nghị đảng ủy cơ sở",
+        "district_branch" => "hội nghị chi bộ trực thuộc huyện ủy",
+        "district_unit_leadership" => {
+            "hội nghị tập thể lãnh đạo phòng, ban, cơ quan, đơn vị cấp huyện"
+        }
+        "branch" => "hội nghị chi bộ",
+        _ => "hội nghị kiểm điểm",
+    };
+    if suggested {
+        format!("{name} nơi được gợi ý kiểm điểm")
+    } else {
+        name.to_owned()
+    }
+}
+
 /// A review meeting of `body` that lasted `half_days` half-days.
 pub fn meeting_length(book: &RuleBook, body: &str, suggested: bool, half_days: u32) -> TimingCheck {
     let (key, minimum) = meeting_minimum(book, body, suggested);
@@ -212,7 +235,8 @@ pub fn meeting_length(book: &RuleBook, body: &str, suggested: bool, half_days: u
         check: "meeting_length".into(),
         status,
         message: format!(
-            "Hội nghị kéo dài {half_days} buổi, tối thiểu {minimum} buổi ({key}) — {verdict}"
+            "Hội nghị kéo dài {half_days} buổi, {} tối thiểu {minimum} buổi — {verdict}",
+            meeting_kind_vi(&key)
         ),
         citation: citation(
             book,

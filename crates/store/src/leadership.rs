@@ -58,6 +58,64 @@ impl CollectiveKind {
         CollectiveKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// A kind by its code or its Vietnamese name, and the names offices use ("Ban Chấp hành",
+    /// "Chi ủy", "Thường trực HĐND", "Lãnh đạo UBND", "Ban Thường trực UBMTTQ" …).
+    pub fn parse_name(text: &str) -> Option<CollectiveKind> {
+        let key = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        if let Some(kind) = CollectiveKind::ALL
+            .into_iter()
+            .find(|k| k.code() == key || k.name_vi().to_lowercase() == key)
+        {
+            return Some(kind);
+        }
+        let starts = |prefixes: &[&str]| prefixes.iter().any(|p| key.starts_with(p));
+        Some(
+            if starts(&[
+                "ban thường vụ cấp ủy",
+                "ban thường vụ đảng ủy",
+                "ban thường vụ huyện ủy",
+                "ban thường vụ tỉnh ủy",
+            ]) {
+                CollectiveKind::PartyStandingCommittee
+            } else if starts(&[
+                "ban chấp hành đảng bộ",
+                "đảng ủy",
+                "chi ủy",
+                "cấp ủy",
+                "ban chấp hành",
+            ]) {
+                CollectiveKind::PartyCommittee
+            } else if starts(&["thường trực hđnd", "thường trực hội đồng nhân dân"])
+            {
+                CollectiveKind::PeoplesCouncilStanding
+            } else if starts(&[
+                "ubnd",
+                "ủy ban nhân dân",
+                "lãnh đạo ubnd",
+                "lãnh đạo ủy ban nhân dân",
+            ]) {
+                CollectiveKind::PeoplesCommittee
+            } else if starts(&[
+                "ban thường trực ubmttq",
+                "ban thường trực ủy ban mặt trận",
+                "mttq",
+                "mặt trận",
+            ]) {
+                CollectiveKind::FatherlandFront
+            } else if starts(&["đoàn thể", "tổ chức chính trị", "ban thường vụ"]) {
+                CollectiveKind::MassOrganisation
+            } else if starts(&["lãnh đạo", "ban giám đốc", "ban giám hiệu"]) {
+                CollectiveKind::UnitLeadership
+            } else {
+                return None;
+            },
+        )
+    }
+
     pub fn name_vi(self) -> &'static str {
         match self {
             CollectiveKind::PartyCommittee => "Cấp ủy",

@@ -19,3 +19,6 @@ mod demo;
 
 #[path = "conformance/cycle.rs"]
 mod cycle;
+
+#[path = "conformance/office.rs"]
+mod office;

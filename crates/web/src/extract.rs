@@ -185,6 +185,42 @@ fn syntax_vi(message: &str) -> String {
         .unwrap_or_else(|| "cú pháp không hợp lệ".to_string())
 }
 
+/// serde's list of names (`` `a`, `b` or `c` ``) as Vietnamese prose quotes them: «a», «b» hoặc
+/// «c».
+fn quoted(list: &str) -> String {
+    let mut out = String::with_capacity(list.len() + 8);
+    let mut open = false;
+    for c in list.chars() {
+        if c == '`' {
+            out.push(if open { '»' } else { '«' });
+            open = !open;
+        } else {
+            out.push(c);
+        }
+    }
+    out.replace(" or ", " hoặc ")
+}
+
+/// A serde problem reported by another layer as text (a rules case file …), in Vietnamese, its
+/// location ("at line L column C") left out.
+pub fn serde_problem_vi(problem: &str) -> String {
+    let problem = match problem.rfind(" at line ") {
+        Some(at) => &problem[..at],
+        None => problem,
+    };
+    if problem.starts_with("invalid")
+        || problem.starts_with("unknown")
+        || problem.starts_with("missing")
+        || problem.starts_with("duplicate")
+    {
+        data_message_vi(problem).0
+    } else if problem.is_ascii() {
+        syntax_vi(problem)
+    } else {
+        problem.to_owned()
+    }
+}
+
 /// Translates serde's data errors; also returns the name of a missing field, which serde does
 /// not put in the path.
 fn data_message_vi(message: &str) -> (String, Option<String>) {
@@ -197,7 +233,7 @@ fn data_message_vi(message: &str) -> (String, Option<String>) {
     if let Some(name) = between(message, "unknown field `", "`") {
         let allowed = after(message, "expected one of ")
             .or_else(|| after(message, "expected "))
-            .map(|list| format!("; các trường hợp lệ: {}", list.replace('`', "")))
+            .map(|list| format!("; các trường hợp lệ: {}", quoted(list)))
             .unwrap_or_default();
         return (
             format!("trường «{name}» không được chấp nhận{allowed}"),
@@ -207,7 +243,7 @@ fn data_message_vi(message: &str) -> (String, Option<String>) {
     if let Some(name) = between(message, "unknown variant `", "`") {
         let allowed = after(message, "expected one of ")
             .or_else(|| after(message, "expected "))
-            .map(|list| format!("; các giá trị hợp lệ: {}", list.replace('`', "")))
+            .map(|list| format!("; các giá trị hợp lệ: {}", quoted(list)))
             .unwrap_or_default();
         return (format!("giá trị «{name}» không hợp lệ{allowed}"), None);
     }

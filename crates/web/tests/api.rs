@@ -6,6 +6,9 @@
 #[path = "api/support.rs"]
 mod support;
 
+#[path = "api/readable.rs"]
+mod readable;
+
 #[path = "api/access.rs"]
 mod access;
 #[path = "api/accounts.rs"]
@@ -24,6 +27,8 @@ mod members;
 mod openapi;
 #[path = "api/orgs.rs"]
 mod orgs;
+#[path = "api/records.rs"]
+mod records;
 #[path = "api/rules.rs"]
 mod rules;
 #[path = "api/whole.rs"]

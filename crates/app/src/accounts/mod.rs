@@ -628,7 +628,7 @@ impl App {
         Ok(who)
     }
 
-    async fn account_id(&self, login: &str) -> Result<Uuid> {
+    pub(crate) async fn account_id(&self, login: &str) -> Result<Uuid> {
         let login = normalize_login(login).map_err(|_| AppError::not_found("tài khoản", login))?;
         let mut tx = self.store().read().await?;
         tx.account_by_login(&login)

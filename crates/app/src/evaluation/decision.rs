@@ -1,17 +1,21 @@
 //! The decision of the competent level and its versions: deciding, correcting or re-classifying
 //! (a new version pointing to the old), re-opening, and every check a level must pass — order,
 //! readiness, the rules' cap, a reason where the rules or the branch's ballot ask for one, the
-//! group's quota. A decided level is never edited in place. Notifying and escalating after a
-//! decision are [`super::notification`]'s and [`super::escalation`]'s.
+//! group's quota. A decided level is never edited in place; a correction to the level already in
+//! force is refused (nothing to correct). Each decision may record the document it was issued by
+//! (a re-classification: Mẫu 03). Notifying and escalating after a decision are
+//! [`super::notification`]'s and [`super::escalation`]'s; deciding a whole group at one sitting is
+//! [`super::sitting`]'s.
 
 use super::classify_subject;
 use super::escalation::escalate_if_different;
 use super::notification::notify;
 use super::order::{rating_predecessors, refuse_order};
-use super::quota::group_counts;
+use super::quota::{group_counts, group_position, quota_refusal};
 use crate::App;
 use crate::actor::{Action, Actor, Authorized, Scope};
 use crate::audit::{self, AuditEvent};
+use crate::document::{self, Document, DocumentInput, DocumentKind};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::plan::{
     Plan, advance, load_plan, load_subject, reopen_if_published, require_status, stage_of,
@@ -21,7 +25,7 @@ use crate::state::{Event, Stage, transition};
 use crate::vocab::{parse_body, parse_level, parse_participation};
 use kiemdiem_rules::classify::{Effect, Readiness};
 use kiemdiem_rules::ordering::Precedence;
-use kiemdiem_rules::quota::{ExceptionalShareDecision, check_quota};
+use kiemdiem_rules::quota::{ExceptionalShareDecision, QuotaCheck, check_quota};
 use kiemdiem_rules::{Citation, Level, RuleBook};
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::evaluation::DecisionRow;
@@ -43,6 +47,9 @@ pub struct DecisionInput {
     /// The recorded decision allowing the exceptional share (QĐ 366: 25 %).
     #[serde(default)]
     pub exceptional_share: Option<ExceptionalShareDecision>,
+    /// The document the decision is issued by (for a re-classification: Mẫu 03).
+    #[serde(default)]
+    pub document: Option<DocumentInput>,
 }
 
 /// A decision as recorded.
@@ -63,6 +70,8 @@ pub struct DecisionView {
     pub decided_at: OffsetDateTime,
     /// An escalation opened because the person is rated differently elsewhere.
     pub escalation: Option<Uuid>,
+    /// The document the decision was issued by, when recorded.
+    pub document: Option<Document>,
 }
 
 /// Why a decision version with a level is recorded (its stored `kind`).
@@ -97,6 +106,25 @@ impl DecisionKind {
     fn corrects(self) -> bool {
         self != DecisionKind::Decision
     }
+
+    /// The kind of document that issues it.
+    fn document_kind(self) -> DocumentKind {
+        match self {
+            DecisionKind::Decision => DocumentKind::Decision,
+            DecisionKind::Correction | DecisionKind::Escalation => DocumentKind::Reclassification,
+        }
+    }
+}
+
+/// How a decision is taken: alone (its quota checked on the spot), or as one of a sitting's
+/// decisions on a group (the quota checked once on the sitting's final counts).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Sitting<'a> {
+    /// The document recorded for the decision (or the sitting).
+    pub document: Option<Uuid>,
+    /// The quota on the sitting's final counts, checked by the caller over every decision of
+    /// the sitting (and recorded in each decision's basis); `None`: checked here, alone.
+    pub quota: Option<&'a QuotaCheck>,
 }
 
 impl App {
@@ -140,6 +168,8 @@ impl App {
         let mut tx = self.begin(&who).await?;
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
+        // Re-opening an HTTNV shrinks the group's base: it takes its turn with the decisions.
+        tx.lock_quota_group(row.plan_id, &row.quota_group).await?;
         let plan_reopened = reopen_if_published(&mut tx, &plan, "mở lại kết quả xếp loại").await?;
         let decision = next_version(
             &mut tx,
@@ -164,7 +194,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        decision_view(decision, None)
+        decision_view(decision, None, None)
     }
 
     /// Every decision version of a subject, oldest first.
@@ -172,11 +202,12 @@ impl App {
         self.authorize(actor, Action::Read, Scope::Subject(subject))
             .await?;
         let mut tx = self.store().read().await?;
-        tx.decisions(subject)
-            .await?
-            .into_iter()
-            .map(|d| decision_view(d, None))
-            .collect()
+        let mut out = Vec::new();
+        for row in tx.decisions(subject).await? {
+            let document = document::load(&mut tx, row.document_id).await?;
+            out.push(decision_view(row, None, document)?);
+        }
+        Ok(out)
     }
 
     /// Records a decision version of `kind` in one transaction, retried on a serialisation
@@ -191,9 +222,21 @@ impl App {
         let who = self
             .authorize(actor, Action::Decide, Scope::Subject(subject))
             .await?;
+        let today = self.today();
         crate::retrying(|| async {
             let mut tx = self.begin(&who).await?;
-            let view = decide_in(&mut tx, &who, subject, &input, kind).await?;
+            let document = match &input.document {
+                Some(typed) => Some(
+                    document::record(&mut tx, typed, kind.document_kind(), today, "document")
+                        .await?,
+                ),
+                None => None,
+            };
+            let sitting = Sitting {
+                document,
+                quota: None,
+            };
+            let view = decide_in(&mut tx, &who, subject, &input, kind, sitting).await?;
             tx.commit().await?;
             Ok(view)
         })
@@ -210,6 +253,7 @@ pub(super) async fn decide_in(
     subject: Uuid,
     input: &DecisionInput,
     kind: DecisionKind,
+    sitting: Sitting<'_>,
 ) -> Result<DecisionView> {
     let row = load_subject(tx, subject).await?;
     let plan = load_plan(tx, row.plan_id).await?;
@@ -248,7 +292,19 @@ pub(super) async fn decide_in(
             AppError::conflict(message)
         }
     })?;
-    let checked = check_decision(tx, &plan, &book, &row, input, correcting).await?;
+    if kind == DecisionKind::Correction
+        && let Some(level) = input.level
+        && row.level.as_deref() == Some(level.code())
+    {
+        return Err(AppError::invalid(
+            "level",
+            format!(
+                "{} đang được xếp loại {level}: điều chỉnh về đúng mức này không thay đổi gì (kết quả đang có vẫn giữ nguyên)",
+                row.name
+            ),
+        ));
+    }
+    let checked = check_decision(tx, &plan, &book, &row, input, correcting, sitting).await?;
     let body = parse_body(&row.decides_body)?;
     let decision = next_version(
         tx,
@@ -260,6 +316,10 @@ pub(super) async fn decide_in(
         checked.basis.to_string(),
     )
     .await?;
+    let decision = DecisionRow {
+        document_id: sitting.document,
+        ..decision
+    };
     tx.insert_decision(&decision).await?;
     advance(
         tx,
@@ -284,11 +344,12 @@ pub(super) async fn decide_in(
         .detail(serde_json::json!({
             "level": checked.level, "decision": decision.id, "previous": decision.previous_id,
             "body": row.decides_body, "deciding_org": row.deciding_org_id, "escalation": escalation,
-            "plan_reopened": plan_reopened,
+            "plan_reopened": plan_reopened, "document": sitting.document,
         })),
     )
     .await?;
-    decision_view(decision, escalation)
+    let document = document::load(tx, decision.document_id).await?;
+    decision_view(decision, escalation, document)
 }
 
 /// The next decision version of `subject`, pointing to its last one.
@@ -315,6 +376,7 @@ async fn next_version(
         basis,
         decided_by: who.actor.user.clone(),
         decided_at: tx.stamp()?.at,
+        document_id: None,
     })
 }
 
@@ -341,6 +403,7 @@ async fn check_decision(
     subject: &SubjectRow,
     input: &DecisionInput,
     correcting: bool,
+    sitting: Sitting<'_>,
 ) -> Result<Checked> {
     let level = input
         .level
@@ -435,22 +498,62 @@ async fn check_decision(
             .with_field("reason"));
         }
     }
-    // The quota of the comparable group (tỷ lệ khống chế).
-    let after = group_counts(tx, subject, Some(level)).await?;
-    let check = check_quota(book, &after, input.exceptional_share.as_ref())
-        .map_err(|e| AppError::invalid(e.field, e.problem))?;
-    if let Some(violation) = &check.violation {
-        return Err(AppError::new(
-            ErrorCode::QuotaExceeded,
-            format!(
-                "Vượt tỷ lệ HTXSNV của nhóm «{}»: {}",
-                subject.quota_group, violation.message
-            ),
-        )
-        .with_citations(check.citations.clone())
-        .with_field("level")
-        .with_details(&check));
+    // Departing from the proposing body's proposal or from the level the rules suggest (the
+    // score within every cap) needs a recorded reason too.
+    if reason.is_none() {
+        let proposal = tx
+            .evaluations(subject.id)
+            .await?
+            .into_iter()
+            .filter(|e| e.step == "proposal")
+            .filter_map(|e| e.proposed_level)
+            .next_back();
+        if let Some(proposed) = proposal.as_deref().map(parse_level).transpose()?
+            && proposed != level
+        {
+            return Err(AppError::rule(
+                format!(
+                    "Đề xuất của cấp đề nghị: {proposed}. Quyết định mức {level} khác đề xuất phải ghi rõ lý do"
+                ),
+                vec![Citation::new(
+                    format!("{}.competent_level", book.rule_set),
+                    book.sources().competent_level,
+                )],
+            )
+            .with_field("reason"));
+        }
+        if let Some(suggested) = classification.suggested
+            && suggested != level
+        {
+            return Err(AppError::rule(
+                format!(
+                    "Theo kết quả chấm điểm và các tiêu chuẩn, mức đề nghị là {suggested}. Quyết định mức {level} phải ghi rõ lý do"
+                ),
+                vec![Citation::new(
+                    format!("{}.competent_level", book.rule_set),
+                    book.sources().competent_level,
+                )],
+            )
+            .with_field("reason"));
+        }
     }
+    // The quota of the comparable group (tỷ lệ khống chế), on the group's counts as they stand:
+    // the group's lock row is taken first, so a concurrent decision over the group waits and
+    // then counts this one. A sitting checks it once, on its final counts.
+    let check = if let Some(check) = sitting.quota {
+        check.clone()
+    } else {
+        tx.lock_quota_group(subject.plan_id, &subject.quota_group)
+            .await?;
+        let after = group_counts(tx, subject, Some(level)).await?;
+        let check = check_quota(book, &after, input.exceptional_share.as_ref())
+            .map_err(|e| AppError::invalid(e.field, e.problem))?;
+        if check.violation.is_some() {
+            let position = group_position(tx, plan, subject).await?;
+            return Err(quota_refusal(&position, &check));
+        }
+        check
+    };
     let basis = serde_json::json!({
         "classification": classification,
         "quota": check,
@@ -464,7 +567,11 @@ async fn check_decision(
     })
 }
 
-fn decision_view(row: DecisionRow, escalation: Option<Uuid>) -> Result<DecisionView> {
+fn decision_view(
+    row: DecisionRow,
+    escalation: Option<Uuid>,
+    document: Option<Document>,
+) -> Result<DecisionView> {
     Ok(DecisionView {
         id: row.id,
         subject: row.subject_id,
@@ -479,5 +586,6 @@ fn decision_view(row: DecisionRow, escalation: Option<Uuid>) -> Result<DecisionV
         decided_by: row.decided_by,
         decided_at: row.decided_at,
         escalation,
+        document,
     })
 }

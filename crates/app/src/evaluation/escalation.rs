@@ -5,7 +5,7 @@
 //! nearest common ancestor in the tree on the review date), recorded on the escalation; the
 //! settlement is authorised in its scope. Opened or updated by a decision; resolved here.
 
-use super::decision::{DecisionInput, DecisionKind, DecisionView, decide_in, nonempty};
+use super::decision::{DecisionInput, DecisionKind, DecisionView, Sitting, decide_in, nonempty};
 use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
@@ -98,7 +98,7 @@ impl App {
                 version: subject.version,
                 level: Some(level),
                 reason: Some(reason.clone()),
-                exceptional_share: None,
+                ..DecisionInput::default()
             };
             views.push(
                 decide_in(
@@ -107,6 +107,7 @@ impl App {
                     place.subject,
                     &input,
                     DecisionKind::Escalation,
+                    Sitting::default(),
                 )
                 .await?,
             );

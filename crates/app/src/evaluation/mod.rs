@@ -19,6 +19,7 @@
 //! evaluation is shown, its score and the classification of a subject on its facts and decisive
 //! score. Every question of law goes to the rules crate; nothing here speaks SQL or HTTP.
 
+mod collective_scoring;
 mod decision;
 mod escalation;
 mod notification;
@@ -28,7 +29,9 @@ mod publication;
 mod quota;
 mod self_evaluation;
 mod side_by_side;
+mod sitting;
 
+pub use collective_scoring::{CollectiveScoring, CollectiveVote, MemberScoring, ProposedScore};
 pub use decision::{DecisionInput, DecisionView};
 pub use escalation::{Escalation, Place};
 pub use notification::Notification;
@@ -37,6 +40,7 @@ pub use publication::PublicationSummary;
 pub use quota::QuotaView;
 pub use self_evaluation::SelfEvaluation;
 pub use side_by_side::{Column, SideBySide};
+pub use sitting::{SittingInput, SittingItem, SittingProblem, SittingView};
 
 // `ballot` still imports `load_subject` from here; it lives with the plan's subjects.
 pub(crate) use crate::plan::load_subject;
@@ -50,7 +54,7 @@ use crate::plan::{Plan, load_plan};
 use crate::vocab::parse_level;
 use kiemdiem_rules::classify::{Classification, Context, classify};
 use kiemdiem_rules::facts::TaskResults;
-use kiemdiem_rules::framework::{self, EvaluationInput, ScoreSheet};
+use kiemdiem_rules::framework::{self, EvaluationInput, Framework, ScoreSheet};
 use kiemdiem_rules::{Level, RuleBook};
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::evaluation::EvaluationRow;
@@ -85,9 +89,17 @@ pub struct EvaluationView {
     pub by: String,
 }
 
+/// The criteria framework a subject is scored on: a shipped one or an issuing committee's.
+pub(crate) async fn framework_of(tx: &mut Tx, subject: &SubjectRow) -> Result<Option<Framework>> {
+    match subject.framework_id.as_deref() {
+        None => Ok(None),
+        Some(id) => crate::frameworks::resolve(tx, id).await.map(Some),
+    }
+}
+
 /// A stored evaluation as shown, its score recomputed from the stored input.
 fn evaluation_view(
-    subject: &SubjectRow,
+    framework: Option<&Framework>,
     book: &RuleBook,
     row: &EvaluationRow,
 ) -> Result<EvaluationView> {
@@ -95,7 +107,7 @@ fn evaluation_view(
     let score = if stored.score == EvaluationInput::default() {
         None
     } else {
-        score_of(subject, book, &stored.score).ok().flatten()
+        score_of(framework, book, &stored.score).ok().flatten()
     };
     Ok(EvaluationView {
         subject: row.subject_id,
@@ -114,15 +126,13 @@ fn evaluation_view(
 
 /// The score of `input` on the subject's criteria framework (none without a framework).
 fn score_of(
-    subject: &SubjectRow,
+    framework: Option<&Framework>,
     book: &RuleBook,
     input: &EvaluationInput,
 ) -> Result<Option<ScoreSheet>> {
-    let Some(id) = subject.framework_id.as_deref() else {
+    let Some(framework) = framework else {
         return Ok(None);
     };
-    let framework = framework::builtin_by_id(id)
-        .ok_or_else(|| AppError::internal(format!("khung tiêu chí «{id}»")))?;
     framework::score(framework, book, input)
         .map(Some)
         .map_err(|e| AppError::invalid(format!("input.{}", e.field), e.problem))
@@ -170,12 +180,13 @@ async fn save_evaluation(
         .into_iter()
         .find(|e| e.source == evaluation.source)
         .ok_or_else(|| AppError::internal(format!("{what} vừa lưu không đọc lại được")))?;
-    evaluation_view(subject, book, &saved)
+    let framework = framework_of(tx, subject).await?;
+    evaluation_view(framework.as_ref(), book, &saved)
 }
 
 /// The score the decision rests on: the verified one, else the self-evaluation's.
 fn decisive_score(
-    subject: &SubjectRow,
+    framework: Option<&Framework>,
     book: &RuleBook,
     evaluations: &[EvaluationRow],
 ) -> Result<Option<ScoreSheet>> {
@@ -183,7 +194,7 @@ fn decisive_score(
         for row in evaluations.iter().filter(|e| e.step == step) {
             let stored: StoredInput = serde_json::from_str(&row.input).unwrap_or_default();
             if stored.score != EvaluationInput::default() {
-                return score_of(subject, book, &stored.score);
+                return score_of(framework, book, &stored.score);
             }
         }
     }
@@ -199,7 +210,8 @@ async fn classify_subject(
 ) -> Result<Classification> {
     let facts = facts::gather(tx, plan, subject).await?;
     let evaluations = tx.evaluations(subject.id).await?;
-    let score = decisive_score(subject, book, &evaluations)?;
+    let framework = framework_of(tx, subject).await?;
+    let score = decisive_score(framework.as_ref(), book, &evaluations)?;
     Ok(classify(&Context {
         book,
         year: plan.year,
@@ -217,10 +229,11 @@ impl App {
         let mut tx = self.store().read().await?;
         let row = load_subject(&mut tx, subject).await?;
         let book = load_plan(&mut tx, row.plan_id).await?.book()?;
+        let framework = framework_of(&mut tx, &row).await?;
         tx.evaluations(subject)
             .await?
             .iter()
-            .map(|e| evaluation_view(&row, &book, e))
+            .map(|e| evaluation_view(framework.as_ref(), &book, e))
             .collect()
     }
 }

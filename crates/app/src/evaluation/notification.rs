@@ -9,6 +9,7 @@ use kiemdiem_rules::authority::Body;
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::evaluation::{DecisionRow, NotificationRow};
 use kiemdiem_store::cycle::plan::SubjectRow;
+use kiemdiem_store::deliveries::DeliveryRow;
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -80,16 +81,76 @@ pub(super) async fn notify(
         recipients.push(("deciding_body", deciding.to_string()));
     }
     for (kind, recipient) in recipients {
+        let id = Uuid::now_v7();
         tx.insert_notification(&NotificationRow {
-            id: Uuid::now_v7(),
+            id,
             subject_id: subject.id,
             decision_id: decision.id,
             recipient_kind: kind.into(),
-            recipient,
+            recipient: recipient.clone(),
             message: message.clone(),
             created_at: at,
         })
         .await?;
+        deliver(tx, id, kind, subject, &recipient, at).await?;
+    }
+    Ok(())
+}
+
+/// The roles whose holders on an organisation read what is sent to it: the subject body's own
+/// officers, the managing unit's and the deciding body's (with its board).
+fn roles_for(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "subject" => &["committee", "branch_secretary", "branch_committee"],
+        "manager" => &["committee", "board", "branch_secretary", "branch_committee"],
+        _ => &["committee", "board"],
+    }
+}
+
+/// Delivers a notification to the inbox of every account it is for — the member's own account,
+/// the accounts holding a role on the organisation it is sent to — and queues an e-mail for
+/// those with an address (sent by [`App::send_pending_mail`]).
+async fn deliver(
+    tx: &mut Tx,
+    notification: Uuid,
+    kind: &str,
+    subject: &SubjectRow,
+    recipient: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
+    let Ok(id) = recipient.parse::<Uuid>() else {
+        return Ok(());
+    };
+    let on = kiemdiem_store::date::today();
+    let accounts = if kind == "subject" && subject.member_id == Some(id) {
+        tx.recipient_of_member(id).await?.into_iter().collect()
+    } else if kind == "subject"
+        && (subject.leader_id == Some(id) || subject.collective_id == Some(id))
+    {
+        Vec::new()
+    } else {
+        tx.recipients_of_org(id, on, roles_for(kind)).await?
+    };
+    for account in accounts {
+        let row = |channel: &str, address: String, state: &str| DeliveryRow {
+            id: Uuid::now_v7(),
+            notification_id: notification,
+            account_id: account.account_id,
+            channel: channel.into(),
+            address,
+            state: state.into(),
+            attempts: 0,
+            last_error: None,
+            created_at: at,
+            delivered_at: (state == "delivered").then_some(at),
+            read_at: None,
+        };
+        tx.insert_delivery(&row("inbox", String::new(), "delivered"))
+            .await?;
+        if let Some(email) = account.email.as_deref().filter(|e| !e.trim().is_empty()) {
+            tx.insert_delivery(&row("email", email.trim().to_owned(), "pending"))
+                .await?;
+        }
     }
     Ok(())
 }

@@ -133,8 +133,9 @@ impl App {
         let plan = load_plan(&mut tx, row.plan_id).await?;
         require_status(&plan, "open", "ghi ý kiến đánh giá")?;
         let book = plan.book()?;
+        let framework = super::framework_of(&mut tx, &row).await?;
         let score = match &opinion.input {
-            Some(input) => score_of(&row, &book, input)?,
+            Some(input) => score_of(framework.as_ref(), &book, input)?,
             None => None,
         };
         let stored = StoredInput {

@@ -1,7 +1,7 @@
 //! The order of rating: which steps the tree says must be done before a subject is rated
 //! (review first; the collective before its members; a leader's branch rating before the
-//! collective's; sub-organisations before their organisation; the units a person heads before
-//! the person), found in whichever plan of the period covers them, and the refusal when one is
+//! collective's; sub-organisations and the organisation's own members — but not those leading it
+//! — before the organisation; the units a person heads before the person), found in whichever plan of the period covers them, and the refusal when one is
 //! missing. Which precedences apply is the rules crate's (`ordering::check_order`).
 
 use crate::error::{AppError, ErrorCode, Result};
@@ -36,7 +36,7 @@ pub(super) async fn rating_predecessors(
         | SubjectKind::MemberOutsideSystem
         | SubjectKind::Leader => {
             let unit_subjects = tx
-                .subjects_of_plan(subject.plan_id, Some(&[subject.unit_id]))
+                .family_subjects(subject.plan_id, &[subject.unit_id])
                 .await?;
             for row in unit_subjects
                 .iter()
@@ -74,6 +74,21 @@ pub(super) async fn rating_predecessors(
         }
         SubjectKind::Organisation => {
             let org = subject.org_id.unwrap_or(subject.unit_id);
+            // Its own members before it (HD 43 Mục 3: the organisation's level rests on every
+            // member's) — except those who lead it, who come after it (the unit before its head).
+            let leading = crate::leaders::members_leading(tx, org, plan.review_date).await?;
+            for row in tx.family_subjects(subject.plan_id, &[org]).await? {
+                if parse_kind(&row.kind)?.is_member()
+                    && !excluded(&row)
+                    && !row.member_id.is_some_and(|m| leading.contains(&m))
+                {
+                    out.push(Predecessor {
+                        precedence: Precedence::MembersBeforeOrganisation,
+                        name: format!("Xếp loại đảng viên {}", row.name),
+                        done: decided(&row),
+                    });
+                }
+            }
             let children: Vec<Uuid> = tx
                 .org_children(org, plan.review_date)
                 .await?
@@ -107,19 +122,33 @@ pub(super) async fn rating_predecessors(
     Ok(out)
 }
 
+/// How many missing steps a refusal names one by one; the rest are counted.
+const LISTED: usize = 10;
+
 /// Refuses, citing the rules, when a predecessor of the step is not done.
 pub(super) fn refuse_order(book: &RuleBook, predecessors: &[Predecessor]) -> Result<()> {
     check_order(book, predecessors).map_err(|missing| {
-        let message = missing
+        let mut message = missing
             .iter()
+            .take(LISTED)
             .map(|m| m.message.clone())
             .collect::<Vec<_>>()
             .join("; ");
+        if missing.len() > LISTED {
+            message.push_str(&format!(
+                "; và {} việc khác chưa thực hiện",
+                missing.len() - LISTED
+            ));
+        }
         AppError::new(
             ErrorCode::OutOfOrder,
             format!("Chưa đúng trình tự: {message}"),
         )
-        .with_citations(missing.iter().map(|m| m.citation.clone()).collect())
+        .with_citations({
+            let mut citations: Vec<_> = missing.iter().map(|m| m.citation.clone()).collect();
+            citations.dedup();
+            citations
+        })
         .with_details(&missing)
     })
 }

@@ -1,13 +1,20 @@
 //! Publication (công khai): a plan's decided results made public with their counts by kind and
-//! level; the plan becomes `published` once nothing is left undecided. Decides nothing.
+//! level; the plan becomes `published` once nothing is left undecided. A plan whose decided
+//! results put a quota group over its quota is not published: the groups are named with their
+//! figures (the quota is the rules crate's). Decides nothing.
 
+use super::quota::{family_counts, group_position, recorded_exceptional_share};
 use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
+use crate::error::ErrorCode;
 use crate::error::{AppError, Result};
-use crate::plan::{load_plan, require_status};
+use crate::plan::{Plan, load_plan, require_status};
 use crate::state::Stage;
+use kiemdiem_rules::quota::check_quota;
+use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::evaluation::PublicationRow;
+use kiemdiem_store::cycle::plan::SubjectRow;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -60,6 +67,7 @@ impl App {
                 "Không có kết quả xếp loại mới được quyết định để công khai",
             ));
         }
+        refuse_groups_over_quota(&mut tx, &current, &subjects).await?;
         summary.published = tx.advance_subjects(&ids, "decided", "published").await?;
         let all_done = undecided == 0;
         if !tx
@@ -91,4 +99,47 @@ impl App {
         tx.commit().await?;
         Ok(summary)
     }
+}
+
+/// Refuses publication while a quota group holding the plan's decided results is over its
+/// quota (counted over every plan of the period), naming each such group with its figures.
+async fn refuse_groups_over_quota(tx: &mut Tx, plan: &Plan, subjects: &[SubjectRow]) -> Result<()> {
+    let book = plan.book()?;
+    let mut groups: Vec<&SubjectRow> = Vec::new();
+    for s in subjects.iter().filter(|s| s.level.is_some()) {
+        if !groups.iter().any(|g| g.quota_group == s.quota_group) {
+            groups.push(s);
+        }
+    }
+    let mut over = Vec::new();
+    let mut citations = Vec::new();
+    let mut details = Vec::new();
+    for subject in groups {
+        let counts = family_counts(tx, plan.id, &subject.quota_group).await?;
+        let members = tx
+            .family_group_subjects(plan.id, &subject.quota_group)
+            .await?;
+        let exceptional = recorded_exceptional_share(tx, &members).await?;
+        let check = check_quota(&book, &counts, exceptional.as_ref())
+            .map_err(|e| AppError::invalid(e.field, e.problem))?;
+        if let Some(violation) = &check.violation {
+            let position = group_position(tx, plan, subject).await?;
+            over.push(format!("nhóm {}: {}", position.name, violation.message));
+            citations.extend(check.citations.clone());
+            details.push(serde_json::json!({"group": position, "quota": check}));
+        }
+    }
+    if over.is_empty() {
+        return Ok(());
+    }
+    citations.dedup();
+    Err(AppError::new(
+        ErrorCode::QuotaExceeded,
+        format!(
+            "Chưa công khai được: vượt tỷ lệ HTXSNV — {}. Điều chỉnh, xếp loại lại cho đúng tỷ lệ rồi công khai",
+            over.join("; ")
+        ),
+    )
+    .with_citations(citations)
+    .with_details(&details))
 }

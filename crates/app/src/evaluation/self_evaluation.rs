@@ -62,7 +62,8 @@ impl App {
                 .validate("tasks")
                 .map_err(|e| AppError::invalid(e.field, e.problem))?;
         }
-        let score = score_of(&row, &book, &input.input)?;
+        let framework = super::framework_of(&mut tx, &row).await?;
+        let score = score_of(framework.as_ref(), &book, &input.input)?;
         let stored = StoredInput {
             score: input.input.clone(),
             tasks: input.tasks,
@@ -78,7 +79,7 @@ impl App {
             ..scored_row(subject, &stored, score.as_ref())
         };
         let event = AuditEvent::new("evaluation.self", "subject", subject).detail(serde_json::json!({
-            "score_level": evaluation.score_level, "total": evaluation.total, "proposed": input.proposed,
+            "score_level": evaluation.score_level, "total": evaluation.total.map(kiemdiem_rules::Points), "proposed": input.proposed,
         }));
         let view = save_evaluation(
             &mut tx,

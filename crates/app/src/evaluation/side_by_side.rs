@@ -8,9 +8,9 @@ use crate::actor::{Action, Actor, Scope};
 use crate::error::Result;
 use crate::plan::{Period, load_plan, load_subject};
 use crate::vocab::{parse_level, parse_participation};
-use kiemdiem_rules::Level;
 use kiemdiem_rules::classify::Classification;
 use kiemdiem_rules::eligibility::Participation;
+use kiemdiem_rules::{Level, Points};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -20,8 +20,8 @@ pub struct Column {
     pub no: i64,
     pub title: String,
     pub level: Option<Level>,
-    /// Points in hundredths, when scored.
-    pub total: Option<i64>,
+    /// The total points, when scored.
+    pub total: Option<Points>,
     pub note: String,
 }
 
@@ -48,11 +48,12 @@ impl App {
         let book = plan.book()?;
         let mut columns = Vec::new();
         for e in tx.evaluations(subject).await? {
-            let title = match e.source.as_str() {
-                "self" => "Tự đánh giá, xếp loại".to_owned(),
-                code => OpinionSource::parse(code)
+            let title = match (e.step.as_str(), e.source.as_str()) {
+                (_, "self") => "Tự đánh giá, xếp loại".to_owned(),
+                ("proposal", body) => proposal_title(body),
+                (_, code) => OpinionSource::parse(code)
                     .map(|s| s.name_vi().to_owned())
-                    .unwrap_or_else(|| format!("Đề xuất của {code}")),
+                    .unwrap_or_else(|| "Ý kiến tham gia đánh giá".to_owned()),
             };
             columns.push(Column {
                 no: e.column_no,
@@ -63,7 +64,7 @@ impl App {
                     .or(e.score_level.as_deref())
                     .map(parse_level)
                     .transpose()?,
-                total: e.total,
+                total: e.total.map(Points),
                 note: e.note,
             });
         }
@@ -125,4 +126,17 @@ impl App {
             decided: row.level.as_deref().map(parse_level).transpose()?,
         })
     }
+}
+
+/// The title of a proposal's column: "Đề xuất của chi bộ", "Đề xuất của đảng ủy bộ phận".
+fn proposal_title(body: &str) -> String {
+    let name = crate::vocab::parse_body(body)
+        .map(|b| b.name_vi())
+        .unwrap_or("cấp đề nghị");
+    let mut chars = name.chars();
+    let lowered = match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect::<String>(),
+        None => String::new(),
+    };
+    format!("Đề xuất của {lowered}")
 }

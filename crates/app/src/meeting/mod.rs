@@ -30,7 +30,6 @@ use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::plan::{load_plan, load_subject, require_status};
-use kiemdiem_rules::Citation;
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::review::{AttendeeRow, MeetingItemRow, MeetingRow};
 use serde::{Deserialize, Serialize};
@@ -313,30 +312,18 @@ impl App {
         }
         let plan = load_plan(&mut tx, row.plan_id).await?;
         let book = plan.book()?;
-        let durations = &book.params.review.min_meeting_half_days;
-        let key = if row.suggested {
-            format!("{}_suggested", row.body_key)
-        } else {
-            row.body_key.clone()
-        };
-        let minimum = durations
-            .get(&key)
-            .or_else(|| durations.get(&row.body_key))
-            .or_else(|| durations.get("default"))
-            .copied()
-            .unwrap_or(0);
+        let length = kiemdiem_rules::timing::meeting_length(
+            &book,
+            &row.body_key,
+            row.suggested,
+            u32::try_from(close.half_days.max(0)).unwrap_or(u32::MAX),
+        );
         let override_reason = override_reason(close.override_reason.as_deref());
-        let short = close.half_days < i64::from(minimum);
+        let short = length.status == kiemdiem_rules::timing::TimingStatus::Refused;
         if short && override_reason.is_none() {
             return Err(AppError::rule(
-                format!(
-                    "Hội nghị kéo dài {} buổi, quy định tối thiểu {} buổi ({}). Có thể kết thúc nếu ghi rõ lý do",
-                    close.half_days, minimum, key
-                ),
-                vec![Citation::new(
-                    format!("{}.review.min_meeting_half_days", book.rule_set),
-                    book.sources().meeting_duration,
-                )],
+                format!("{}. Có thể kết thúc nếu ghi rõ lý do", length.message),
+                vec![length.citation.clone()],
             )
             .with_field("half_days"));
         }
@@ -360,7 +347,7 @@ impl App {
             &who,
             AuditEvent::new("meeting.close", "meeting", meeting)
                 .reason(if short { override_reason } else { None })
-                .detail(serde_json::json!({"half_days": close.half_days, "minimum": minimum})),
+                .detail(serde_json::json!({"half_days": close.half_days, "minimum": kiemdiem_rules::timing::meeting_minimum(&book, &row.body_key, row.suggested).1})),
         )
         .await?;
         let view = load_meeting(&mut tx, meeting).await?;

@@ -58,7 +58,7 @@ pub(super) async fn review_predecessors(
         return Ok((out, false));
     }
     let unit = tx
-        .subjects_of_plan(subject.plan_id, Some(&[subject.unit_id]))
+        .family_subjects(subject.plan_id, &[subject.unit_id])
         .await?;
     let reviewed = |row: &SubjectRow| Stage::parse(&row.stage).is_some_and(Stage::reviewed);
     for row in &unit {
@@ -132,7 +132,7 @@ async fn government_bodies_first(
         return Ok(Vec::new());
     }
     Ok(tx
-        .subjects_of_plan(subject.plan_id, Some(&[org]))
+        .family_subjects(subject.plan_id, &[org])
         .await?
         .into_iter()
         .filter(|row| {

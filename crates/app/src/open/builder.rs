@@ -171,6 +171,44 @@ pub(super) struct SubjectIds {
     pub org: Option<Uuid>,
 }
 
+/// Who a subject is, whichever plan holds it: the organisation, the collective, the leader in a
+/// collective, or the member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum SubjectKey {
+    Org(Uuid),
+    Collective(Uuid),
+    Leader(Uuid, Uuid),
+    Member(Uuid),
+}
+
+impl SubjectKey {
+    fn of(kind: SubjectKind, ids: &SubjectIds) -> Option<SubjectKey> {
+        match kind {
+            SubjectKind::Organisation => ids.org.map(SubjectKey::Org),
+            SubjectKind::Collective => ids.collective.map(SubjectKey::Collective),
+            SubjectKind::Leader => Some(SubjectKey::Leader(
+                ids.collective?,
+                ids.member.or(ids.leader)?,
+            )),
+            _ => ids.member.map(SubjectKey::Member),
+        }
+    }
+
+    /// The key of a stored subject.
+    pub(crate) fn of_row(row: &kiemdiem_store::cycle::plan::SubjectRow) -> Option<SubjectKey> {
+        let kind = crate::vocab::parse_kind(&row.kind).ok()?;
+        SubjectKey::of(
+            kind,
+            &SubjectIds {
+                member: row.member_id,
+                leader: row.leader_id,
+                collective: row.collective_id,
+                org: row.org_id,
+            },
+        )
+    }
+}
+
 /// One subject to create, as the tree and the store give it.
 pub(super) struct Candidate {
     pub facts: SubjectFacts,
@@ -194,6 +232,9 @@ pub(super) struct Builder<'a> {
     as_of: Date,
     pub report: OpenReport,
     pub out: Vec<SubjectLoad>,
+    /// Subjects another plan of the period already holds for this subtree (taken over with
+    /// their work, or decided and kept by a superior plan): not created again.
+    pub kept: std::collections::HashSet<SubjectKey>,
 }
 
 impl<'a> Builder<'a> {
@@ -211,6 +252,7 @@ impl<'a> Builder<'a> {
             as_of: plan.review_date,
             report,
             out: Vec::with_capacity(capacity),
+            kept: Default::default(),
         }
     }
 
@@ -224,6 +266,9 @@ impl<'a> Builder<'a> {
             placement_org,
             decide_from,
         } = subject;
+        if SubjectKey::of(facts.kind, &ids).is_some_and(|key| self.kept.contains(&key)) {
+            return;
+        }
         let book = self.catalogue.book;
         let decided = eligibility(book, &facts, self.as_of);
         let participation = decided.participation;

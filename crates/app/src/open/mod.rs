@@ -7,8 +7,9 @@
 //! (a handful of queries per batch, not one per member), the rules run in memory, and subjects
 //! are written with the store's batch loader (COPY on PostgreSQL). See `benches/open_plan.rs`.
 //!
-//! This module owns the use case and its report; [`delegation`] keeps one plan per subject per
-//! period, [`subjects`] walks the subtree and streams the subjects to the store, [`builder`]
+//! This module owns the use case and its report; [`delegation`] takes the subtree over from the
+//! plans above (untouched subjects created again, those worked on moved with their work, those
+//! decided kept where they were decided), [`subjects`] walks the subtree and streams the subjects to the store, [`builder`]
 //! turns one subject's facts into its record, [`members`] reads the members and their dated
 //! records. None of them decides a rule: they ask the rules crate.
 
@@ -38,9 +39,13 @@ pub struct OpenReport {
     pub by_kind: BTreeMap<String, u64>,
     /// Subjects that need a document before classification (comments, civil-service rating).
     pub attachments_required: u64,
-    /// Untouched subjects of this subtree that a superior plan of the period held and this plan
-    /// took over (a subject belongs to one plan: the lowest opened one covering it).
+    /// Subjects of this subtree that a superior plan of the period held and this plan took
+    /// over: the untouched ones created again here, and those worked on but not decided,
+    /// moved here with their work (`moved`).
     pub taken_over: u64,
+    pub moved: u64,
+    /// Subjects of this subtree already decided by a superior plan, which keeps them.
+    pub kept_by_superior: u64,
     /// Organisations of the subtree left to lower plans of the period already opened.
     pub delegated_orgs: u64,
     pub elapsed_ms: u64,
@@ -65,12 +70,24 @@ impl App {
             return Err(AppError::conflict("Kế hoạch đã có danh sách đối tượng"));
         }
         let book = current.book()?;
-        let taken_over = delegation::take_over(&mut tx, &who, &current).await?;
+        let taken = delegation::take_over(&mut tx, &who, &current).await?;
         let delegated = delegation::delegated_roots(&mut tx, &current).await?;
-        let mut report =
-            subjects::build_subjects(self.store(), &mut tx, &current, &book, &delegated).await?;
-        report.taken_over = taken_over;
-        let counted = (report.subjects as i64, report.excluded as i64);
+        let mut report = subjects::build_subjects(
+            self.store(),
+            &mut tx,
+            &current,
+            &book,
+            &delegated,
+            taken.kept,
+        )
+        .await?;
+        report.taken_over = taken.released + taken.moved;
+        report.moved = taken.moved;
+        report.kept_by_superior = taken.kept_decided;
+        let counted = (
+            (report.subjects + taken.moved) as i64,
+            (report.excluded + taken.moved_excluded) as i64,
+        );
         if !tx
             .set_plan_status(plan, version, "open", Some(counted))
             .await?

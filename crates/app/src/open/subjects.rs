@@ -23,13 +23,15 @@ use uuid::Uuid;
 /// Subjects written per batch insert.
 const SUBJECTS_PER_WRITE: usize = 20_000;
 
-/// Creates every subject of the plan's subtree outside `delegated_roots`; returns the counts.
+/// Creates every subject of the plan's subtree outside `delegated_roots`, except those `kept`
+/// by another plan of the period; returns the counts.
 pub(super) async fn build_subjects(
     store: &Store,
     tx: &mut Tx,
     plan: &Plan,
     book: &RuleBook,
     delegated_roots: &[Uuid],
+    kept: HashSet<super::builder::SubjectKey>,
 ) -> Result<OpenReport> {
     let as_of = plan.review_date;
     let subtree = tx.org_subtree(plan.org_id, as_of).await?;
@@ -61,6 +63,7 @@ pub(super) async fn build_subjects(
         ..OpenReport::default()
     };
     let mut builder = Builder::new(&tree, book, plan, report, SUBJECTS_PER_WRITE);
+    builder.kept = kept;
 
     let branches: Vec<Uuid> = orgs
         .iter()

@@ -21,6 +21,7 @@ pub(crate) use subjects::{advance, load_subject, stage_of, stale_subject};
 use crate::App;
 use crate::actor::{Action, Actor, Authorized, Scope};
 use crate::audit::{self, AuditEvent};
+use crate::document::{self, Document, DocumentInput, DocumentKind};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::vocab::{kind_code, parse_kind};
 use kiemdiem_rules::SubjectKind;
@@ -57,6 +58,10 @@ pub struct NewPlan {
     /// The superior plan's (or the default) phases when empty.
     #[serde(default)]
     pub phases: Vec<PhaseInput>,
+    /// The document the plan is issued by (number and symbol, date, signer, recipients); it may
+    /// also be recorded later ([`App::record_plan_document`]).
+    #[serde(default)]
+    pub document: Option<DocumentInput>,
 }
 
 /// A plan as shown.
@@ -79,6 +84,8 @@ pub struct Plan {
     pub version: i64,
     pub phases: Vec<Phase>,
     pub frameworks: BTreeMap<SubjectKind, String>,
+    /// The document the plan was issued by, once recorded.
+    pub document: Option<Document>,
     pub changed_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub changed_at: OffsetDateTime,
@@ -144,6 +151,7 @@ pub(crate) async fn plan_from_row(tx: &mut Tx, row: PlanRow) -> Result<Plan> {
     }
     let rule_set = RuleSetId::parse(&row.rule_set)
         .ok_or_else(|| AppError::internal(format!("bộ quy tắc «{}»", row.rule_set)))?;
+    let document = crate::document::load(tx, row.document_id).await?;
     Ok(Plan {
         id: row.id,
         org_id: row.org_id,
@@ -161,16 +169,41 @@ pub(crate) async fn plan_from_row(tx: &mut Tx, row: PlanRow) -> Result<Plan> {
         version: row.version,
         phases,
         frameworks,
+        document,
         changed_by: row.changed_by,
         changed_at: row.changed_at,
     })
 }
 
-fn check_frameworks(book: &RuleBook, frameworks: &BTreeMap<SubjectKind, String>) -> Result<()> {
+/// Checks the frameworks a plan pins: each exists (shipped, or a version of a framework the
+/// plan's organisation or one above it made), suits the rule book and the subject kind.
+async fn check_frameworks(
+    tx: &mut Tx,
+    book: &RuleBook,
+    org: Uuid,
+    on: Date,
+    frameworks: &BTreeMap<SubjectKind, String>,
+) -> Result<()> {
     for (kind, id) in frameworks {
         let field = format!("frameworks.{}", kind_code(*kind));
-        let found = framework::builtin_by_id(id)
-            .ok_or_else(|| AppError::invalid(&field, format!("Không có khung tiêu chí «{id}»")))?;
+        let found = match framework::builtin_by_id(id) {
+            Some(found) => found.clone(),
+            None => {
+                let row = tx.org_framework(id).await?.ok_or_else(|| {
+                    AppError::invalid(&field, format!("Không có khung tiêu chí «{id}»"))
+                })?;
+                if !tx.org_ancestor_ids(org, on).await?.contains(&row.org_id) {
+                    return Err(AppError::invalid(
+                        &field,
+                        format!(
+                            "Khung tiêu chí «{id}» là của một cấp ủy không phải cấp ban hành kế hoạch hay cấp trên"
+                        ),
+                    ));
+                }
+                crate::frameworks::resolve(tx, id).await?
+            }
+        };
+        let found = &found;
         framework::check_against(found, book).map_err(|e| AppError::invalid(&field, e.problem))?;
         if !found.subjects.contains(kind) {
             return Err(AppError::invalid(
@@ -259,7 +292,7 @@ impl App {
             .map(|p| p.frameworks.clone())
             .unwrap_or_default();
         frameworks.extend(new.frameworks.clone());
-        check_frameworks(&book, &frameworks)?;
+        check_frameworks(&mut tx, &book, org.id, review_date, &frameworks).await?;
         let phases =
             phases::new_plan_phases(&new.phases, parent.as_ref(), new.year, period, &book)?;
         let (kind, no) = period.parts();
@@ -288,12 +321,27 @@ impl App {
             tx.set_plan_framework(id, kind_code(*kind), Some(framework))
                 .await?;
         }
+        let document = match &new.document {
+            Some(typed) => {
+                let document =
+                    document::record(&mut tx, typed, DocumentKind::Plan, self.today(), "document")
+                        .await?;
+                if !tx.set_plan_document(id, 1, document).await? {
+                    return Err(AppError::internal(
+                        "kế hoạch vừa tạo không ghi được văn bản",
+                    ));
+                }
+                Some(document)
+            }
+            None => None,
+        };
         audit::append(
             &mut tx,
             &who,
             AuditEvent::new("plan.create", "plan", id).detail(serde_json::json!({
                 "org": org.id, "year": new.year, "rule_set": rule_set.code(),
                 "local_layer": local_layer, "parent_plan": parent.as_ref().map(|p| p.id),
+                "document": document,
             })),
         )
         .await?;
@@ -307,6 +355,42 @@ impl App {
             .await?;
         let mut tx = self.store().read().await?;
         load_plan(&mut tx, id).await
+    }
+
+    /// Records (or replaces) the document the plan is issued by: number and symbol, date,
+    /// signer, recipients (versioned; audited with the document it replaces).
+    pub async fn record_plan_document(
+        &self,
+        actor: &Actor,
+        plan: Uuid,
+        version: i64,
+        typed: &DocumentInput,
+    ) -> Result<Plan> {
+        let who = self
+            .authorize(actor, Action::ManagePlan, Scope::Plan(plan))
+            .await?;
+        let mut tx = self.begin(&who).await?;
+        let current = load_plan(&mut tx, plan).await?;
+        if current.version != version {
+            return Err(AppError::stale("Kế hoạch", version));
+        }
+        let document =
+            document::record(&mut tx, typed, DocumentKind::Plan, self.today(), "document").await?;
+        if !tx.set_plan_document(plan, version, document).await? {
+            return Err(AppError::stale("Kế hoạch", version));
+        }
+        audit::append(
+            &mut tx,
+            &who,
+            AuditEvent::new("plan.document", "plan", plan).detail(serde_json::json!({
+                "document": document,
+                "replaces": current.document.as_ref().map(|d| d.id),
+            })),
+        )
+        .await?;
+        let plan = load_plan(&mut tx, plan).await?;
+        tx.commit().await?;
+        Ok(plan)
     }
 
     /// The plans issued directly under `plan` (the next level down).

@@ -309,6 +309,7 @@ mod tests {
             subjects_count: 0,
             excluded_count: 0,
             version: 1,
+            document: None,
             phases: phases.clone(),
             frameworks: BTreeMap::new(),
             changed_by: String::new(),

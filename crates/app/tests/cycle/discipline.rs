@@ -382,6 +382,7 @@ async fn qd124_branch_with_many_members_disciplined(db: &TestDb) {
                     level: Some(level),
                     reason: None,
                     exceptional_share: None,
+                    document: None,
                 },
             )
             .await

@@ -109,8 +109,9 @@ pub(crate) async fn decide(
         DecisionInput {
             version,
             level: Some(level),
-            reason: None,
+            reason: Some("Ban Thường vụ quyết định sau thẩm định".into()),
             exceptional_share: None,
+            document: None,
         },
     )
     .await

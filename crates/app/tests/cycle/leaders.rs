@@ -6,10 +6,10 @@
 //! mass-organisation collectives of the same level.
 
 use crate::support::{
-    TestDb, YEAR, actor, app, build, official, on_both_backends, open_year_plan, points,
+    TestDb, YEAR, actor, app, build, meet, official, on_both_backends, open_year_plan, prepare,
+    prepare_with, review, schedule,
 };
-use kiemdiem_app::evaluation::{DecisionInput, DecisionView, SelfEvaluation};
-use kiemdiem_app::meeting::{NewMeeting, ReviewRecord};
+use kiemdiem_app::evaluation::{DecisionInput, DecisionView};
 use kiemdiem_app::plan::{NewPlan, Subject};
 use kiemdiem_app::{Actor, App, AppError};
 use kiemdiem_rules::facts::TaskResults;
@@ -29,104 +29,6 @@ on_both_backends!(
     party_committee_after_government_bodies,
 );
 
-/// Self-review submitted on `day` and a self-evaluation with `score` points, all tasks on time.
-async fn prepare(app: &App, subject: &Subject, score: i64, day: Date) {
-    prepare_with(
-        app,
-        subject,
-        score,
-        TaskResults {
-            assigned: 10,
-            completed: 10,
-            on_time: 10,
-            exceeded: 1,
-        },
-        day,
-    )
-    .await
-}
-
-async fn prepare_with(app: &App, subject: &Subject, score: i64, tasks: TaskResults, day: Date) {
-    let who = actor("self");
-    let sections: BTreeMap<String, String> = kiemdiem_app::review::form_sections(
-        &kiemdiem_rules::RuleBook::national(kiemdiem_rules::RuleSetId::Qd366Hd43),
-        subject.kind,
-    )
-    .iter()
-    .map(|s| (s.code.to_owned(), format!("{} — {}", subject.name, s.title)))
-    .collect();
-    let draft = app
-        .save_self_review(&who, subject.id, 0, sections)
-        .await
-        .unwrap();
-    let draft_sent = (!subject.kind.is_individual()).then_some(day);
-    app.submit_self_review(&who, subject.id, draft.version, day, draft_sent)
-        .await
-        .unwrap();
-    app.self_evaluate(
-        &who,
-        subject.id,
-        0,
-        SelfEvaluation {
-            input: points(subject.framework.as_deref().unwrap(), score),
-            tasks: Some(tasks),
-            ..SelfEvaluation::default()
-        },
-    )
-    .await
-    .unwrap();
-}
-
-async fn schedule(app: &App, plan: Uuid, org: Uuid, agenda: &[&Subject], day: Date) -> Uuid {
-    app.schedule_meeting(
-        &actor("thuky"),
-        NewMeeting {
-            plan,
-            org,
-            title: "Hội nghị kiểm điểm".into(),
-            body_key: None,
-            suggested: false,
-            held_on: day,
-            place: "Hội trường".into(),
-            chair: "Chủ trì".into(),
-            attendees: vec![],
-            agenda: agenda.iter().map(|s| s.id).collect(),
-        },
-    )
-    .await
-    .unwrap()
-    .id
-}
-
-async fn review(
-    app: &App,
-    meeting: Uuid,
-    subject: &Subject,
-    override_reason: Option<&str>,
-) -> Result<(), AppError> {
-    app.record_review(
-        &actor("thuky"),
-        meeting,
-        subject.id,
-        ReviewRecord {
-            present: true,
-            override_reason: override_reason.map(str::to_owned),
-            ..ReviewRecord::default()
-        },
-    )
-    .await
-    .map(|_| ())
-}
-
-async fn meet(app: &App, plan: Uuid, org: Uuid, agenda: &[&Subject], day: Date) {
-    let meeting = schedule(app, plan, org, agenda, day).await;
-    for subject in agenda {
-        review(app, meeting, subject, None)
-            .await
-            .unwrap_or_else(|e| panic!("{}: {}", subject.name, e.message()));
-    }
-}
-
 async fn decide(
     app: &App,
     who: &Actor,
@@ -140,8 +42,9 @@ async fn decide(
         DecisionInput {
             version,
             level: Some(level),
-            reason: None,
+            reason: Some("Ban Thường vụ quyết định sau thẩm định".into()),
             exceptional_share: None,
+            document: None,
         },
     )
     .await
@@ -431,6 +334,9 @@ async fn qd366_leader_with_most_units_failing_is_capped(db: &TestDb) {
         s.member == Some(an) && s.kind == SubjectKind::MemberWithPost
     });
     let cuong_s = pick(&subjects, |s| s.member == Some(org.members[0][2]));
+    let binh_s = pick(&subjects, |s| {
+        s.member == Some(binh) && s.kind == SubjectKind::MemberWithPost
+    });
     let board_s = pick(&subjects, |s| {
         s.collective == Some(board) && s.kind == SubjectKind::Collective
     });
@@ -439,7 +345,7 @@ async fn qd366_leader_with_most_units_failing_is_capped(db: &TestDb) {
     });
 
     let day = date!(2025 - 12 - 01);
-    for s in [&b1, &an_s, &cuong_s, &board_s, &front_s] {
+    for s in [&b1, &an_s, &binh_s, &cuong_s, &board_s, &front_s] {
         prepare(&app, s, 85, day).await;
     }
     meet(
@@ -454,7 +360,7 @@ async fn qd366_leader_with_most_units_failing_is_capped(db: &TestDb) {
         &app,
         plan.id,
         org.branches[0],
-        &[&b1, &an_s, &cuong_s],
+        &[&b1, &an_s, &binh_s, &cuong_s],
         date!(2025 - 12 - 10),
     )
     .await;
@@ -467,6 +373,32 @@ async fn qd366_leader_with_most_units_failing_is_capped(db: &TestDb) {
         .await
         .unwrap();
     decide(&app, &committee, &cuong_s, Level::Httnv)
+        .await
+        .unwrap();
+    // The branch after every member it does not have as its leader (HD 43 Mục 3): Bình first.
+    let early = decide(&app, &committee, &b1, Level::Khtnv)
+        .await
+        .unwrap_err();
+    assert_eq!(early.code(), "out_of_order", "{}", early.message());
+    assert!(
+        early
+            .citations()
+            .iter()
+            .any(|c| c.rule == "qd366-hd43.order.MembersBeforeOrganisation"),
+        "{:?}",
+        early.citations()
+    );
+    assert!(
+        early.message().contains("Trần Văn Bình"),
+        "{}",
+        early.message()
+    );
+    assert!(
+        !early.message().contains("Nguyễn Văn An"),
+        "{}",
+        early.message()
+    );
+    decide(&app, &committee, &binh_s, Level::Khtnv)
         .await
         .unwrap();
     decide(&app, &committee, &b1, Level::Khtnv).await.unwrap();
@@ -565,7 +497,17 @@ async fn qd366_led_units_tasks_bound_the_leader(db: &TestDb) {
     );
     // 95 points in the HTXSNV band, the conditions of HTTNV only: QĐ 366 Điều 11 leaves the
     // level to the competent level, which records its reason (issue 14).
-    let unreasoned = decide(&app, &committee, &hung, Level::Httnv)
+    let version = app.subject(&committee, hung.id).await.unwrap().version;
+    let unreasoned = app
+        .decide(
+            &committee,
+            hung.id,
+            DecisionInput {
+                version,
+                level: Some(Level::Httnv),
+                ..DecisionInput::default()
+            },
+        )
         .await
         .unwrap_err();
     assert!(
@@ -585,6 +527,7 @@ async fn qd366_led_units_tasks_bound_the_leader(db: &TestDb) {
             level: Some(Level::Httnv),
             reason: Some("Đơn vị phụ trách chỉ vượt mức 20% nhiệm vụ: xếp HTTNV".into()),
             exceptional_share: None,
+            document: None,
         },
     )
     .await

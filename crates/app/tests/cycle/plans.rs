@@ -1,13 +1,14 @@
-//! A subject belongs to exactly one plan of a period — the lowest opened plan covering it: a
-//! superior plan opened first hands its lower plan's subtree over when that plan opens, a lower
-//! plan opened first keeps its subtree when the superior opens, and either order ends the same,
-//! with nothing counted twice in the superior's progress.
+//! A subject belongs to exactly one plan of a period — the lowest opened plan covering it, or
+//! the superior plan that decided it: a superior plan opened first hands its lower plan's subtree
+//! over when that plan opens (even once the superior has started: what was worked on moves down
+//! with its work, what was decided stays), a lower plan opened first keeps its subtree when the
+//! superior opens, either order ends the same, and progress counts every subject once at every
+//! level.
 
-use crate::support::{TestDb, actor, app, build, official, on_both_backends};
+use crate::support::{TestDb, actor, app, build, meet, official, on_both_backends};
 use kiemdiem_app::plan::{NewPlan, Period, Subject};
 use kiemdiem_app::{Actor, App};
 use kiemdiem_rules::RuleSetId;
-use std::collections::BTreeMap;
 use std::collections::{BTreeSet, HashSet};
 use uuid::Uuid;
 
@@ -169,25 +170,59 @@ async fn one_plan_per_subject_whichever_opens_first(db: &TestDb) {
         assert!(!members.is_empty() && members.iter().all(|m| ids.contains(m)));
     }
 
-    // ── A subject the superior plan has already worked on stays there: the lower plan cannot
-    // take its subtree over, and says who.
+    // ── The district's quarterly plan has started when the grassroots opens its own: a subject
+    // worked on there (Bình's draft) moves down with its work, one already decided (branch 2)
+    // stays with the plan that decided it, the others are created again under the lower plan.
     let dq = plan(&app, who, org.district, 2025, Period::Quarter(4)).await;
     app.open_plan(who, dq.id, dq.version).await.unwrap();
-    let binh = app
-        .subjects(who, dq.id, Some(&[org.branches[0]]))
-        .await
-        .unwrap()
-        .into_iter()
+    let whole_q = shapes(&app, who, dq.id).await;
+    let held = app.subjects(who, dq.id, None).await.unwrap();
+    let binh = held
+        .iter()
         .find(|s| s.member == Some(org.members[0][1]))
+        .unwrap()
+        .clone();
+    let branch2 = held
+        .iter()
+        .find(|s| s.org == Some(org.branches[1]))
+        .unwrap()
+        .clone();
+    let form = app.self_review_form(who, binh.id).await.unwrap();
+    let draft = app
+        .save_self_review(
+            &actor("binh"),
+            binh.id,
+            0,
+            form.sections
+                .iter()
+                .map(|s| (s.code.to_owned(), "Kết quả quý IV".to_owned()))
+                .collect(),
+        )
+        .await
         .unwrap();
-    app.save_self_review(
-        &actor("binh"),
-        binh.id,
-        0,
-        BTreeMap::from([("A.I".to_owned(), "Kết quả quý IV".to_owned())]),
+    write_submit_and_score(&app, &branch2).await;
+    meet(
+        &app,
+        dq.id,
+        org.branches[1],
+        &[&branch2],
+        time::macros::date!(2025 - 12 - 10),
+    )
+    .await;
+    let version = app.subject(who, branch2.id).await.unwrap().version;
+    app.decide(
+        &actor("danguy.xa"),
+        branch2.id,
+        kiemdiem_app::evaluation::DecisionInput {
+            version,
+            level: Some(kiemdiem_rules::Level::Httnv),
+            reason: Some("Quyết định của Đảng ủy xã quý IV".into()),
+            ..Default::default()
+        },
     )
     .await
     .unwrap();
+
     let gq = plan(
         &app,
         &grassroots_office,
@@ -196,22 +231,108 @@ async fn one_plan_per_subject_whichever_opens_first(db: &TestDb) {
         Period::Quarter(4),
     )
     .await;
-    let refused = app
+    let opened = app
         .open_plan(&grassroots_office, gq.id, gq.version)
         .await
-        .unwrap_err();
-    assert_eq!(refused.code(), "conflict", "{}", refused.message());
-    assert!(
-        refused.message().contains("Trần Văn Bình"),
-        "{}",
-        refused.message()
-    );
-    assert_eq!(app.plan(who, gq.id).await.unwrap().status, "draft");
+        .unwrap();
     assert_eq!(
-        shapes(&app, who, dq.id).await.len(),
-        whole.len(),
-        "the refused opening changed nothing"
+        (opened.moved, opened.kept_by_superior),
+        (1, 1),
+        "{opened:?}"
     );
+    let (upper_q, lower_q) = (
+        shapes(&app, who, dq.id).await,
+        shapes(&app, who, gq.id).await,
+    );
+    assert!(upper_q.is_disjoint(&lower_q), "no subject in two plans");
+    assert_eq!(
+        upper_q.union(&lower_q).cloned().collect::<BTreeSet<_>>(),
+        whole_q,
+        "nothing lost, nothing twice"
+    );
+    let moved = app.subject(who, binh.id).await.unwrap();
+    assert_eq!(moved.plan, gq.id, "the same record, now in the lower plan");
+    let kept = app.self_review(who, binh.id).await.unwrap().unwrap();
+    assert_eq!(kept.version, draft.version, "the draft went with her");
+    let decided = app.subject(who, branch2.id).await.unwrap();
+    assert_eq!(
+        (decided.plan, decided.level),
+        (dq.id, Some(kiemdiem_rules::Level::Httnv))
+    );
+    assert_eq!(
+        app.meetings(who, dq.id).await.unwrap().len(),
+        1,
+        "the meeting that decided branch 2 stays with it"
+    );
+    let gq_now = app.plan(who, gq.id).await.unwrap();
+    assert_eq!(gq_now.subjects_count as usize, lower_q.len());
+    assert_eq!(
+        app.plan(who, dq.id).await.unwrap().subjects_count as usize,
+        upper_q.len()
+    );
+    // Progress at both levels counts every subject of the subtree once, wherever it is held.
+    let lower_progress = app.progress(who, gq.id).await.unwrap();
+    assert_eq!(lower_progress[0].subjects as usize, lower_q.len() + 1);
+    assert_eq!(
+        lower_progress[0].decision.done, 1,
+        "branch 2, decided above"
+    );
+    let upper_progress = app.progress(who, dq.id).await.unwrap();
+    let district = upper_progress
+        .iter()
+        .find(|n| n.org == org.district)
+        .unwrap();
+    assert_eq!(district.subjects as usize, whole_q.len());
+    let pending = app
+        .pending_subjects(who, gq.id, org.branches[0])
+        .await
+        .unwrap();
+    assert!(pending.iter().any(|p| p.subject == binh.id), "{pending:?}");
+    // Publishing the district's plan publishes what it holds, never the lower plan's.
+    let dq_now = app.plan(who, dq.id).await.unwrap();
+    let published = app.publish(who, dq.id, dq_now.version).await.unwrap();
+    assert_eq!(published.published, 1);
+    assert_eq!(app.plan(who, gq.id).await.unwrap().status, "open");
+}
+
+/// Self-review submitted and self-evaluated at 85 points on the subject's own form and framework
+/// (a quarterly plan's form is Mẫu 05).
+async fn write_submit_and_score(app: &App, subject: &Subject) {
+    let who = actor("self");
+    let form = app.self_review_form(&who, subject.id).await.unwrap();
+    let draft = app
+        .save_self_review(
+            &who,
+            subject.id,
+            0,
+            form.sections
+                .iter()
+                .map(|s| (s.code.to_owned(), format!("{} — {}", subject.name, s.title)))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let day = time::macros::date!(2025 - 12 - 01);
+    app.submit_self_review(&who, subject.id, draft.version, day, Some(day))
+        .await
+        .unwrap();
+    app.self_evaluate(
+        &who,
+        subject.id,
+        0,
+        kiemdiem_app::evaluation::SelfEvaluation {
+            input: crate::support::points(subject.framework.as_deref().unwrap(), 85),
+            tasks: Some(kiemdiem_rules::facts::TaskResults {
+                assigned: 10,
+                completed: 10,
+                on_time: 10,
+                exceeded: 1,
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
 }
 
 /// A lower plan inherits the superior plan's rule set and local layer: it may add a local layer

@@ -1,13 +1,19 @@
-//! Backends, a small grassroots organisation with two branches, and score helpers.
+//! Backends, a small grassroots organisation with two branches, score helpers, and the steps
+//! before a decision (self-review, self-evaluation, a meeting reviewing each subject).
 
-use kiemdiem_app::{Actor, App};
+use kiemdiem_app::evaluation::SelfEvaluation;
+use kiemdiem_app::meeting::{NewMeeting, ReviewRecord};
+use kiemdiem_app::plan::Subject;
+use kiemdiem_app::{Actor, App, AppError};
 use kiemdiem_rules::OrgKind;
 use kiemdiem_rules::Points;
+use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::framework::{self, EvaluationInput};
 use kiemdiem_store::Store;
 use kiemdiem_store::leadership::{Holder, NewPosition};
 use kiemdiem_store::org::NewOrg;
 use kiemdiem_store::people::{MemberDetails, NewMember};
+use std::collections::BTreeMap;
 use time::Date;
 use time::macros::date;
 use uuid::Uuid;
@@ -298,4 +304,102 @@ pub fn points(framework_id: &str, total: i64) -> EvaluationInput {
             .insert(leaf.criterion.id.clone(), Points(value));
     }
     input
+}
+
+/// Self-review submitted on `day` and a self-evaluation with `score` points, all tasks on time.
+pub async fn prepare(app: &App, subject: &Subject, score: i64, day: Date) {
+    prepare_with(
+        app,
+        subject,
+        score,
+        TaskResults {
+            assigned: 10,
+            completed: 10,
+            on_time: 10,
+            exceeded: 1,
+        },
+        day,
+    )
+    .await
+}
+
+pub async fn prepare_with(app: &App, subject: &Subject, score: i64, tasks: TaskResults, day: Date) {
+    let who = actor("self");
+    let sections: BTreeMap<String, String> = kiemdiem_app::review::form_sections(
+        &kiemdiem_rules::RuleBook::national(kiemdiem_rules::RuleSetId::Qd366Hd43),
+        subject.kind,
+    )
+    .iter()
+    .map(|s| (s.code.to_owned(), format!("{} — {}", subject.name, s.title)))
+    .collect();
+    let draft = app
+        .save_self_review(&who, subject.id, 0, sections)
+        .await
+        .unwrap();
+    let draft_sent = (!subject.kind.is_individual()).then_some(day);
+    app.submit_self_review(&who, subject.id, draft.version, day, draft_sent)
+        .await
+        .unwrap();
+    app.self_evaluate(
+        &who,
+        subject.id,
+        0,
+        SelfEvaluation {
+            input: points(subject.framework.as_deref().unwrap(), score),
+            tasks: Some(tasks),
+            ..SelfEvaluation::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
+pub async fn schedule(app: &App, plan: Uuid, org: Uuid, agenda: &[&Subject], day: Date) -> Uuid {
+    app.schedule_meeting(
+        &actor("thuky"),
+        NewMeeting {
+            plan,
+            org,
+            title: "Hội nghị kiểm điểm".into(),
+            body_key: None,
+            suggested: false,
+            held_on: day,
+            place: "Hội trường".into(),
+            chair: "Chủ trì".into(),
+            attendees: vec![],
+            agenda: agenda.iter().map(|s| s.id).collect(),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+pub async fn review(
+    app: &App,
+    meeting: Uuid,
+    subject: &Subject,
+    override_reason: Option<&str>,
+) -> Result<(), AppError> {
+    app.record_review(
+        &actor("thuky"),
+        meeting,
+        subject.id,
+        ReviewRecord {
+            present: true,
+            override_reason: override_reason.map(str::to_owned),
+            ..ReviewRecord::default()
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn meet(app: &App, plan: Uuid, org: Uuid, agenda: &[&Subject], day: Date) {
+    let meeting = schedule(app, plan, org, agenda, day).await;
+    for subject in agenda {
+        review(app, meeting, subject, None)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {}", subject.name, e.message()));
+    }
 }

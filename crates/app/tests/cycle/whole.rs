@@ -164,6 +164,7 @@ async fn decide(
             level: Some(level),
             reason: reason.map(str::to_owned),
             exceptional_share: None,
+            document: None,
         },
     )
     .await
@@ -857,16 +858,17 @@ async fn whole_cycle(db: &TestDb) {
     // A correction is a new version pointing to the old one.
     let before = app.decisions(&committee, cuong.id).await.unwrap();
     let current = fresh(&app, cuong.id).await;
+    let correction = |version: i64, level: Level, reason: Option<&str>| DecisionInput {
+        version,
+        level: Some(level),
+        reason: reason.map(str::to_owned),
+        ..DecisionInput::default()
+    };
     let no_reason = app
         .correct(
             &committee,
             cuong.id,
-            DecisionInput {
-                version: current.version,
-                level: Some(Level::Htnv),
-                reason: None,
-                exceptional_share: None,
-            },
+            correction(current.version, Level::Khtnv, None),
         )
         .await
         .unwrap_err();
@@ -875,26 +877,37 @@ async fn whole_cycle(db: &TestDb) {
         .correct(
             &committee,
             cuong.id,
-            DecisionInput {
-                version: current.version - 1,
-                level: Some(Level::Htnv),
-                reason: Some("x".into()),
-                exceptional_share: None,
-            },
+            correction(current.version - 1, Level::Khtnv, Some("x")),
         )
         .await
         .unwrap_err();
     assert_eq!(stale.code(), "stale_version");
+    // Correcting to the level already in force changes nothing: refused, nothing recorded.
+    let same = app
+        .correct(
+            &committee,
+            cuong.id,
+            correction(
+                current.version,
+                Level::Htnv,
+                Some("Rà soát lại theo khiếu nại: giữ nguyên mức"),
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(same.code(), "invalid", "{}", same.message());
+    assert_eq!(same.field(), Some("level"));
+    assert!(same.message().contains("HTNV"), "{}", same.message());
+    assert_eq!(app.decisions(&committee, cuong.id).await.unwrap().len(), 1);
     let corrected = app
         .correct(
             &committee,
             cuong.id,
-            DecisionInput {
-                version: current.version,
-                level: Some(Level::Htnv),
-                reason: Some("Rà soát lại theo khiếu nại: giữ nguyên mức".into()),
-                exceptional_share: None,
-            },
+            correction(
+                current.version,
+                Level::Khtnv,
+                Some("Rà soát lại theo khiếu nại: chưa hoàn thành nhiệm vụ đảng viên được giao"),
+            ),
         )
         .await
         .unwrap();
@@ -985,12 +998,43 @@ async fn whole_cycle(db: &TestDb) {
             DecisionInput {
                 version: published.version,
                 level: Some(Level::Htnv),
-                reason: Some("Kết luận giải quyết khiếu nại: giữ nguyên mức".into()),
+                reason: Some(
+                    "Kết luận giải quyết khiếu nại: đã hoàn thành nhiệm vụ được giao".into(),
+                ),
                 exceptional_share: None,
+                document: Some(kiemdiem_app::document::DocumentInput {
+                    number_symbol: "Số 12-QĐ/ĐU".into(),
+                    issued_on: Some(date!(2025 - 12 - 15)),
+                    place: "Hợp Thành".into(),
+                    on_behalf_of: "T/M Đảng ủy".into(),
+                    signer_title: "Bí thư".into(),
+                    signer_name: "Nguyễn Văn Tuấn".into(),
+                    recipients: vec![
+                        "Đồng chí Lê Văn Cường".into(),
+                        "Lưu Văn phòng Đảng ủy".into(),
+                    ],
+                }),
             },
         )
         .await
         .unwrap();
+    let mau03 = after_complaint
+        .document
+        .as_ref()
+        .expect("the Mẫu 03 decision");
+    assert_eq!(
+        mau03.kind,
+        kiemdiem_app::document::DocumentKind::Reclassification
+    );
+    assert_eq!(mau03.number_symbol, "12-QĐ/ĐU");
+    assert_eq!(mau03.on_behalf_of, "T/M ĐẢNG ỦY");
+    assert_eq!(
+        app.decisions(&committee, cuong.id).await.unwrap()[2]
+            .document
+            .as_ref()
+            .map(|d| d.id),
+        Some(mau03.id)
+    );
     assert_eq!(after_complaint.previous, Some(corrected.id));
     assert_eq!(fresh(&app, cuong.id).await.stage, Stage::Decided);
     assert_eq!(

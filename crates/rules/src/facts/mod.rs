@@ -471,6 +471,17 @@ impl LevelCounts {
         }
     }
 
+    /// One fewer at `level` (none below zero).
+    pub fn remove(&mut self, level: Level) {
+        let slot = match level {
+            Level::Htxsnv => &mut self.htxsnv,
+            Level::Httnv => &mut self.httnv,
+            Level::Htnv => &mut self.htnv,
+            Level::Khtnv => &mut self.khtnv,
+        };
+        *slot = slot.saturating_sub(1);
+    }
+
     /// How many are at `level` or above.
     pub fn at_least(&self, level: Level) -> u32 {
         Level::DESCENDING

@@ -113,9 +113,13 @@ pub fn check_against(framework: &Framework, book: &RuleBook) -> Result<(), Frame
                 let actual = framework.group_max(group);
                 if expected != actual {
                     return fail(format!(
-                        "nhóm tiêu chí \"{}\" có {actual} điểm, quy định là {expected} điểm ({})",
-                        group.code(),
-                        book.sources().forms
+                        "{} có {actual} điểm, quy định là {expected} điểm ({})",
+                        group.name_vi(),
+                        book.params
+                            .sources
+                            .get("scoring.fixed_group_totals")
+                            .map(String::as_str)
+                            .unwrap_or(book.sources().forms)
                     ));
                 }
             }
@@ -127,6 +131,18 @@ pub fn check_against(framework: &Framework, book: &RuleBook) -> Result<(), Frame
         ));
     }
     Ok(())
+}
+
+/// A committee's own framework derived from `base` (the national default or another's): the same
+/// criteria, points and sub-splits, under the committee's id, title and source, to be changed and
+/// checked again ([`Framework::validated`], [`check_against`]).
+pub fn derive(base: &Framework, id: &str, title: &str, source: &str) -> Framework {
+    Framework {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        source: source.to_owned(),
+        ..base.clone()
+    }
 }
 
 #[cfg(test)]

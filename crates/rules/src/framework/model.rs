@@ -66,6 +66,32 @@ impl CriterionGroup {
             CriterionGroup::Tasks => "tasks",
         }
     }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            CriterionGroup::Common => "Nhóm tiêu chí chung",
+            CriterionGroup::Tasks => "Nhóm tiêu chí về kết quả thực hiện nhiệm vụ",
+        }
+    }
+
+    /// A group by its code or its Vietnamese name ("chung", "nhiệm vụ" for short).
+    pub fn parse_name(text: &str) -> Option<CriterionGroup> {
+        let key = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        [CriterionGroup::Common, CriterionGroup::Tasks]
+            .into_iter()
+            .find(|g| g.code() == key || g.name_vi().to_lowercase() == key)
+            .or(match key.as_str() {
+                "chung" | "tiêu chí chung" => Some(CriterionGroup::Common),
+                "nhiệm vụ" | "kết quả thực hiện nhiệm vụ" => {
+                    Some(CriterionGroup::Tasks)
+                }
+                _ => None,
+            })
+    }
 }
 
 /// One criterion; a leaf when it has no children.
@@ -128,6 +154,14 @@ impl Framework {
         })?;
         framework.validate(file)?;
         Ok(framework)
+    }
+
+    /// The framework itself, checked as a file would be (its id names it in errors): ids, titles,
+    /// groups, and for points every sub-split adding up to its parent and the total.
+    pub fn validated(self) -> Result<Framework, FrameworkError> {
+        let id = self.id.clone();
+        self.validate(&id)?;
+        Ok(self)
     }
 
     /// Whether this framework scores the given subject.

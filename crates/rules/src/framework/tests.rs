@@ -68,7 +68,8 @@ fn a_framework_breaking_the_national_split_is_refused_under_qd366() {
     framework.criteria[1].max_points = Some(Points::whole(60));
     framework.criteria[1].children[0].max_points = Some(Points::whole(25));
     let error = check_against(&framework, &RuleBook::national(RuleSetId::Qd366Hd43)).unwrap_err();
-    assert!(error.problem.contains("common"), "{error}");
+    assert!(error.problem.contains("Nhóm tiêu chí chung"), "{error}");
+    assert!(error.problem.contains("QĐ 366-QĐ/TW Điều 10"), "{error}");
 }
 
 #[test]

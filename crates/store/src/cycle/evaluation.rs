@@ -47,6 +47,8 @@ pub struct DecisionRow {
     pub basis: String,
     pub decided_by: String,
     pub decided_at: OffsetDateTime,
+    /// The document the decision was issued by (a sitting's decision may carry many).
+    pub document_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -92,7 +94,7 @@ pub struct EscalationRow {
 }
 
 const EVALUATION_COLUMNS: &str = "id, subject_id, step, source, column_no, input, evidence, total, score_level, proposed_level, note, version, changed_by, changed_at";
-const DECISION_COLUMNS: &str = "id, subject_id, version_no, previous_id, kind, level, deciding_org_id, body, reason, basis, decided_by, decided_at";
+const DECISION_COLUMNS: &str = "id, subject_id, version_no, previous_id, kind, level, deciding_org_id, body, reason, basis, decided_by, decided_at, document_id";
 
 impl Tx {
     /// Creates (`row.version == 0`) or updates (at `row.version`) the evaluation of a subject for
@@ -139,11 +141,12 @@ impl Tx {
 
     pub async fn insert_decision(&mut self, row: &DecisionRow) -> Result<()> {
         on_conn!(self, c => sqlx::query(
-            "INSERT INTO decisions (id, subject_id, version_no, previous_id, kind, level, deciding_org_id, body, reason, basis, decided_by, decided_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO decisions (id, subject_id, version_no, previous_id, kind, level, deciding_org_id, body, reason, basis, decided_by, decided_at, document_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(row.id).bind(row.subject_id).bind(row.version_no).bind(row.previous_id).bind(&row.kind).bind(&row.level)
         .bind(row.deciding_org_id).bind(&row.body).bind(&row.reason).bind(&row.basis).bind(&row.decided_by).bind(row.decided_at)
+        .bind(row.document_id)
         .execute(c).await?.rows_affected());
         self.record("decisions", row.id.to_string(), "insert");
         Ok(())

@@ -1,8 +1,10 @@
 //! The plans of one period taken together (a "family"): a subject belongs to exactly one plan of
 //! a period — the lowest opened plan whose organisation is an ancestor of (or is) the subject's
-//! unit — so reads that cross plans (a unit's subjects, a quota group's levels, a subtree's
-//! progress) look in the plans of the same period that cover the units, and opening a lower plan
-//! takes its subtree's untouched subjects over from the superior plans. Also the declarations of
+//! unit, or the superior plan that decided it before a lower plan took its subtree over — so
+//! reads that cross plans (a unit's subjects, a quota group's levels, a subtree's progress) look
+//! in the plans of the same period that cover the units, and opening a lower plan takes its
+//! subtree over from the superior plans (untouched subjects released to be created again, the
+//! ones worked on moved with their meetings). Also the declarations of
 //! heads who moved into a unit without a part in its result.
 
 use super::batch::placeholders;
@@ -29,14 +31,11 @@ fn covering_plans(units: usize) -> String {
 const UNDER_ROOT: &str = "plan_id = $1 AND unit_id IN (SELECT descendant_id FROM org_closure \
      WHERE ancestor_id = $2 AND valid_from <= $3 AND valid_to > $3)";
 
-/// What a superior plan holds in a subtree that a lower plan is about to cover.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HeldSubjects {
-    pub subjects: i64,
-    pub excluded: i64,
-    /// Subjects already worked on (a document, a meeting, an evaluation, a decision …), by name:
-    /// these cannot move to another plan. At most ten.
-    pub touched: Vec<(Uuid, String)>,
+#[derive(sqlx::FromRow)]
+struct SubjectTouched {
+    #[sqlx(flatten)]
+    subject: SubjectRow,
+    touched: i64,
 }
 
 /// A head who moved into a unit during the period and had no part in its result (seed 003 B.6).
@@ -94,18 +93,29 @@ impl Tx {
         ).bind(plan).bind(group).fetch_all(c).await?))
     }
 
-    /// Counts per (unit, stage, participation) of `plan` and of the plans of its period issued in
-    /// its subtree (which cover part of it): the progress of the whole subtree.
+    /// Counts per (unit, stage, participation) of every subject reviewed in `plan`'s subtree,
+    /// whichever plan of the period holds it: the plan's own, the lower plans' of its subtree,
+    /// and those a superior plan kept (decided before this plan took its subtree over) — the
+    /// progress of the whole subtree, at every level.
     pub async fn family_stage_counts(
         &mut self,
         plan: Uuid,
     ) -> Result<Vec<(Uuid, String, String, i64)>> {
         Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT s.unit_id, s.stage, s.participation, COUNT(*) FROM plans me \
-             JOIN org_closure c ON c.ancestor_id = me.org_id AND c.valid_from <= me.review_date AND c.valid_to > me.review_date \
-             JOIN plans p ON p.org_id = c.descendant_id AND p.year = me.year AND p.period_kind = me.period_kind AND p.period_no = me.period_no \
-             JOIN subjects s ON s.plan_id = p.id \
-             WHERE me.id = $1 GROUP BY s.unit_id, s.stage, s.participation",
+            "SELECT unit_id, stage, participation, COUNT(*) FROM ( \
+               SELECT s.unit_id, s.stage, s.participation FROM plans me \
+               JOIN org_closure c ON c.ancestor_id = me.org_id AND c.valid_from <= me.review_date AND c.valid_to > me.review_date \
+               JOIN plans p ON p.org_id = c.descendant_id AND p.year = me.year AND p.period_kind = me.period_kind AND p.period_no = me.period_no \
+               JOIN subjects s ON s.plan_id = p.id \
+               WHERE me.id = $1 \
+             UNION ALL \
+               SELECT s.unit_id, s.stage, s.participation FROM plans me \
+               JOIN org_closure a ON a.descendant_id = me.org_id AND a.ancestor_id <> me.org_id AND a.valid_from <= me.review_date AND a.valid_to > me.review_date \
+               JOIN plans p ON p.org_id = a.ancestor_id AND p.year = me.year AND p.period_kind = me.period_kind AND p.period_no = me.period_no \
+               JOIN org_closure c ON c.ancestor_id = me.org_id AND c.valid_from <= me.review_date AND c.valid_to > me.review_date \
+               JOIN subjects s ON s.plan_id = p.id AND s.unit_id = c.descendant_id \
+               WHERE me.id = $1 \
+             ) x GROUP BY unit_id, stage, participation",
         ).bind(plan).fetch_all(c).await?))
     }
 
@@ -146,63 +156,135 @@ impl Tx {
         }))
     }
 
-    /// What `plan` holds under `root` on `on`: counts, and the subjects already worked on.
-    pub async fn held_under(&mut self, plan: Uuid, root: Uuid, on: Date) -> Result<HeldSubjects> {
-        let counts_sql = format!(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN participation = 'excluded' THEN 1 ELSE 0 END), 0) FROM subjects WHERE {UNDER_ROOT}"
-        );
-        let (subjects, excluded): (i64, i64) = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(counts_sql))
-            .bind(plan).bind(root).bind(on).fetch_one(c).await?);
-        if subjects == 0 {
-            return Ok(HeldSubjects::default());
-        }
-        let touched_sql = format!(
-            "SELECT id, name FROM subjects WHERE {UNDER_ROOT} AND (version <> 1 \
-             OR id IN (SELECT subject_id FROM self_reviews) \
-             OR id IN (SELECT subject_id FROM review_inputs) \
-             OR id IN (SELECT subject_id FROM meeting_items) \
-             OR id IN (SELECT subject_id FROM evaluations) \
-             OR id IN (SELECT subject_id FROM decisions) \
-             OR id IN (SELECT subject_id FROM ballot_agenda) \
-             OR id IN (SELECT subject_id FROM head_moved_in) \
-             OR id IN (SELECT unit_subject_id FROM head_moved_in) \
-             OR id IN (SELECT subject_id FROM subject_parts WHERE version <> 1 OR kind = 'joint_unit')) \
-             ORDER BY sort_key, id LIMIT 10"
-        );
-        let touched: Vec<(Uuid, String)> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(touched_sql))
-            .bind(plan).bind(root).bind(on).fetch_all(c).await?);
-        Ok(HeldSubjects {
-            subjects,
-            excluded,
-            touched,
-        })
-    }
-
-    /// Removes from `plan` its untouched subjects under `root` on `on` (and the periods recorded
-    /// for them when the plan opened), for a lower plan to cover them; lowers the plan's counts
-    /// and bumps its version. The caller has checked with [`Tx::held_under`] that none was worked
-    /// on: the foreign keys refuse the removal otherwise.
-    pub async fn release_under(
+    /// Every subject `plan` holds under `root` on `on`, with whether it was worked on (a
+    /// document, a review input, a meeting item, an evaluation, a decision, a ballot, a head's
+    /// declaration, a hand-entered part, or any change of its record).
+    pub async fn subjects_under(
         &mut self,
         plan: Uuid,
         root: Uuid,
         on: Date,
-        held: &HeldSubjects,
+    ) -> Result<Vec<(SubjectRow, bool)>> {
+        let sql = format!(
+            "SELECT {SUBJECT_FIELDS}, CAST(CASE WHEN s.version <> 1 \
+             OR s.id IN (SELECT subject_id FROM self_reviews) \
+             OR s.id IN (SELECT subject_id FROM review_inputs) \
+             OR s.id IN (SELECT subject_id FROM meeting_items) \
+             OR s.id IN (SELECT subject_id FROM evaluations) \
+             OR s.id IN (SELECT subject_id FROM decisions) \
+             OR s.id IN (SELECT subject_id FROM ballot_agenda) \
+             OR s.id IN (SELECT subject_id FROM head_moved_in) \
+             OR s.id IN (SELECT unit_subject_id FROM head_moved_in) \
+             OR s.id IN (SELECT subject_id FROM subject_parts WHERE version <> 1 OR kind = 'joint_unit') \
+             THEN 1 ELSE 0 END AS BIGINT) AS touched FROM subjects s WHERE s.{}",
+            UNDER_ROOT.replace("unit_id IN", "s.unit_id IN")
+        );
+        let rows: Vec<SubjectTouched> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(plan).bind(root).bind(on).fetch_all(c).await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.subject, r.touched != 0))
+            .collect())
+    }
+
+    /// Moves `subjects` (worked on, not decided) from `from` to `to` with everything they hold,
+    /// and the meetings `from` holds in `root`'s subtree on `on` that reviewed one of them; the
+    /// plans' counts
+    /// follow (`subjects`, `excluded` of those moved). Both plans' versions are bumped.
+    pub async fn move_subjects(
+        &mut self,
+        from: Uuid,
+        to: Uuid,
+        subjects: &[Uuid],
+        excluded: i64,
+        root: Uuid,
+        on: Date,
     ) -> Result<()> {
         let stamp = self.stamp_owned()?;
-        let parts_sql = format!(
-            "DELETE FROM subject_parts WHERE subject_id IN (SELECT id FROM subjects WHERE {UNDER_ROOT})"
-        );
-        let subjects_sql = format!("DELETE FROM subjects WHERE {UNDER_ROOT}");
-        let removed = on_conn!(self, c => {
-            sqlx::query(sqlx::AssertSqlSafe(parts_sql)).bind(plan).bind(root).bind(on).execute(&mut *c).await?;
-            sqlx::query(sqlx::AssertSqlSafe(subjects_sql)).bind(plan).bind(root).bind(on).execute(&mut *c).await?.rows_affected()
+        for chunk in subjects.chunks(500) {
+            let ids = placeholders(5, chunk.len());
+            // The meetings in the subtree that reviewed one of them go with them.
+            let meetings_sql = format!(
+                "UPDATE meetings SET plan_id = $1 WHERE plan_id = $2 AND org_id IN (SELECT descendant_id FROM org_closure \
+                 WHERE ancestor_id = $3 AND valid_from <= $4 AND valid_to > $4) \
+                 AND id IN (SELECT meeting_id FROM meeting_items WHERE subject_id IN ({ids}))"
+            );
+            let subjects_sql = format!(
+                "UPDATE subjects SET plan_id = $1 WHERE plan_id = $2 AND id IN ({})",
+                placeholders(3, chunk.len())
+            );
+            on_conn!(self, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(meetings_sql)).bind(to).bind(from).bind(root).bind(on);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.execute(&mut *c).await?;
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(subjects_sql)).bind(to).bind(from);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.execute(&mut *c).await?.rows_affected()
+            });
+        }
+        let moved = subjects.len() as i64;
+        on_conn!(self, c => {
+            sqlx::query(
+                "UPDATE plans SET subjects_count = subjects_count - $1, excluded_count = excluded_count - $2, \
+                 version = version + 1, changed_by = $3, changed_at = $4 WHERE id = $5",
+            )
+            .bind(moved).bind(excluded).bind(&stamp.by).bind(stamp.at).bind(from)
+            .execute(&mut *c).await?;
         });
+        self.record(
+            "subjects",
+            format!("{moved} rows from plan {from} to plan {to}"),
+            "move",
+        );
+        self.record(
+            "meetings",
+            format!("of plan {from} under {root} to plan {to}"),
+            "move",
+        );
+        self.record("plans", from.to_string(), "update");
+        Ok(())
+    }
+
+    /// Removes `subjects` from `plan` (untouched ones, for a lower plan to create again), with
+    /// the periods recorded for them when the plan opened; lowers the plan's counts (`excluded`
+    /// of them excluded) and bumps its version. The foreign keys refuse the removal of a subject
+    /// anything points to.
+    pub async fn release_subjects(
+        &mut self,
+        plan: Uuid,
+        subjects: &[Uuid],
+        excluded: i64,
+    ) -> Result<()> {
+        let stamp = self.stamp_owned()?;
+        let mut removed = 0;
+        for chunk in subjects.chunks(500) {
+            let ids = placeholders(2, chunk.len());
+            let parts_sql = format!(
+                "DELETE FROM subject_parts WHERE subject_id IN (SELECT id FROM subjects WHERE plan_id = $1 AND id IN ({ids}))"
+            );
+            let subjects_sql = format!("DELETE FROM subjects WHERE plan_id = $1 AND id IN ({ids})");
+            removed += on_conn!(self, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(parts_sql)).bind(plan);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.execute(&mut *c).await?;
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(subjects_sql)).bind(plan);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.execute(&mut *c).await?.rows_affected()
+            });
+        }
         on_conn!(self, c => sqlx::query(
             "UPDATE plans SET subjects_count = subjects_count - $1, excluded_count = excluded_count - $2, \
              version = version + 1, changed_by = $3, changed_at = $4 WHERE id = $5",
         )
-        .bind(held.subjects).bind(held.excluded).bind(&stamp.by).bind(stamp.at).bind(plan)
+        .bind(subjects.len() as i64).bind(excluded).bind(&stamp.by).bind(stamp.at).bind(plan)
         .execute(c).await?.rows_affected());
         self.record(
             "subjects",

@@ -14,4 +14,6 @@ pub mod evaluation;
 pub mod family;
 pub mod plan;
 pub mod review;
+pub mod scoring;
+pub mod sitting;
 pub mod work;

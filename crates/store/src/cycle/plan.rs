@@ -30,6 +30,8 @@ pub struct PlanRow {
     pub version: i64,
     pub changed_by: String,
     pub changed_at: OffsetDateTime,
+    /// The document the plan was issued by, once recorded.
+    pub document_id: Option<Uuid>,
 }
 
 /// A new plan (status `draft`, version 1).
@@ -182,7 +184,7 @@ pub struct PlanLeader {
     pub sort_key: String,
 }
 
-pub(crate) const PLAN_COLUMNS: &str = "id, org_id, year, period_kind, period_no, parent_plan_id, title, rule_set, local_layer, review_date, status, subjects_count, excluded_count, version, changed_by, changed_at";
+pub(crate) const PLAN_COLUMNS: &str = "id, org_id, year, period_kind, period_no, parent_plan_id, title, rule_set, local_layer, review_date, status, subjects_count, excluded_count, version, changed_by, changed_at, document_id";
 
 pub(crate) const SUBJECT_SELECT: &str = "SELECT id, plan_id, kind, member_id, leader_id, collective_id, org_id, unit_id, name, sort_key, participation, eligibility, form_code, framework_id, decides_body, deciding_org_id, proposes_body, quota_group, stage, level, decision_id, version, changed_by, changed_at FROM subjects";
 

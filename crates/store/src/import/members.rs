@@ -217,6 +217,7 @@ pub async fn import_members_in(
     let index = locate_columns(&sheet, &COLUMNS).map_err(ImportError::Invalid)?;
     progress.set_length(sheet.rows.len() as u64 * 2);
     let orgs = tx.stored_orgs().await?;
+    let stored = tx.stored_members().await?;
 
     let mut valid: Vec<MemberRow> = Vec::with_capacity(sheet.rows.len());
     let mut rejected: Vec<Rejected> = Vec::new();
@@ -280,6 +281,25 @@ pub async fn import_members_in(
                 "chi bộ sinh hoạt tạm thời trùng với chi bộ chính thức: hãy để trống",
             );
         }
+        // A known member under another branch: a transfer (chuyển sinh hoạt), only when allowed.
+        if let (Some(code), Some((branch, _))) = (code, branch)
+            && let Some(existing) = stored.get(code)
+            && let Some((current, _)) = existing.official
+            && current != branch
+            && !options.allow_transfers
+        {
+            let from = orgs
+                .iter()
+                .find(|(_, o)| o.id == current)
+                .map(|(code, o)| format!("«{code}» ({})", o.name))
+                .unwrap_or_default();
+            reader.problem(
+                BRANCH,
+                format!(
+                    "đồng chí đang sinh hoạt ở chi bộ {from}: dòng này chuyển sinh hoạt sang chi bộ khác. Nếu đúng là chuyển sinh hoạt, hãy nhập lại với --allow-transfers (chuyển từ ngày hiệu lực); nếu không, hãy sửa mã chi bộ"
+                ),
+            );
+        }
         let residence = resolve(&mut reader, &orgs, RESIDENCE, false);
         let civil_servant = reader.flag(CIVIL_SERVANT).unwrap_or(false);
         let employer_unit = reader.text(EMPLOYER).to_string();
@@ -327,7 +347,6 @@ pub async fn import_members_in(
 
     let mut report = start_report(&sheet, rejected, options, path)?;
 
-    let stored = tx.stored_members().await?;
     let mut loads = Vec::new();
     let fail = |row: &MemberRow, error: StoreError| {
         ImportError::Invalid(vec![Problem {
@@ -361,9 +380,10 @@ pub async fn import_members_in(
             Some((branch, _)) if branch == row.branch => {}
             Some((_, since)) => {
                 let on = options.effective.max(since);
-                tx.transfer_member(existing.id, row.branch, on, "Cập nhật từ tệp nhập")
+                tx.transfer_member(existing.id, row.branch, on, "Chuyển sinh hoạt, nhập từ tệp")
                     .await
                     .map_err(|e| fail(row, e))?;
+                report.transfers += 1;
                 changed = true;
             }
             None => {

@@ -1,5 +1,8 @@
-//! Import of the files party offices keep: organisations (`import orgs`), members
-//! (`import members`) and members' discipline decisions (`import disciplines`), from .xlsx or .csv with the Vietnamese headers of `docs/import.md`.
+//! Import of the files party offices keep, from .xlsx or .csv with the Vietnamese headers of
+//! `docs/import.md`: organisations (`import orgs`), members (`import members`), members'
+//! discipline decisions (`import disciplines`), leadership collectives and leaders outside the
+//! party ([`bodies`]), posts with their dates ([`posts`]), statuses, leave and temporary
+//! activity elsewhere ([`periods`]), and civil-service ratings ([`ratings`]).
 //!
 //! An import reads and checks the whole file first. Any problem — reported with file, row,
 //! column and what to fix — means nothing is written, unless `skip_invalid` is set: then the
@@ -8,9 +11,13 @@
 //! as new dated records (effective on [`ImportOptions::effective`]). All writes of one import
 //! happen in one transaction.
 
+mod bodies;
 mod disciplines;
 mod members;
 mod orgs;
+mod periods;
+mod posts;
+mod ratings;
 pub mod source;
 
 use crate::error::StoreError;
@@ -18,9 +25,13 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use time::Date;
 
+pub use bodies::{import_collectives_in, import_leaders_in};
 pub use disciplines::{import_disciplines, import_disciplines_in};
 pub use members::{import_members, import_members_in};
 pub use orgs::{import_orgs, import_orgs_in};
+pub use periods::{import_leave_in, import_statuses_in, import_temporary_in};
+pub use posts::import_posts_in;
+pub use ratings::import_ratings_in;
 
 /// One thing wrong with an import file, located as precisely as possible.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +90,9 @@ pub struct ImportOptions {
     pub skip_invalid: bool,
     /// Where rejected rows go; default: beside the input, `<name>.loi.csv`.
     pub rejected_path: Option<PathBuf>,
+    /// A row that would move a known member to another branch is a transfer (chuyển sinh hoạt):
+    /// refused, naming the row, unless allowed.
+    pub allow_transfers: bool,
 }
 
 impl ImportOptions {
@@ -90,6 +104,7 @@ impl ImportOptions {
             today,
             skip_invalid: false,
             rejected_path: None,
+            allow_transfers: false,
         }
     }
 }
@@ -102,6 +117,8 @@ pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Of those updated, members moved to another branch (chuyển sinh hoạt).
+    pub transfers: usize,
     /// Rows left out under `skip_invalid`.
     pub rejected: usize,
     /// The problems of the rejected rows.
@@ -251,6 +268,69 @@ impl<'a> RowReader<'a> {
                 None
             }
         }
+    }
+}
+
+impl RowReader<'_> {
+    /// The end of a period from a `Đến ngày` cell: the last day included, stored as the day
+    /// after (periods are half-open); a problem when it is before `from`.
+    pub fn until(&mut self, column: usize, from: Option<Date>) -> Option<Date> {
+        let last = self.date(column)?;
+        if from.is_some_and(|from| last < from) {
+            self.problem(column, "ngày kết thúc trước ngày bắt đầu: hãy kiểm tra lại");
+            return None;
+        }
+        last.next_day()
+    }
+
+    /// Whether the cell at `column` was filled.
+    pub fn given(&self, column: usize) -> bool {
+        !self.text(column).is_empty()
+    }
+}
+
+/// Party members looked up by card number, each once.
+#[derive(Default)]
+pub(crate) struct MemberCodes(std::collections::HashMap<String, Option<uuid::Uuid>>);
+
+impl MemberCodes {
+    /// The member with card number in `column`, or a problem naming it.
+    pub async fn member(
+        &mut self,
+        tx: &mut crate::db::Tx,
+        reader: &mut RowReader<'_>,
+        column: usize,
+    ) -> Result<Option<uuid::Uuid>, StoreError> {
+        let Some(code) = reader.required(column) else {
+            return Ok(None);
+        };
+        let id = match self.0.get(code) {
+            Some(id) => *id,
+            None => {
+                let id = tx.member_id_by_code(code).await?;
+                self.0.insert(code.to_owned(), id);
+                id
+            }
+        };
+        if id.is_none() {
+            reader.problem(column, format!("không có đảng viên số thẻ «{code}» trong cơ sở dữ liệu: hãy kiểm tra số thẻ, hoặc nhập tệp đảng viên trước"));
+        }
+        Ok(id)
+    }
+}
+
+/// A problem met while writing a valid row (a rule of the store), located on its row.
+pub(crate) fn write_problem(file: &str, row: usize, error: StoreError) -> ImportError {
+    match error {
+        StoreError::Invalid(_) | StoreError::NotFound { .. } => {
+            ImportError::Invalid(vec![Problem {
+                file: file.to_owned(),
+                row: Some(row),
+                column: None,
+                message: error.to_string(),
+            }])
+        }
+        other => ImportError::Store(other),
     }
 }
 

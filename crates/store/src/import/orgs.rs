@@ -140,10 +140,7 @@ struct OrgRow {
 
 /// Accepts the Vietnamese name of a kind (any case) or its code.
 pub(crate) fn parse_kind(text: &str) -> Option<OrgKind> {
-    let key = text.to_lowercase();
-    OrgKind::ALL
-        .into_iter()
-        .find(|k| k.code() == key || k.name_vi().to_lowercase() == key)
+    OrgKind::parse_name(text)
 }
 
 /// Imports the file in one transaction of its own.

@@ -177,10 +177,29 @@ async fn updated_files_apply_differences(store: &Store) {
         (report.created, report.updated, report.unchanged),
         (1, 2, 9)
     );
+    // Ánh's row moves her to another branch: a transfer, refused naming the row unless allowed.
+    let refused = members(store, &member_path, &o).await.unwrap_err();
+    let ImportError::Invalid(problems) = refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].column.as_deref(), Some("Mã chi bộ"));
+    assert!(
+        problems[0].message.contains("chuyển sinh hoạt")
+            && problems[0].message.contains("LS.CL.HT.01"),
+        "{}",
+        problems[0]
+    );
+    o.allow_transfers = true;
     let report = members(store, &member_path, &o).await.unwrap();
     assert_eq!(
-        (report.created, report.updated, report.unchanged),
-        (0, 3, 9)
+        (
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.transfers
+        ),
+        (0, 3, 9, 1)
     );
     // Applying the same update again changes nothing.
     assert_eq!(orgs(store, &org_path, &o).await.unwrap().unchanged, 12);

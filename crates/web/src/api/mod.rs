@@ -5,15 +5,20 @@ pub mod accounts;
 pub mod audit;
 pub mod ballots;
 pub mod discipline;
+pub mod frameworks;
 pub mod health;
+pub mod inbox;
 pub mod leaders;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
 pub mod plans;
+pub mod records;
 pub mod reviews;
 pub mod rules;
 pub mod schema;
+pub mod scoring;
+pub mod sitting;
 pub mod subjects;
 pub mod views;
 
@@ -25,12 +30,17 @@ pub fn routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
         .merge(health::routes())
         .merge(accounts::routes())
+        .merge(inbox::routes())
         .merge(orgs::routes())
+        .merge(records::routes())
         .merge(members::routes())
         .merge(discipline::routes())
         .merge(rules::routes())
+        .merge(frameworks::routes())
         .merge(plans::routes())
         .merge(subjects::routes())
+        .merge(sitting::routes())
+        .merge(scoring::routes())
         .merge(leaders::routes())
         .merge(reviews::routes())
         .merge(meetings::routes())

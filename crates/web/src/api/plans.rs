@@ -5,6 +5,7 @@
 
 use crate::ApiState;
 use crate::actor::Acting;
+use crate::api::sitting::{DocumentBody, DocumentRecord};
 use crate::api::subjects::SubjectView;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch, parse_count};
@@ -30,6 +31,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(create_plan, list_plans))
         .routes(routes!(get_plan))
         .routes(routes!(set_phases))
+        .routes(routes!(set_document))
         .routes(routes!(child_plans))
         .routes(routes!(open_plan))
         .routes(routes!(subjects))
@@ -71,6 +73,19 @@ pub struct CreatePlan {
     /// The superior plan's (or the default) phases when empty.
     #[serde(default)]
     pub phases: Vec<PhaseBody>,
+    /// The document the plan is issued by (number and symbol, date, signer, recipients).
+    #[serde(default)]
+    pub document: Option<DocumentBody>,
+}
+
+/// The document a plan is issued by, based on the plan's version read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDocumentBody {
+    /// The plan's version read (or send `If-Match`).
+    #[serde(default)]
+    pub version: Option<i64>,
+    pub document: DocumentBody,
 }
 
 /// A phase as written in a plan.
@@ -144,6 +159,8 @@ pub struct PlanView {
     pub phases: Vec<PhaseView>,
     #[schema(value_type = BTreeMap<String, String>)]
     pub frameworks: BTreeMap<SubjectKind, String>,
+    /// The document the plan was issued by, once recorded.
+    pub document: Option<DocumentRecord>,
     pub changed_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub changed_at: OffsetDateTime,
@@ -195,6 +212,7 @@ impl From<Plan> for PlanView {
             version: p.version,
             phases: p.phases.into_iter().map(PhaseView::from).collect(),
             frameworks: p.frameworks,
+            document: p.document.map(DocumentRecord::from),
             changed_by: p.changed_by,
             changed_at: p.changed_at,
         }
@@ -359,6 +377,7 @@ async fn create_plan(
         review_date: body.review_date,
         frameworks: body.frameworks,
         phases: body.phases.into_iter().map(PhaseInput::from).collect(),
+        document: body.document.map(Into::into),
     };
     let plan = state.app().create_plan(&actor, new).await?;
     Ok((StatusCode::CREATED, Json(plan.into())))
@@ -393,6 +412,29 @@ async fn set_phases(
     let version = if_match.version(body.version)?;
     let phases = body.phases.into_iter().map(PhaseInput::from).collect();
     let plan = state.app().set_phases(&actor, id, version, phases).await?;
+    Ok(Json(plan.into()))
+}
+
+/// Records (or replaces) the document the plan is issued by: number and symbol, date, the
+/// signature block, recipients.
+#[utoipa::path(put, path = "/plans/{id}/document", tag = "plans", operation_id = "set_plan_document",
+    params(("id" = Uuid, Path, description = "The plan's id"),
+           ("If-Match" = Option<String>, Header, description = "The plan's version read, instead of `version` in the body")),
+    request_body = PlanDocumentBody,
+    responses((status = 200, body = PlanView), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
+async fn set_document(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    ApiPath(id): ApiPath<Uuid>,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<PlanDocumentBody>,
+) -> ApiResult<Json<PlanView>> {
+    let version = if_match.version(body.version)?;
+    let plan = state
+        .app()
+        .record_plan_document(&actor, id, version, &body.document.into())
+        .await?;
     Ok(Json(plan.into()))
 }
 

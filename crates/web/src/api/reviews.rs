@@ -26,6 +26,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
         .routes(routes!(get_self_review, save_self_review))
         .routes(routes!(submit_self_review))
+        .routes(routes!(record_draft_sent))
         .routes(routes!(return_self_review))
         .routes(routes!(near_copies))
         .routes(routes!(list_review_inputs, add_review_input))
@@ -311,6 +312,41 @@ async fn submit_self_review(
         .await?;
     let form = form_of(&state, &actor, id).await?;
     Ok(Json(review_view(id, form, Some(submitted))))
+}
+
+/// The day the draft collective report was sent to the meeting's participants.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftSent {
+    /// The report's version read (or send `If-Match`).
+    #[serde(default)]
+    pub version: Option<i64>,
+    pub sent_on: Date,
+}
+
+/// Records the day the draft collective report (of an organisation or a leadership collective)
+/// reached the meeting's participants — its own step, before or after submission, until the
+/// subject is reviewed; the notice before the meeting is counted from it.
+#[utoipa::path(post, path = "/subjects/{id}/self-review/draft-sent", tag = "review", operation_id = "record_draft_sent",
+    params(("id" = Uuid, Path, description = "The subject's id"),
+           ("If-Match" = Option<String>, Header, description = "The report's version read")),
+    request_body = DraftSent,
+    responses((status = 200, body = SelfReviewView), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
+async fn record_draft_sent(
+    State(state): State<ApiState>,
+    Acting(actor): Acting,
+    ApiPath(id): ApiPath<Uuid>,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<DraftSent>,
+) -> ApiResult<Json<SelfReviewView>> {
+    let version = if_match.version(body.version)?;
+    let saved = state
+        .app()
+        .record_draft_sent(&actor, id, version, body.sent_on)
+        .await?;
+    let form = form_of(&state, &actor, id).await?;
+    Ok(Json(review_view(id, form, Some(saved))))
 }
 
 /// The suggestions and comments gathered for the subject's review.

@@ -100,7 +100,10 @@ async fn check(
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_case",
-            format!("hồ sơ tình huống không hợp lệ: {}", error.problem),
+            format!(
+                "hồ sơ tình huống không hợp lệ: {}",
+                crate::extract::serde_problem_vi(&error.problem)
+            ),
         )
         .with_field(error.field)
     })?;

@@ -6,6 +6,7 @@
 
 use crate::ApiState;
 use crate::actor::Acting;
+use crate::api::sitting::{DocumentBody, DocumentRecord};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch};
 use axum::Json;
@@ -193,6 +194,9 @@ pub struct DecisionBody {
     #[serde(default)]
     #[schema(value_type = Option<crate::api::schema::ExceptionalShareSchema>)]
     pub exceptional_share: Option<ExceptionalShareDecision>,
+    /// The document the decision is issued by (a correction's: the Mẫu 03 decision).
+    #[serde(default)]
+    pub document: Option<DocumentBody>,
 }
 
 /// Re-opening a decided subject for a new decision.
@@ -281,8 +285,9 @@ pub struct ColumnView {
     pub title: String,
     #[schema(value_type = Option<crate::api::schema::LevelCode>)]
     pub level: Option<Level>,
-    /// Points in hundredths, when scored.
-    pub total: Option<i64>,
+    /// The total points, when scored (`93`, `87.5`).
+    #[schema(value_type = Option<f64>)]
+    pub total: Option<kiemdiem_rules::Points>,
     pub note: String,
 }
 
@@ -313,7 +318,13 @@ impl From<Column> for ColumnView {
 /// The quota position of the subject's comparable group.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuotaHeadroom {
+    /// The group's key.
     pub group: String,
+    /// The group as people name it ("đảng viên Đảng bộ xã Hợp Thành").
+    pub group_name: String,
+    /// The group's subjects to be classified, and how many of them are not decided yet.
+    pub subjects: u64,
+    pub undecided: u64,
     /// Levels decided so far in the group (and the asked level, when given).
     #[schema(value_type = Object)]
     pub levels: serde_json::Value,
@@ -326,6 +337,9 @@ impl From<QuotaView> for QuotaHeadroom {
     fn from(q: QuotaView) -> QuotaHeadroom {
         QuotaHeadroom {
             group: q.group,
+            group_name: q.group_name,
+            subjects: q.subjects,
+            undecided: q.undecided,
             levels: serde_json::to_value(q.levels).unwrap_or_default(),
             check: serde_json::to_value(q.check).unwrap_or_default(),
         }
@@ -364,6 +378,8 @@ pub struct DecisionRecord {
     pub decided_at: OffsetDateTime,
     /// An escalation opened because the person is rated differently elsewhere.
     pub escalation_id: Option<Uuid>,
+    /// The document the decision was issued by, when recorded.
+    pub document: Option<DocumentRecord>,
 }
 
 impl From<DecisionView> for DecisionRecord {
@@ -382,6 +398,7 @@ impl From<DecisionView> for DecisionRecord {
             decided_by: d.decided_by,
             decided_at: d.decided_at,
             escalation_id: d.escalation,
+            document: d.document.map(DocumentRecord::from),
         }
     }
 }
@@ -582,6 +599,7 @@ fn decision_input(if_match: IfMatch, body: DecisionBody) -> ApiResult<DecisionIn
         level: Some(body.level),
         reason: body.reason,
         exceptional_share: body.exceptional_share,
+        document: body.document.map(Into::into),
     })
 }
 

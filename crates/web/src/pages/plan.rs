@@ -557,6 +557,7 @@ async fn decide(
         level: Level::parse(&level_text),
         reason: Some(reason.clone()).filter(|r| !r.is_empty()),
         exceptional_share: None,
+        document: None,
     };
     let app = state.app();
     let result = if field(&fields, "action") == "correct" {

@@ -426,10 +426,15 @@ async fn import(
         page.error = tr.t(tk("error.bad_form")).to_string();
         return html_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let (name, bytes) = file.unwrap_or_default();
+    let (file_name, content) = file.unwrap_or_default();
+    let upload = kiemdiem_app::records::Upload {
+        file_name,
+        content,
+        ..Default::default()
+    };
     match state
         .app()
-        .import_upload(&viewer.actor, import_kind, &name, &bytes)
+        .import_bytes(&viewer.actor, import_kind, &upload)
         .await
     {
         Ok(Ok(report)) => {
@@ -457,7 +462,7 @@ async fn import(
                 .collect();
             html_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(error) if error.field() == Some("file") => {
+        Err(error) if matches!(error.field(), Some("file" | "file_name")) => {
             page.error = error.message().to_string();
             html_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

@@ -161,7 +161,7 @@ async fn build_subject_page(
         .map(|c| ColumnRow {
             title: format!("({}) {}", c.no, c.title),
             level: c.level.map(|l| l.name_vi().to_string()).unwrap_or_default(),
-            points: c.total.map(points_text).unwrap_or_default(),
+            points: c.total.map(|p| points_text(p.0)).unwrap_or_default(),
             note: c.note.clone(),
         })
         .collect();

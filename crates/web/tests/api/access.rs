@@ -232,7 +232,7 @@ async fn every_route_every_role_inside_and_outside(app: &TestApp) {
         failures.len(),
         failures.join("\n")
     );
-    assert!(checked >= 88 * 16, "walked {checked}");
+    assert!(checked >= 108 * 16, "walked {checked}");
 }
 
 /// Sends `id` as `role` (anonymous when `None`) about the inside or outside record the cell
@@ -343,7 +343,12 @@ async fn request(
             "org": branch,
             "password": "mật khẩu dùng thử"
         })),
-        "get_account" | "list_account_tokens" | "reset_password" => None,
+        "get_account" | "list_account_tokens" | "reset_password" | "my_inbox" => None,
+        "set_account_email" => Some(json!({ "email": format!("walk{n}@xa.vn") })),
+        "read_notification" => {
+            fill(Uuid::now_v7().to_string());
+            None
+        }
         "grant_role" => Some(json!({ "role": "branch_committee", "org": branch })),
         "set_account_status" => Some(json!({ "disabled": true, "reason": "thử" })),
         "revoke_grant" => {
@@ -429,6 +434,74 @@ async fn request(
             fill(record.to_string());
             Some(json!({ "reason": "nhập nhầm" }))
         }
+        "list_org_frameworks" => {
+            path = path.replace("{code}", commune);
+            None
+        }
+        "derive_framework" => {
+            path = path.replace("{code}", commune);
+            Some(json!({ "base": "qd366-hd43/member-without-post", "name": format!("walk-{n}") }))
+        }
+        "import_framework" => {
+            use base64::Engine;
+            path = path.replace("{code}", commune);
+            let sheet = "Mã tiêu chí,Tên tiêu chí,Nhóm,Điểm tối đa,Mã tiêu chí cha\n\
+                         chung,Nhóm tiêu chí chung,chung,30,\n\
+                         nhiem_vu,Nhóm tiêu chí về kết quả thực hiện nhiệm vụ,nhiệm vụ,70,\n";
+            Some(json!({
+                "base": "qd366-hd43/member-without-post", "name": format!("walk-import-{n}"),
+                "file_name": "khung.csv",
+                "content_base64": base64::engine::general_purpose::STANDARD.encode(sheet),
+            }))
+        }
+        "get_org_framework" | "change_framework" => {
+            let org = f
+                .app
+                .org_id(&system, commune, None, "org")
+                .await
+                .expect("commune");
+            let made = f
+                .app
+                .derive_framework(
+                    &system,
+                    org,
+                    "qd366-hd43/member-without-post",
+                    &format!("walk-{n}"),
+                    None,
+                )
+                .await
+                .expect("a framework");
+            fill(made.id.clone());
+            (id == "change_framework").then(|| {
+                json!({ "criteria": serde_json::to_value(&made.framework.criteria).expect("json") })
+            })
+        }
+        "import_records" => {
+            use base64::Engine;
+            path = path.replace("{kind}", "leaders");
+            let file = format!("Mã cán bộ,Họ và tên\nWALK{n},Cán bộ thử {n}\n");
+            Some(json!({
+                "file_name": "can_bo.csv",
+                "content_base64": base64::engine::general_purpose::STANDARD.encode(file),
+            }))
+        }
+        "merge_orgs" => {
+            let a = fresh_branch(f, commune, &format!("WM{n}A")).await;
+            let b = fresh_branch(f, commune, &format!("WM{n}B")).await;
+            Some(json!({ "sources": [a], "into": b, "on": "2025-06-01" }))
+        }
+        "split_org" => {
+            let source = fresh_branch(f, commune, &format!("WS{n}")).await;
+            path = path.replace("{code}", &source);
+            Some(json!({ "parts": [{ "org": {
+                "code": format!("WS{n}X"), "name": "Chi bộ tách ra", "kind": "Chi bộ trực thuộc"
+            } }], "on": "2025-06-01" }))
+        }
+        "move_org" => {
+            let moved = fresh_branch(f, commune, &format!("WV{n}")).await;
+            path = path.replace("{code}", &moved);
+            Some(json!({ "parent": commune, "on": "2025-06-01" }))
+        }
         "list_plans" => {
             path = format!("{path}?year=2025&org={commune}");
             None
@@ -444,6 +517,17 @@ async fn request(
             path = format!("{path}?org={branch}");
             None
         }
+        "set_plan_document" => {
+            fill(f.plan[s].to_string());
+            Some(json!({ "version": 1, "document": {
+                "number_symbol": "09-KH/ĐU", "issued_on": "2025-11-20", "place": "Vũ Thư",
+                "on_behalf_of": "T/M ĐẢNG ỦY", "signer_title": "BÍ THƯ", "signer_name": "Trần Văn Hải",
+                "recipients": ["Các chi bộ trực thuộc"]
+            } }))
+        }
+        "decide_sitting" => Some(json!({ "decisions": [
+            { "subject": subject, "version": 1, "level": "HTNV", "reason": "thử" }
+        ] })),
         "set_plan_phases" => {
             fill(f.plan[s].to_string());
             Some(json!({ "version": 1, "phases": [{
@@ -512,8 +596,17 @@ async fn request(
             match id {
                 "save_self_review" => Some(json!({ "version": 0, "sections": {} })),
                 "submit_self_review" => Some(json!({ "version": 1, "submitted_on": "2025-12-10" })),
+                "record_draft_sent" => Some(json!({ "version": 1, "sent_on": "2025-12-01" })),
                 "return_self_review" => Some(json!({ "version": 1, "reason": "chép lại bài mẫu" })),
                 "self_evaluate" => Some(json!({ "version": 0, "input": {} })),
+                "propose_collective_score" => {
+                    Some(json!({ "version": 0, "input": {}, "sent_on": "2025-12-01" }))
+                }
+                "score_collective" => Some(json!({ "input": {} })),
+                "vote_collective_score" => Some(json!({
+                    "version": 1, "held_on": "2025-12-10", "votes_for": 1, "votes_against": 0,
+                    "abstained": 0, "present": 1
+                })),
                 "add_review_input" => Some(
                     json!({ "kind": "masses_comment", "from_body": "Đoàn thanh niên", "text": "Góp ý" }),
                 ),
@@ -538,6 +631,32 @@ async fn request(
         other => panic!("the walk does not know how to call «{other}» ({template}): add it"),
     };
     (path, body)
+}
+
+/// A new branch of the commune with `code`, for an operation that consumes what it acts on.
+async fn fresh_branch(f: &Fixture, commune: &str, code: &str) -> String {
+    let mut tx = f.app.store().begin("walk").await.expect("begin");
+    let parent = tx
+        .org_latest_by_code(commune)
+        .await
+        .expect("commune")
+        .expect("commune")
+        .id;
+    tx.create_org(
+        &NewOrg {
+            code: code.to_owned(),
+            name: format!("Chi bộ {code}"),
+            kind: OrgKind::SubordinateBranch,
+            has_committee: false,
+            founded_on: day("01/01/2000"),
+            parent: Some(parent),
+        },
+        day("01/01/2000"),
+    )
+    .await
+    .expect("fresh branch");
+    tx.commit().await.expect("commit");
+    code.to_owned()
 }
 
 /// The tree, people, plans, meetings, ballots, escalations and accounts of the walk.

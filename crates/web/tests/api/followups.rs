@@ -556,8 +556,13 @@ async fn a_published_plan_is_corrected_and_reopened(app: &TestApp) {
         )
         .await;
     }
-    // Decided: the branch before its secretary, everyone HTTNV.
-    for subject in &everyone {
+    // Decided: the members, then the branch (HD 43 Mục 3), then its secretary (the unit before
+    // its head), everyone HTTNV.
+    let in_order: Vec<&Value> = opened.members[1..]
+        .iter()
+        .chain([&opened.branch, &opened.members[0]])
+        .collect();
+    for subject in &in_order {
         let current = fresh(app, subject).await;
         assert_eq!(current["stage"], "reviewed", "{current}");
         let decided = send(

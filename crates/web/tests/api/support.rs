@@ -168,7 +168,10 @@ pub async fn expect_json(response: Response, status: StatusCode) -> Value {
     let actual = response.status();
     let text = response.text().await.expect("response body");
     assert_eq!(actual, status, "unexpected status; body: {text}");
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+    let body: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    crate::readable::assert_readable(&body);
+    body
 }
 
 /// Asserts an error answer: status, stable code, a Vietnamese message; returns the `error` object.

@@ -555,6 +555,11 @@ async fn whole_cycle(app: &TestApp) {
     )
     .await;
     assert_eq!(short["error"]["code"], "rule_refused", "{short}");
+    let said = short["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        said.contains("tối thiểu 2 buổi") && !said.contains("default"),
+        "the meeting's kind in words, never its key: {said}"
+    );
     send(
         as_user(
             app,
@@ -677,6 +682,40 @@ async fn whole_cycle(app: &TestApp) {
     )
     .await;
     assert!(refused["rule"]["source"].is_string(), "{refused}");
+    // A sitting over every member at once, both secretaries HTXSNV: refused as a whole, every
+    // problem listed — the secretaries come after their branches, and two HTXSNV are over the
+    // quota of nine HTTNV — and nothing is written.
+    let mut sitting = Vec::new();
+    for s in &members {
+        let level = if s["id"] == an["id"] || s["id"] == hung["id"] {
+            "HTXSNV"
+        } else {
+            "HTTNV"
+        };
+        let current = app.get_ok(&format!("/api/v1/subjects/{}", id_of(s))).await;
+        sitting.push(json!({ "subject": s["id"], "version": current["version"], "level": level }));
+    }
+    let whole = expect_json(
+        as_user(app, committee, Method::POST, "/api/v1/decision-sittings")
+            .json(&json!({ "decisions": sitting }))
+            .send()
+            .await
+            .expect("sent"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let problems = whole["error"]["details"]["problems"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(problems.len(), 3, "{whole}");
+    assert_eq!(problems[2]["code"], "quota_exceeded", "{whole}");
+    assert!(
+        whole["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("nhóm đảng viên Đảng bộ xã")),
+        "{whole}"
+    );
     for s in members
         .iter()
         .filter(|s| s["id"] != an["id"] && s["id"] != hung["id"])
