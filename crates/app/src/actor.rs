@@ -36,8 +36,44 @@ pub(crate) enum Powers {
         grants: Arc<[Grant]>,
         /// A one-time password is in use: nothing but changing it is allowed.
         must_change_password: bool,
+        /// What was already allowed to this actor.
+        allowed: AllowedMemo,
     },
 }
+
+/// The (action, scope) pairs already allowed to a signed-in actor, so that a page asking the
+/// same question many times (reading one branch for each of its subjects) pays for the
+/// answer once. An actor is built for one request from the session, its grants a snapshot of
+/// that moment, so the memo lives no longer than the answer it keeps; refusals are not kept.
+#[derive(Clone, Default)]
+pub(crate) struct AllowedMemo(Arc<std::sync::Mutex<std::collections::HashSet<(Action, Scope)>>>);
+
+impl AllowedMemo {
+    pub(crate) fn contains(&self, key: (Action, Scope)) -> bool {
+        self.0.lock().is_ok_and(|set| set.contains(&key))
+    }
+
+    pub(crate) fn insert(&self, key: (Action, Scope)) {
+        if let Ok(mut set) = self.0.lock() {
+            set.insert(key);
+        }
+    }
+}
+
+impl std::fmt::Debug for AllowedMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AllowedMemo")
+    }
+}
+
+/// Two actors are the same whatever they were already allowed.
+impl PartialEq for AllowedMemo {
+    fn eq(&self, _: &AllowedMemo) -> bool {
+        true
+    }
+}
+
+impl Eq for AllowedMemo {}
 
 impl Actor {
     /// A trusted in-process actor (command line, demo, tests): allowed every action. Never built
@@ -79,6 +115,7 @@ impl Actor {
             powers: Powers::Granted {
                 grants: grants.into(),
                 must_change_password,
+                allowed: AllowedMemo::default(),
             },
         }
     }

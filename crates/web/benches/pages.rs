@@ -16,17 +16,22 @@
 //!
 //! Four pages are measured, each by 500 sessions signed in beforehand (cookie, as a browser
 //! holds it; accounts signed in more than once where there are fewer accounts than sessions), one
-//! HTTP connection per session, each session asking for its page `KIEMDIEM_BENCH_ROUNDS` times
-//! (default 20) one after the other:
+//! HTTP connection per session:
 //!
 //! - `home`: a member's home (`/`): their subjects, next steps, open ballots, earlier levels;
 //! - `ballot`: the member's ballot paper (`/phieu/{id}`);
 //! - `branch`: the secretary's branch page (`/to-chuc/{code}`);
-//! - `progress`: a district's progress page (`/ke-hoach/{plan}?to-chuc={code}`);
+//! - `progress`: a district's progress page (`/ke-hoach/{plan}?to-chuc={code}`).
 //!
-//! then all four at once (`mixed`, 125 sessions each). Every response must be a 200 carrying the
-//! page's own heading (not the sign-in page, not an error). Reports pages/s and p50/p99/max
-//! latency. Target: p99 under 100 ms and at least 2 000 pages/s.
+//! Each page is first asked for by 20 sessions one after the other to count the statements it
+//! sends to the database (sqlx's debug events), then asked for at a fixed arrival rate
+//! (`KIEMDIEM_BENCH_RATE` pages/s in all, default 2 000, for `KIEMDIEM_BENCH_SECONDS`, default
+//! 5; latency counted from when each page was due, so a slow server cannot hide its queue), then
+//! flat out (each session asks again as soon as its page arrived, `KIEMDIEM_BENCH_ROUNDS` times,
+//! default 20). Then all four at once at the fixed rate (`mixed`, 125 sessions each).
+//! `KIEMDIEM_BENCH_PAGES=home,branch` measures only the pages named (and no mixed run).
+//! Every response must be a 200 carrying the page's own heading (not the sign-in page, not an
+//! error). Reports pages/s and p50/p99/max latency. Target: p99 under 100 ms at 2 000 pages/s.
 
 use kiemdiem_app::accounts::{NewAccount, RoleGrant};
 use kiemdiem_app::ballot::{BallotMode, RollAdjustments};
@@ -48,6 +53,41 @@ use time::macros::date;
 use uuid::Uuid;
 
 const SESSIONS: usize = 500;
+
+/// Statements sent to the database so far.
+static STATEMENTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Counts sqlx's statement events.
+struct StatementCounter;
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for StatementCounter {
+    fn on_event(
+        &self,
+        _: &tracing::Event<'_>,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        STATEMENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Statements one request for each of `visits`' pages sends to the database, on average.
+async fn statements_per_page(base: &str, visits: &[(Page, Visit)]) -> f64 {
+    let client = reqwest::Client::new();
+    let sample = &visits[..visits.len().min(20)];
+    let before = STATEMENTS.load(std::sync::atomic::Ordering::Relaxed);
+    for (_, visit) in sample {
+        let response = client
+            .get(format!("{base}{}", visit.path))
+            .header("Cookie", &visit.cookie)
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(response.status().as_u16(), 200, "{}", visit.path);
+        let _ = response.text().await;
+    }
+    let after = STATEMENTS.load(std::sync::atomic::Ordering::Relaxed);
+    (after - before) as f64 / sample.len() as f64
+}
 /// Branches with an open ballot and signed-in members.
 const BRANCHES: usize = 30;
 const TODAY: Date = date!(2026 - 12 - 10);
@@ -61,13 +101,23 @@ fn env_number(name: &str, default: usize) -> usize {
 }
 
 fn main() {
-    // Server errors are logged (RUST_LOG, default: warnings) so that a failed page says why.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+    // Server errors are logged (RUST_LOG, default: warnings) so that a failed page says why;
+    // the statements sent to the database are counted (sqlx logs each one at debug level).
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{Layer, filter};
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                ),
         )
-        .with_writer(std::io::stderr)
+        .with(StatementCounter.with_filter(
+            filter::Targets::new().with_target("sqlx::query", tracing::Level::DEBUG),
+        ))
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -540,6 +590,11 @@ async fn run(backend: &str, url: &str, rounds: usize, rate: usize, seconds: usiz
     };
     for &page in &chosen {
         let visits = sign_in(&app, &cast, page, SESSIONS).await;
+        println!(
+            "{backend:<10} {:<20} {:.1} statements per page",
+            page.label(),
+            statements_per_page(&base, &visits).await
+        );
         for (arrival, how) in [
             (paced, format!("{} {rate}/s", page.label())),
             (

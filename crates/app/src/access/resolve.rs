@@ -45,14 +45,19 @@ impl App {
             action,
             scope,
         };
-        let grants = match &actor.powers {
+        let (grants, memo) = match &actor.powers {
             Powers::Trusted => return Ok(allowed),
             Powers::Granted {
                 must_change_password: true,
                 ..
             } => return Err(password_change_required()),
-            Powers::Granted { grants, .. } => grants,
+            Powers::Granted {
+                grants, allowed: memo, ..
+            } => (grants, memo),
         };
+        if memo.contains((action, scope)) {
+            return Ok(allowed);
+        }
         let today = self.today();
         let active: Vec<&Grant> = grants.iter().filter(|g| g.active_on(today)).collect();
         if action == Action::Vote {
@@ -94,6 +99,7 @@ impl App {
             };
             if permits(grant.role, action, kind, standing) {
                 tx.rollback().await?;
+                memo.insert((action, scope));
                 return Ok(allowed);
             }
         }
