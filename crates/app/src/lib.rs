@@ -16,6 +16,7 @@
 pub mod access;
 pub mod accounts;
 pub mod actor;
+mod answers;
 pub mod audit;
 pub mod ballot;
 pub mod demo;
@@ -58,6 +59,8 @@ pub struct App {
     security: Security,
     /// Ballot papers waiting for the next group commit (only while their requests wait).
     casts: std::sync::Arc<ballot::CastQueue>,
+    /// Progress, levels and pending lists kept until the next audited change.
+    answers: std::sync::Arc<answers::Answers>,
 }
 
 impl App {
@@ -67,6 +70,7 @@ impl App {
             today: None,
             security: Security::default(),
             casts: Default::default(),
+            answers: Default::default(),
         }
     }
 
@@ -78,6 +82,7 @@ impl App {
             today: Some(today),
             security: Security::default(),
             casts: Default::default(),
+            answers: Default::default(),
         }
     }
 

@@ -480,8 +480,20 @@ pub struct PlanPage {
     pub progress: Vec<ProgressRow>,
     pub chart: Option<String>,
     pub pending: Vec<PendingRow>,
+    pub pending_pager: PendingPager,
     pub escalations: Vec<EscalationRow>,
     pub levels: Vec<Choice>,
+}
+
+/// Where the plan page's pending list is: "51–100 of 256" and the links to the pages beside.
+#[derive(Debug, Clone, Default)]
+pub struct PendingPager {
+    /// Empty when the whole list fits on one page.
+    pub note: String,
+    /// Empty on the first page.
+    pub previous: String,
+    /// Empty on the last page.
+    pub next: String,
 }
 
 /// A subject on the decision page.

@@ -40,6 +40,14 @@ pub struct AuditSlot {
 const SELECT: &str = "SELECT seq, at, actor, action, entity, entity_id, reason, detail, prev_hash, hash FROM audit_log";
 
 impl Tx {
+    /// The sequence number of the last entry: it moves with every change, so an answer read
+    /// at one sequence holds as long as the head is still there.
+    pub async fn audit_seq(&mut self) -> Result<i64> {
+        Ok(
+            on_conn!(self, c => sqlx::query_scalar("SELECT seq FROM audit_head WHERE id = 1").fetch_one(c).await?),
+        )
+    }
+
     /// Reserves the next sequence number; call once per entry, before [`Tx::audit_append`].
     pub async fn audit_reserve(&mut self) -> Result<AuditSlot> {
         self.stamp()?;

@@ -61,32 +61,34 @@ static STATEMENTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 struct StatementCounter;
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for StatementCounter {
-    fn on_event(
-        &self,
-        _: &tracing::Event<'_>,
-        _: tracing_subscriber::layer::Context<'_, S>,
-    ) {
+    fn on_event(&self, _: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         STATEMENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
-/// Statements one request for each of `visits`' pages sends to the database, on average.
-async fn statements_per_page(base: &str, visits: &[(Page, Visit)]) -> f64 {
+/// Statements one request for each of `visits`' pages sends to the database, on average, the
+/// first time and again (when answers kept since can serve it), and the page's size in bytes.
+async fn statements_per_page(base: &str, visits: &[(Page, Visit)]) -> (f64, f64, usize) {
     let client = reqwest::Client::new();
     let sample = &visits[..visits.len().min(20)];
-    let before = STATEMENTS.load(std::sync::atomic::Ordering::Relaxed);
-    for (_, visit) in sample {
-        let response = client
-            .get(format!("{base}{}", visit.path))
-            .header("Cookie", &visit.cookie)
-            .send()
-            .await
-            .expect("request sent");
-        assert_eq!(response.status().as_u16(), 200, "{}", visit.path);
-        let _ = response.text().await;
+    let mut counts = [0.0; 2];
+    let mut bytes = 0;
+    for count in &mut counts {
+        let before = STATEMENTS.load(std::sync::atomic::Ordering::Relaxed);
+        for (_, visit) in sample {
+            let response = client
+                .get(format!("{base}{}", visit.path))
+                .header("Cookie", &visit.cookie)
+                .send()
+                .await
+                .expect("request sent");
+            assert_eq!(response.status().as_u16(), 200, "{}", visit.path);
+            bytes = bytes.max(response.bytes().await.map_or(0, |b| b.len()));
+        }
+        let after = STATEMENTS.load(std::sync::atomic::Ordering::Relaxed);
+        *count = (after - before) as f64 / sample.len() as f64;
     }
-    let after = STATEMENTS.load(std::sync::atomic::Ordering::Relaxed);
-    (after - before) as f64 / sample.len() as f64
+    (counts[0], counts[1], bytes)
 }
 /// Branches with an open ballot and signed-in members.
 const BRANCHES: usize = 30;
@@ -115,9 +117,11 @@ fn main() {
                         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
                 ),
         )
-        .with(StatementCounter.with_filter(
-            filter::Targets::new().with_target("sqlx::query", tracing::Level::DEBUG),
-        ))
+        .with(
+            StatementCounter.with_filter(
+                filter::Targets::new().with_target("sqlx::query", tracing::Level::DEBUG),
+            ),
+        )
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -590,10 +594,11 @@ async fn run(backend: &str, url: &str, rounds: usize, rate: usize, seconds: usiz
     };
     for &page in &chosen {
         let visits = sign_in(&app, &cast, page, SESSIONS).await;
+        let (first, again, bytes) = statements_per_page(&base, &visits).await;
         println!(
-            "{backend:<10} {:<20} {:.1} statements per page",
+            "{backend:<10} {:<20} {first:.1} statements per page, {again:.1} asked again; up to {} kB",
             page.label(),
-            statements_per_page(&base, &visits).await
+            bytes / 1024
         );
         for (arrival, how) in [
             (paced, format!("{} {rate}/s", page.label())),

@@ -27,6 +27,8 @@ mod members;
 mod openapi;
 #[path = "api/orgs.rs"]
 mod orgs;
+#[path = "api/pages.rs"]
+mod pages;
 #[path = "api/records.rs"]
 mod records;
 #[path = "api/rules.rs"]

@@ -52,7 +52,9 @@ impl App {
                 ..
             } => return Err(password_change_required()),
             Powers::Granted {
-                grants, allowed: memo, ..
+                grants,
+                allowed: memo,
+                ..
             } => (grants, memo),
         };
         if memo.contains((action, scope)) {

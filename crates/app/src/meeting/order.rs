@@ -212,14 +212,24 @@ impl crate::App {
         let mut tx = self.store().read().await?;
         let current = crate::plan::load_plan(&mut tx, plan).await?;
         let heads = heads_of(&mut tx, unit, current.review_date).await?;
+        // The unit's subjects in one query, not one per subject on the agenda.
+        let rows: std::collections::HashMap<Uuid, _> = tx
+            .family_subjects(plan, &[unit])
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row))
+            .collect();
         let mut ranked = Vec::with_capacity(subjects.len());
         for id in subjects {
-            let row = crate::plan::load_subject(&mut tx, *id).await?;
+            let row = match rows.get(id) {
+                Some(row) => row,
+                None => &crate::plan::load_subject(&mut tx, *id).await?,
+            };
             let collective = row.member_id.is_none() && row.leader_id.is_none();
             let head = row.member_id.is_some_and(|m| heads.contains(&m));
             ranked.push((
                 kiemdiem_rules::ordering::review_rank(collective, head),
-                row.sort_key,
+                row.sort_key.clone(),
                 *id,
             ));
         }

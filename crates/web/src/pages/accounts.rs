@@ -246,7 +246,7 @@ async fn grant(
     let app = state.app();
     let result = async {
         let role = Role::parse(&field(&fields, "role"))
-            .ok_or_else(|| AppError::invalid("role", "Chưa chọn vai trò"))?;
+            .ok_or_else(|| AppError::invalid("role", tr().t("accounts.no_role")))?;
         let at = match field(&fields, "at").as_str() {
             "" => None,
             code => Some(app.org_id(&viewer.actor, code, None, "at").await?),

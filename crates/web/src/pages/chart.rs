@@ -28,7 +28,11 @@ fn stacked_bar(total: i64, count: impl Fn(Option<Level>) -> i64) -> String {
         .into_iter()
         .map(|l| (l.name_vi().to_string(), l.code(), count(Some(l))))
         .collect();
-    parts.push(("Chưa quyết định".to_string(), "none", count(None)));
+    parts.push((
+        crate::pages::tr().t("chart.undecided").to_string(),
+        "none",
+        count(None),
+    ));
     let summary: Vec<String> = parts
         .iter()
         .map(|(name, _, n)| format!("{name}: {} ({})", number(*n), share(*n, total)))

@@ -533,7 +533,7 @@ async fn enter_tallies(
                 Err(_) => {
                     bad.get_or_insert(AppError::invalid(
                         key.clone(),
-                        format!("«{text}» không phải là số phiếu"),
+                        tr().fill("meeting.bad_votes", &[("text", text)]),
                     ));
                     0
                 }
@@ -606,7 +606,7 @@ async fn close_meeting(
     let result = match half_text.parse::<i64>() {
         Err(_) => Err(AppError::invalid(
             "half_days",
-            format!("Số buổi «{half_text}» không hợp lệ"),
+            tr().fill("meeting.bad_sessions", &[("text", &half_text)]),
         )),
         Ok(half_days) => state
             .app()

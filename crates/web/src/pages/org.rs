@@ -107,10 +107,7 @@ async fn org_page(
         Some(text) => match kiemdiem_app::parse_date(text) {
             Some(day) => day,
             None => {
-                let error = AppError::invalid(
-                    "ngay",
-                    format!("Ngày «{text}» không hợp lệ: hãy ghi dd/mm/yyyy"),
-                );
+                let error = AppError::invalid("ngay", tr.fill("error.bad_date", &[("text", text)]));
                 return error_page(Some(&viewer), &error);
             }
         },
@@ -276,9 +273,9 @@ async fn build_org_page(
             links,
             can_schedule: unit_roles && plan.status == "open" && !rows.is_empty(),
             can_propose: unit_roles && rows.iter().any(|r| r.can_propose),
-            default_title: format!(
-                "Hội nghị kiểm điểm, đánh giá, xếp loại năm {} — {}",
-                plan.year, org.name
+            default_title: tr.fill(
+                "meeting.default_title",
+                &[("year", &plan.year.to_string()), ("org", &org.name)],
             ),
             subjects: rows,
             meetings,
@@ -355,12 +352,12 @@ async fn schedule(
     let app = state.app();
     let result = async {
         let plan = Uuid::parse_str(&field(&fields, "plan"))
-            .map_err(|_| AppError::invalid("plan", "Chưa chọn kế hoạch"))?;
+            .map_err(|_| AppError::invalid("plan", tr().t("org.no_plan")))?;
         let held_text = field(&fields, "held_on");
         let held_on = kiemdiem_app::parse_date(&held_text).ok_or_else(|| {
             AppError::invalid(
                 "held_on",
-                format!("Ngày họp «{held_text}» không hợp lệ: hãy ghi dd/mm/yyyy"),
+                tr().fill("meeting.bad_held", &[("text", &held_text)]),
             )
         })?;
         let org = app.find_org(&viewer.actor, &code, Some(held_on)).await?;
@@ -446,7 +443,7 @@ async fn propose(
     let Some(level) = Level::parse(&field(&fields, "level")) else {
         return error_page(
             Some(&viewer),
-            &AppError::invalid("level", "Chưa chọn mức đề xuất"),
+            &AppError::invalid("level", tr().t("org.no_level")),
         );
     };
     match state

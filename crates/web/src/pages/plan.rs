@@ -21,8 +21,8 @@ use kiemdiem_app::progress::StepCount;
 use kiemdiem_app::state::Stage;
 use kiemdiem_app::{AppError, ErrorKind, Role};
 use kiemdiem_pages::{
-    Choice, DecideGroup, DecidePage, DecideRow, EscalationRow, FindingRow, Link, PendingRow,
-    PlanPage, ProgressRow, tk,
+    Choice, DecideGroup, DecidePage, DecideRow, EscalationRow, FindingRow, Link, PendingPager,
+    PendingRow, PlanPage, ProgressRow, tk,
 };
 use kiemdiem_rules::{Level, QuotaCategory};
 use serde::Deserialize;
@@ -46,7 +46,12 @@ pub struct NodeQuery {
     published: Option<String>,
     #[serde(rename = "da-quyet-dinh")]
     decided: Option<String>,
+    /// The page of the pending list (from 1).
+    trang: Option<String>,
 }
+
+/// Rows of the pending list on one page.
+const PENDING_PAGE: usize = 50;
 
 fn level_choices() -> Vec<Choice> {
     LEVELS
@@ -111,6 +116,7 @@ async fn build_plan_page(
     viewer: &Viewer,
     id: Uuid,
     node_code: Option<&str>,
+    pending_page: usize,
     problem: PlanProblem<'_>,
 ) -> Result<PlanPage, AppError> {
     let app = state.app();
@@ -140,7 +146,7 @@ async fn build_plan_page(
         .iter()
         .find(|n| n.depth == 0)
         .cloned()
-        .ok_or_else(|| AppError::not_found("tổ chức trong kế hoạch", node_code.unwrap_or("")))?;
+        .ok_or_else(|| AppError::not_found(tr().t("plan.node"), node_code.unwrap_or("")))?;
     // The way down from the plan's organisation to the node, each step to its own progress.
     let path: Vec<Link> = if node.org == plan.org_id {
         Vec::new()
@@ -185,11 +191,46 @@ async fn build_plan_page(
     }
     let levels = app.levels_at(actor, id, node.org).await?;
     let chart = (!levels.is_empty()).then(|| levels_by_child(&levels));
-    let pending = app
-        .pending_subjects(actor, id, node.org)
-        .await?
+    let all_pending = app.pending_subjects(actor, id, node.org).await?;
+    let pending_total = all_pending.len();
+    let pages = pending_total.div_ceil(PENDING_PAGE).max(1);
+    let pending_page = pending_page.clamp(1, pages);
+    let here = if node.org == plan.org_id {
+        format!("/ke-hoach/{id}?")
+    } else {
+        format!("/ke-hoach/{id}?to-chuc={}&", node.code)
+    };
+    let page_link = |n: usize| format!("{here}trang={n}#chua-xep-loai");
+    let pending_pager = PendingPager {
+        note: if pending_total > PENDING_PAGE {
+            tr().fill(
+                "plan.pending_page",
+                &[
+                    (
+                        "from",
+                        &number(((pending_page - 1) * PENDING_PAGE + 1) as i64),
+                    ),
+                    (
+                        "to",
+                        &number((pending_page * PENDING_PAGE).min(pending_total) as i64),
+                    ),
+                    ("total", &number(pending_total as i64)),
+                ],
+            )
+        } else {
+            String::new()
+        },
+        previous: (pending_page > 1)
+            .then(|| page_link(pending_page - 1))
+            .unwrap_or_default(),
+        next: (pending_page < pages)
+            .then(|| page_link(pending_page + 1))
+            .unwrap_or_default(),
+    };
+    let pending = all_pending
         .into_iter()
-        .take(200)
+        .skip((pending_page - 1) * PENDING_PAGE)
+        .take(PENDING_PAGE)
         .map(|p| PendingRow {
             subject: p.subject.to_string(),
             name: p.name,
@@ -263,6 +304,7 @@ async fn build_plan_page(
         progress: rows,
         chart,
         pending,
+        pending_pager,
         escalations,
         levels: level_choices(),
     })
@@ -281,7 +323,12 @@ async fn plan_page(
         publish: None,
         escalation: None,
     };
-    match build_plan_page(&state, &viewer, id, query.org.as_deref(), problem).await {
+    let page = query
+        .trang
+        .as_deref()
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(1);
+    match build_plan_page(&state, &viewer, id, query.org.as_deref(), page, problem).await {
         Ok(mut page) => {
             if query.published.is_some() {
                 page.c = with_flash(page.c, "ok", tr().t(tk("plan.published")));
@@ -317,7 +364,7 @@ async fn publish(
                 publish: Some(&error),
                 escalation: None,
             };
-            match build_plan_page(&state, &viewer, id, None, problem).await {
+            match build_plan_page(&state, &viewer, id, None, 1, problem).await {
                 Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
                 Err(error) => error_page(Some(&viewer), &error),
             }
@@ -340,7 +387,7 @@ async fn settle(
     }
     let version: i64 = field(&fields, "version").parse().unwrap_or(0);
     let result = match Level::parse(&field(&fields, "level")) {
-        None => Err(AppError::invalid("level", "Chưa chọn mức xếp loại")),
+        None => Err(AppError::invalid("level", tr().t("decide.no_level"))),
         Some(level) => state
             .app()
             .resolve_escalation(
@@ -365,7 +412,7 @@ async fn settle(
                 publish: None,
                 escalation: Some((escalation, &error)),
             };
-            match build_plan_page(&state, &viewer, id, None, problem).await {
+            match build_plan_page(&state, &viewer, id, None, 1, problem).await {
                 Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
                 Err(error) => error_page(Some(&viewer), &error),
             }
@@ -376,10 +423,10 @@ async fn settle(
 
 fn category_name(category: QuotaCategory) -> &'static str {
     match category {
-        QuotaCategory::Organisations => "Tổ chức đảng",
-        QuotaCategory::Collectives => "Tập thể lãnh đạo, quản lý",
-        QuotaCategory::Members => "Đảng viên",
-        QuotaCategory::Leaders => "Cán bộ lãnh đạo, quản lý",
+        QuotaCategory::Organisations => tr().t("decide.organisations"),
+        QuotaCategory::Collectives => tr().t("decide.collectives"),
+        QuotaCategory::Members => tr().t("decide.members"),
+        QuotaCategory::Leaders => tr().t("decide.leaders"),
     }
 }
 
@@ -411,10 +458,12 @@ async fn build_decide_page(
         let group = groups
             .entry(subject.quota_group.clone())
             .or_insert_with(|| DecideGroup {
-                name: format!(
-                    "{} thuộc thẩm quyền {}",
-                    category_name(subject.kind.quota_category()),
-                    org.name
+                name: tr.fill(
+                    "decide.group",
+                    &[
+                        ("category", category_name(subject.kind.quota_category())),
+                        ("org", &org.name),
+                    ],
                 ),
                 quota: String::new(),
                 over: false,
@@ -522,7 +571,7 @@ async fn decide_page(
     let Some(code) = query.org.clone() else {
         return error_page(
             Some(&viewer),
-            &AppError::invalid("to-chuc", "Chưa chọn tổ chức quyết định"),
+            &AppError::invalid("to-chuc", tr().t("decide.no_org")),
         );
     };
     match build_decide_page(&state, &viewer, id, &code, None).await {

@@ -60,10 +60,7 @@ async fn member_page(
         Some(text) => match kiemdiem_app::parse_date(text) {
             Some(on) => on,
             None => {
-                let error = AppError::invalid(
-                    "ngay",
-                    format!("Ngày «{text}» không hợp lệ: hãy ghi dd/mm/yyyy"),
-                );
+                let error = AppError::invalid("ngay", tr.fill("error.bad_date", &[("text", text)]));
                 return error_page(Some(&viewer), &error);
             }
         },

@@ -262,10 +262,10 @@ async fn build_subject_page(
 
 fn decision_kind(kind: &str) -> String {
     match kind {
-        "decision" => "Quyết định",
-        "correction" => "Điều chỉnh, xếp loại lại",
-        "reopen" => "Mở lại để xếp loại lại",
-        "escalation" => "Cấp trên giải quyết",
+        "decision" => tr().t("subject.kind_decision"),
+        "correction" => tr().t("subject.kind_correction"),
+        "reopen" => tr().t("subject.kind_reopen"),
+        "escalation" => tr().t("subject.kind_escalation"),
         other => other,
     }
     .to_string()
@@ -438,12 +438,7 @@ async fn self_evaluation_form(
     let framework = app
         .subject_framework(&viewer.actor, id)
         .await?
-        .ok_or_else(|| {
-            AppError::invalid(
-                "framework",
-                "Đối tượng này không chấm điểm theo khung tiêu chí",
-            )
-        })?;
+        .ok_or_else(|| AppError::invalid("framework", tr.t("self_evaluation.no_framework")))?;
     let stored = app
         .evaluations(&viewer.actor, id)
         .await?

@@ -1,0 +1,114 @@
+//! Answers computed from the database and kept until the next change: the progress of a plan,
+//! the distribution of levels and the list of those not yet rated at a node are read by every
+//! visit of an office's progress page, and computing them costs hundreds of statements, while
+//! the data under them changes a few times a minute. Every change is audited in the same
+//! transaction that makes it, so the audit trail's head sequence names the state of the
+//! database: an answer is kept with the sequence it was read at and served only while the head
+//! is still there. Authorisation is never kept here: each use case asks before it reads.
+
+use crate::progress::{NodeProgress, PendingSubject};
+use crate::work::LevelsAt;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+use time::Date;
+use uuid::Uuid;
+
+/// Answers of one question, each with the audit sequence it was read at.
+pub(crate) struct Kept<K, V> {
+    entries: Mutex<HashMap<K, (i64, Arc<V>)>>,
+    capacity: usize,
+}
+
+impl<K: Eq + Hash, V> Kept<K, V> {
+    fn new(capacity: usize) -> Self {
+        Kept {
+            entries: Mutex::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    /// The answer read at `seq`, if one is kept.
+    pub(crate) fn get(&self, key: &K, seq: i64) -> Option<Arc<V>> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|(at, _)| *at == seq)
+            .map(|(_, value)| Arc::clone(value))
+    }
+
+    /// Keeps `value`, read at `seq`; answers read before `seq` go first when room is needed.
+    pub(crate) fn put(&self, key: K, seq: i64, value: Arc<V>) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if entries.len() >= self.capacity && !entries.contains_key(&key) {
+            entries.retain(|_, (at, _)| *at >= seq);
+            if entries.len() >= self.capacity {
+                entries.clear();
+            }
+        }
+        match entries.get(&key) {
+            // A slower reader of an older state does not replace a newer answer.
+            Some((at, _)) if *at > seq => {}
+            _ => {
+                entries.insert(key, (seq, value));
+            }
+        }
+    }
+}
+
+/// The answers an app keeps (shared by its clones).
+pub(crate) struct Answers {
+    /// (plan, node, today) → progress at the node and below it.
+    pub(crate) progress: Kept<(Uuid, Option<Uuid>, Date), Vec<NodeProgress>>,
+    /// (plan, org) → levels at the organisation and each of its children.
+    pub(crate) levels: Kept<(Uuid, Uuid), Vec<LevelsAt>>,
+    /// (plan, org, today) → those not yet reviewed or rated in its units.
+    pub(crate) pending: Kept<(Uuid, Uuid, Date), Vec<PendingSubject>>,
+}
+
+impl std::fmt::Debug for Answers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Answers")
+    }
+}
+
+impl Default for Answers {
+    fn default() -> Self {
+        Answers {
+            progress: Kept::new(256),
+            levels: Kept::new(1024),
+            pending: Kept::new(1024),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kept;
+    use std::sync::Arc;
+
+    #[test]
+    fn an_answer_is_served_only_at_the_sequence_it_was_read() {
+        let kept: Kept<u8, &str> = Kept::new(2);
+        kept.put(1, 10, Arc::new("a"));
+        assert_eq!(kept.get(&1, 10).as_deref(), Some(&"a"));
+        assert!(kept.get(&1, 11).is_none());
+        // An older reader does not replace a newer answer.
+        kept.put(1, 12, Arc::new("b"));
+        kept.put(1, 11, Arc::new("old"));
+        assert_eq!(kept.get(&1, 12).as_deref(), Some(&"b"));
+    }
+
+    #[test]
+    fn room_is_made_from_older_answers_first() {
+        let kept: Kept<u8, u8> = Kept::new(2);
+        kept.put(1, 1, Arc::new(1));
+        kept.put(2, 2, Arc::new(2));
+        kept.put(3, 2, Arc::new(3));
+        assert!(kept.get(&1, 1).is_none());
+        assert_eq!(kept.get(&2, 2).as_deref(), Some(&2));
+        assert_eq!(kept.get(&3, 2).as_deref(), Some(&3));
+    }
+}
