@@ -220,12 +220,16 @@ async fn build_plan_page(
         } else {
             String::new()
         },
-        previous: (pending_page > 1)
-            .then(|| page_link(pending_page - 1))
-            .unwrap_or_default(),
-        next: (pending_page < pages)
-            .then(|| page_link(pending_page + 1))
-            .unwrap_or_default(),
+        previous: if pending_page > 1 {
+            page_link(pending_page - 1)
+        } else {
+            String::new()
+        },
+        next: if pending_page < pages {
+            page_link(pending_page + 1)
+        } else {
+            String::new()
+        },
     };
     let pending = all_pending
         .into_iter()
