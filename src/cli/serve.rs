@@ -46,6 +46,13 @@ pub struct ServeArgs {
     /// The longest a request may run, in seconds.
     #[arg(long, default_value_t = 300)]
     pub request_timeout: u64,
+    /// The most connections open at once [default: three quarters of the open-file limit].
+    #[arg(long)]
+    pub max_connections: Option<usize>,
+    /// Seconds a connection may take to send a request's head (new, or idle between requests)
+    /// before it is closed.
+    #[arg(long, default_value_t = 15)]
+    pub header_read_timeout: u64,
     /// The SMTP relay notifications are e-mailed through (smtp://host[:port]); without it they
     /// reach the accounts' inboxes only.
     #[arg(long, env = "KIEMDIEM_SMTP", requires = "mail_from")]
@@ -127,7 +134,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         cors_origins: args.cors_origins.clone(),
         request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
         demo,
+        header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout.max(1)),
         ..kiemdiem_web::WebConfig::default()
+    };
+    let config = kiemdiem_web::WebConfig {
+        max_connections: args.max_connections.unwrap_or(config.max_connections),
+        ..config
     };
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
@@ -135,7 +147,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let address = listener
         .local_addr()
         .map_err(|e| format!("không đọc được địa chỉ đang nghe: {e}"))?;
-    tracing::info!(%address, database = %redact_url(&url), "kiemdiem serving");
+    tracing::info!(%address, database = %kiemdiem_store::redact_url(&url), "kiemdiem serving");
     eprintln!(
         "kiemdiem đang chạy tại http://{address} — API: /api/v1, tài liệu OpenAPI: /api/openapi.json. Nhấn Ctrl-C để dừng."
     );
@@ -230,19 +242,6 @@ async fn fill_demo(
 }
 
 /// The database URL with any password replaced (for logs).
-fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
-
 /// Completes on Ctrl-C, or on SIGTERM where there is one.
 async fn shutdown_signal() {
     let ctrl_c = async {

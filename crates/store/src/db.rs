@@ -124,7 +124,7 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store> {
         let pool = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
-                .map_err(|_| StoreError::BadUrl(url.to_string()))?
+                .map_err(|_| StoreError::BadUrl(redact_url(url)))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -155,7 +155,7 @@ impl Store {
             Pool::Sqlite(pool.connect_with(options).await?)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options =
-                PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.to_string()))?;
+                PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(redact_url(url)))?;
             Pool::Postgres(
                 PgPoolOptions::new()
                     .max_connections(16)
@@ -175,7 +175,7 @@ impl Store {
                     .await?,
             )
         } else {
-            return Err(StoreError::BadUrl(url.to_string()));
+            return Err(StoreError::BadUrl(redact_url(url)));
         };
         let (write_gate, checkpointer) = match &pool {
             Pool::Sqlite(sqlite) => {
@@ -458,8 +458,60 @@ where
     }
 }
 
+/// The database URL with its password masked, for logs and messages: the `user:password@`
+/// part and a `password=` query parameter (PostgreSQL accepts both) become `***`.
+pub fn redact_url(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(scheme) = out.find("://") {
+        let authority_end = out[scheme + 3..]
+            .find(['/', '?', '#'])
+            .map_or(out.len(), |at| scheme + 3 + at);
+        // The last '@' of the authority ends the credentials (a password may hold an '@').
+        if let Some(at) = out[scheme + 3..authority_end]
+            .rfind('@')
+            .map(|at| scheme + 3 + at)
+            && let Some(colon) = out[scheme + 3..at].find(':').map(|c| scheme + 3 + c)
+        {
+            out.replace_range(colon + 1..at, "***");
+        }
+    }
+    if let Some(query) = out.find('?') {
+        let (head, tail) = out.split_at(query + 1);
+        let masked: Vec<String> = tail
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => pair.to_string(),
+            })
+            .collect();
+        out = format!("{head}{}", masked.join("&"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redact_url("postgres://kd:s3cr@t@db.example:5432/kd"),
+            "postgres://kd:***@db.example:5432/kd"
+        );
+        assert_eq!(
+            redact_url("postgresql://kd@db/kd?sslmode=require&password=hunter2"),
+            "postgresql://kd@db/kd?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact_url("postgres://kd:p@db/kd?PASSWORD=x"),
+            "postgres://kd:***@db/kd?PASSWORD=***"
+        );
+        assert_eq!(redact_url("sqlite://data/kd.db"), "sqlite://data/kd.db");
+        assert_eq!(
+            redact_url("postgres://db/kd?user=a@b"),
+            "postgres://db/kd?user=a@b"
+        );
+    }
+
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
 

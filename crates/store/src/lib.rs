@@ -30,5 +30,5 @@ pub mod people;
 mod sqlite_rows;
 pub mod text;
 
-pub use db::{Backend, Change, DEFAULT_URL, Stamp, Store, Tx, retry};
+pub use db::{Backend, Change, DEFAULT_URL, Stamp, Store, Tx, redact_url, retry};
 pub use error::{Result, StoreError};

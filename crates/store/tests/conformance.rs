@@ -22,3 +22,6 @@ mod cycle;
 
 #[path = "conformance/office.rs"]
 mod office;
+
+#[path = "conformance/errors.rs"]
+mod errors;
