@@ -60,6 +60,12 @@ pub struct ServeArgs {
     /// The sender's address of those e-mails.
     #[arg(long, env = "KIEMDIEM_MAIL_FROM")]
     pub mail_from: Option<String>,
+    #[command(flatten)]
+    pub audit: crate::cli::store::AuditArgs,
+    /// Minutes between anchors of the audit trail's head (written only when it moved; every
+    /// publication is anchored too).
+    #[arg(long, default_value_t = 10)]
+    pub anchor_every: u64,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -110,7 +116,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         }
     };
     let store = Store::open(&url).await.map_err(|e| e.to_string())?;
-    let app = App::new(store.clone());
+    // A temporary demo database keeps its anchors beside it unless told otherwise.
+    let mut audit = args.audit.clone();
+    if let (Some(dir), None) = (&temporary, &audit.anchor_file) {
+        audit.anchor_file = Some(dir.path().join("anchors.log"));
+    }
+    let app = audit.app(&store, &url)?;
     let mut demo = None;
     if args.demo {
         demo = Some(fill_demo(&store, &app, args.demo_password.clone()).await?);
@@ -156,6 +167,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         eprintln!("Thông báo được gửi thư điện tử qua {}.", smtp.relay);
         tokio::spawn(send_mail_forever(app.clone(), smtp));
     }
+    tokio::spawn(anchor_forever(
+        app.clone(),
+        std::time::Duration::from_secs(args.anchor_every.max(1) * 60),
+    ));
     let state = kiemdiem_web::ApiState::with_config(app, config);
     kiemdiem_web::serve(listener, state, shutdown_signal())
         .await
@@ -242,6 +257,20 @@ async fn fill_demo(
 }
 
 /// The database URL with any password replaced (for logs).
+/// Anchors the audit trail's head every `period` when it moved.
+async fn anchor_forever(app: App, period: std::time::Duration) {
+    let mut ticks = tokio::time::interval(period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match app.anchor_if_moved().await {
+            Ok(Some(anchor)) => tracing::info!(seq = anchor.seq, "audit trail anchored"),
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "the audit anchor was not written"),
+        }
+    }
+}
+
 /// Completes on Ctrl-C, or on SIGTERM where there is one.
 async fn shutdown_signal() {
     let ctrl_c = async {

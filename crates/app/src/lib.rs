@@ -58,6 +58,8 @@ pub struct App {
     security: Security,
     /// Ballot papers waiting for the next group commit (only while their requests wait).
     casts: std::sync::Arc<ballot::CastQueue>,
+    /// The audit key and the anchor file, when the installation has them.
+    audit_seal: Option<std::sync::Arc<audit::AuditSeal>>,
 }
 
 impl App {
@@ -67,6 +69,7 @@ impl App {
             today: None,
             security: Security::default(),
             casts: Default::default(),
+            audit_seal: None,
         }
     }
 
@@ -78,6 +81,7 @@ impl App {
             today: Some(today),
             security: Security::default(),
             casts: Default::default(),
+            audit_seal: None,
         }
     }
 

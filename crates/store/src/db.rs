@@ -53,6 +53,29 @@ pub struct Store {
     /// The background WAL checkpoint of a SQLite file ([`crate::checkpoint`]), running while
     /// a clone of the store exists.
     _checkpointer: Option<Arc<Checkpointer>>,
+    /// The installation's audit key, carried for the app (which seals audit entries with it
+    /// inside write transactions); never written to the database.
+    audit_key: Option<AuditKeyBytes>,
+}
+
+/// Key material the store carries but never stores or shows (its `Debug` prints no byte).
+#[derive(Clone)]
+pub struct AuditKeyBytes(Arc<[u8]>);
+
+impl AuditKeyBytes {
+    pub fn new(bytes: &[u8]) -> AuditKeyBytes {
+        AuditKeyBytes(Arc::from(bytes))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AuditKeyBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKeyBytes(…)")
+    }
 }
 
 /// How long a SQLite write transaction waits for the write gate, as long as SQLite's busy
@@ -89,6 +112,7 @@ pub struct Tx {
     pub(crate) conn: TxConn,
     stamp: Option<Stamp>,
     changes: Vec<Change>,
+    audit_key: Option<AuditKeyBytes>,
     /// The SQLite write gate, released after the connection (fields drop in order: a dropped
     /// transaction queues its rollback before the next writer is let in).
     _gate: Option<OwnedSemaphorePermit>,
@@ -112,6 +136,26 @@ macro_rules! on_conn {
 pub(crate) use on_conn;
 
 impl Store {
+    pub(crate) fn sqlite_pool(&self) -> Option<&SqlitePool> {
+        match &self.pool {
+            Pool::Sqlite(pool) => Some(pool),
+            Pool::Postgres(_) => None,
+        }
+    }
+
+    pub(crate) fn pg_pool(&self) -> Option<&PgPool> {
+        match &self.pool {
+            Pool::Postgres(pool) => Some(pool),
+            Pool::Sqlite(_) => None,
+        }
+    }
+
+    /// The same store carrying the installation's audit key for the app (see [`Tx::audit_key`]).
+    pub fn with_audit_key(mut self, key: AuditKeyBytes) -> Store {
+        self.audit_key = Some(key);
+        self
+    }
+
     /// Connects to `url` and applies the embedded migrations that are not yet applied.
     pub async fn open(url: &str) -> Result<Store> {
         let store = Store::connect(url).await?;
@@ -191,6 +235,7 @@ impl Store {
             pool,
             write_gate,
             _checkpointer: checkpointer,
+            audit_key: None,
         })
     }
 
@@ -251,6 +296,7 @@ impl Store {
                 at: now_micros(),
             }),
             changes: Vec::new(),
+            audit_key: self.audit_key.clone(),
             _gate: gate,
         })
     }
@@ -268,6 +314,7 @@ impl Store {
             conn,
             stamp: None,
             changes: Vec::new(),
+            audit_key: self.audit_key.clone(),
             _gate: None,
         })
     }
@@ -383,6 +430,11 @@ fn now_micros() -> OffsetDateTime {
 }
 
 impl Tx {
+    /// The audit key of the store this transaction came from, if the installation has one.
+    pub fn audit_key(&self) -> Option<&AuditKeyBytes> {
+        self.audit_key.as_ref()
+    }
+
     pub fn backend(&self) -> Backend {
         match self.conn {
             TxConn::Sqlite(_) => Backend::Sqlite,

@@ -25,3 +25,6 @@ mod office;
 
 #[path = "conformance/errors.rs"]
 mod errors;
+
+#[path = "conformance/schema.rs"]
+mod schema;
