@@ -33,9 +33,13 @@ pub enum Command {
     Demo(cli::store::DemoArgs),
     /// Run the HTTP server: the JSON API under /api/v1, its OpenAPI document at /api/openapi.json.
     Serve(cli::serve::ServeArgs),
-    /// Check the audit trail: recompute the hash chain and report the first broken entry.
+    /// Check the audit trail (chain, seals, anchors, sealed records) or anchor its head.
     #[command(subcommand)]
     Audit(cli::audit::AuditCommand),
+    /// Write a consistent copy of the whole database while it serves.
+    Backup(cli::backup::BackupArgs),
+    /// Restore a backup into a fresh database and verify its audit trail.
+    Restore(cli::backup::RestoreArgs),
     /// Manage accounts: add, list, grant and revoke roles, reset passwords, API tokens.
     #[command(subcommand)]
     User(cli::user::UserCommand),
@@ -51,6 +55,8 @@ pub fn run(cli: Cli) -> std::process::ExitCode {
         Command::Demo(args) => cli::store::demo(args),
         Command::Serve(args) => cli::serve::run(args),
         Command::Audit(command) => cli::audit::run(command),
+        Command::Backup(args) => cli::backup::backup(args),
+        Command::Restore(args) => cli::backup::restore_command(args),
         Command::User(command) => cli::user::run(command),
     }
 }

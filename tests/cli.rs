@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 
 fn kiemdiem(args: &[&str], stdin: Option<&str>) -> (i32, Value, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kiemdiem"))
+        .envs(audit_env())
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
@@ -403,6 +404,7 @@ fn rules_calendar_lists_the_years_days_off() {
 
 fn text(args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_kiemdiem"))
+        .envs(audit_env())
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::null())
@@ -563,4 +565,26 @@ fn an_office_loads_its_files_moves_and_splits_from_the_command_line() {
     let (code, stdout, _) = text(&["audit", "verify", "--database", &url]);
     assert_eq!(code, 0);
     assert!(stdout.contains("nguyên vẹn: 12 mục"), "{stdout}");
+}
+
+/// The audit key and the anchors of the binary under test: a fixed key, anchors under the
+/// system's temporary directory (never the tester's home).
+fn audit_env() -> [(&'static str, String); 3] {
+    [
+        ("KIEMDIEM_AUDIT_KEY", "5a".repeat(32)),
+        (
+            "XDG_STATE_HOME",
+            std::env::temp_dir()
+                .join("kiemdiem-tests-state")
+                .display()
+                .to_string(),
+        ),
+        (
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir()
+                .join("kiemdiem-tests-config")
+                .display()
+                .to_string(),
+        ),
+    ]
 }

@@ -49,6 +49,7 @@ struct Server {
 /// Starts the server and waits for it to announce its address.
 fn start(args: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kiemdiem"))
+        .envs(audit_env())
         .arg("serve")
         .args(args)
         .env("RUST_LOG", "debug")
@@ -416,6 +417,7 @@ fn demo_fills_a_fresh_database_with_an_account_per_role_and_refuses_one_with_dat
     assert_eq!(code, 0, "{rest}");
 
     let output = Command::new(env!("CARGO_BIN_EXE_kiemdiem"))
+        .envs(audit_env())
         .args([
             "serve",
             "--demo",
@@ -429,4 +431,26 @@ fn demo_fills_a_fresh_database_with_an_account_per_role_and_refuses_one_with_dat
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("đã có dữ liệu"), "{stderr}");
+}
+
+/// The audit key and the anchors of the binary under test: a fixed key, anchors under the
+/// system's temporary directory (never the tester's home).
+fn audit_env() -> [(&'static str, String); 3] {
+    [
+        ("KIEMDIEM_AUDIT_KEY", "5a".repeat(32)),
+        (
+            "XDG_STATE_HOME",
+            std::env::temp_dir()
+                .join("kiemdiem-tests-state")
+                .display()
+                .to_string(),
+        ),
+        (
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir()
+                .join("kiemdiem-tests-config")
+                .display()
+                .to_string(),
+        ),
+    ]
 }

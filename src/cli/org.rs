@@ -4,8 +4,8 @@
 
 use crate::cli::store::DatabaseArg;
 use clap::{Args, Subcommand};
+use kiemdiem_app::Actor;
 use kiemdiem_app::tree::{MergeInput, NewOrgInput, SplitInput, SplitPartInput, TreeChange};
-use kiemdiem_app::{Actor, App};
 use kiemdiem_store::Store;
 use std::process::ExitCode;
 
@@ -141,7 +141,7 @@ pub fn run(command: OrgCommand) -> ExitCode {
         let store = Store::open(&common.database.url)
             .await
             .map_err(|e| e.to_string())?;
-        let app = App::new(store.clone());
+        let app = common.database.app(&store)?;
         let change = match &command {
             OrgCommand::Merge(args) => {
                 let new = args.new_code.as_ref().map(|code| NewOrgInput {

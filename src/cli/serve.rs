@@ -46,6 +46,13 @@ pub struct ServeArgs {
     /// The longest a request may run, in seconds.
     #[arg(long, default_value_t = 300)]
     pub request_timeout: u64,
+    /// The most connections open at once [default: three quarters of the open-file limit].
+    #[arg(long)]
+    pub max_connections: Option<usize>,
+    /// Seconds a connection may take to send a request's head (new, or idle between requests)
+    /// before it is closed.
+    #[arg(long, default_value_t = 15)]
+    pub header_read_timeout: u64,
     /// The SMTP relay notifications are e-mailed through (smtp://host[:port]); without it they
     /// reach the accounts' inboxes only.
     #[arg(long, env = "KIEMDIEM_SMTP", requires = "mail_from")]
@@ -53,6 +60,12 @@ pub struct ServeArgs {
     /// The sender's address of those e-mails.
     #[arg(long, env = "KIEMDIEM_MAIL_FROM")]
     pub mail_from: Option<String>,
+    #[command(flatten)]
+    pub audit: crate::cli::store::AuditArgs,
+    /// Minutes between anchors of the audit trail's head (written only when it moved; every
+    /// publication is anchored too).
+    #[arg(long, default_value_t = 10)]
+    pub anchor_every: u64,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -103,7 +116,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         }
     };
     let store = Store::open(&url).await.map_err(|e| e.to_string())?;
-    let app = App::new(store.clone());
+    // A temporary demo database keeps its anchors beside it unless told otherwise.
+    let mut audit = args.audit.clone();
+    if let (Some(dir), None) = (&temporary, &audit.anchor_file) {
+        audit.anchor_file = Some(dir.path().join("anchors.log"));
+    }
+    let app = audit.app(&store, &url)?;
     let mut demo = None;
     if args.demo {
         demo = Some(fill_demo(&store, &app, args.demo_password.clone()).await?);
@@ -127,7 +145,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         cors_origins: args.cors_origins.clone(),
         request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
         demo,
+        header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout.max(1)),
         ..kiemdiem_web::WebConfig::default()
+    };
+    let config = kiemdiem_web::WebConfig {
+        max_connections: args.max_connections.unwrap_or(config.max_connections),
+        ..config
     };
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
@@ -135,7 +158,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let address = listener
         .local_addr()
         .map_err(|e| format!("không đọc được địa chỉ đang nghe: {e}"))?;
-    tracing::info!(%address, database = %redact_url(&url), "kiemdiem serving");
+    tracing::info!(%address, database = %kiemdiem_store::redact_url(&url), "kiemdiem serving");
     eprintln!(
         "kiemdiem đang chạy tại http://{address} — API: /api/v1, tài liệu OpenAPI: /api/openapi.json. Nhấn Ctrl-C để dừng."
     );
@@ -144,6 +167,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         eprintln!("Thông báo được gửi thư điện tử qua {}.", smtp.relay);
         tokio::spawn(send_mail_forever(app.clone(), smtp));
     }
+    tokio::spawn(anchor_forever(
+        app.clone(),
+        std::time::Duration::from_secs(args.anchor_every.max(1) * 60),
+    ));
     let state = kiemdiem_web::ApiState::with_config(app, config);
     kiemdiem_web::serve(listener, state, shutdown_signal())
         .await
@@ -230,16 +257,17 @@ async fn fill_demo(
 }
 
 /// The database URL with any password replaced (for logs).
-fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
-            }
+/// Anchors the audit trail's head every `period` when it moved.
+async fn anchor_forever(app: App, period: std::time::Duration) {
+    let mut ticks = tokio::time::interval(period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match app.anchor_if_moved().await {
+            Ok(Some(anchor)) => tracing::info!(seq = anchor.seq, "audit trail anchored"),
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "the audit anchor was not written"),
         }
-        _ => url.to_string(),
     }
 }
 

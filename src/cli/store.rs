@@ -4,6 +4,7 @@
 
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use kiemdiem_app::audit::AuditKey;
 use kiemdiem_app::records::ImportKind;
 use kiemdiem_app::{Actor, App};
 use kiemdiem_store::demo::{DemoOptions, DemoScale};
@@ -19,6 +20,85 @@ pub struct DatabaseArg {
     /// sqlite://đường/dẫn.db (created on first use) or postgres://…
     #[arg(long = "database", env = "KIEMDIEM_DATABASE", default_value = DEFAULT_URL)]
     pub url: String,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+impl DatabaseArg {
+    /// The app over `store`, sealing its audit entries with the installation's key.
+    pub fn app(&self, store: &Store) -> Result<App, String> {
+        self.audit.app(store, &self.url)
+    }
+}
+
+/// Where the audit trail's key and anchors live: outside the database (docs/audit.md).
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// The audit key file, created at first run with owner-only permissions [default:
+    /// $XDG_CONFIG_HOME/kiemdiem/audit.key]. KIEMDIEM_AUDIT_KEY (64 hex digits) gives the key
+    /// itself instead.
+    #[arg(long = "audit-key-file", env = "KIEMDIEM_AUDIT_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+    /// The append-only anchor file of this database [default:
+    /// $XDG_STATE_HOME/kiemdiem/anchors-<database>.log].
+    #[arg(long = "anchor-file", env = "KIEMDIEM_AUDIT_ANCHORS")]
+    pub anchor_file: Option<PathBuf>,
+}
+
+impl AuditArgs {
+    /// The app over `store` with the key (read, or created at first run) and the anchor file.
+    pub fn app(&self, store: &Store, url: &str) -> Result<App, String> {
+        let seal = self.seal(url)?;
+        Ok(App::new(store.clone()).with_audit_seal(seal))
+    }
+
+    pub fn seal(&self, url: &str) -> Result<kiemdiem_app::audit::AuditSeal, String> {
+        let key = match std::env::var("KIEMDIEM_AUDIT_KEY") {
+            Ok(hex) if !hex.trim().is_empty() => {
+                AuditKey::from_hex(&hex).map_err(|e| e.to_string())?
+            }
+            _ => {
+                let path = match &self.key_file {
+                    Some(path) => path.clone(),
+                    None => home_dir("XDG_CONFIG_HOME", ".config")?.join("audit.key"),
+                };
+                let (key, created) = AuditKey::load_or_create(&path).map_err(|e| e.to_string())?;
+                if created {
+                    eprintln!(
+                        "Đã tạo khoá nhật ký kiểm tra tại {} (chỉ chủ sở hữu đọc được). Hãy sao lưu tệp này ở nơi khác cơ sở dữ liệu: thiếu nó, không kiểm chứng được dấu niêm phong.",
+                        path.display()
+                    );
+                }
+                key
+            }
+        };
+        let anchors = match &self.anchor_file {
+            Some(path) => path.clone(),
+            None => home_dir("XDG_STATE_HOME", ".local/state")?.join(format!(
+                "anchors-{}.log",
+                &kiemdiem_app::audit::content_hash(&kiemdiem_store::redact_url(url))[..12]
+            )),
+        };
+        Ok(kiemdiem_app::audit::AuditSeal {
+            key,
+            anchors: Some(anchors),
+        })
+    }
+}
+
+/// `$<variable>/kiemdiem`, or `$HOME/<fallback>/kiemdiem`.
+fn home_dir(variable: &str, fallback: &str) -> Result<PathBuf, String> {
+    if let Some(dir) = std::env::var_os(variable).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir).join("kiemdiem"));
+    }
+    std::env::var_os("HOME")
+        .filter(|d| !d.is_empty())
+        .map(|home| PathBuf::from(home).join(fallback).join("kiemdiem"))
+        .ok_or_else(|| {
+            format!(
+                "không biết đặt khoá và mốc neo nhật ký ở đâu (không có ${variable} hay $HOME): hãy dùng --audit-key-file và --anchor-file"
+            )
+        })
 }
 
 #[derive(Debug, Args)]
@@ -165,7 +245,9 @@ pub fn import(command: ImportCommand) -> ExitCode {
             let store = Store::open(&args.database.url).await.map_err(|e| e.to_string())?;
             let bar = progress_bar(label);
             let started = Instant::now();
-            let result = App::new(store.clone())
+            let result = args
+                .database
+                .app(&store)?
                 .import_file(
                     &Actor::trusted(args.changed_by.clone()),
                     kind,
@@ -226,7 +308,9 @@ pub fn demo(args: DemoArgs) -> ExitCode {
             let store = Store::open(&args.database.url).await.map_err(|e| e.to_string())?;
             let bar = progress_bar("Tạo dữ liệu mẫu");
             let started = Instant::now();
-            let result = App::new(store.clone())
+            let result = args
+                .database
+                .app(&store)?
                 .generate_demo(&Actor::system("demo"), &options, &|done, expected| {
                     bar.set_length(expected.max(done));
                     bar.set_position(done);

@@ -178,7 +178,7 @@ async fn execute(command: UserCommand) -> Result<(), String> {
     let store = Store::open(&common.database.url)
         .await
         .map_err(|e| e.to_string())?;
-    let app = App::new(store.clone());
+    let app = common.database.app(&store)?;
     let actor = Actor::trusted(&common.by);
     let result = dispatch(&app, &actor, command).await;
     store.close().await;

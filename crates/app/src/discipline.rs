@@ -103,7 +103,25 @@ async fn managing_org(tx: &mut kiemdiem_store::Tx, body: DisciplinedBody) -> Res
     }
 }
 
+/// The day the Party was founded (3 February 1930): no violation or discipline precedes it.
+const PARTY_FOUNDED: Date = time::macros::date!(1930 - 02 - 03);
+
 fn check_dates(violation_on: Date, decided_on: Date) -> Result<()> {
+    for (field, day, what) in [
+        ("violation_on", violation_on, "Ngày vi phạm"),
+        ("decided_on", decided_on, "Ngày quyết định kỷ luật"),
+    ] {
+        if day < PARTY_FOUNDED {
+            return Err(AppError::invalid(
+                field,
+                format!(
+                    "{what} {} trước ngày thành lập Đảng ({})",
+                    crate::date_vi(day),
+                    crate::date_vi(PARTY_FOUNDED)
+                ),
+            ));
+        }
+    }
     if violation_on > decided_on {
         return Err(AppError::invalid(
             "violation_on",

@@ -278,7 +278,9 @@ impl From<StoreError> for AppError {
         let (code, field) = match &error {
             StoreError::NotFound { .. } => (ErrorCode::NotFound, None),
             StoreError::Duplicate { field } => (ErrorCode::Conflict, Some((*field).to_owned())),
-            StoreError::Constraint { .. } | StoreError::Invalid(_) => (ErrorCode::Invalid, None),
+            StoreError::Constraint { .. } | StoreError::Invalid(_) | StoreError::BadValue(_) => {
+                (ErrorCode::Invalid, None)
+            }
             StoreError::Retryable(_) | StoreError::Overloaded(_) => (ErrorCode::Busy, None),
             StoreError::ReadOnly
             | StoreError::Corrupt(_)
@@ -294,6 +296,10 @@ impl From<StoreError> for AppError {
             StoreError::Constraint { .. } => {
                 tracing::warn!(%error, "constraint refused a write");
                 "Dữ liệu không hợp lệ: có giá trị không khớp với hồ sơ đã lưu (mã tham chiếu không tồn tại hoặc giá trị ngoài phạm vi cho phép)".to_string()
+            }
+            StoreError::BadValue(_) => {
+                tracing::warn!(%error, "the database refused a value");
+                "Dữ liệu không hợp lệ: có giá trị không lưu được (ký tự không hợp lệ trong văn bản, hoặc số, ngày ngoài phạm vi cho phép)".to_string()
             }
             StoreError::Retryable(_) => {
                 tracing::debug!(%error, "retryable store error");

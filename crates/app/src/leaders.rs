@@ -379,6 +379,8 @@ impl App {
         self.authorize(actor, Action::Read, Scope::Subject(subject))
             .await?;
         let mut tx = self.store().read().await?;
+        // An unknown subject is not an empty list.
+        crate::plan::load_subject(&mut tx, subject).await?;
         let mut out = Vec::new();
         for row in tx.heads_moved_in(subject).await? {
             let unit_name = tx

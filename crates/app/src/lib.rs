@@ -61,6 +61,8 @@ pub struct App {
     casts: std::sync::Arc<ballot::CastQueue>,
     /// Progress, levels and pending lists kept until the next audited change.
     answers: std::sync::Arc<answers::Answers>,
+    /// The audit key and the anchor file, when the installation has them.
+    audit_seal: Option<std::sync::Arc<audit::AuditSeal>>,
 }
 
 impl App {
@@ -71,6 +73,7 @@ impl App {
             security: Security::default(),
             casts: Default::default(),
             answers: Default::default(),
+            audit_seal: None,
         }
     }
 
@@ -83,6 +86,7 @@ impl App {
             security: Security::default(),
             casts: Default::default(),
             answers: Default::default(),
+            audit_seal: None,
         }
     }
 

@@ -382,6 +382,8 @@ impl App {
         self.authorize(actor, Action::Read, Scope::Subject(subject))
             .await?;
         let mut tx = self.store().read().await?;
+        // An unknown subject is not an empty list.
+        crate::plan::load_subject(&mut tx, subject).await?;
         Ok(tx
             .review_inputs(subject)
             .await?

@@ -57,3 +57,9 @@ mod scoring;
 
 #[path = "cycle/inbox.rs"]
 mod inbox;
+
+#[path = "cycle/proof.rs"]
+mod proof;
+
+#[path = "cycle/backup.rs"]
+mod backup;

@@ -28,6 +28,9 @@ pub struct AuditRecord {
     pub detail: String,
     pub prev_hash: String,
     pub hash: String,
+    /// HMAC of `hash` under the installation's audit key (never stored in the database); `None`
+    /// for an entry written without a key.
+    pub seal: Option<String>,
 }
 
 /// The reserved place of the next entry: its sequence number and the hash it chains onto.
@@ -37,7 +40,7 @@ pub struct AuditSlot {
     pub prev_hash: String,
 }
 
-const SELECT: &str = "SELECT seq, at, actor, action, entity, entity_id, reason, detail, prev_hash, hash FROM audit_log";
+const SELECT: &str = "SELECT seq, at, actor, action, entity, entity_id, reason, detail, prev_hash, hash, seal FROM audit_log";
 
 impl Tx {
     /// The sequence number of the last entry: it moves with every change, so an answer read
@@ -69,8 +72,8 @@ impl Tx {
             )));
         }
         on_conn!(self, c => sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, reason, detail, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, reason, detail, prev_hash, hash, seal) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(record.seq)
         .bind(record.at)
@@ -82,6 +85,7 @@ impl Tx {
         .bind(&record.detail)
         .bind(&record.prev_hash)
         .bind(&record.hash)
+        .bind(&record.seal)
         .execute(c)
         .await?
         .rows_affected());
@@ -95,17 +99,24 @@ impl Tx {
 
     /// Up to `limit` entries after sequence number `after`, in order.
     pub async fn audit_page(&mut self, after: i64, limit: i64) -> Result<Vec<AuditRecord>> {
-        const PAGE: &str = "SELECT seq, at, actor, action, entity, entity_id, reason, detail, prev_hash, hash \
+        const PAGE: &str = "SELECT seq, at, actor, action, entity, entity_id, reason, detail, prev_hash, hash, seal \
              FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2";
         Ok(on_conn!(self, c => sqlx::query_as(PAGE).bind(after).bind(limit).fetch_all(c).await?))
     }
 
     /// Every entry about one record, oldest first.
     pub async fn audit_of(&mut self, entity: &str, entity_id: &str) -> Result<Vec<AuditRecord>> {
-        const OF: &str = "SELECT seq, at, actor, action, entity, entity_id, reason, detail, prev_hash, hash \
+        const OF: &str = "SELECT seq, at, actor, action, entity, entity_id, reason, detail, prev_hash, hash, seal \
              FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq";
         debug_assert!(OF.starts_with(SELECT));
         Ok(on_conn!(self, c => sqlx::query_as(OF).bind(entity).bind(entity_id).fetch_all(c).await?))
+    }
+
+    /// The first sealed entry's sequence number, if any entry is sealed.
+    pub async fn audit_first_sealed(&mut self) -> Result<Option<i64>> {
+        Ok(
+            on_conn!(self, c => sqlx::query_scalar("SELECT min(seq) FROM audit_log WHERE seal IS NOT NULL").fetch_one(c).await?),
+        )
     }
 
     /// The head: the last sequence number and its hash (sequence 0 and the zero hash when empty).

@@ -53,6 +53,29 @@ pub struct Store {
     /// The background WAL checkpoint of a SQLite file ([`crate::checkpoint`]), running while
     /// a clone of the store exists.
     _checkpointer: Option<Arc<Checkpointer>>,
+    /// The installation's audit key, carried for the app (which seals audit entries with it
+    /// inside write transactions); never written to the database.
+    audit_key: Option<AuditKeyBytes>,
+}
+
+/// Key material the store carries but never stores or shows (its `Debug` prints no byte).
+#[derive(Clone)]
+pub struct AuditKeyBytes(Arc<[u8]>);
+
+impl AuditKeyBytes {
+    pub fn new(bytes: &[u8]) -> AuditKeyBytes {
+        AuditKeyBytes(Arc::from(bytes))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AuditKeyBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKeyBytes(…)")
+    }
 }
 
 /// How long a SQLite write transaction waits for the write gate, as long as SQLite's busy
@@ -89,6 +112,7 @@ pub struct Tx {
     pub(crate) conn: TxConn,
     stamp: Option<Stamp>,
     changes: Vec<Change>,
+    audit_key: Option<AuditKeyBytes>,
     /// The SQLite write gate, released after the connection (fields drop in order: a dropped
     /// transaction queues its rollback before the next writer is let in).
     _gate: Option<OwnedSemaphorePermit>,
@@ -112,6 +136,26 @@ macro_rules! on_conn {
 pub(crate) use on_conn;
 
 impl Store {
+    pub(crate) fn sqlite_pool(&self) -> Option<&SqlitePool> {
+        match &self.pool {
+            Pool::Sqlite(pool) => Some(pool),
+            Pool::Postgres(_) => None,
+        }
+    }
+
+    pub(crate) fn pg_pool(&self) -> Option<&PgPool> {
+        match &self.pool {
+            Pool::Postgres(pool) => Some(pool),
+            Pool::Sqlite(_) => None,
+        }
+    }
+
+    /// The same store carrying the installation's audit key for the app (see [`Tx::audit_key`]).
+    pub fn with_audit_key(mut self, key: AuditKeyBytes) -> Store {
+        self.audit_key = Some(key);
+        self
+    }
+
     /// Connects to `url` and applies the embedded migrations that are not yet applied.
     pub async fn open(url: &str) -> Result<Store> {
         let store = Store::connect(url).await?;
@@ -124,7 +168,7 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store> {
         let pool = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
-                .map_err(|_| StoreError::BadUrl(url.to_string()))?
+                .map_err(|_| StoreError::BadUrl(redact_url(url)))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -155,7 +199,7 @@ impl Store {
             Pool::Sqlite(pool.connect_with(options).await?)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options =
-                PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.to_string()))?;
+                PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(redact_url(url)))?;
             Pool::Postgres(
                 PgPoolOptions::new()
                     .max_connections(16)
@@ -175,7 +219,7 @@ impl Store {
                     .await?,
             )
         } else {
-            return Err(StoreError::BadUrl(url.to_string()));
+            return Err(StoreError::BadUrl(redact_url(url)));
         };
         let (write_gate, checkpointer) = match &pool {
             Pool::Sqlite(sqlite) => {
@@ -191,6 +235,7 @@ impl Store {
             pool,
             write_gate,
             _checkpointer: checkpointer,
+            audit_key: None,
         })
     }
 
@@ -251,6 +296,7 @@ impl Store {
                 at: now_micros(),
             }),
             changes: Vec::new(),
+            audit_key: self.audit_key.clone(),
             _gate: gate,
         })
     }
@@ -268,6 +314,7 @@ impl Store {
             conn,
             stamp: None,
             changes: Vec::new(),
+            audit_key: self.audit_key.clone(),
             _gate: None,
         })
     }
@@ -383,6 +430,11 @@ fn now_micros() -> OffsetDateTime {
 }
 
 impl Tx {
+    /// The audit key of the store this transaction came from, if the installation has one.
+    pub fn audit_key(&self) -> Option<&AuditKeyBytes> {
+        self.audit_key.as_ref()
+    }
+
     pub fn backend(&self) -> Backend {
         match self.conn {
             TxConn::Sqlite(_) => Backend::Sqlite,
@@ -458,8 +510,60 @@ where
     }
 }
 
+/// The database URL with its password masked, for logs and messages: the `user:password@`
+/// part and a `password=` query parameter (PostgreSQL accepts both) become `***`.
+pub fn redact_url(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(scheme) = out.find("://") {
+        let authority_end = out[scheme + 3..]
+            .find(['/', '?', '#'])
+            .map_or(out.len(), |at| scheme + 3 + at);
+        // The last '@' of the authority ends the credentials (a password may hold an '@').
+        if let Some(at) = out[scheme + 3..authority_end]
+            .rfind('@')
+            .map(|at| scheme + 3 + at)
+            && let Some(colon) = out[scheme + 3..at].find(':').map(|c| scheme + 3 + c)
+        {
+            out.replace_range(colon + 1..at, "***");
+        }
+    }
+    if let Some(query) = out.find('?') {
+        let (head, tail) = out.split_at(query + 1);
+        let masked: Vec<String> = tail
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => pair.to_string(),
+            })
+            .collect();
+        out = format!("{head}{}", masked.join("&"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redact_url("postgres://kd:s3cr@t@db.example:5432/kd"),
+            "postgres://kd:***@db.example:5432/kd"
+        );
+        assert_eq!(
+            redact_url("postgresql://kd@db/kd?sslmode=require&password=hunter2"),
+            "postgresql://kd@db/kd?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact_url("postgres://kd:p@db/kd?PASSWORD=x"),
+            "postgres://kd:***@db/kd?PASSWORD=***"
+        );
+        assert_eq!(redact_url("sqlite://data/kd.db"), "sqlite://data/kd.db");
+        assert_eq!(
+            redact_url("postgres://db/kd?user=a@b"),
+            "postgres://db/kd?user=a@b"
+        );
+    }
+
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
 

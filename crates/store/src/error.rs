@@ -31,6 +31,10 @@ pub enum StoreError {
     /// No connection of the pool came free in time: the server has more work than it can do.
     #[error("không có kết nối cơ sở dữ liệu rảnh: {0}")]
     Overloaded(#[source] sqlx::Error),
+    /// The database cannot store a value as sent (a NUL character or invalid text, a number or
+    /// date outside the column's range). The input's fault; the database's text is only logged.
+    #[error("giá trị không lưu được vào cơ sở dữ liệu: {0}")]
+    BadValue(#[source] sqlx::Error),
     #[error("giao dịch chỉ đọc không được phép ghi")]
     ReadOnly,
     #[error("dữ liệu trong cơ sở dữ liệu không hợp lệ: {0}")]
@@ -101,12 +105,59 @@ fn field_name_vi(field: &str) -> &'static str {
     }
 }
 
-/// SQLSTATEs (PostgreSQL) and primary result codes (SQLite) worth a retry.
-fn is_retryable_code(code: &str) -> bool {
-    matches!(code, "40001" | "40P01") || {
-        // SQLite reports extended result codes; the primary code is the low byte.
-        code.parse::<i32>()
-            .is_ok_and(|n| matches!(n & 0xff, 5 /* BUSY */ | 6 /* LOCKED */))
+/// Which database answered: their error codes live in different spaces (a PostgreSQL SQLSTATE
+/// such as `22021` is five characters; SQLite's extended result codes are integers whose low
+/// byte is the primary code), so each is read by its own table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// What a database error code says about the failed statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CodeClass {
+    /// The transaction lost a race: running it again may succeed.
+    Retryable,
+    /// The value sent cannot be stored as such (a NUL in text, bytes that are not valid text, a
+    /// number or date out of the column's range): the caller's input, not the server's fault.
+    BadValue,
+    /// Anything else: classified by the constraint checks that follow, or an internal error.
+    Other,
+}
+
+fn classify_code(backend: Backend, code: &str) -> CodeClass {
+    match backend {
+        Backend::Postgres => match code {
+            // serialization_failure, deadlock_detected
+            "40001" | "40P01" => CodeClass::Retryable,
+            // Class 22, data exception: character_not_in_repertoire (22021, a NUL or an invalid
+            // byte), untranslatable_character (22P05), numeric_value_out_of_range (22003),
+            // datetime_field_overflow (22008), invalid_datetime_format (22007),
+            // string_data_right_truncation (22001) …
+            _ if code.len() == 5 && code.starts_with("22") => CodeClass::BadValue,
+            // program_limit_exceeded (54000): e.g. a value too large to index.
+            "54000" => CodeClass::BadValue,
+            _ => CodeClass::Other,
+        },
+        Backend::Sqlite => match code.parse::<i32>().map(|n| n & 0xff) {
+            // SQLITE_BUSY, SQLITE_LOCKED (the primary code is the low byte of the extended one)
+            Ok(5 | 6) => CodeClass::Retryable,
+            // SQLITE_TOOBIG, SQLITE_MISMATCH
+            Ok(18 | 20) => CodeClass::BadValue,
+            _ => CodeClass::Other,
+        },
+    }
+}
+
+fn backend_of(db: &dyn sqlx::error::DatabaseError) -> Backend {
+    if db
+        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+        .is_some()
+    {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
     }
 }
 
@@ -119,8 +170,10 @@ impl From<sqlx::Error> for StoreError {
             return StoreError::Database(error);
         };
         let code: Cow<'_, str> = db.code().unwrap_or(Cow::Borrowed(""));
-        if is_retryable_code(&code) {
-            return StoreError::Retryable(error);
+        match classify_code(backend_of(db), &code) {
+            CodeClass::Retryable => return StoreError::Retryable(error),
+            CodeClass::BadValue => return StoreError::BadValue(error),
+            CodeClass::Other => {}
         }
         let message = db.message().to_string();
         if db.is_unique_violation() {
@@ -146,13 +199,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn retryable_codes() {
-        assert!(is_retryable_code("40001"));
-        assert!(is_retryable_code("40P01"));
-        assert!(is_retryable_code("5"));
-        assert!(is_retryable_code("517")); // SQLITE_BUSY_SNAPSHOT
-        assert!(!is_retryable_code("23505"));
-        assert!(!is_retryable_code("19"));
-        assert!(!is_retryable_code(""));
+    fn postgres_codes_are_read_as_sqlstates() {
+        let pg = |code| classify_code(Backend::Postgres, code);
+        assert_eq!(pg("40001"), CodeClass::Retryable);
+        assert_eq!(pg("40P01"), CodeClass::Retryable);
+        // 22021 & 0xff would be 5 (SQLITE_BUSY) if read as a SQLite code: it is a NUL in text.
+        assert_eq!(pg("22021"), CodeClass::BadValue);
+        assert_eq!(pg("22P05"), CodeClass::BadValue);
+        assert_eq!(pg("22008"), CodeClass::BadValue);
+        assert_eq!(pg("54000"), CodeClass::BadValue);
+        // 00517 would be SQLITE_BUSY_SNAPSHOT; as a SQLSTATE it is nothing retryable.
+        assert_eq!(pg("00517"), CodeClass::Other);
+        assert_eq!(pg("23505"), CodeClass::Other);
+        assert_eq!(pg(""), CodeClass::Other);
+    }
+
+    #[test]
+    fn sqlite_codes_are_read_by_their_primary_byte() {
+        let sqlite = |code| classify_code(Backend::Sqlite, code);
+        assert_eq!(sqlite("5"), CodeClass::Retryable);
+        assert_eq!(sqlite("517"), CodeClass::Retryable); // SQLITE_BUSY_SNAPSHOT
+        assert_eq!(sqlite("262"), CodeClass::Retryable); // SQLITE_LOCKED_SHAREDCACHE
+        assert_eq!(sqlite("18"), CodeClass::BadValue);
+        assert_eq!(sqlite("19"), CodeClass::Other); // constraints are read by kind
+        assert_eq!(sqlite("2067"), CodeClass::Other); // SQLITE_CONSTRAINT_UNIQUE
+        assert_eq!(sqlite("40001"), CodeClass::Other);
+        assert_eq!(sqlite(""), CodeClass::Other);
     }
 }

@@ -12,6 +12,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 mod checkpoint;
 pub mod cycle;
@@ -27,8 +28,9 @@ pub mod leadership;
 pub mod office;
 pub mod org;
 pub mod people;
+pub mod sealed;
 mod sqlite_rows;
 pub mod text;
 
-pub use db::{Backend, Change, DEFAULT_URL, Stamp, Store, Tx, retry};
+pub use db::{AuditKeyBytes, Backend, Change, DEFAULT_URL, Stamp, Store, Tx, redact_url, retry};
 pub use error::{Result, StoreError};

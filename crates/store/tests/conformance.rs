@@ -22,3 +22,9 @@ mod cycle;
 
 #[path = "conformance/office.rs"]
 mod office;
+
+#[path = "conformance/errors.rs"]
+mod errors;
+
+#[path = "conformance/schema.rs"]
+mod schema;

@@ -88,7 +88,9 @@ pub async fn json_text<S: Send + Sync>(request: Request, state: &S) -> Result<St
             ),
         )
     })?;
-    Ok(nfc(text))
+    let text = nfc_strings(nfc(text));
+    check_text(&text)?;
+    Ok(text)
 }
 
 fn nfc(text: String) -> String {
@@ -98,16 +100,177 @@ fn nfc(text: String) -> String {
     }
 }
 
+/// Normalises to NFC the strings written with `\u` escapes, which normalising the raw text
+/// cannot reach (`"e\u0301"` is plain ASCII until parsed). Such a string literal is decoded,
+/// normalised and written back; literals without escapes and text that is not well-formed JSON
+/// are left for the parser (which reports the syntax error).
+fn nfc_strings(text: String) -> String {
+    if !text.contains("\\u") {
+        return text;
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut at, mut copied) = (0, 0);
+    while at < bytes.len() {
+        if bytes[at] != b'"' {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        let mut escaped_code_point = false;
+        at += 1;
+        while at < bytes.len() && bytes[at] != b'"' {
+            if bytes[at] == b'\\' {
+                escaped_code_point |= bytes.get(at + 1) == Some(&b'u');
+                at += 2;
+            } else {
+                at += 1;
+            }
+        }
+        if at >= bytes.len() {
+            break;
+        }
+        at += 1;
+        if escaped_code_point
+            && let Ok(decoded) = serde_json::from_str::<String>(&text[start..at])
+            && !matches!(
+                is_nfc_quick(decoded.chars()),
+                unicode_normalization::IsNormalized::Yes
+            )
+        {
+            let normal: String = decoded.nfc().collect();
+            if normal != decoded
+                && let Ok(literal) = serde_json::to_string(&normal)
+            {
+                out.push_str(&text[copied..start]);
+                out.push_str(&literal);
+                copied = at;
+            }
+        }
+    }
+    if copied == 0 {
+        return text;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// A character no text field may hold: a control character other than tab and line breaks
+/// (NUL above all, which PostgreSQL cannot store and SQLite would store silently), or a Unicode
+/// noncharacter.
+pub fn is_invalid_text_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c as u32, 0xFDD0..=0xFDEF)
+        || (c as u32) & 0xFFFE == 0xFFFE
+}
+
+/// Refuses a body holding a string (a value or a key) with an invalid character: `400
+/// invalid_text` naming the field by its JSON path, the same on both backends. A body that is
+/// not well-formed JSON is left for the parser to report.
+fn check_text(text: &str) -> Result<(), ApiError> {
+    // A control character can only appear escaped (raw ones are syntax errors); the others may
+    // be written either way.
+    if !text.contains("\\u") && !text.chars().any(is_invalid_text_char) {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Ok(());
+    };
+    match invalid_text_at(&value, String::new()) {
+        None => Ok(()),
+        Some(path) => {
+            let error = ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_text",
+                "văn bản chứa ký tự không hợp lệ (ký tự điều khiển như NUL, hoặc ký tự không phải chữ viết): hãy xoá ký tự đó rồi gửi lại",
+            );
+            Err(if path.is_empty() {
+                error
+            } else {
+                error.with_field(path)
+            })
+        }
+    }
+}
+
+/// The JSON path (`items[1].name`, as serde_path_to_error writes it) of the first string
+/// holding an invalid character.
+fn invalid_text_at(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    let bad = |s: &str| s.chars().any(is_invalid_text_char);
+    match value {
+        Value::String(s) => bad(s).then_some(path),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| invalid_text_at(item, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let at = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            if bad(key) {
+                Some(at)
+            } else {
+                invalid_text_at(item, at)
+            }
+        }),
+        _ => None,
+    }
+}
+
 /// Parses JSON text into `T`: a syntax error is 400 `malformed_json` with the line and column,
 /// a well-formed body of the wrong shape is 422 `invalid_body` with the JSON path of the field.
 pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     let deserializer = &mut serde_json::Deserializer::from_str(text);
-    let result: Result<T, _> = serde_path_to_error::deserialize(deserializer);
-    result.map_err(|error| {
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut *deserializer);
+    let value = result.map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
+        if inner.classify() == serde_json::error::Category::Syntax
+            && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+        {
+            return wrong_type::<T>(text, &path);
+        }
         json_error(&path, &inner)
-    })
+    })?;
+    // Only whitespace may follow the value: `{…} garbage` is not a JSON body.
+    deserializer
+        .end()
+        .map_err(|error| json_error(".", &error))?;
+    Ok(value)
+}
+
+/// A well-formed body that serde_json's reader refused as a syntax error: it reports a value of
+/// the wrong JSON type for an enum (a number where one of a fixed list of names is expected) as
+/// "expected value". Read again through a `Value`, whose errors are data errors, for the
+/// message; answered `422 invalid_body` at the field's path either way.
+fn wrong_type<T: DeserializeOwned>(text: &str, path: &str) -> ApiError {
+    let retried = serde_json::from_str::<serde_json::Value>(text)
+        .map_err(|e| (String::new(), e))
+        .and_then(|value| {
+            serde_path_to_error::deserialize::<_, T>(value)
+                .map(|_| ())
+                .map_err(|e| (e.path().to_string(), e.into_inner()))
+        });
+    match retried {
+        Err((at, error)) if error.classify() == serde_json::error::Category::Data => {
+            json_error(&at, &error)
+        }
+        _ => {
+            let error = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "sai kiểu dữ liệu: giá trị không thuộc kiểu trường này nhận",
+            );
+            if path == "." || path == "?" {
+                error
+            } else {
+                error.with_field(path)
+            }
+        }
+    }
 }
 
 /// The Vietnamese answer for a serde_json error at `path` (`.` for the root).
@@ -329,6 +492,8 @@ fn expected_vi(expected: &str) -> String {
         "a sequence" => "mảng".to_string(),
         "a map" => "đối tượng".to_string(),
         "a UUID string" | "UUID parsable string" => "mã UUID".to_string(),
+        // What a `Value` says when an enum's variant name is expected.
+        "string or map" => "chuỗi, một trong các giá trị cho phép".to_string(),
         _ if expected.starts_with("struct ") || expected.starts_with("a map") => {
             "đối tượng".to_string()
         }
@@ -357,6 +522,20 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         use axum::extract::path::{ErrorKind, Path};
         use axum::extract::rejection::PathRejection;
+        // A NUL or another control character in a path parameter would reach the database
+        // (PostgreSQL refuses it, SQLite looks it up): refuse it here, naming the parameter.
+        if let Ok(params) = axum::extract::RawPathParams::from_request_parts(parts, state).await
+            && let Some((key, _)) = params
+                .iter()
+                .find(|(_, value)| value.chars().any(is_invalid_text_char))
+        {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_path",
+                "đường dẫn chứa ký tự không hợp lệ (ký tự điều khiển như NUL)",
+            )
+            .with_field(key));
+        }
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(value)) => Ok(ApiPath(value)),
             Err(PathRejection::FailedToDeserializePathParams(error)) => {
@@ -436,6 +615,19 @@ where
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
+        let pairs: Vec<(String, String)> =
+            axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+                .map(|q| q.0)
+                .unwrap_or_default();
+        if let Some((key, _)) = pairs
+            .iter()
+            .find(|(k, v)| k.chars().chain(v.chars()).any(is_invalid_text_char))
+        {
+            return Err(ApiError::bad_query(
+                key,
+                "tham số truy vấn chứa ký tự không hợp lệ (ký tự điều khiển như NUL)",
+            ));
+        }
         axum::extract::Query::<T>::try_from_uri(&parts.uri)
             .map(|q| ApiQuery(q.0))
             .map_err(|_| {
@@ -589,6 +781,85 @@ mod tests {
             error.message(),
             "JSON không đúng cú pháp ở dòng 2, cột 0: nội dung bị cắt cụt"
         );
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Mode {
+        Secret,
+        Paper,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Choice {
+        modes: Vec<Mode>,
+    }
+
+    #[test]
+    fn trailing_garbage_after_the_body_is_refused() {
+        let error = parse_json::<Body>(r#"{"name":"a","items":[]} garbage"#).expect_err("trailing");
+        assert_eq!(error.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(error.code(), "malformed_json");
+        assert!(
+            error.message().contains("còn ký tự thừa"),
+            "{}",
+            error.message()
+        );
+        let error = parse_json::<Body>(r#"{"name":"a","items":[]}{}"#).expect_err("two values");
+        assert_eq!(error.code(), "malformed_json");
+        assert!(parse_json::<Body>("{\"name\":\"a\",\"items\":[]}\n\t ").is_ok());
+    }
+
+    #[test]
+    fn escaped_decomposed_text_is_normalised() {
+        // "Nguyễn" with ễ written as e + U+0302 + U+0303, every mark escaped.
+        let text = nfc_strings(nfc(
+            r#"{"name":"Nguye\u0302\u0303n","items":[],"ke\u0301":"\u00e9"}"#.to_string(),
+        ));
+        let value: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        assert_eq!(value["name"], "Nguyễn");
+        assert_eq!(value["name"].as_str().map(str::len), Some("Nguyễn".len()));
+        assert_eq!(value["ké"], "é", "keys are normalised too: {text}");
+        // Text without escapes is untouched; a broken literal is left for the parser.
+        assert_eq!(nfc_strings("{\"a\":\"b\"}".to_string()), "{\"a\":\"b\"}");
+        assert_eq!(nfc_strings("{\"a\":\"\\u0".to_string()), "{\"a\":\"\\u0");
+    }
+
+    #[test]
+    fn invalid_characters_are_refused_naming_the_field() {
+        let error =
+            check_text(r#"{"name":"a","items":[{"count":1,"note":"x\u0000y"}]}"#).expect_err("NUL");
+        assert_eq!(error.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(error.code(), "invalid_text");
+        assert_eq!(error.field(), Some("items[0].note"));
+        let error = check_text("{\"a\\u0001\":1}").expect_err("control in a key");
+        assert_eq!(error.field(), Some("a\u{1}"));
+        let error = check_text("{\"a\":\"\u{FFFF}\"}").expect_err("noncharacter");
+        assert_eq!(error.field(), Some("a"));
+        assert!(check_text("{\"a\":\"dòng 1\\ndòng 2\\t\\u00e9\"}").is_ok());
+        assert!(
+            check_text("{\"a\":\"\\u0000").is_ok(),
+            "left for the parser"
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_for_a_fixed_choice_names_the_field() {
+        let error = parse_json::<Choice>(r#"{"modes":["secret",5]}"#).expect_err("number");
+        assert_eq!(error.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(error.code(), "invalid_body");
+        assert_eq!(error.field(), Some("modes[1]"));
+        assert!(
+            error.message().starts_with("sai kiểu dữ liệu"),
+            "{}",
+            error.message()
+        );
+        let error = parse_json::<Choice>(r#"{"modes":[true]}"#).expect_err("boolean");
+        assert_eq!(error.field(), Some("modes[0]"));
+        let error = parse_json::<Choice>(r#"{"modes":["paper","ballot"]}"#).expect_err("name");
+        assert_eq!(error.field(), Some("modes[1]"));
+        assert!(parse_json::<Choice>(r#"{"modes":["paper"]}"#).is_ok());
     }
 
     fn today() -> Date {

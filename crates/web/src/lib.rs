@@ -21,6 +21,7 @@ pub mod extract;
 pub mod limits;
 pub mod openapi;
 pub mod pages;
+pub mod server;
 
 use axum::Router;
 use axum::http::{Request, StatusCode};
@@ -55,6 +56,12 @@ pub struct WebConfig {
     pub cast_rate: limits::Rate,
     /// Demo mode only: the accounts the sign-in page lists, and their shared password.
     pub demo: Option<DemoListing>,
+    /// The most connections open at once; one more is closed as soon as it is accepted.
+    pub max_connections: usize,
+    /// How long a connection may take to send a request's head, counted from when the server
+    /// starts waiting for it — on a new connection and between requests on a kept-alive one —
+    /// before it is closed.
+    pub header_read_timeout: std::time::Duration,
 }
 
 /// The demonstration accounts shown on the sign-in page (`kiemdiem serve --demo` only).
@@ -83,6 +90,8 @@ impl Default for WebConfig {
                 per_second: 1,
             },
             demo: None,
+            max_connections: server::default_max_connections(),
+            header_read_timeout: std::time::Duration::from_secs(15),
         }
     }
 }
@@ -212,10 +221,6 @@ pub async fn serve(
     state: ApiState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let config = state.config().clone();
+    server::run(listener, router(state), &config, shutdown).await
 }

@@ -7,6 +7,7 @@ use crate::ApiState;
 use crate::actor::{SESSION_COOKIE, SESSION_SCHEME, TOKEN_SCHEME};
 use crate::api;
 use crate::error::ErrorBody;
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -72,7 +73,8 @@ pub fn api_router() -> OpenApiRouter<ApiState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(API_PREFIX, api::routes())
 }
 
-/// Adds the responses every operation shares: 401 where an acting user is required, and 500.
+/// Adds the responses every operation shares: 401 and 403 where an acting user is required;
+/// 400, 413, 415 and 422 where the edge refuses a path, query, header or body; 503 and 500.
 pub fn finish(mut document: Document) -> Document {
     let error = |description: &str| {
         RefOr::T(
@@ -113,6 +115,51 @@ pub fn finish(mut document: Document) -> Document {
                     error("Chưa đăng nhập, phiên đã hết hạn hoặc khóa truy cập không hợp lệ (`unauthenticated`, `session_expired`)")
                 });
             }
+            // What the edge answers before a handler runs: a bad path parameter, query or
+            // header, a body that is not JSON, holds invalid text, is too large or of the
+            // wrong shape; and a busy database or an overlong request on any route.
+            let parameters = operation.parameters.as_deref().unwrap_or_default();
+            let has = |place: ParameterIn| {
+                parameters
+                    .iter()
+                    .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
+            };
+            let has_body = operation.request_body.is_some();
+            let mut bad_request = Vec::new();
+            if has(ParameterIn::Path) {
+                bad_request.push("`invalid_path`");
+            }
+            if has(ParameterIn::Query) {
+                bad_request.push("`invalid_query`, `invalid_date`");
+            }
+            if has(ParameterIn::Header) {
+                bad_request.push("`invalid_header`, `version_mismatch`");
+            }
+            if has_body {
+                bad_request.push("`malformed_json`, `invalid_text`, `unreadable_body`");
+            }
+            if !bad_request.is_empty() {
+                let text = format!("Yêu cầu không đọc được ({})", bad_request.join(", "));
+                responses
+                    .entry("400".to_string())
+                    .or_insert_with(|| error(&text));
+            }
+            if has_body {
+                responses
+                    .entry("413".to_string())
+                    .or_insert_with(|| error("Nội dung yêu cầu quá lớn (`body_too_large`)"));
+                responses.entry("415".to_string()).or_insert_with(|| {
+                    error("Nội dung yêu cầu không phải JSON (`unsupported_media_type`)")
+                });
+                responses.entry("422".to_string()).or_insert_with(|| {
+                    error(
+                        "Nội dung JSON sai kiểu hoặc thiếu trường, có tên trường (`invalid_body`)",
+                    )
+                });
+            }
+            responses.entry("503".to_string()).or_insert_with(|| {
+                error("Hệ thống đang bận hoặc yêu cầu chạy quá lâu (`busy`, `timeout`); thử lại sau giây lát (Retry-After)")
+            });
             responses
                 .entry("500".to_string())
                 .or_insert_with(|| error("Lỗi hệ thống (`internal`), kèm mã tham chiếu"));

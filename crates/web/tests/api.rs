@@ -17,6 +17,8 @@ mod accounts;
 mod cycle;
 #[path = "api/discipline.rs"]
 mod discipline;
+#[path = "api/edges.rs"]
+mod edges;
 #[path = "api/errors.rs"]
 mod errors;
 #[path = "api/followups.rs"]

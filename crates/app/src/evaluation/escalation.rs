@@ -136,6 +136,10 @@ impl App {
         self.authorize(actor, Action::Read, Scope::Plan(plan))
             .await?;
         let mut tx = self.store().read().await?;
+        // An unknown plan is not an empty list.
+        tx.plan(plan)
+            .await?
+            .ok_or_else(|| crate::error::AppError::not_found("kế hoạch", plan))?;
         Ok(tx
             .open_escalations(plan)
             .await?

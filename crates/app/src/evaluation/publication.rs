@@ -97,6 +97,12 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        // Every publication is anchored outside the database. The results are published
+        // whatever happens to the anchor file: a failure is the operator's to fix, not the
+        // secretary's.
+        if let Err(error) = self.anchor_if_moved().await {
+            tracing::error!(%error, "the audit anchor after a publication was not written");
+        }
         Ok(summary)
     }
 }

@@ -123,6 +123,23 @@ fn book_of(rule_set: RuleSetId, local: Option<&str>) -> Result<RuleBook> {
     }
 }
 
+/// The evaluation years a plan may be issued for: from the first rule set's (2008) to 9999.
+pub const PLAN_YEARS: std::ops::RangeInclusive<i32> = 2008..=9999;
+
+fn check_year(year: i32) -> Result<()> {
+    if PLAN_YEARS.contains(&year) {
+        return Ok(());
+    }
+    Err(AppError::invalid(
+        "year",
+        format!(
+            "Năm đánh giá {year} không hợp lệ: phải từ {} đến {}",
+            PLAN_YEARS.start(),
+            PLAN_YEARS.end()
+        ),
+    ))
+}
+
 pub(crate) async fn load_plan(tx: &mut Tx, id: Uuid) -> Result<Plan> {
     let row = tx
         .plan(id)
@@ -240,6 +257,7 @@ impl App {
         let who = self
             .authorize(actor, Action::ManagePlan, Scope::Org(new.org))
             .await?;
+        check_year(new.year)?;
         let period = new.period.unwrap_or(Period::Year);
         let review_date = match new.review_date {
             Some(day) => day,
@@ -398,6 +416,10 @@ impl App {
         self.authorize(actor, Action::Read, Scope::Plan(plan))
             .await?;
         let mut tx = self.store().read().await?;
+        // An unknown plan is not an empty list.
+        tx.plan(plan)
+            .await?
+            .ok_or_else(|| crate::error::AppError::not_found("kế hoạch", plan))?;
         let mut out = Vec::new();
         for row in tx.child_plans(plan).await? {
             out.push(plan_from_row(&mut tx, row).await?);

@@ -472,6 +472,13 @@ impl Tx {
     }
 
     pub async fn insert_ballot_results(&mut self, rows: &[BallotResultRow]) -> Result<()> {
+        // The audit trail seals each ballot's results as one record.
+        let mut ballots: Vec<Uuid> = rows.iter().map(|r| r.ballot_id).collect();
+        ballots.sort_unstable();
+        ballots.dedup();
+        for ballot in ballots {
+            self.record("ballot_results", ballot.to_string(), "insert");
+        }
         let cells: Vec<Vec<Cell<'_>>> = rows
             .iter()
             .map(|r| {

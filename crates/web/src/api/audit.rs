@@ -28,6 +28,15 @@ pub struct AuditReportView {
     pub entries: u64,
     /// The hash of the last entry checked (hex SHA-256).
     pub last_hash: String,
+    /// Entries whose seal was checked against the audit key (0 when the server has none).
+    pub sealed: u64,
+    /// Anchors (outside the database) the chain was checked against.
+    pub anchors: u64,
+    /// The last anchored entry, if any.
+    pub last_anchored_seq: Option<i64>,
+    /// Sealed records (decisions, publications, discipline records, ballot results) whose
+    /// content was checked.
+    pub records: u64,
     /// The first entry where the chain breaks.
     pub first_break: Option<ChainBreakView>,
 }
@@ -35,8 +44,10 @@ pub struct AuditReportView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChainBreakView {
     pub seq: i64,
-    /// `gap` (an entry removed or inserted), `link` (reordered or replaced), `content` (edited)
-    /// or `head` (the last entries removed).
+    /// `gap` (an entry removed or inserted), `link` (reordered or replaced), `content` (edited),
+    /// `head` (the last entries removed), `seal` (re-hashed without the audit key), `anchor`
+    /// (truncated, emptied or rewritten against an anchor) or `record` (a sealed record edited;
+    /// docs/audit.md).
     pub kind: String,
     pub message: String,
 }
@@ -73,7 +84,8 @@ pub struct TrailQuery {
     pub id: Option<String>,
 }
 
-/// Recomputes the whole hash chain and reports the first broken entry, if any.
+/// Verifies the audit trail — the hash chain, the seals, the anchors and the sealed records'
+/// content — and reports the first entry that differs, if any.
 #[utoipa::path(get, path = "/audit/verify", tag = "audit", operation_id = "verify_audit",
     responses((status = 200, body = AuditReportView)))]
 async fn verify(
@@ -85,6 +97,10 @@ async fn verify(
         intact: report.is_intact(),
         entries: report.entries,
         last_hash: report.last_hash,
+        sealed: report.sealed,
+        anchors: report.anchors,
+        last_anchored_seq: report.last_anchor.as_ref().map(|a| a.seq),
+        records: report.records,
         first_break: report.first_break.map(|b| ChainBreakView {
             seq: b.seq,
             kind: serde_json::to_value(b.kind)

@@ -48,7 +48,8 @@ pub struct CreatePlan {
     /// The code of the organisation issuing the plan.
     #[schema(example = "XA")]
     pub org: String,
-    #[schema(example = 2025)]
+    /// The evaluation year, 2008–9999 (from the first rule set's year).
+    #[schema(example = 2025, minimum = 2008, maximum = 9999)]
     pub year: i32,
     /// The year when absent.
     #[serde(default)]

@@ -9,16 +9,42 @@
 //!
 //! Ballot papers are never audited (that would record who voted when): only the opening, the
 //! roll freeze, the close and the counts are.
+//!
+//! What makes the trail prove (docs/audit.md): each change to a sealed record (decisions,
+//! publications, discipline records, ballot results) carries the SHA-256 of the record's
+//! canonical content as written (`[table, key, action, content]` in `detail.changes`); each
+//! entry carries a seal under a key kept outside the database ([`seal`]); the head is written
+//! to anchors outside the database ([`anchor`]); [`App::verify_audit`] checks all of it
+//! ([`verify`]).
+
+pub mod anchor;
+pub mod seal;
+mod verify;
+
+pub use anchor::Anchor;
+pub use seal::AuditKey;
+pub use verify::{AuditReport, BreakKind, ChainBreak};
 
 use crate::App;
 use crate::actor::{Action, Actor, Authorized, Scope};
 use crate::error::{AppError, Result};
 use kiemdiem_store::Tx;
 use kiemdiem_store::audit::AuditRecord;
+use kiemdiem_store::sealed::is_sealed;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::path::PathBuf;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+/// The installation's audit key and where its anchors are written, given to the app with
+/// [`App::with_audit_seal`].
+#[derive(Debug, Clone)]
+pub struct AuditSeal {
+    pub key: AuditKey,
+    /// The append-only anchor file; `None` writes no anchor.
+    pub anchors: Option<PathBuf>,
+}
 
 /// The hash the first entry chains onto.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -59,13 +85,25 @@ impl AuditEvent {
     }
 }
 
-/// Appends `event` to the chain inside `tx`, with the rows `tx` has written so far.
+/// Appends `event` to the chain inside `tx`, with the rows `tx` has written so far — each
+/// sealed record with the hash of its content as written — and seals the entry when the store
+/// carries the audit key.
 pub async fn append(tx: &mut Tx, who: &Authorized, event: AuditEvent) -> Result<i64> {
-    let changes: Vec<serde_json::Value> = tx
+    let written: Vec<(&'static str, String, &'static str)> = tx
         .changes()
         .iter()
-        .map(|c| serde_json::json!([c.table, c.key, c.action]))
+        .map(|c| (c.table, c.key.clone(), c.action))
         .collect();
+    let mut changes = Vec::with_capacity(written.len());
+    for (table, key, action) in written {
+        if is_sealed(table) {
+            let content = tx.sealed_content(table, &key).await?;
+            let digest = content.as_deref().map(content_hash);
+            changes.push(serde_json::json!([table, key, action, digest]));
+        } else {
+            changes.push(serde_json::json!([table, key, action]));
+        }
+    }
     let detail = serde_json::json!({ "changes": changes, "data": event.detail });
     let detail = serde_json::to_string(&detail)
         .map_err(|e| AppError::internal(format!("không mã hóa được nhật ký: {e}")))?;
@@ -82,10 +120,19 @@ pub async fn append(tx: &mut Tx, who: &Authorized, event: AuditEvent) -> Result<
         detail,
         prev_hash: slot.prev_hash,
         hash: String::new(),
+        seal: None,
     };
     record.hash = entry_hash(&record)?;
+    record.seal = tx
+        .audit_key()
+        .map(|key| AuditKey::from_bytes(key).seal(&record.hash));
     tx.audit_append(&record).await?;
     Ok(record.seq)
+}
+
+/// The SHA-256 of a sealed record's canonical content (`kiemdiem_store::sealed`), hex.
+pub fn content_hash(content: &str) -> String {
+    hex(&Sha256::digest(content.as_bytes()))
 }
 
 /// The hash of an entry from its fields and its `prev_hash` (its own `hash` is ignored).
@@ -110,6 +157,12 @@ pub fn entry_hash(record: &AuditRecord) -> Result<String> {
     hasher.update(b"\n");
     hasher.update(canonical.to_string().as_bytes());
     Ok(hex(&hasher.finalize()))
+}
+
+pub(crate) fn rfc3339_or_empty(at: OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&Rfc3339)
+        .unwrap_or_default()
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
@@ -153,127 +206,17 @@ impl From<AuditRecord> for AuditEntry {
     }
 }
 
-/// Why an entry breaks the chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BreakKind {
-    /// The sequence numbers skip or repeat (an entry was removed or inserted).
-    Gap,
-    /// `prev_hash` is not the previous entry's hash (entries reordered or replaced).
-    Link,
-    /// The stored hash does not match the entry's content (the entry was edited).
-    Content,
-    /// The head (last sequence number and hash) does not match the last entry (tail removed).
-    Head,
-}
-
-/// The first entry where the chain breaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChainBreak {
-    pub seq: i64,
-    pub kind: BreakKind,
-    pub message: String,
-}
-
-/// The result of verifying the whole chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditReport {
-    /// Entries checked.
-    pub entries: u64,
-    /// The hash of the last entry checked.
-    pub last_hash: String,
-    pub first_break: Option<ChainBreak>,
-}
-
-impl AuditReport {
-    pub fn is_intact(&self) -> bool {
-        self.first_break.is_none()
-    }
-}
-
 impl App {
-    /// Recomputes the whole chain, page by page, and reports the first broken entry.
-    pub async fn verify_audit(&self, actor: &Actor) -> Result<AuditReport> {
-        self.authorize(actor, Action::Audit, Scope::Global).await?;
-        const PAGE: i64 = 5_000;
-        let mut tx = self.store().read().await?;
-        let head = tx.audit_head().await?;
-        let mut expected_seq = 1;
-        let mut prev_hash = GENESIS_HASH.to_owned();
-        let mut entries = 0;
-        let broken = |seq: i64, kind: BreakKind, message: String| ChainBreak { seq, kind, message };
-        loop {
-            let page = tx.audit_page(expected_seq - 1, PAGE).await?;
-            if page.is_empty() {
-                break;
-            }
-            for record in page {
-                let report = |b: ChainBreak, entries: u64, last: &str| AuditReport {
-                    entries,
-                    last_hash: last.to_owned(),
-                    first_break: Some(b),
-                };
-                if record.seq != expected_seq {
-                    return Ok(report(
-                        broken(
-                            expected_seq,
-                            BreakKind::Gap,
-                            format!(
-                                "Thiếu mục nhật ký số {expected_seq} (mục tiếp theo là số {})",
-                                record.seq
-                            ),
-                        ),
-                        entries,
-                        &prev_hash,
-                    ));
-                }
-                if record.prev_hash != prev_hash {
-                    return Ok(report(
-                        broken(
-                            record.seq,
-                            BreakKind::Link,
-                            format!("Mục nhật ký số {} không nối vào mục trước nó", record.seq),
-                        ),
-                        entries,
-                        &prev_hash,
-                    ));
-                }
-                if entry_hash(&record)? != record.hash {
-                    return Ok(report(
-                        broken(
-                            record.seq,
-                            BreakKind::Content,
-                            format!(
-                                "Nội dung mục nhật ký số {} đã bị sửa sau khi ghi",
-                                record.seq
-                            ),
-                        ),
-                        entries,
-                        &prev_hash,
-                    ));
-                }
-                prev_hash = record.hash;
-                expected_seq += 1;
-                entries += 1;
-            }
-        }
-        let first_break =
-            (head.seq != expected_seq - 1 || head.prev_hash != prev_hash).then(|| {
-                broken(
-                    expected_seq,
-                    BreakKind::Head,
-                    format!(
-                        "Đầu chuỗi ghi số {} nhưng chỉ có {} mục hợp lệ: các mục cuối đã bị xóa",
-                        head.seq,
-                        expected_seq - 1
-                    ),
-                )
-            });
-        Ok(AuditReport {
-            entries,
-            last_hash: prev_hash,
-            first_break,
-        })
+    /// The same app sealing every audit entry it writes with `seal.key` and writing anchors
+    /// to `seal.anchors`.
+    pub fn with_audit_seal(mut self, seal: AuditSeal) -> App {
+        self.store = self.store.clone().with_audit_key(seal.key.bytes().clone());
+        self.audit_seal = Some(std::sync::Arc::new(seal));
+        self
+    }
+
+    pub(crate) fn audit_seal(&self) -> Option<&AuditSeal> {
+        self.audit_seal.as_deref()
     }
 
     /// The audit entries about one record, oldest first: readable by whoever may read the
@@ -321,6 +264,7 @@ mod tests {
             detail: "{\"level\":\"HTTNV\"}".into(),
             prev_hash: GENESIS_HASH.into(),
             hash: String::new(),
+            seal: None,
         }
     }
 
