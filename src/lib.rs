@@ -39,6 +39,13 @@ pub enum Command {
     /// Manage accounts: add, list, grant and revoke roles, reset passwords, API tokens.
     #[command(subcommand)]
     User(cli::user::UserCommand),
+    /// Summary reports (biểu tổng hợp), progress and quota of an organisation and year, as
+    /// .xlsx, .docx, .pdf or JSON.
+    #[command(subcommand)]
+    Report(cli::report::ReportCommand),
+    /// A document of the cycle (self-review form, score sheet, minutes, ballot papers, decisions
+    /// …) as .pdf, .docx, .xlsx or JSON.
+    Document(cli::report::DocumentArgs),
 }
 
 /// Runs a parsed command line; the process exit code is the returned value.
@@ -52,5 +59,7 @@ pub fn run(cli: Cli) -> std::process::ExitCode {
         Command::Serve(args) => cli::serve::run(args),
         Command::Audit(command) => cli::audit::run(command),
         Command::User(command) => cli::user::run(command),
+        Command::Report(command) => cli::report::report(command),
+        Command::Document(args) => cli::report::document(args),
     }
 }

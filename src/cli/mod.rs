@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod org;
+pub mod report;
 pub mod rules;
 pub mod serve;
 pub mod store;

@@ -57,3 +57,6 @@ mod scoring;
 
 #[path = "cycle/inbox.rs"]
 mod inbox;
+
+#[path = "cycle/reports.rs"]
+mod reports;

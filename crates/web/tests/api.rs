@@ -29,6 +29,8 @@ mod openapi;
 mod orgs;
 #[path = "api/records.rs"]
 mod records;
+#[path = "api/reports.rs"]
+mod reports;
 #[path = "api/rules.rs"]
 mod rules;
 #[path = "api/whole.rs"]
