@@ -43,6 +43,13 @@ pub enum Command {
     /// Manage accounts: add, list, grant and revoke roles, reset passwords, API tokens.
     #[command(subcommand)]
     User(cli::user::UserCommand),
+    /// Summary reports (biểu tổng hợp), progress and quota of an organisation and year, as
+    /// .xlsx, .docx, .pdf or JSON.
+    #[command(subcommand)]
+    Report(cli::report::ReportCommand),
+    /// A document of the cycle (self-review form, score sheet, minutes, ballot papers, decisions
+    /// …) as .pdf, .docx, .xlsx or JSON.
+    Document(cli::report::DocumentArgs),
 }
 
 /// Runs a parsed command line; the process exit code is the returned value.
@@ -58,5 +65,7 @@ pub fn run(cli: Cli) -> std::process::ExitCode {
         Command::Backup(args) => cli::backup::backup(args),
         Command::Restore(args) => cli::backup::restore_command(args),
         Command::User(command) => cli::user::run(command),
+        Command::Report(command) => cli::report::report(command),
+        Command::Document(args) => cli::report::document(args),
     }
 }

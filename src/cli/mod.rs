@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod backup;
 pub mod org;
+pub mod report;
 pub mod rules;
 pub mod serve;
 pub mod store;

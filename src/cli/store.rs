@@ -165,6 +165,11 @@ pub struct DemoArgs {
     /// The day the data describes, dd/mm/yyyy (default: today).
     #[arg(long)]
     pub today: Option<String>,
+    /// Also open this year's plan for the whole tree and play the cycle in a grassroots
+    /// organisation's first branch (self-reviews, meeting, secret ballot, decisions): a plan
+    /// with decisions for the reports and documents.
+    #[arg(long)]
+    pub cycle: bool,
     #[command(flatten)]
     pub database: DatabaseArg,
 }
@@ -306,6 +311,26 @@ pub fn demo(args: DemoArgs) -> ExitCode {
                 today: parse_day(args.today.as_deref(), "ngày")?,
             };
             let store = Store::open(&args.database.url).await.map_err(|e| e.to_string())?;
+            if args.cycle {
+                let started = Instant::now();
+                let cycle = kiemdiem_app::demo::demo_cycle_at(&store, options.today, scale)
+                    .await
+                    .map_err(|e| e.to_string());
+                store.close().await;
+                let cycle = cycle?;
+                println!(
+                    "Đã tạo trong {:.1} giây: {} tổ chức, {} đảng viên; kế hoạch «{}» (mã kế hoạch {}); {} bản kiểm điểm, {} đối tượng đã kiểm điểm, {} đã quyết định xếp loại.",
+                    started.elapsed().as_secs_f64(),
+                    cycle.data.orgs,
+                    cycle.data.members,
+                    cycle.plan.title,
+                    cycle.plan.id,
+                    cycle.self_reviews,
+                    cycle.reviewed,
+                    cycle.decided
+                );
+                return Ok(());
+            }
             let bar = progress_bar("Tạo dữ liệu mẫu");
             let started = Instant::now();
             let result = args

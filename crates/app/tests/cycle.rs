@@ -63,3 +63,6 @@ mod proof;
 
 #[path = "cycle/backup.rs"]
 mod backup;
+
+#[path = "cycle/reports.rs"]
+mod reports;

@@ -30,6 +30,7 @@ pub mod resolution;
 pub mod ruleset;
 pub mod share;
 pub mod subject;
+pub mod summary;
 pub mod timing;
 pub mod vocabulary;
 

@@ -43,6 +43,7 @@ pub const API_PREFIX: &str = "/api/v1";
         (name = "ballots", description = "Bỏ phiếu kín: khóa danh sách, bỏ phiếu, kiểm phiếu"),
         (name = "evaluation", description = "Đối tượng: tự đánh giá, thẩm định, ý kiến, đề xuất, quyết định xếp loại"),
         (name = "audit", description = "Nhật ký kiểm toán nối chuỗi băm"),
+        (name = "reports", description = "Báo cáo tổng hợp, tiến độ, tỷ lệ và văn bản (Word, PDF, Excel)"),
     ),
     components(schemas(ErrorBody))
 )]

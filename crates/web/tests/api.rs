@@ -33,6 +33,8 @@ mod orgs;
 mod pages;
 #[path = "api/records.rs"]
 mod records;
+#[path = "api/reports.rs"]
+mod reports;
 #[path = "api/rules.rs"]
 mod rules;
 #[path = "api/whole.rs"]

@@ -13,6 +13,7 @@ mod batch;
 pub mod evaluation;
 pub mod family;
 pub mod plan;
+pub mod report;
 pub mod review;
 pub mod scoring;
 pub mod sitting;

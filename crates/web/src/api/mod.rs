@@ -14,6 +14,7 @@ pub mod members;
 pub mod orgs;
 pub mod plans;
 pub mod records;
+pub mod reports;
 pub mod reviews;
 pub mod rules;
 pub mod schema;
@@ -46,4 +47,5 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(meetings::routes())
         .merge(ballots::routes())
         .merge(audit::routes())
+        .merge(reports::routes())
 }

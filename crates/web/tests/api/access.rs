@@ -512,6 +512,19 @@ async fn request(
             fill(f.plan[s].to_string());
             None
         }
+        "get_summary_report" | "get_quota_report" | "get_progress_report" => {
+            path = format!("{path}?org={branch}&year=2025");
+            None
+        }
+        // The walk asks for an organisation's document; a subject's or a meeting's is
+        // authorized by the same reads as the subject's or meeting's own routes.
+        "get_document" => {
+            path = format!(
+                "{}?org={branch}&year=2025&format=json",
+                path.replace("{kind}", "summary")
+            );
+            None
+        }
         "list_pending_subjects" => {
             fill(f.plan[s].to_string());
             path = format!("{path}?org={branch}");

@@ -1,0 +1,718 @@
+//! The summary reports (biểu tổng hợp) an office sends up: for one organisation and year, the
+//! counts and shares per level of every kind of subject in its subtree, broken down by its
+//! direct children, with those excluded or not yet rated and why, the KHTNV list, the quota
+//! position of every comparable group (breaches named), the previous year and a cross-check of
+//! the totals; the progress report (who is late at which step); the quota report.
+//!
+//! The store counts the subjects per branch in one SQL pass; [`Rollup`] adds the branches' counts
+//! up the tree (and, after a change in a few branches, updates only their paths); the rules crate
+//! (`summary`, `quota`) makes the tables. Every use case authorizes a read of the organisation
+//! first. Rendering the tables as files is the `export` and `pdf` crates'.
+
+use crate::App;
+use crate::actor::{Action, Actor, Scope};
+use crate::error::{AppError, Result};
+use crate::plan::{Plan, load_plan};
+use crate::progress::{NodeProgress, PendingSubject};
+use crate::vocab::parse_kind;
+use kiemdiem_rules::eligibility::Eligibility;
+use kiemdiem_rules::facts::LevelCounts;
+use kiemdiem_rules::quota::group_name;
+use kiemdiem_rules::summary::{
+    Line, Outcome, QuotaGroupCounts, QuotaLine, Summary, Tally, Waiting, lines, summarise,
+};
+use kiemdiem_rules::{Level, OrgKind, SubjectKind};
+use kiemdiem_store::Tx;
+use kiemdiem_store::cycle::report::{ReportScope, UnitCount};
+use kiemdiem_store::org::Org;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use time::{Date, Month};
+use uuid::Uuid;
+
+/// An organisation as a report names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgRef {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub kind: OrgKind,
+    pub kind_name: String,
+}
+
+impl OrgRef {
+    fn of(org: &Org) -> OrgRef {
+        OrgRef {
+            id: org.id,
+            code: org.code.clone(),
+            name: org.name.clone(),
+            kind: org.kind,
+            kind_name: org.kind.name_vi().to_owned(),
+        }
+    }
+}
+
+/// The plan a report reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanRef {
+    pub id: Uuid,
+    pub title: String,
+    pub legal_basis: String,
+    pub review_date: Date,
+    /// The organisation that issued it (the report's organisation or one above it).
+    pub issued_by: String,
+}
+
+/// A subject named in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedSubject {
+    pub subject: Uuid,
+    pub name: String,
+    pub kind_name: String,
+    /// Where the subject is reviewed.
+    pub unit: String,
+}
+
+/// One direct child of the report's organisation with its subtree's totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChildLine {
+    pub org: OrgRef,
+    pub total: Line,
+}
+
+/// The summary report of one organisation and year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SummaryReport {
+    pub org: OrgRef,
+    pub year: i32,
+    pub plan: PlanRef,
+    pub summary: Summary,
+    pub children: Vec<ChildLine>,
+    pub khtnv: Vec<NamedSubject>,
+    /// The year compared with, when it had a plan.
+    pub previous_year: Option<i32>,
+}
+
+/// The quota report: every comparable group of the subtree.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuotaReport {
+    pub org: OrgRef,
+    pub year: i32,
+    pub plan: PlanRef,
+    pub groups: Vec<QuotaLine>,
+    pub breaches: Vec<String>,
+}
+
+/// The progress report: the organisation and its direct children, and who in its own units is
+/// not yet reviewed or rated, with why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgressReport {
+    pub org: OrgRef,
+    pub year: i32,
+    pub plan: PlanRef,
+    pub today: Date,
+    /// The organisation first, then its direct children.
+    pub nodes: Vec<NodeProgress>,
+    pub pending: Vec<PendingSubject>,
+}
+
+/// Where a stored subject stands, for the tables.
+pub fn outcome_of(
+    stage: &str,
+    participation: &str,
+    level: Option<&str>,
+    excluded_why: Option<&str>,
+) -> Outcome {
+    let classified = participation == "review_and_classify";
+    match stage {
+        "excluded" => Outcome::Excluded {
+            reason: excluded_why
+                .and_then(|json| serde_json::from_str::<Eligibility>(json).ok())
+                .map(|e| {
+                    e.reasons
+                        .iter()
+                        .map(|r| r.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .filter(|r| !r.is_empty())
+                .unwrap_or_else(|| "Không kiểm điểm, không ghi lý do".to_owned()),
+        },
+        "pending" => Outcome::Pending(Waiting::SelfReview),
+        "self_reviewed" => Outcome::Pending(Waiting::Review),
+        "reviewed" | "proposed" if !classified => Outcome::ReviewedOnly,
+        "reviewed" => Outcome::Pending(Waiting::Proposal),
+        "proposed" => Outcome::Pending(Waiting::Decision),
+        "decided" | "published" if !classified => Outcome::ReviewedOnly,
+        "decided" | "published" => match level.and_then(Level::parse) {
+            Some(level) => Outcome::Rated(level),
+            None => Outcome::Unplaced {
+                state: "đã quyết định nhưng không có mức xếp loại".to_owned(),
+            },
+        },
+        _ => Outcome::Unplaced {
+            state: "trạng thái không rõ".to_owned(),
+        },
+    }
+}
+
+/// The columns a roll-up keeps per node: the four levels (highest first), reviewed only,
+/// excluded, pending, unplaced.
+const BUCKETS: usize = 8;
+
+fn bucket(outcome: &Outcome) -> usize {
+    match outcome {
+        Outcome::Rated(level) => Level::DESCENDING
+            .iter()
+            .position(|l| l == level)
+            .unwrap_or_default(),
+        Outcome::ReviewedOnly => 4,
+        Outcome::Excluded { .. } => 5,
+        Outcome::Pending(_) => 6,
+        Outcome::Unplaced { .. } => 7,
+    }
+}
+
+fn bucket_outcome(bucket: usize) -> Outcome {
+    match bucket {
+        0..=3 => Outcome::Rated(Level::DESCENDING[bucket]),
+        4 => Outcome::ReviewedOnly,
+        5 => Outcome::Excluded {
+            reason: String::new(),
+        },
+        6 => Outcome::Pending(Waiting::SelfReview),
+        _ => Outcome::Unplaced {
+            state: String::new(),
+        },
+    }
+}
+
+/// Counts of one node: per kind of subject, per column.
+pub type NodeCounts = [[i64; BUCKETS]; 6];
+
+fn kind_index(kind: SubjectKind) -> usize {
+    SubjectKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or_default()
+}
+
+/// The counts of every node of a subtree, each node counting its whole subtree, built from the
+/// branches' counts; a change in a few branches updates only the paths above them.
+#[derive(Debug, Clone)]
+pub struct Rollup {
+    scope: ReportScope,
+    parent: HashMap<Uuid, Uuid>,
+    /// Each unit's own subjects.
+    own: HashMap<Uuid, NodeCounts>,
+    /// Each node's subtree.
+    nodes: HashMap<Uuid, NodeCounts>,
+}
+
+fn counts_of(rows: &[UnitCount]) -> Result<HashMap<Uuid, NodeCounts>> {
+    let mut own: HashMap<Uuid, NodeCounts> = HashMap::new();
+    for row in rows {
+        let kind = parse_kind(&row.kind)?;
+        let outcome = outcome_of(
+            &row.stage,
+            &row.participation,
+            row.level.as_deref(),
+            row.excluded_why.as_deref(),
+        );
+        own.entry(row.unit_id).or_insert([[0; BUCKETS]; 6])[kind_index(kind)][bucket(&outcome)] +=
+            row.count;
+    }
+    Ok(own)
+}
+
+impl Rollup {
+    /// Rolls `rows` (the branches' counts) up the tree of `subtree` (every node with its
+    /// parent, the root's parent outside it).
+    pub fn build(scope: ReportScope, subtree: &[Org], rows: &[UnitCount]) -> Result<Rollup> {
+        let parent: HashMap<Uuid, Uuid> = subtree
+            .iter()
+            .filter(|o| o.id != scope.root)
+            .filter_map(|o| o.parent_id.map(|p| (o.id, p)))
+            .collect();
+        let own = counts_of(rows)?;
+        let mut rollup = Rollup {
+            scope,
+            parent,
+            own: HashMap::new(),
+            nodes: HashMap::new(),
+        };
+        for (unit, counts) in own {
+            rollup.add_path(unit, &counts, 1);
+            rollup.own.insert(unit, counts);
+        }
+        Ok(rollup)
+    }
+
+    fn add_path(&mut self, unit: Uuid, counts: &NodeCounts, sign: i64) {
+        let mut at = Some(unit);
+        while let Some(node) = at {
+            let sums = self.nodes.entry(node).or_insert([[0; BUCKETS]; 6]);
+            for (k, row) in counts.iter().enumerate() {
+                for (b, n) in row.iter().enumerate() {
+                    sums[k][b] += sign * n;
+                }
+            }
+            at = if node == self.scope.root {
+                None
+            } else {
+                self.parent.get(&node).copied()
+            };
+        }
+    }
+
+    /// Reads the subjects of `units` again and updates the paths above them: what one branch's
+    /// decisions changing costs.
+    pub async fn refresh_units(&mut self, tx: &mut Tx, units: &[Uuid]) -> Result<()> {
+        let rows = tx.report_counts_of_units(&self.scope, units).await?;
+        let mut fresh = counts_of(&rows)?;
+        for unit in units {
+            if let Some(old) = self.own.remove(unit) {
+                self.add_path(*unit, &old, -1);
+            }
+            if let Some(new) = fresh.remove(unit) {
+                self.add_path(*unit, &new, 1);
+                self.own.insert(*unit, new);
+            }
+        }
+        Ok(())
+    }
+
+    /// A node's subtree counts.
+    pub fn node(&self, id: Uuid) -> NodeCounts {
+        self.nodes.get(&id).copied().unwrap_or([[0; BUCKETS]; 6])
+    }
+
+    /// A node's counts as the rules' tallies (reasons left out).
+    pub fn tallies(&self, id: Uuid) -> Vec<Tally> {
+        let counts = self.node(id);
+        let mut out = Vec::new();
+        for (k, row) in counts.iter().enumerate() {
+            for (b, n) in row.iter().enumerate() {
+                if *n > 0 {
+                    out.push(Tally {
+                        kind: SubjectKind::ALL[k],
+                        org_kind: None,
+                        outcome: bucket_outcome(b),
+                        count: *n as u64,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The last day of `year`: the day the tree is read on to find the plan.
+fn year_end(year: i32) -> Result<Date> {
+    Date::from_calendar_date(year, Month::December, 31)
+        .map_err(|_| AppError::invalid("year", format!("Năm {year} không hợp lệ")))
+}
+
+/// The yearly plan that covers `org` in `year`: its own, or the nearest ancestor's.
+async fn covering_plan(tx: &mut Tx, org: Uuid, year: i32) -> Result<Option<Plan>> {
+    let on_day = year_end(year)?;
+    let mut at = Some(org);
+    while let Some(id) = at {
+        if let Some(row) = tx.plan_for(id, i64::from(year), "year", 0).await? {
+            return Ok(Some(load_plan(tx, row.id).await?));
+        }
+        at = match tx.org_as_of(id, on_day).await? {
+            Some(node) => node.parent_id,
+            None => tx.org_history(id).await?.pop().and_then(|o| o.parent_id),
+        };
+    }
+    Ok(None)
+}
+
+fn scope_of(plan: &Plan, root: Uuid) -> ReportScope {
+    ReportScope {
+        root,
+        on: plan.review_date,
+        year: i64::from(plan.year),
+        period_kind: "year",
+        period_no: 0,
+    }
+}
+
+/// What a report needs of one year: the tallies of the subtree (organisations by kind), its
+/// quota groups, the roll-up and the store's own count.
+struct YearCounts {
+    tallies: Vec<Tally>,
+    subjects: u64,
+    rollup: Rollup,
+    subtree: Vec<Org>,
+    /// The units' counts as the store gave them.
+    rows: Vec<UnitCount>,
+}
+
+async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts> {
+    let scope = scope_of(plan, root);
+    let subtree: Vec<Org> = tx
+        .org_subtree(root, plan.review_date)
+        .await?
+        .into_iter()
+        .map(|n| n.org)
+        .collect();
+    let kinds: HashMap<Uuid, OrgKind> = subtree.iter().map(|o| (o.id, o.kind)).collect();
+    let rows = tx.report_unit_counts(&scope).await?;
+    let subjects = tx.report_subject_total(&scope).await?;
+    let mut merged: BTreeMap<(SubjectKind, Option<u8>, Outcome), u64> = BTreeMap::new();
+    for row in &rows {
+        let kind = parse_kind(&row.kind)?;
+        let org_kind = (kind == SubjectKind::Organisation)
+            .then(|| row.org_id.and_then(|id| kinds.get(&id)))
+            .flatten()
+            .map(|k| OrgKind::ALL.iter().position(|x| x == k).unwrap_or_default() as u8);
+        let outcome = outcome_of(
+            &row.stage,
+            &row.participation,
+            row.level.as_deref(),
+            row.excluded_why.as_deref(),
+        );
+        *merged.entry((kind, org_kind, outcome)).or_default() += row.count as u64;
+    }
+    let tallies = merged
+        .into_iter()
+        .map(|((kind, org_kind, outcome), count)| Tally {
+            kind,
+            org_kind: org_kind.map(|i| OrgKind::ALL[usize::from(i)]),
+            outcome,
+            count,
+        })
+        .collect();
+    let rollup = Rollup::build(scope, &subtree, &rows)?;
+    Ok(YearCounts {
+        tallies,
+        subjects,
+        rollup,
+        subtree,
+        rows,
+    })
+}
+
+/// The decided levels of every quota group met in `rows` (classified subjects only), each
+/// group named after its deciding organisation.
+async fn quota_groups(
+    tx: &mut Tx,
+    rows: &[UnitCount],
+    names: &HashMap<Uuid, String>,
+) -> Result<Vec<QuotaGroupCounts>> {
+    let mut groups: BTreeMap<String, QuotaGroupCounts> = BTreeMap::new();
+    for row in rows {
+        if row.participation != "review_and_classify" {
+            continue;
+        }
+        let Some(level) = row.level.as_deref().and_then(Level::parse) else {
+            continue;
+        };
+        let kind = parse_kind(&row.kind)?;
+        let group = groups
+            .entry(row.quota_group.clone())
+            .or_insert_with(|| QuotaGroupCounts {
+                group: row.quota_group.clone(),
+                name: String::new(),
+                levels: LevelCounts::default(),
+            });
+        if group.name.is_empty() {
+            let org_name = match row.deciding_org_id.and_then(|id| names.get(&id)) {
+                Some(name) => name.clone(),
+                None => match row.deciding_org_id {
+                    Some(id) => tx
+                        .org_history(id)
+                        .await?
+                        .pop()
+                        .map(|o| o.name)
+                        .unwrap_or_default(),
+                    None => String::new(),
+                },
+            };
+            if !org_name.is_empty() {
+                group.name = group_name(kind.quota_category(), &org_name);
+            }
+        }
+        let count = u32::try_from(row.count).unwrap_or(u32::MAX);
+        match level {
+            Level::Htxsnv => group.levels.htxsnv += count,
+            Level::Httnv => group.levels.httnv += count,
+            Level::Htnv => group.levels.htnv += count,
+            Level::Khtnv => group.levels.khtnv += count,
+        }
+    }
+    Ok(groups
+        .into_values()
+        .map(|mut g| {
+            if g.name.is_empty() {
+                g.name = "nhóm không rõ cấp quyết định".to_owned();
+            }
+            g
+        })
+        .collect())
+}
+
+impl App {
+    async fn report_basis(
+        &self,
+        actor: &Actor,
+        org: Uuid,
+        year: i32,
+    ) -> Result<(Tx, Org, Plan, PlanRef)> {
+        self.authorize(actor, Action::Read, Scope::Org(org)).await?;
+        let mut tx = self.store().read().await?;
+        let plan = covering_plan(&mut tx, org, year).await?.ok_or_else(|| {
+            AppError::new(
+                crate::ErrorCode::OutOfOrder,
+                format!(
+                    "Chưa có kế hoạch kiểm điểm, đánh giá, xếp loại năm {year} của tổ chức này hoặc cấp trên: lập và mở kế hoạch trước khi lập báo cáo"
+                ),
+            )
+        })?;
+        let node = tx
+            .org_as_of(org, plan.review_date)
+            .await?
+            .ok_or_else(|| AppError::not_found("tổ chức vào ngày của kế hoạch", org))?;
+        let issuer = tx
+            .org_as_of(plan.org_id, plan.review_date)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        let plan_ref = PlanRef {
+            id: plan.id,
+            title: plan.title.clone(),
+            legal_basis: plan.legal_basis.to_owned(),
+            review_date: plan.review_date,
+            issued_by: issuer,
+        };
+        Ok((tx, node, plan, plan_ref))
+    }
+
+    /// The summary report (biểu tổng hợp) of `org`'s subtree for `year`.
+    pub async fn report_summary(
+        &self,
+        actor: &Actor,
+        org: Uuid,
+        year: i32,
+    ) -> Result<SummaryReport> {
+        let (mut tx, node, plan, plan_ref) = self.report_basis(actor, org, year).await?;
+        let now = year_counts(&mut tx, &plan, org).await?;
+        let names: HashMap<Uuid, String> =
+            now.subtree.iter().map(|o| (o.id, o.name.clone())).collect();
+        let groups = quota_groups(&mut tx, &now.rows, &names).await?;
+        let previous_plan = covering_plan(&mut tx, org, year - 1).await?;
+        let previous = match &previous_plan {
+            Some(before) => Some(year_counts(&mut tx, before, org).await?.tallies),
+            None => None,
+        };
+        let summary = summarise(
+            &plan.book()?,
+            &now.tallies,
+            now.subjects,
+            &groups,
+            previous.as_deref(),
+        );
+        let children = now
+            .subtree
+            .iter()
+            .filter(|o| o.parent_id == Some(org) && o.id != org)
+            .map(|child| ChildLine {
+                org: OrgRef::of(child),
+                total: lines(&now.rollup.tallies(child.id)).1,
+            })
+            .collect();
+        let mut khtnv_units: Vec<Uuid> = now
+            .rows
+            .iter()
+            .filter(|r| r.level.as_deref() == Some(Level::Khtnv.code()))
+            .map(|r| r.unit_id)
+            .collect();
+        khtnv_units.sort();
+        khtnv_units.dedup();
+        let khtnv = tx
+            .report_rated(&scope_of(&plan, org), &khtnv_units, Level::Khtnv.code())
+            .await?
+            .into_iter()
+            .map(|s| {
+                Ok(NamedSubject {
+                    subject: s.id,
+                    name: s.name,
+                    kind_name: parse_kind(&s.kind)?.name_vi().to_owned(),
+                    unit: names.get(&s.unit_id).cloned().unwrap_or_default(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SummaryReport {
+            org: OrgRef::of(&node),
+            year,
+            plan: plan_ref,
+            summary,
+            children,
+            khtnv,
+            previous_year: previous_plan.map(|p| p.year),
+        })
+    }
+
+    /// The quota position of every comparable group in `org`'s subtree for `year`.
+    pub async fn report_quota(&self, actor: &Actor, org: Uuid, year: i32) -> Result<QuotaReport> {
+        let (mut tx, node, plan, plan_ref) = self.report_basis(actor, org, year).await?;
+        let names: HashMap<Uuid, String> = tx
+            .org_subtree(org, plan.review_date)
+            .await?
+            .into_iter()
+            .map(|n| (n.org.id, n.org.name))
+            .collect();
+        let rows = tx.report_unit_counts(&scope_of(&plan, org)).await?;
+        let groups = quota_groups(&mut tx, &rows, &names).await?;
+        let (groups, breaches) = kiemdiem_rules::summary::quota_lines(&plan.book()?, &groups);
+        Ok(QuotaReport {
+            org: OrgRef::of(&node),
+            year,
+            plan: plan_ref,
+            groups,
+            breaches,
+        })
+    }
+
+    /// The progress of `year`'s plan at `org` and its direct children, and who in `org`'s own
+    /// units is not yet reviewed or rated.
+    pub async fn report_progress(
+        &self,
+        actor: &Actor,
+        org: Uuid,
+        year: i32,
+    ) -> Result<ProgressReport> {
+        let (tx, node, plan, plan_ref) = self.report_basis(actor, org, year).await?;
+        drop(tx);
+        let nodes = self
+            .progress_at(actor, plan.id, (org != plan.org_id).then_some(org))
+            .await?
+            .into_iter()
+            .filter(|n| n.org == org || n.parent == Some(org))
+            .collect();
+        let pending = self.pending_subjects(actor, plan.id, org).await?;
+        Ok(ProgressReport {
+            org: OrgRef::of(&node),
+            year,
+            plan: plan_ref,
+            today: self.today(),
+            nodes,
+            pending,
+        })
+    }
+
+    /// The roll-up of `org`'s subtree for `year` (every node's counts), for what follows a
+    /// change (see [`Rollup::refresh_units`]) and for the benchmark.
+    pub async fn report_rollup(&self, actor: &Actor, org: Uuid, year: i32) -> Result<Rollup> {
+        let (mut tx, _, plan, _) = self.report_basis(actor, org, year).await?;
+        let scope = scope_of(&plan, org);
+        let subtree: Vec<Org> = tx
+            .org_subtree(org, plan.review_date)
+            .await?
+            .into_iter()
+            .map(|n| n.org)
+            .collect();
+        let rows = tx.report_unit_counts(&scope).await?;
+        Rollup::build(scope, &subtree, &rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_states_map_to_the_columns() {
+        let rated = outcome_of("decided", "review_and_classify", Some("HTTNV"), None);
+        assert_eq!(rated, Outcome::Rated(Level::Httnv));
+        assert_eq!(
+            outcome_of("proposed", "review_and_classify", None, None),
+            Outcome::Pending(Waiting::Decision)
+        );
+        assert_eq!(
+            outcome_of("reviewed", "review_only", None, None),
+            Outcome::ReviewedOnly
+        );
+        assert_eq!(
+            outcome_of("pending", "review_only", None, None),
+            Outcome::Pending(Waiting::SelfReview)
+        );
+        assert!(matches!(
+            outcome_of("decided", "review_and_classify", None, None),
+            Outcome::Unplaced { .. }
+        ));
+        let Outcome::Excluded { reason } = outcome_of("excluded", "excluded", None, Some("{}"))
+        else {
+            panic!("excluded");
+        };
+        assert_eq!(reason, "Không kiểm điểm, không ghi lý do");
+    }
+
+    #[test]
+    fn a_rollup_adds_every_branch_to_each_ancestor_and_updates_a_path() {
+        let root = Uuid::now_v7();
+        let mid = Uuid::now_v7();
+        let leaf = Uuid::now_v7();
+        let other = Uuid::now_v7();
+        let org = |id: Uuid, parent: Option<Uuid>| Org {
+            id,
+            code: id.to_string(),
+            name: String::new(),
+            kind: OrgKind::SubordinateBranch,
+            has_committee: false,
+            founded_on: time::macros::date!(2000 - 01 - 01),
+            parent_id: parent,
+            residential: false,
+            valid_from: time::macros::date!(2000 - 01 - 01),
+            valid_to: None,
+            seq: 1,
+            changed_by: String::new(),
+            changed_at: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        let tree = [
+            org(root, None),
+            org(mid, Some(root)),
+            org(leaf, Some(mid)),
+            org(other, Some(root)),
+        ];
+        let row = |unit: Uuid, level: &str, count: i64| UnitCount {
+            unit_id: unit,
+            org_id: None,
+            kind: "member_without_post".into(),
+            stage: "decided".into(),
+            participation: "review_and_classify".into(),
+            level: Some(level.into()),
+            excluded_why: None,
+            quota_group: "members@X".into(),
+            deciding_org_id: None,
+            count,
+        };
+        let scope = ReportScope {
+            root,
+            on: time::macros::date!(2025 - 12 - 31),
+            year: 2025,
+            period_kind: "year",
+            period_no: 0,
+        };
+        let rollup = Rollup::build(
+            scope,
+            &tree,
+            &[
+                row(leaf, "HTTNV", 3),
+                row(other, "HTNV", 2),
+                row(mid, "HTTNV", 1),
+            ],
+        )
+        .unwrap();
+        let k = kind_index(SubjectKind::MemberWithoutPost);
+        assert_eq!(rollup.node(root)[k][1], 4);
+        assert_eq!(rollup.node(root)[k][2], 2);
+        assert_eq!(rollup.node(mid)[k][1], 4);
+        assert_eq!(rollup.node(leaf)[k][1], 3);
+        assert_eq!(rollup.node(other)[k][1], 0);
+        let (_, total) = lines(&rollup.tallies(root));
+        assert_eq!(total.rated, 6);
+    }
+}

@@ -1,0 +1,357 @@
+//! The summary reports and the documents on the demo cycle (a district, one branch decided): the
+//! figures agree with progress and with the rules' quota check, the totals balance, the roll-up
+//! agrees with the hand-written SQL roll-up, every document kind is built from what was recorded,
+//! and a document whose step is not reached is refused with what is missing.
+
+use crate::support::{TestDb, actor, on_both_backends};
+use kiemdiem_app::paper::{Block, PaperKind, PaperTarget};
+use kiemdiem_app::state::Stage;
+use kiemdiem_app::{App, ErrorCode};
+use kiemdiem_rules::quota::check_quota;
+use kiemdiem_rules::summary::Outcome;
+use kiemdiem_rules::{Level, SubjectKind};
+use time::macros::date;
+
+on_both_backends!(reports_and_documents_of_the_demo_cycle);
+
+fn text_of(paper: &kiemdiem_app::paper::Paper) -> String {
+    let mut out = vec![paper.title.clone()];
+    out.extend(paper.issuer.iter().cloned());
+    for block in &paper.blocks {
+        match block {
+            Block::Heading { text } | Block::Paragraph { text } | Block::Note { text } => {
+                out.push(text.clone())
+            }
+            Block::Field { label, value } => out.push(format!("{label}: {value}")),
+            Block::Table(t) => {
+                out.extend(t.columns.iter().map(|c| c.header.clone()));
+                out.extend(t.rows.iter().flatten().map(|c| c.text.clone()));
+            }
+        }
+    }
+    out.join("\n")
+}
+
+async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
+    let today = date!(2026 - 12 - 14);
+    let cycle = kiemdiem_app::demo::demo_cycle(&db.store, today)
+        .await
+        .unwrap();
+    let app = App::with_today(db.store.clone(), today);
+    let office = actor("office");
+    let root = cycle.plan.org_id;
+
+    // The summary of the whole district agrees with progress, and balances.
+    let summary = app.report_summary(&office, root, 2026).await.unwrap();
+    let progress = app.progress(&office, cycle.plan.id).await.unwrap();
+    let total = &summary.summary.total;
+    assert_eq!(total.subjects, progress[0].subjects);
+    assert_eq!(total.excluded, progress[0].excluded);
+    assert!(
+        summary.summary.cross_check.balanced,
+        "{:?}",
+        summary.summary.cross_check
+    );
+    assert_eq!(total.rated, cycle.decided, "{total:?}");
+    assert!(total.pending > 0);
+    // Members come by kind, organisations by their kind; shares are of those rated.
+    assert!(
+        summary
+            .summary
+            .lines
+            .iter()
+            .any(|l| l.key.kind == SubjectKind::MemberWithoutPost)
+    );
+    let rated_line = summary.summary.lines.iter().find(|l| l.rated > 0).unwrap();
+    let shares: Vec<&str> = rated_line.levels.iter().map(|c| c.share.as_str()).collect();
+    assert!(shares.iter().all(|s| s.ends_with('%')), "{shares:?}");
+    // Children add up to the whole (the district's own subjects aside).
+    let children: u64 = summary.children.iter().map(|c| c.total.subjects).sum();
+    assert!(children <= total.subjects && children > total.subjects / 2);
+    assert_eq!(summary.previous_year, None);
+    assert!(summary.summary.comparison.is_empty());
+    // KHTNV listed by name, as many as rated so.
+    let khtnv = total
+        .levels
+        .iter()
+        .find(|c| c.level == Level::Khtnv)
+        .unwrap()
+        .count;
+    assert_eq!(summary.khtnv.len() as u64, khtnv);
+    // Excluded subjects carry the rules' reasons.
+    let excluded: u64 = summary
+        .summary
+        .excluded_reasons
+        .iter()
+        .map(|r| r.count)
+        .sum();
+    assert_eq!(excluded, total.excluded);
+    assert!(
+        summary
+            .summary
+            .excluded_reasons
+            .iter()
+            .all(|r| !r.reason.is_empty())
+    );
+
+    // The roll-up of every node agrees with the hand-written SQL roll-up.
+    let rollup = app.report_rollup(&office, root, 2026).await.unwrap();
+    let tallies = rollup.tallies(root);
+    let rolled: u64 = tallies.iter().map(|t| t.count).sum();
+    assert_eq!(rolled, total.subjects);
+    let mut tx = db.store.read().await.unwrap();
+    let scope = kiemdiem_store::cycle::report::ReportScope {
+        root,
+        on: cycle.plan.review_date,
+        year: 2026,
+        period_kind: "year",
+        period_no: 0,
+    };
+    let by_sql = tx.report_rollup_sql(&scope).await.unwrap();
+    for branch in &cycle.branches {
+        let sql: i64 = by_sql
+            .iter()
+            .filter(|r| r.org_id == *branch)
+            .map(|r| r.count)
+            .sum();
+        let ours: u64 = rollup.tallies(*branch).iter().map(|t| t.count).sum();
+        assert_eq!(sql as u64, ours);
+        let sql_decided: i64 = by_sql
+            .iter()
+            .filter(|r| r.org_id == *branch && r.level.is_some())
+            .map(|r| r.count)
+            .sum();
+        let ours_decided: u64 = rollup
+            .tallies(*branch)
+            .iter()
+            .filter(|t| matches!(t.outcome, Outcome::Rated(_)))
+            .map(|t| t.count)
+            .sum();
+        assert_eq!(sql_decided as u64, ours_decided);
+    }
+    drop(tx);
+
+    // The quota report: the rules' own check of each group.
+    let quota = app
+        .report_quota(&office, cycle.grassroots, 2026)
+        .await
+        .unwrap();
+    assert!(!quota.groups.is_empty());
+    let book = cycle.plan.book().unwrap();
+    for group in &quota.groups {
+        assert_eq!(
+            group.check,
+            check_quota(&book, &group.levels, None).unwrap()
+        );
+        assert!(
+            !group.name.is_empty() && group.name.contains(' '),
+            "{}",
+            group.name
+        );
+    }
+
+    // Progress at the grassroots organisation: itself and its children, who is pending.
+    let report = app
+        .report_progress(&office, cycle.grassroots, 2026)
+        .await
+        .unwrap();
+    assert_eq!(report.nodes[0].org, cycle.grassroots);
+    assert!(
+        report
+            .nodes
+            .iter()
+            .skip(1)
+            .all(|n| n.parent == Some(cycle.grassroots))
+    );
+    assert!(!report.pending.is_empty());
+
+    // Every kind of document, built from what was recorded.
+    let meetings = app.meetings(&office, cycle.plan.id).await.unwrap();
+    let meeting = meetings
+        .iter()
+        .find(|m| m.status != "scheduled")
+        .expect("a held meeting");
+    let subjects = app
+        .subjects(&office, cycle.plan.id, Some(&[cycle.branches[0]]))
+        .await
+        .unwrap();
+    let written = subjects
+        .iter()
+        .find(|s| s.kind.is_member() && s.stage == Stage::Decided)
+        .expect("a decided member");
+    let org = |kind| {
+        (
+            kind,
+            PaperTarget::Org {
+                org: cycle.grassroots,
+                year: 2026,
+            },
+        )
+    };
+    let cases = [
+        org(PaperKind::Summary),
+        org(PaperKind::Quota),
+        org(PaperKind::Progress),
+        org(PaperKind::NotRated),
+        org(PaperKind::MemberDecision),
+        (
+            PaperKind::ProposalTable,
+            PaperTarget::Org {
+                org: cycle.branches[0],
+                year: 2026,
+            },
+        ),
+        (PaperKind::SelfReview, PaperTarget::Subject(written.id)),
+        (PaperKind::ScoreSheet, PaperTarget::Subject(written.id)),
+        (PaperKind::Minutes, PaperTarget::Meeting(meeting.id)),
+        (PaperKind::BallotPaper, PaperTarget::Meeting(meeting.id)),
+        (PaperKind::BallotCount, PaperTarget::Meeting(meeting.id)),
+    ];
+    for (kind, target) in cases {
+        let paper = app
+            .paper(&office, kind, target)
+            .await
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        let text = text_of(&paper);
+        assert!(
+            !paper.title.is_empty() && !paper.blocks.is_empty(),
+            "{kind:?}"
+        );
+        assert!(paper.file_name.is_ascii() && !paper.file_name.is_empty());
+        match kind {
+            PaperKind::SelfReview | PaperKind::ScoreSheet => {
+                assert!(text.contains(&written.name), "{kind:?}: {text}")
+            }
+            PaperKind::Minutes => {
+                // Attendance and the ballot results, written once.
+                assert!(text.contains("THÀNH PHẦN"));
+                assert_eq!(text.matches("KẾT QUẢ BỎ PHIẾU").count(), 1, "{text}");
+                assert!(text.contains(&written.name));
+            }
+            PaperKind::MemberDecision => {
+                assert!(text.contains("Điều 1. Công nhận mức xếp loại chất lượng năm 2026"));
+                assert!(text.contains(&written.name), "{text}");
+            }
+            _ => {}
+        }
+    }
+
+    // A step not reached: the untouched branch has no decision, no proposal; its members no
+    // self-review.
+    let refused = app
+        .paper(
+            &office,
+            PaperKind::MemberDecision,
+            PaperTarget::Org {
+                org: cycle.branches[1],
+                year: 2026,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.error_code(), ErrorCode::OutOfOrder);
+    assert!(
+        refused
+            .message()
+            .contains("Chưa lập được quyết định xếp loại"),
+        "{}",
+        refused.message()
+    );
+    let untouched = app
+        .subjects(&office, cycle.plan.id, Some(&[cycle.branches[1]]))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.kind.is_member() && s.stage == Stage::Pending)
+        .expect("a member who has not written");
+    let refused = app
+        .paper(
+            &office,
+            PaperKind::SelfReview,
+            PaperTarget::Subject(untouched.id),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.error_code(), ErrorCode::OutOfOrder);
+    assert!(refused.message().contains("chưa viết bản kiểm điểm"));
+    // The wrong target for a kind names what it is made for.
+    let wrong = app
+        .paper(
+            &office,
+            PaperKind::Minutes,
+            PaperTarget::Subject(untouched.id),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.field(), Some("target"));
+    // A year without a plan.
+    let none = app.report_summary(&office, root, 2019).await.unwrap_err();
+    assert_eq!(none.error_code(), ErrorCode::OutOfOrder);
+
+    // Re-classification (Mẫu 03): refused before any, then the recorded document printed.
+    let refused = app
+        .paper(
+            &office,
+            PaperKind::Reclassification,
+            PaperTarget::Subject(written.id),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.error_code(), ErrorCode::OutOfOrder);
+    let version = app.subject(&office, written.id).await.unwrap().version;
+    let before = written.level.unwrap();
+    let after = if before == Level::Htnv {
+        Level::Httnv
+    } else {
+        Level::Htnv
+    };
+    app.correct(
+        &office,
+        written.id,
+        kiemdiem_app::evaluation::DecisionInput {
+            version,
+            level: Some(after),
+            reason: Some("Phát hiện vi phạm sau khi xếp loại, đã được kết luận".into()),
+            exceptional_share: None,
+            document: Some(kiemdiem_app::document::DocumentInput {
+                number_symbol: "15-QĐ/ĐU".into(),
+                issued_on: Some(today),
+                place: "Đức Nghĩa".into(),
+                on_behalf_of: "T/M Ban Thường vụ".into(),
+                signer_title: "Phó Bí thư".into(),
+                signer_name: "Lữ Văn Đặng".into(),
+                recipients: vec!["Như Điều 3".into()],
+            }),
+        },
+    )
+    .await
+    .unwrap();
+    let paper = app
+        .paper(
+            &office,
+            PaperKind::Reclassification,
+            PaperTarget::Subject(written.id),
+        )
+        .await
+        .unwrap();
+    let text = text_of(&paper);
+    assert_eq!(paper.number.as_deref(), Some("Số 15-QĐ/ĐU"));
+    assert_eq!(paper.form.as_deref(), Some("Mẫu 03"));
+    assert!(
+        text.contains(&format!(
+            "Hủy bỏ kết quả xếp loại chất lượng năm 2026 đối với {}: {}",
+            written.name,
+            before.name_vi()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Xếp loại lại chất lượng năm 2026 đối với {}: {}",
+            written.name,
+            after.name_vi()
+        )),
+        "{text}"
+    );
+    assert_eq!(paper.signatures[0].name, "Lữ Văn Đặng");
+}
