@@ -357,6 +357,26 @@ try {
   await newcomer.fill('#new_password', 'kiểm tra huyện 2026 mới');
   await submitForm(newcomer, 'form[action="/mat-khau"] button[type=submit]');
   assert.equal(new URL(newcomer.url()).pathname, '/', 'after the change the home page opens: ' + newcomer.url());
+
+  // ── The district's standing committee drafts next year's plan on its organisation's page (a
+  //    year that is not one refused next to the form), renames a phase, then opens the plan.
+  await province.goto(base + '/to-chuc/' + encodeURIComponent(orgCode));
+  assert.ok(await province.isVisible('#lap-ke-hoach'), 'the committee may draw up a plan here');
+  const nextYear = String(new Date().getFullYear() + 1);
+  await province.fill('#plan-year', 'sang năm');
+  await submitForm(province, '#lap-ke-hoach button[type=submit]');
+  assert.ok(await province.isVisible('#lap-ke-hoach .error'), 'a year that is not one is refused next to the form');
+  await province.fill('#plan-year', nextYear);
+  await province.fill('#plan-title', `Kế hoạch kiểm điểm, đánh giá, xếp loại năm ${nextYear}`);
+  await submitForm(province, '#lap-ke-hoach button[type=submit]');
+  assert.match(province.url(), /\/ke-hoach\//, 'drafted: ' + province.url());
+  await province.fill('#title_1', 'Chuẩn bị, quán triệt, hướng dẫn');
+  await submitForm(province, 'form[action$="/cac-buoc"] button[type=submit]');
+  assert.ok(await province.isVisible('text=Đã lưu các bước'), 'phases saved');
+  await shot(province, 'ke-hoach-du-thao');
+  await submitForm(province, 'form[action$="/mo"] button[type=submit]');
+  assert.ok(await province.isVisible('text=Đã triển khai kế hoạch'), 'opened: ' + (await province.innerText('main')).slice(0, 600));
+  await shot(province, 'ke-hoach-trien-khai');
   void planLink;
   console.log(`e2e: the whole cycle passed; ${shots} screenshots in ${out}`);
 } catch (error) {

@@ -327,6 +327,21 @@ pub struct OrgPage {
     pub levels: Vec<Choice>,
     pub members: Vec<MemberRow>,
     pub members_total: String,
+    /// The organisation's own board or committee may draw up a plan here.
+    pub can_plan: bool,
+    pub new_plan: NewPlanForm,
+    /// Plans still in draft (to its board or committee only).
+    pub drafts: Vec<Link>,
+}
+
+/// The form that drafts a plan, as typed (kept when refused).
+#[derive(Debug, Clone, Default)]
+pub struct NewPlanForm {
+    pub year: String,
+    pub title: String,
+    pub review_date: String,
+    pub error: String,
+    pub rules: Vec<String>,
 }
 
 /// A subject on a meeting's agenda.
@@ -482,7 +497,22 @@ pub struct PlanPage {
     pub pending: Vec<PendingRow>,
     pub pending_pager: PendingPager,
     pub escalations: Vec<EscalationRow>,
+    /// A draft its board or committee may still change and open.
+    pub can_manage: bool,
+    pub phase_rows: Vec<PhaseRow>,
+    pub manage_error: String,
+    pub manage_rules: Vec<String>,
     pub levels: Vec<Choice>,
+}
+
+/// A phase of a draft plan, as its form shows it.
+#[derive(Debug, Clone, Default)]
+pub struct PhaseRow {
+    pub code: String,
+    pub step: String,
+    pub title: String,
+    pub from: String,
+    pub to: String,
 }
 
 /// Where the plan page's pending list is: "51–100 of 256" and the links to the pages beside.

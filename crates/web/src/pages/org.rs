@@ -16,9 +16,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use kiemdiem_app::meeting::{Attendee, NewMeeting};
+use kiemdiem_app::plan::NewPlan;
 use kiemdiem_app::state::Stage;
 use kiemdiem_app::{AppError, ErrorKind, Role};
-use kiemdiem_pages::{Choice, Link, MemberRow, OrgPage, UnitPlan, UnitSubjectRow, tk};
+use kiemdiem_pages::{Choice, Link, MemberRow, NewPlanForm, OrgPage, UnitPlan, UnitSubjectRow, tk};
 use kiemdiem_rules::Level;
 use kiemdiem_rules::eligibility::Participation;
 use serde::Deserialize;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<ApiState> {
         .route("/to-chuc", get(tops))
         .route("/to-chuc/{code}", get(org_page))
         .route("/to-chuc/{code}/hoi-nghi", post(schedule))
+        .route("/to-chuc/{code}/ke-hoach", post(create_plan))
         .route("/doi-tuong/{id}/de-xuat", post(propose))
 }
 
@@ -84,6 +86,9 @@ async fn tops(State(state): State<ApiState>, viewer: Viewer) -> Response {
                 levels: level_choices(),
                 members: Vec::new(),
                 members_total: String::new(),
+                can_plan: false,
+                new_plan: NewPlanForm::default(),
+                drafts: Vec::new(),
             };
             html(&page)
         }
@@ -176,10 +181,24 @@ async fn build_org_page(
             Role::Committee,
         ],
     );
+    // The organisation's own board or committee draws up its plans.
+    let can_plan = actor.is_trusted()
+        || actor
+            .grants()
+            .iter()
+            .any(|g| matches!(g.role, Role::Board | Role::Committee) && g.org == Some(org.id));
+    let mut drafts = Vec::new();
     let mut plans = Vec::new();
     let mut decided: Vec<Option<Level>> = Vec::new();
     for plan in app.plans_covering(actor, org.id).await? {
         if plan.status == "draft" {
+            if can_plan && plan.org_id == org.id {
+                drafts.push(Link {
+                    href: format!("/ke-hoach/{}", plan.id),
+                    label: plan.title.clone(),
+                    note: String::new(),
+                });
+            }
             continue;
         }
         let mut subjects = app.unit_overview(actor, plan.id, org.id).await?;
@@ -319,6 +338,12 @@ async fn build_org_page(
         levels: level_choices(),
         members,
         members_total,
+        can_plan: can_plan && !org.kind.is_branch(),
+        new_plan: NewPlanForm {
+            year: state.today().year().to_string(),
+            ..NewPlanForm::default()
+        },
+        drafts,
     })
 }
 
@@ -419,6 +444,74 @@ async fn schedule(
             .await
             {
                 Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
+                Err(error) => error_page(Some(&viewer), &error),
+            }
+        }
+        Err(error) => error_page(Some(&viewer), &error),
+    }
+}
+
+/// Drafts a plan of this organisation; refused, the form comes back with what was typed.
+async fn create_plan(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    fields: super::Fields,
+) -> Response {
+    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
+        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    }
+    let app = state.app();
+    let typed = NewPlanForm {
+        year: field(&fields, "year"),
+        title: field(&fields, "title"),
+        review_date: field(&fields, "review_date"),
+        ..NewPlanForm::default()
+    };
+    let result = async {
+        let year: i32 = typed.year.trim().parse().map_err(|_| {
+            AppError::invalid("year", tr().fill("org.bad_year", &[("text", &typed.year)]))
+        })?;
+        let review_date = match typed.review_date.trim() {
+            "" => None,
+            text => Some(kiemdiem_app::parse_date(text).ok_or_else(|| {
+                AppError::invalid(
+                    "review_date",
+                    tr().fill("error.bad_date", &[("text", text)]),
+                )
+            })?),
+        };
+        let org = app.find_org(&viewer.actor, &code, review_date).await?;
+        app.create_plan(
+            &viewer.actor,
+            NewPlan {
+                org: org.id,
+                year,
+                title: Some(typed.title.trim().to_string()).filter(|t| !t.is_empty()),
+                review_date,
+                ..NewPlan::default()
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(plan) => Redirect::to(&format!("/ke-hoach/{}", plan.id)).into_response(),
+        Err(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
+            ) =>
+        {
+            match build_org_page(&state, &viewer, &code, state.today(), None).await {
+                Ok(mut page) => {
+                    page.new_plan = NewPlanForm {
+                        error: error.message().to_string(),
+                        rules: error.citations().iter().map(|c| c.source.clone()).collect(),
+                        ..typed
+                    };
+                    html_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+                }
                 Err(error) => error_page(Some(&viewer), &error),
             }
         }

@@ -17,12 +17,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use kiemdiem_app::evaluation::DecisionInput;
+use kiemdiem_app::plan::{PhaseInput, Step};
 use kiemdiem_app::progress::StepCount;
 use kiemdiem_app::state::Stage;
 use kiemdiem_app::{AppError, ErrorKind, Role};
 use kiemdiem_pages::{
     Choice, DecideGroup, DecidePage, DecideRow, EscalationRow, FindingRow, Link, PendingPager,
-    PendingRow, PlanPage, ProgressRow, tk,
+    PendingRow, PhaseRow, PlanPage, ProgressRow, tk,
 };
 use kiemdiem_rules::{Level, QuotaCategory};
 use serde::Deserialize;
@@ -33,6 +34,8 @@ pub fn routes() -> Router<ApiState> {
     Router::new()
         .route("/ke-hoach/{id}", get(plan_page))
         .route("/ke-hoach/{id}/cong-khai", post(publish))
+        .route("/ke-hoach/{id}/cac-buoc", post(save_phases))
+        .route("/ke-hoach/{id}/mo", post(open))
         .route("/ke-hoach/{id}/bao-cao/{escalation}", post(settle))
         .route("/ke-hoach/{id}/quyet-dinh", get(decide_page))
         .route("/ke-hoach/{id}/quyet-dinh/{subject}", post(decide))
@@ -48,6 +51,11 @@ pub struct NodeQuery {
     decided: Option<String>,
     /// The page of the pending list (from 1).
     trang: Option<String>,
+    /// Just opened with this many subjects: (subjects, classified, review only, excluded).
+    #[serde(rename = "da-mo")]
+    opened: Option<String>,
+    #[serde(rename = "da-luu")]
+    saved: Option<String>,
 }
 
 /// Rows of the pending list on one page.
@@ -108,6 +116,8 @@ fn plan_status(status: &str) -> String {
 
 struct PlanProblem<'a> {
     publish: Option<&'a AppError>,
+    /// Refused phases (with what was typed) or opening.
+    manage: Option<(&'a AppError, Option<Vec<PhaseRow>>)>,
     escalation: Option<(Uuid, &'a AppError)>,
 }
 
@@ -278,6 +288,27 @@ async fn build_plan_page(
             .grants()
             .iter()
             .any(|g| g.role == Role::Committee && g.org == Some(plan.org_id));
+    let can_manage = plan.status == "draft"
+        && (actor.is_trusted()
+            || actor.grants().iter().any(|g| {
+                matches!(g.role, Role::Board | Role::Committee) && g.org == Some(plan.org_id)
+            }));
+    let (manage_error, manage_rules, typed) = match problem.manage {
+        Some((error, typed)) => (error.message().to_string(), sources(error), typed),
+        None => (String::new(), Vec::new(), None),
+    };
+    let phase_rows = typed.unwrap_or_else(|| {
+        plan.phases
+            .iter()
+            .map(|p| PhaseRow {
+                code: p.code.clone(),
+                step: p.step.map(|s| s.code().to_string()).unwrap_or_default(),
+                title: p.title.clone(),
+                from: day(p.starts_on),
+                to: day(p.ends_on),
+            })
+            .collect()
+    });
     let phases = plan
         .phases
         .iter()
@@ -309,6 +340,10 @@ async fn build_plan_page(
         chart,
         pending,
         pending_pager,
+        can_manage,
+        phase_rows,
+        manage_error,
+        manage_rules,
         escalations,
         levels: level_choices(),
     })
@@ -325,6 +360,7 @@ async fn plan_page(
     };
     let problem = PlanProblem {
         publish: None,
+        manage: None,
         escalation: None,
     };
     let page = query
@@ -336,6 +372,24 @@ async fn plan_page(
         Ok(mut page) => {
             if query.published.is_some() {
                 page.c = with_flash(page.c, "ok", tr().t(tk("plan.published")));
+            }
+            if query.saved.is_some() {
+                page.c = with_flash(page.c, "ok", tr().t(tk("plan.phases_saved")));
+            }
+            if let Some(counts) = query.opened.as_deref() {
+                let n: Vec<i64> = counts.split('-').map(|c| c.parse().unwrap_or(0)).collect();
+                if let [subjects, classified, review_only, excluded] = n[..] {
+                    let message = tr().fill(
+                        "plan.opened",
+                        &[
+                            ("subjects", &number(subjects)),
+                            ("classified", &number(classified)),
+                            ("review_only", &number(review_only)),
+                            ("excluded", &number(excluded)),
+                        ],
+                    );
+                    page.c = with_flash(page.c, "ok", &message);
+                }
             }
             html(&page)
         }
@@ -366,6 +420,7 @@ async fn publish(
         {
             let problem = PlanProblem {
                 publish: Some(&error),
+                manage: None,
                 escalation: None,
             };
             match build_plan_page(&state, &viewer, id, None, 1, problem).await {
@@ -374,6 +429,129 @@ async fn publish(
             }
         }
         Err(error) => error_page(Some(&viewer), &error),
+    }
+}
+
+/// The phases as typed: `title_N`, `from_N`, `to_N` with their hidden `code_N` and `step_N`.
+fn typed_phases(fields: &super::Fields) -> Vec<PhaseRow> {
+    (1..)
+        .map_while(|n| {
+            let code = field(fields, &format!("code_{n}"));
+            (!code.is_empty()).then(|| PhaseRow {
+                code,
+                step: field(fields, &format!("step_{n}")),
+                title: field(fields, &format!("title_{n}")),
+                from: field(fields, &format!("from_{n}")),
+                to: field(fields, &format!("to_{n}")),
+            })
+        })
+        .collect()
+}
+
+/// The phases typed, read as the app takes them; a bad day names its phase.
+fn phase_inputs(rows: &[PhaseRow]) -> Result<Vec<PhaseInput>, AppError> {
+    if rows.is_empty() {
+        return Err(AppError::invalid("phases", tr().t("plan.no_phases")));
+    }
+    rows.iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let read = |text: &str, name: &str| {
+                kiemdiem_app::parse_date(text).ok_or_else(|| {
+                    AppError::invalid(
+                        format!("{name}_{}", i + 1),
+                        tr().fill(
+                            "plan.bad_day",
+                            &[("text", text), ("n", &(i + 1).to_string())],
+                        ),
+                    )
+                })
+            };
+            Ok(PhaseInput {
+                code: row.code.clone(),
+                title: row.title.clone(),
+                step: Step::parse(&row.step),
+                starts_on: read(&row.from, "from")?,
+                ends_on: read(&row.to, "to")?,
+            })
+        })
+        .collect()
+}
+
+async fn save_phases(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    fields: super::Fields,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return super::not_found_page();
+    };
+    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
+        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    }
+    let version: i64 = field(&fields, "version").parse().unwrap_or(0);
+    let typed = typed_phases(&fields);
+    let result = match phase_inputs(&typed) {
+        Ok(phases) => {
+            state
+                .app()
+                .set_phases(&viewer.actor, id, version, phases)
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!("/ke-hoach/{id}?da-luu=1")).into_response(),
+        Err(error) => manage_refused(&state, &viewer, id, &error, Some(typed)).await,
+    }
+}
+
+async fn open(
+    State(state): State<ApiState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    fields: super::Fields,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return super::not_found_page();
+    };
+    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
+        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    }
+    let version: i64 = field(&fields, "version").parse().unwrap_or(0);
+    match state.app().open_plan(&viewer.actor, id, version).await {
+        Ok(report) => Redirect::to(&format!(
+            "/ke-hoach/{id}?da-mo={}-{}-{}-{}",
+            report.subjects, report.classified, report.review_only, report.excluded
+        ))
+        .into_response(),
+        Err(error) => manage_refused(&state, &viewer, id, &error, None).await,
+    }
+}
+
+/// The plan page again with a refused change of the draft shown where it was made.
+async fn manage_refused(
+    state: &ApiState,
+    viewer: &Viewer,
+    id: Uuid,
+    error: &AppError,
+    typed: Option<Vec<PhaseRow>>,
+) -> Response {
+    if !matches!(
+        error.kind(),
+        ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
+    ) {
+        return error_page(Some(viewer), error);
+    }
+    let problem = PlanProblem {
+        publish: None,
+        manage: Some((error, typed)),
+        escalation: None,
+    };
+    match build_plan_page(state, viewer, id, None, 1, problem).await {
+        Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
+        Err(error) => error_page(Some(viewer), &error),
     }
 }
 
@@ -414,6 +592,7 @@ async fn settle(
         {
             let problem = PlanProblem {
                 publish: None,
+                manage: None,
                 escalation: Some((escalation, &error)),
             };
             match build_plan_page(&state, &viewer, id, None, 1, problem).await {

@@ -3,7 +3,9 @@
 //! follows each change at once (the answers kept between visits are dropped by the next
 //! audited change).
 
-use crate::support::{TestApp, api_test, day};
+use crate::support::{TestApp, api_test, day, seed_tree};
+use kiemdiem_app::Role;
+use kiemdiem_app::accounts::{NewAccount, RoleGrant};
 use kiemdiem_app::demo::{DemoCycle, demo_accounts, demo_cycle};
 use kiemdiem_app::state::Stage;
 use kiemdiem_app::{Actor, App, Security};
@@ -13,6 +15,7 @@ use serde_json::json;
 api_test!(
     the_pending_list_comes_fifty_at_a_time,
     progress_follows_each_change_at_once,
+    a_committee_drafts_changes_and_opens_its_plan,
 );
 
 const PASSWORD: &str = "mật khẩu trang thử";
@@ -219,4 +222,234 @@ fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A form as a browser posts it.
+fn form(fields: &[(&str, &str)]) -> String {
+    fn encode(text: &str) -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of the first hidden field `name` on `page`.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no field {name}"));
+    let rest = &page[at + marker.len()..];
+    rest[..rest.find('"').unwrap_or(0)].to_string()
+}
+
+async fn a_committee_drafts_changes_and_opens_its_plan(app: &TestApp) {
+    let tree = seed_tree(&app.store).await;
+    let k =
+        App::with_today(app.store.clone(), day("31/12/2025")).with_security(Security::for_tests());
+    let system = Actor::trusted("test");
+    k.create_account(
+        &system,
+        NewAccount {
+            login: "thuongvu.xa".into(),
+            display_name: "Ban Thường vụ Đảng ủy xã".into(),
+            member: None,
+            org: Some(tree.commune),
+            password: Some(PASSWORD.into()),
+        },
+    )
+    .await
+    .expect("account");
+    k.grant_role(
+        &system,
+        "thuongvu.xa",
+        RoleGrant {
+            role: Role::Committee,
+            org: Some(tree.commune),
+            valid_from: Some(day("01/01/2025")),
+            valid_to: None,
+        },
+    )
+    .await
+    .expect("grant");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let signed = client
+        .post(app.url("/api/v1/session"))
+        .json(&json!({ "login": "thuongvu.xa", "password": PASSWORD }))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(signed.status(), StatusCode::OK);
+    let cookie = signed
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("cookie")
+        .to_string();
+    let get = async |path: &str| {
+        let response = client
+            .get(app.url(path))
+            .header("Cookie", &cookie)
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        response.text().await.expect("text")
+    };
+    let post = async |path: &str, body: String| {
+        let response = client
+            .post(app.url(path))
+            .header("Cookie", &cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("post");
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string);
+        (status, location, response.text().await.expect("text"))
+    };
+    // The commune's page offers the form to its committee.
+    let page = get("/to-chuc/XA").await;
+    assert!(page.contains("Lập kế hoạch kiểm điểm, đánh giá, xếp loại"));
+    let csrf = hidden(&page, "_csrf");
+    // A year that is not one: refused next to the form, what was typed kept.
+    let (status, _, refused) = post(
+        "/to-chuc/XA/ke-hoach",
+        form(&[
+            ("_csrf", &csrf),
+            ("year", "năm nay"),
+            ("title", "Kế hoạch số 15-KH/ĐU"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("Năm «năm nay» không hợp lệ"), "{refused}");
+    assert!(refused.contains("value=\"Kế hoạch số 15-KH/ĐU\""));
+    // Drafted.
+    let (status, location, _) = post(
+        "/to-chuc/XA/ke-hoach",
+        form(&[
+            ("_csrf", &csrf),
+            ("year", "2025"),
+            ("title", "Kế hoạch số 15-KH/ĐU"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let plan_path = location.expect("to the plan");
+    let page = get(&plan_path).await;
+    assert!(page.contains("Kế hoạch số 15-KH/ĐU"));
+    assert!(
+        page.contains("Lưu các bước"),
+        "a draft's phases can be changed"
+    );
+    let version = hidden(&page, "version");
+    let phase = |n: usize, what: &str| hidden(&page, &format!("{what}_{n}"));
+    let phases: Vec<usize> = (1..)
+        .take_while(|n| page.contains(&format!("name=\"code_{n}\"")))
+        .collect();
+    assert!(!phases.is_empty(), "the default phases are offered");
+    let from_1 = {
+        let marker = "name=\"from_1\" value=\"";
+        let at = page.find(marker).expect("from_1") + marker.len();
+        page[at..at + 10].to_string()
+    };
+    let mut fields: Vec<(String, String)> = vec![
+        ("_csrf".into(), csrf.clone()),
+        ("version".into(), version.clone()),
+    ];
+    for &n in &phases {
+        fields.push((format!("code_{n}"), phase(n, "code")));
+        fields.push((format!("step_{n}"), phase(n, "step")));
+        let title = if n == 1 {
+            "Chuẩn bị, quán triệt".to_string()
+        } else {
+            format!("Bước {n}")
+        };
+        fields.push((format!("title_{n}"), title));
+        let at = |what: &str| {
+            let marker = format!("name=\"{what}_{n}\" value=\"");
+            let i = page.find(&marker).expect("day") + marker.len();
+            page[i..i + 10].to_string()
+        };
+        fields.push((format!("from_{n}"), at("from")));
+        fields.push((format!("to_{n}"), at("to")));
+    }
+    let as_form = |fields: &[(String, String)]| {
+        form(
+            &fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+    };
+    // A bad day is named with its phase, and the titles typed stay.
+    let mut bad = fields.clone();
+    for (k, v) in &mut bad {
+        if k == "from_1" {
+            *v = "31/02/2025".into();
+        }
+    }
+    let (status, _, refused) = post(&format!("{plan_path}/cac-buoc"), as_form(&bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains("Ngày «31/02/2025» ở bước 1 không hợp lệ"),
+        "{refused}"
+    );
+    assert!(refused.contains("value=\"Chuẩn bị, quán triệt\""));
+    // Saved.
+    let (status, location, _) = post(&format!("{plan_path}/cac-buoc"), as_form(&fields)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "saved ({from_1})");
+    let page = get(&location.expect("back to the plan")).await;
+    assert!(page.contains("Đã lưu các bước của kế hoạch."));
+    assert!(page.contains("value=\"Chuẩn bị, quán triệt\""));
+    // An old version is refused as a conflict, shown on the page.
+    let (status, _, stale) = post(
+        &format!("{plan_path}/mo"),
+        form(&[("_csrf", &csrf), ("version", &version)]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{stale}");
+    // Opened at the current version.
+    let version = hidden(&page, "version");
+    let (status, location, _) = post(
+        &format!("{plan_path}/mo"),
+        form(&[("_csrf", &csrf), ("version", &version)]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = get(&location.expect("back to the plan")).await;
+    assert!(page.contains("Đã triển khai kế hoạch:"), "{page}");
+    assert!(
+        !page.contains("Lưu các bước"),
+        "an open plan's phases are fixed"
+    );
+    let plan = k
+        .plans(&system, 2025, Some(tree.commune))
+        .await
+        .expect("plans");
+    assert!(
+        plan.iter()
+            .any(|p| p.title == "Kế hoạch số 15-KH/ĐU" && p.status == "open")
+    );
 }
