@@ -358,9 +358,9 @@ try {
   await submitForm(newcomer, 'form[action="/mat-khau"] button[type=submit]');
   assert.equal(new URL(newcomer.url()).pathname, '/', 'after the change the home page opens: ' + newcomer.url());
 
-  // ── The district's standing committee drafts next year's plan on its organisation's page (a
-  //    year that is not one refused next to the form), renames a phase, then opens the plan.
-  await province.goto(base + '/to-chuc/' + encodeURIComponent(orgCode));
+  // ── The standing committee drafts next year's plan on its organisation's page (a year that is
+  //    not one refused next to the form), renames a phase, then opens the plan.
+  await province.goto(base + '/to-chuc');
   assert.ok(await province.isVisible('#lap-ke-hoach'), 'the committee may draw up a plan here');
   const nextYear = String(new Date().getFullYear() + 1);
   await province.fill('#plan-year', 'sang năm');

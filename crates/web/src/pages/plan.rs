@@ -200,7 +200,11 @@ async fn build_plan_page(
         });
     }
     let levels = app.levels_at(actor, id, node.org).await?;
-    let chart = (!levels.is_empty()).then(|| levels_by_child(&levels));
+    // No chart before anyone is a subject of the plan (a draft).
+    let chart = levels
+        .iter()
+        .any(|l| l.levels.iter().any(|(_, n)| *n > 0))
+        .then(|| levels_by_child(&levels));
     let all_pending = app.pending_subjects(actor, id, node.org).await?;
     let pending_total = all_pending.len();
     let pages = pending_total.div_ceil(PENDING_PAGE).max(1);
