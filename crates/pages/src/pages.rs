@@ -499,6 +499,8 @@ pub struct PlanPage {
     pub escalations: Vec<EscalationRow>,
     /// A draft its board or committee may still change and open.
     pub can_manage: bool,
+    /// The criteria frameworks of the plan, by kind of subject.
+    pub frameworks: Vec<Link>,
     pub phase_rows: Vec<PhaseRow>,
     pub manage_error: String,
     pub manage_rules: Vec<String>,
@@ -645,4 +647,41 @@ pub struct AccountsPage {
     /// A one-time password to hand over, shown once.
     pub secret: Option<String>,
     pub error: String,
+}
+
+/// `GET /khung/{id}`: a criteria framework — its tree of criteria with their points; a
+/// committee's version can be changed (a new version) and any framework derived from.
+#[derive(Template)]
+#[template(path = "framework.html")]
+pub struct FrameworkPage {
+    pub c: Chrome,
+    /// Its page (`/khung?ma=…`); the change form posts there.
+    pub href: String,
+    /// Where the form making a committee's own framework from it posts.
+    pub derive_href: String,
+    pub title: String,
+    pub source: String,
+    /// "Phiên bản 2 của …, từ …" for a committee's version; empty for a shipped framework.
+    pub lineage: String,
+    pub total: String,
+    pub rows: Vec<CriterionRow>,
+    /// The viewer's committee may change this version.
+    pub can_edit: bool,
+    /// The viewer's committee may make its own from this one.
+    pub can_derive: bool,
+    pub derive_name: String,
+    pub error: String,
+    pub rules: Vec<String>,
+}
+
+/// A criterion as the framework page lists it.
+#[derive(Debug, Clone, Default)]
+pub struct CriterionRow {
+    pub id: String,
+    pub title: String,
+    /// 0 at the top; the page indents by it.
+    pub depth: usize,
+    pub group: String,
+    /// Points as people write them (`8,5`), or as typed when refused; empty when it has none.
+    pub max: String,
 }

@@ -3,6 +3,7 @@
 //! new one-time password, disable or enable. Who may do which is the app's (`App::accounts`,
 //! `App::grant_role` …); refusals come back as pages.
 
+use super::field;
 use super::format::day;
 use super::session::Viewer;
 use super::{chrome, error_page, html, html_status, tr, with_flash};
@@ -48,14 +49,6 @@ fn roles(viewer: &Viewer) -> Vec<Choice> {
             name: r.name_vi().to_string(),
         })
         .collect()
-}
-
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
 }
 
 async fn build(

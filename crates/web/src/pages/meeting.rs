@@ -7,6 +7,7 @@ use super::format::{day, number};
 use super::session::Viewer;
 use super::subject::LEVELS;
 use super::{chrome, error_page, html, html_status, tr};
+use super::{field, sources};
 use crate::ApiState;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -48,18 +49,6 @@ struct Problem<'a> {
     close: bool,
     error: Option<&'a AppError>,
     typed: BTreeMap<String, String>,
-}
-
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
-}
-
-fn sources(error: &AppError) -> Vec<String> {
-    error.citations().iter().map(|c| c.source.clone()).collect()
 }
 
 fn count_text(ballot: &Ballot) -> String {

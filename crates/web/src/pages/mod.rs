@@ -11,6 +11,7 @@ mod assets;
 mod ballot;
 mod chart;
 mod format;
+mod framework;
 mod home;
 mod meeting;
 mod org;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<ApiState> {
         .merge(org::routes())
         .merge(meeting::routes())
         .merge(plan::routes())
+        .merge(framework::routes())
         .merge(records::routes())
         .merge(accounts::routes())
 }
@@ -232,4 +234,18 @@ impl std::ops::Deref for Fields {
     fn deref(&self) -> &Self::Target {
         &self.0
     }
+}
+
+/// The value of a form field, trimmed (empty when absent).
+pub(crate) fn field(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// The sources of the rules an error cites, as the pages list them under it.
+pub(crate) fn sources(error: &kiemdiem_app::AppError) -> Vec<String> {
+    error.citations().iter().map(|c| c.source.clone()).collect()
 }

@@ -9,6 +9,7 @@ use super::format::{day, number};
 use super::session::{Viewer, safe_next};
 use super::subject::LEVELS;
 use super::{chrome, error_page, html, html_status, tr, with_flash};
+use super::{field, sources};
 use crate::ApiState;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -357,14 +358,6 @@ fn meeting_status(status: &str) -> String {
 }
 
 /// The value of a form field.
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
-}
-
 async fn schedule(
     State(state): State<ApiState>,
     viewer: Viewer,
@@ -507,7 +500,7 @@ async fn create_plan(
                 Ok(mut page) => {
                     page.new_plan = NewPlanForm {
                         error: error.message().to_string(),
-                        rules: error.citations().iter().map(|c| c.source.clone()).collect(),
+                        rules: sources(&error),
                         ..typed
                     };
                     html_status(StatusCode::UNPROCESSABLE_ENTITY, &page)

@@ -10,6 +10,7 @@ use super::format::{day, number};
 use super::session::Viewer;
 use super::subject::LEVELS;
 use super::{chrome, error_page, html, html_status, tr, with_flash};
+use super::{field, sources};
 use crate::ApiState;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -69,18 +70,6 @@ fn level_choices() -> Vec<Choice> {
             name: l.name_vi().to_string(),
         })
         .collect()
-}
-
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
-}
-
-fn sources(error: &AppError) -> Vec<String> {
-    error.citations().iter().map(|c| c.source.clone()).collect()
 }
 
 fn cell(step: &StepCount) -> String {
@@ -313,6 +302,26 @@ async fn build_plan_page(
             })
             .collect()
     });
+    // The frameworks its subjects are scored on: those the plan pins, else the shipped ones of
+    // its rule set for each kind of subject.
+    let mut frameworks = Vec::new();
+    for kind in kiemdiem_rules::SubjectKind::ALL {
+        let ids: Vec<String> = match plan.frameworks.get(&kind) {
+            Some(id) => vec![id.clone()],
+            None => kiemdiem_rules::framework::builtin()
+                .iter()
+                .filter(|f| f.rule_sets.contains(&plan.rule_set) && f.subjects.contains(&kind))
+                .map(|f| f.id.clone())
+                .collect(),
+        };
+        for id in ids {
+            frameworks.push(Link {
+                href: super::framework::framework_href(&id),
+                label: kind.name_vi().to_string(),
+                note: String::new(),
+            });
+        }
+    }
     let phases = plan
         .phases
         .iter()
@@ -345,6 +354,7 @@ async fn build_plan_page(
         pending,
         pending_pager,
         can_manage,
+        frameworks,
         phase_rows,
         manage_error,
         manage_rules,

@@ -444,6 +444,76 @@ async fn a_committee_drafts_changes_and_opens_its_plan(app: &TestApp) {
         !page.contains("Lưu các bước"),
         "an open plan's phases are fixed"
     );
+    // The plan's frameworks are linked; the committee makes its own from one.
+    let framework = page
+        .split("href=\"/khung?ma=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a framework linked from the plan")
+        .to_string();
+    let shipped = get(&format!("/khung?ma={framework}")).await;
+    assert!(shipped.contains("Điểm tối đa"), "{shipped}");
+    assert!(
+        !shipped.contains("name=\"max_"),
+        "a shipped framework is not changed in place"
+    );
+    let (status, location, _) = post(
+        &format!("/khung/phai-sinh?ma={framework}"),
+        form(&[("_csrf", &csrf), ("name", "dang-vien")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let own = location.expect("to the new framework");
+    let page = get(&own).await;
+    assert!(page.contains("Đã xây dựng khung tiêu chí của cấp ủy."));
+    let own_id = own
+        .trim_start_matches("/khung?ma=")
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let fields: Vec<(String, String)> = page
+        .split("name=\"max_")
+        .skip(1)
+        .filter_map(|rest| {
+            let id = rest.split('"').next()?;
+            let value = rest.split("value=\"").nth(1)?.split('"').next()?;
+            Some((format!("max_{id}"), value.to_string()))
+        })
+        .collect();
+    assert!(!fields.is_empty(), "a committee's version can be changed");
+    let mut with_csrf = vec![("_csrf".to_string(), csrf.clone())];
+    with_csrf.extend(fields.clone());
+    let as_form = |fields: &[(String, String)]| {
+        form(
+            &fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+    };
+    // Points that are not a number are refused, what was typed kept.
+    let mut bad = with_csrf.clone();
+    bad[1].1 = "mười".into();
+    let (status, _, refused) = post(&format!("/khung?ma={own_id}"), as_form(&bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains("«mười» không phải là số điểm"),
+        "{refused}"
+    );
+    assert!(refused.contains("value=\"mười\""));
+    // Points that do not add up are refused, saying which criterion.
+    let mut broken = with_csrf.clone();
+    broken[1].1 = "99".into();
+    let (status, _, refused) = post(&format!("/khung?ma={own_id}"), as_form(&broken)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused.contains("Khung tiêu chí không hợp lệ"), "{refused}");
+    // Saved as it is: a second version.
+    let (status, location, _) = post(&format!("/khung?ma={own_id}"), as_form(&with_csrf)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let second = get(&location.expect("to the new version")).await;
+    assert!(second.contains("Đã lưu phiên bản mới của khung tiêu chí."));
+    assert!(second.contains("Phiên bản 2"), "{second}");
     let plan = k
         .plans(&system, 2025, Some(tree.commune))
         .await
