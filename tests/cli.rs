@@ -567,6 +567,132 @@ fn an_office_loads_its_files_moves_and_splits_from_the_command_line() {
     assert!(stdout.contains("nguyên vẹn: 12 mục"), "{stdout}");
 }
 
+#[test]
+fn backup_restore_and_anchor_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("live.db").display());
+    let anchors = dir.path().join("anchors.log");
+    let anchors = anchors.to_str().unwrap();
+    for (what, file) in [
+        ("orgs", "samples/to_chuc.csv"),
+        ("members", "samples/dang_vien.csv"),
+        ("disciplines", "samples/ky_luat.csv"),
+    ] {
+        let (code, _, stderr) = text(&[
+            "import",
+            what,
+            file,
+            "--database",
+            &url,
+            "--anchor-file",
+            anchors,
+            "--by",
+            "bantochuc",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    // The head anchored and printed, one signed line in the file.
+    let (code, line, stderr) = text(&[
+        "audit",
+        "anchor",
+        "--database",
+        &url,
+        "--anchor-file",
+        anchors,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(line.starts_with("kiemdiem-anchor v1 "), "{line}");
+    assert_eq!(std::fs::read_to_string(anchors).unwrap(), line);
+    let (code, stdout, stderr) = text(&[
+        "audit",
+        "verify",
+        "--database",
+        &url,
+        "--anchor-file",
+        anchors,
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("3 mục (3 mục có dấu niêm phong hợp lệ), 1 mốc neo"),
+        "{stdout}"
+    );
+
+    // A backup while nothing stops; a second one never overwrites it.
+    let backup = dir.path().join("sao-luu.db");
+    let backup = backup.to_str().unwrap();
+    let (code, stdout, stderr) = text(&["backup", "--database", &url, "--out", backup]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.starts_with("Đã sao lưu"), "{stdout}");
+    let (code, _, stderr) = text(&["backup", "--database", &url, "--out", backup]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("đã có"), "{stderr}");
+
+    // Restored into a new file, the trail verifies against the same anchors.
+    let restored = format!("sqlite://{}", dir.path().join("restored.db").display());
+    let (code, stdout, stderr) = text(&[
+        "restore",
+        "--database",
+        &restored,
+        "--from",
+        backup,
+        "--anchor-file",
+        anchors,
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("nguyên vẹn sau phục hồi: 3 mục"),
+        "{stdout}"
+    );
+    // Never over an existing database.
+    let (code, _, stderr) = text(&[
+        "restore",
+        "--database",
+        &restored,
+        "--from",
+        backup,
+        "--anchor-file",
+        anchors,
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("không ghi đè"), "{stderr}");
+
+    // The live database goes on and is anchored again: the old backup, restored, lacks the
+    // newer entries, and verify says so.
+    let (code, _, stderr) = text(&[
+        "import",
+        "members",
+        "samples/dang_vien.csv",
+        "--database",
+        &url,
+        "--anchor-file",
+        anchors,
+        "--by",
+        "bantochuc",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = text(&[
+        "audit",
+        "anchor",
+        "--database",
+        &url,
+        "--anchor-file",
+        anchors,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let older = format!("sqlite://{}", dir.path().join("older.db").display());
+    let (code, stdout, _) = text(&[
+        "restore",
+        "--database",
+        &older,
+        "--from",
+        backup,
+        "--anchor-file",
+        anchors,
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("từ mục số 4"), "{stdout}");
+}
+
 /// The audit key and the anchors of the binary under test: a fixed key, anchors under the
 /// system's temporary directory (never the tester's home).
 fn audit_env() -> [(&'static str, String); 3] {

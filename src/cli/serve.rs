@@ -124,7 +124,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let app = audit.app(&store, &url)?;
     let mut demo = None;
     if args.demo {
-        demo = Some(fill_demo(&store, &app, args.demo_password.clone()).await?);
+        // The app's store carries the audit key: the demo's entries are sealed too.
+        demo = Some(fill_demo(app.store(), &app, args.demo_password.clone()).await?);
     } else if let Some((login, password)) =
         app.bootstrap_admin().await.map_err(|e| e.to_string())?
     {

@@ -704,7 +704,7 @@ impl App {
         tx.commit().await?;
         let scrubbed = self.store().scrub_ballot_storage().await?;
         if !scrubbed {
-            tracing::warn!(%ballot, "ballot storage not fully scrubbed: a reader held the WAL; it will be on the next checkpoint");
+            tracing::warn!(%ballot, "ballot storage not fully scrubbed yet: a reader holds the WAL; the background checkpointer truncates it once the reader lets go");
         }
         Ok(view)
     }

@@ -52,7 +52,7 @@ pub struct Store {
     write_gate: Option<Arc<Semaphore>>,
     /// The background WAL checkpoint of a SQLite file ([`crate::checkpoint`]), running while
     /// a clone of the store exists.
-    _checkpointer: Option<Arc<Checkpointer>>,
+    checkpointer: Option<Arc<Checkpointer>>,
     /// The installation's audit key, carried for the app (which seals audit entries with it
     /// inside write transactions); never written to the database.
     audit_key: Option<AuditKeyBytes>,
@@ -136,6 +136,21 @@ macro_rules! on_conn {
 pub(crate) use on_conn;
 
 impl Store {
+    /// The WAL of a SQLite file truncated now if no reader holds it, or else by the background
+    /// checkpointer as soon as none does; `true` when it is empty now. Never waits for a reader.
+    pub(crate) async fn truncate_wal_soon(&self) -> Result<bool> {
+        let Some(pool) = self.sqlite_pool() else {
+            return Ok(true);
+        };
+        if checkpoint::truncate_now(pool, WRITE_WAIT).await? {
+            return Ok(true);
+        }
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.owe_truncate();
+        }
+        Ok(false)
+    }
+
     pub(crate) fn sqlite_pool(&self) -> Option<&SqlitePool> {
         match &self.pool {
             Pool::Sqlite(pool) => Some(pool),
@@ -226,7 +241,7 @@ impl Store {
                 let in_memory = url.contains(":memory:") || url.contains("mode=memory");
                 (
                     Some(Arc::new(Semaphore::new(1))),
-                    (!in_memory).then(|| checkpoint::start(sqlite.clone())),
+                    (!in_memory).then(|| checkpoint::start(sqlite.clone(), WRITE_WAIT)),
                 )
             }
             Pool::Postgres(_) => (None, None),
@@ -234,7 +249,7 @@ impl Store {
         Ok(Store {
             pool,
             write_gate,
-            _checkpointer: checkpointer,
+            checkpointer,
             audit_key: None,
         })
     }

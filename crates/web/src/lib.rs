@@ -12,7 +12,8 @@
 //!
 //! At the edge ([`router`]): a request body limit, a request timeout, security headers on every
 //! answer, no cross-origin access unless configured, and per-client rate limits on signing in
-//! and on casting ballot papers ([`limits`]).
+//! and on casting ballot papers ([`limits`]). Connections ([`server`]): HTTP/1.1 with a cap on
+//! open connections and a header-read timeout that also closes idle kept-alive connections.
 
 pub mod actor;
 pub mod api;

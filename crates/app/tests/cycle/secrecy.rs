@@ -18,7 +18,10 @@ use std::collections::BTreeMap;
 use time::macros::date;
 use uuid::Uuid;
 
-on_both_backends!(nothing_links_a_paper_to_its_voter);
+on_both_backends!(
+    nothing_links_a_paper_to_its_voter,
+    a_reader_during_close_neither_blocks_writers_nor_keeps_the_wal
+);
 
 const NAMES: [&str; 12] = [
     "Nguyễn Văn An",
@@ -35,7 +38,26 @@ const NAMES: [&str; 12] = [
     "Lý Thị Ngân",
 ];
 
-async fn nothing_links_a_paper_to_its_voter(db: &TestDb) {
+/// Twelve known voters of a branch cast, in member order, twelve different papers on three
+/// subjects of an open ballot.
+struct Cast {
+    app: kiemdiem_app::App,
+    secretary: Actor,
+    ballot: kiemdiem_app::ballot::Ballot,
+    agenda: Vec<Uuid>,
+    casting_order: Vec<Uuid>,
+}
+
+fn paper_of(agenda: &[Uuid], i: usize) -> BTreeMap<Uuid, Vote> {
+    let levels = [Level::Htxsnv, Level::Httnv, Level::Htnv, Level::Khtnv];
+    agenda
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (*s, Vote::For(levels[(i >> (2 * k)) & 3])))
+        .collect()
+}
+
+async fn twelve_papers_cast(db: &TestDb) -> Cast {
     let people: Vec<Person> = NAMES.iter().map(|n| official(n)).collect();
     let org = build(&db.store, &people, &[official("Hà Văn Tâm")]).await;
     let app = app(db);
@@ -113,25 +135,35 @@ async fn nothing_links_a_paper_to_its_voter(db: &TestDb) {
     assert_eq!(ballot.entitled, 12);
 
     // Twelve distinct papers: each voter's paper is a different combination of levels.
-    let levels = [Level::Htxsnv, Level::Httnv, Level::Htnv, Level::Khtnv];
-    let paper_of = |i: usize| -> BTreeMap<Uuid, Vote> {
-        agenda
-            .iter()
-            .enumerate()
-            .map(|(k, s)| (*s, Vote::For(levels[(i >> (2 * k)) & 3])))
-            .collect()
-    };
     let casting_order: Vec<Uuid> = org.members[0].clone();
     for (i, voter) in casting_order.iter().enumerate() {
         app.cast_ballot(
             &Actor::trusted_member("dangvien", *voter),
             ballot.id,
             *voter,
-            &paper_of(i),
+            &paper_of(&agenda, i),
         )
         .await
         .unwrap();
     }
+    Cast {
+        app,
+        secretary,
+        ballot,
+        agenda,
+        casting_order,
+    }
+}
+
+async fn nothing_links_a_paper_to_its_voter(db: &TestDb) {
+    let Cast {
+        app,
+        secretary,
+        ballot,
+        agenda,
+        casting_order,
+    } = twelve_papers_cast(db).await;
+    let paper_of = |i: usize| paper_of(&agenda, i);
     let fingerprint = |votes: &BTreeMap<Uuid, String>| -> Option<usize> {
         (0..casting_order.len()).find(|i| {
             paper_of(*i).iter().all(|(s, v)| {
@@ -221,6 +253,61 @@ async fn nothing_links_a_paper_to_its_voter(db: &TestDb) {
             "the WAL holding the casting transactions is truncated at close"
         );
     }
+}
+
+/// SQLite: a reader holding an old snapshot while the ballot closes (a report being read, a
+/// backup) no longer makes the close wait for it with every writer behind, and no longer leaves
+/// the casting transactions in the WAL: the WAL is truncated as soon as the reader lets go. On
+/// PostgreSQL the close does not wait for readers either.
+async fn a_reader_during_close_neither_blocks_writers_nor_keeps_the_wal(db: &TestDb) {
+    let cast = twelve_papers_cast(db).await;
+    let reader = if db.is_postgres() {
+        None
+    } else {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        let voted: i64 = sqlx::query_scalar("SELECT count(*) FROM ballot_roll WHERE has_voted")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(voted, 12);
+        Some((pool, tx))
+    };
+    let started = std::time::Instant::now();
+    cast.app
+        .close_ballot(&cast.secretary, cast.ballot.id, cast.ballot.version)
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "the close waited {:?} for a reader",
+        started.elapsed()
+    );
+    let Some((pool, tx)) = reader else {
+        return;
+    };
+    let wal = db.url.trim_start_matches("sqlite://").to_owned() + "-wal";
+    let wal_size = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert!(wal_size() > 0, "the reader still holds the WAL");
+    tx.rollback().await.unwrap();
+    pool.close().await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while wal_size() > 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        wal_size(),
+        0,
+        "the WAL holding the casting transactions is truncated once the reader lets go"
+    );
+    // The papers are counted and archived; nothing else of the casting is left on disk but
+    // the database file, checked by `nothing_links_a_paper_to_its_voter`.
+    let archived = cast
+        .app
+        .ballot(&cast.secretary, cast.ballot.id)
+        .await
+        .unwrap();
+    assert_eq!(archived.papers_cast, 12);
 }
 
 /// (table, columns) of every table of the schema.

@@ -79,8 +79,10 @@ pub struct AuditTrail {
 #[into_params(parameter_in = Query)]
 pub struct TrailQuery {
     /// The kind of record (`plan`, `subject`, `ballot` …).
+    #[param(required = true)]
     pub entity: Option<String>,
     /// The record's id.
+    #[param(required = true)]
     pub id: Option<String>,
 }
 

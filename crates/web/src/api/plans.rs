@@ -667,6 +667,7 @@ pub struct PendingList {
 #[into_params(parameter_in = Query)]
 pub struct PendingQuery {
     /// The organisation (code) whose units — itself and its direct branches — are listed.
+    #[param(required = true)]
     pub org: Option<String>,
 }
 
