@@ -133,13 +133,16 @@ async fn org_page(
     }
 }
 
-fn holds(viewer: &Viewer, roles: &[Role]) -> bool {
+/// Whether the viewer holds one of `roles` on one of `nodes` (the organisation and those above
+/// it) or on the whole system: what decides which buttons a page shows. The app still decides
+/// each step when it is taken.
+fn holds(viewer: &Viewer, roles: &[Role], nodes: &[Uuid]) -> bool {
     viewer.actor.is_trusted()
         || viewer
             .actor
             .grants()
             .iter()
-            .any(|g| roles.contains(&g.role))
+            .any(|g| roles.contains(&g.role) && g.org.is_none_or(|org| nodes.contains(&org)))
 }
 
 /// The organisation page; `problem` puts a refused form's error where it belongs.
@@ -174,6 +177,9 @@ async fn build_org_page(
             note: o.kind.name_vi().to_string(),
         })
         .collect();
+    // The organisation and those above it: where a role shows this page's buttons.
+    let mut nodes: Vec<Uuid> = ancestors.iter().map(|a| a.id).collect();
+    nodes.push(org.id);
     let unit_roles = holds(
         viewer,
         &[
@@ -181,6 +187,7 @@ async fn build_org_page(
             Role::BranchCommittee,
             Role::Committee,
         ],
+        &nodes,
     );
     // The organisation's own board or committee draws up its plans.
     let can_plan = actor.is_trusted()
@@ -268,6 +275,7 @@ async fn build_org_page(
                     Role::ParticipatingBody,
                     Role::Admin,
                 ],
+                &nodes,
             )
         {
             links.push(Link {
@@ -276,7 +284,7 @@ async fn build_org_page(
                 note: String::new(),
             });
         }
-        if holds(viewer, &[Role::Committee]) && !org.kind.is_branch() {
+        if holds(viewer, &[Role::Committee], &nodes) && !org.kind.is_branch() {
             links.push(Link {
                 href: format!("/ke-hoach/{}/quyet-dinh?to-chuc={}", plan.id, org.code),
                 label: tr.t(tk("org.decide_link")).to_string(),
