@@ -158,6 +158,8 @@ pub struct SubjectPage {
     pub allowed: Option<String>,
     pub findings: Vec<FindingRow>,
     pub decisions: Vec<DecisionRow>,
+    /// The subject's id, for the document downloads.
+    pub id: String,
 }
 
 /// A section of the self-review form.
@@ -482,6 +484,8 @@ pub struct PlanPage {
     pub pending: Vec<PendingRow>,
     pub escalations: Vec<EscalationRow>,
     pub levels: Vec<Choice>,
+    /// The plan's year, for the report downloads.
+    pub year: i32,
 }
 
 /// A subject on the decision page.

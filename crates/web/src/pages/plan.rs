@@ -265,6 +265,7 @@ async fn build_plan_page(
         pending,
         escalations,
         levels: level_choices(),
+        year: plan.year,
     })
 }
 
