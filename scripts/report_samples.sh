@@ -32,6 +32,7 @@ done
 "$bin" document proposal-table --org "$branch" --year 2025 --out "$work/proposal-table.pdf" "${opts[@]}"
 "$bin" document not-rated --org "$branch" --year 2025 --out "$work/not-rated.pdf" "${opts[@]}"
 "$bin" document member-decision --org "$grassroots" --year 2025 --out "$work/member-decision.pdf" "${opts[@]}"
+"$bin" document dossier --org "$grassroots" --year 2025 --out "$work/dossier.pdf" "${opts[@]}"
 for pdf in "$work"/*.pdf; do
     name="$(basename "$pdf" .pdf)"
     pdftoppm -r 60 -gray -png -f 1 -l 1 -singlefile "$pdf" "$out/$name"

@@ -53,7 +53,7 @@ pub struct ReportArgs {
 #[derive(Debug, Args)]
 pub struct DocumentArgs {
     /// summary, quota, progress, not-rated, self-review, score-sheet, minutes, ballot-paper,
-    /// ballot-count, proposal-table, member-decision, org-decision, reclassification.
+    /// ballot-count, proposal-table, member-decision, org-decision, reclassification, dossier.
     pub kind: String,
     /// The subject's id (self-review, score-sheet, reclassification).
     #[arg(long, conflicts_with_all = ["meeting", "org"])]

@@ -603,6 +603,13 @@ impl App {
         })
     }
 
+    /// The yearly plan that covers `org` in `year` (its own or the nearest ancestor's), for a
+    /// reader of `org`; refused `out_of_order` when there is none.
+    pub async fn report_plan(&self, actor: &Actor, org: Uuid, year: i32) -> Result<Plan> {
+        let (_, _, plan, _) = self.report_basis(actor, org, year).await?;
+        Ok(plan)
+    }
+
     /// The roll-up of `org`'s subtree for `year` (every node's counts), for what follows a
     /// change (see [`Rollup::refresh_units`]) and for the benchmark.
     pub async fn report_rollup(&self, actor: &Actor, org: Uuid, year: i32) -> Result<Rollup> {

@@ -158,6 +158,8 @@ pub struct SubjectPage {
     pub allowed: Option<String>,
     pub findings: Vec<FindingRow>,
     pub decisions: Vec<DecisionRow>,
+    /// The subject's id, for the document downloads.
+    pub id: String,
 }
 
 /// A section of the self-review form.
@@ -505,6 +507,8 @@ pub struct PlanPage {
     pub manage_error: String,
     pub manage_rules: Vec<String>,
     pub levels: Vec<Choice>,
+    /// The plan's year, for the report downloads.
+    pub year: i32,
 }
 
 /// A phase of a draft plan, as its form shows it.

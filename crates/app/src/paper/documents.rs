@@ -435,6 +435,130 @@ impl App {
         })
     }
 
+    /// The dossier list (Mẫu 04): what the organisation's file of the year holds — the plan, the
+    /// self-reviews, the minutes of each meeting held in it and its direct branches, the ballot
+    /// counts, the decisions — each with its number and date where one was recorded.
+    pub(crate) async fn dossier_paper(&self, actor: &Actor, org: Uuid, year: i32) -> Result<Paper> {
+        let plan = self.report_plan(actor, org, year).await?;
+        let mut units = vec![org];
+        let mut tx = self.store().read().await?;
+        units.extend(
+            tx.org_children(org, plan.review_date)
+                .await?
+                .into_iter()
+                .map(|o| o.id),
+        );
+        drop(tx);
+        let subjects = self.subjects(actor, plan.id, Some(&units)).await?;
+        let meetings: Vec<_> = self
+            .meetings(actor, plan.id)
+            .await?
+            .into_iter()
+            .filter(|m| units.contains(&m.org) && m.status != "scheduled")
+            .collect();
+        if meetings.is_empty() {
+            return Err(not_yet(
+                "danh mục hồ sơ",
+                "tổ chức và các chi bộ trực thuộc chưa họp kiểm điểm",
+            ));
+        }
+        let places = self.places(org, plan.review_date, plan.id).await?;
+        let mut table = Table::new(&[
+            ("STT", 6),
+            ("Tên tài liệu", 52),
+            ("Số, ký hiệu", 16),
+            ("Ngày", 12),
+            ("Số lượng", 14),
+        ]);
+        let mut add = |name: String, number: String, day: String, count: u64| {
+            let n = table.rows.len() as u64 + 1;
+            table.rows.push(vec![
+                Cell::count(n),
+                Cell::text(name),
+                Cell::text(number),
+                Cell::text(day),
+                Cell::count(count),
+            ]);
+        };
+        let doc = |d: Option<&crate::document::Document>| {
+            d.map(|d| (d.number_symbol.clone(), crate::date_vi(d.issued_on)))
+                .unwrap_or_default()
+        };
+        let (number, day) = doc(plan.document.as_ref());
+        add(plan.title.clone(), number, day, 1);
+        let written = subjects
+            .iter()
+            .filter(|s| !matches!(s.stage, Stage::Pending | Stage::Excluded))
+            .count() as u64;
+        add(
+            "Bản kiểm điểm, báo cáo kiểm điểm của tập thể, cá nhân".to_owned(),
+            String::new(),
+            String::new(),
+            written,
+        );
+        for m in &meetings {
+            let unit = self.places(m.org, plan.review_date, plan.id).await?.unit;
+            add(
+                format!("Biên bản {} — {unit}", m.title.to_lowercase()),
+                String::new(),
+                crate::date_vi(m.held_on),
+                1,
+            );
+            let counted = self
+                .ballots(actor, m.id)
+                .await?
+                .iter()
+                .filter(|b| !b.results.is_empty())
+                .count() as u64;
+            if counted > 0 {
+                add(
+                    format!("Biên bản kiểm phiếu — {unit}"),
+                    String::new(),
+                    crate::date_vi(m.held_on),
+                    counted,
+                );
+            }
+        }
+        let decided: Vec<&Subject> = subjects
+            .iter()
+            .filter(|s| matches!(s.stage, Stage::Decided | Stage::Published))
+            .collect();
+        if let Some(first) = decided.first() {
+            let document = self
+                .decisions(actor, first.id)
+                .await?
+                .into_iter()
+                .rev()
+                .find_map(|d| d.document);
+            let (number, day) = doc(document.as_ref());
+            add(
+                format!("Quyết định công nhận mức xếp loại chất lượng năm {year}"),
+                number,
+                day,
+                decided.len() as u64,
+            );
+        }
+        Ok(Paper {
+            file_name: file_stem(&format!("danh muc ho so {} {year}", places.unit)),
+            form: Some("Mẫu 04".to_owned()),
+            issuer: header(&places),
+            number: None,
+            place_date: Some(place_date(&places.place, self.today())),
+            title: "DANH MỤC HỒ SƠ".to_owned(),
+            subtitle: Some(format!(
+                "Kiểm điểm, đánh giá, xếp loại chất lượng năm {year}"
+            )),
+            blocks: vec![Block::Table(table)],
+            recipients: vec!["Lưu hồ sơ".to_owned()],
+            signatures: vec![Signature {
+                on_behalf_of: Some(format!("T/M {}", committee_of(&places.unit))),
+                title: "BÍ THƯ".to_owned(),
+                name: String::new(),
+            }],
+            landscape: false,
+        })
+    }
+
     async fn names(&self, actor: &Actor, ids: &[Uuid]) -> Result<Vec<Subject>> {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
@@ -720,8 +844,7 @@ impl App {
         year: i32,
         kinds: &[SubjectKind],
     ) -> Result<(crate::plan::Plan, Vec<Subject>)> {
-        let report = self.report_progress(actor, org, year).await?;
-        let plan = self.plan(actor, report.plan.id).await?;
+        let plan = self.report_plan(actor, org, year).await?;
         let mut units = vec![org];
         let mut tx = self.store().read().await?;
         units.extend(

@@ -45,6 +45,8 @@ pub enum PaperKind {
     OrgDecision,
     /// Quyết định hủy bỏ kết quả và xếp loại lại (Mẫu 03).
     Reclassification,
+    /// Danh mục hồ sơ (Mẫu 04).
+    Dossier,
 }
 
 /// What a kind of document is about.
@@ -65,7 +67,7 @@ pub enum PaperTarget {
 }
 
 impl PaperKind {
-    pub const ALL: [PaperKind; 13] = [
+    pub const ALL: [PaperKind; 14] = [
         PaperKind::Summary,
         PaperKind::Quota,
         PaperKind::Progress,
@@ -79,6 +81,7 @@ impl PaperKind {
         PaperKind::MemberDecision,
         PaperKind::OrgDecision,
         PaperKind::Reclassification,
+        PaperKind::Dossier,
     ];
 
     /// The code in URLs and on the command line (`self-review`).
@@ -97,6 +100,7 @@ impl PaperKind {
             PaperKind::MemberDecision => "member-decision",
             PaperKind::OrgDecision => "org-decision",
             PaperKind::Reclassification => "reclassification",
+            PaperKind::Dossier => "dossier",
         }
     }
 
@@ -120,6 +124,7 @@ impl PaperKind {
             PaperKind::MemberDecision => "Quyết định xếp loại đảng viên",
             PaperKind::OrgDecision => "Quyết định xếp loại tổ chức đảng",
             PaperKind::Reclassification => "Quyết định xếp loại lại (Mẫu 03)",
+            PaperKind::Dossier => "Danh mục hồ sơ (Mẫu 04)",
         }
     }
 
@@ -181,6 +186,9 @@ impl App {
             }
             (PaperKind::MemberDecision, PaperTarget::Org { org, year }) => {
                 self.decision_paper(actor, org, year, false).await
+            }
+            (PaperKind::Dossier, PaperTarget::Org { org, year }) => {
+                self.dossier_paper(actor, org, year).await
             }
             (PaperKind::OrgDecision, PaperTarget::Org { org, year }) => {
                 self.decision_paper(actor, org, year, true).await

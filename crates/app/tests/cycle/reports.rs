@@ -194,6 +194,7 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
         org(PaperKind::Progress),
         org(PaperKind::NotRated),
         org(PaperKind::MemberDecision),
+        org(PaperKind::Dossier),
         (
             PaperKind::ProposalTable,
             PaperTarget::Org {
@@ -227,6 +228,10 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
                 assert!(text.contains("THÀNH PHẦN"));
                 assert_eq!(text.matches("KẾT QUẢ BỎ PHIẾU").count(), 1, "{text}");
                 assert!(text.contains(&written.name));
+            }
+            PaperKind::Dossier => {
+                assert!(text.contains("Biên bản hội nghị"), "{text}");
+                assert!(text.contains("Quyết định công nhận mức xếp loại chất lượng năm 2026"));
             }
             PaperKind::MemberDecision => {
                 assert!(text.contains("Điều 1. Công nhận mức xếp loại chất lượng năm 2026"));

@@ -144,7 +144,7 @@ pub struct DocumentQuery {
     pub subject: Option<Uuid>,
     /// The meeting (minutes, ballot-paper, ballot-count).
     pub meeting: Option<Uuid>,
-    /// The organisation's code (reports, proposal-table, member-decision, org-decision), with
+    /// The organisation's code (reports, proposal-table, member-decision, org-decision, dossier), with
     /// `year`.
     pub org: Option<String>,
     pub year: Option<i32>,
@@ -154,8 +154,8 @@ pub struct DocumentQuery {
 
 /// A document of the cycle as a file. `kind` is one of `summary`, `quota`, `progress`,
 /// `not-rated`, `self-review`, `score-sheet`, `minutes`, `ballot-paper`, `ballot-count`,
-/// `proposal-table`, `member-decision`, `org-decision`, `reclassification`. A document whose step
-/// is not reached yet is refused with `422 out_of_order` naming what is missing.
+/// `proposal-table`, `member-decision`, `org-decision`, `reclassification`, `dossier`. A document
+/// whose step is not reached yet is refused with `422 out_of_order` naming what is missing.
 #[utoipa::path(get, path = "/documents/{kind}", tag = "reports", operation_id = "get_document",
     params(("kind" = String, Path, description = "The kind of document"), DocumentQuery),
     responses((status = 200, description = "The file", content_type = "application/pdf"),

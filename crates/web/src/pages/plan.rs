@@ -360,6 +360,7 @@ async fn build_plan_page(
         manage_rules,
         escalations,
         levels: level_choices(),
+        year: plan.year,
     })
 }
 

@@ -257,6 +257,7 @@ async fn build_subject_page(
         allowed,
         findings,
         decisions,
+        id: subject.id.to_string(),
     })
 }
 
