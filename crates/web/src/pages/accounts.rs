@@ -149,8 +149,8 @@ fn refused_in_place(error: &AppError) -> bool {
 }
 
 async fn create(State(state): State<ApiState>, viewer: Viewer, fields: super::Fields) -> Response {
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let tr = tr();
     let app = state.app();
@@ -233,8 +233,8 @@ async fn grant(
     Path(login): Path<String>,
     fields: super::Fields,
 ) -> Response {
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let app = state.app();
     let result = async {
@@ -272,8 +272,8 @@ async fn revoke(
     Path(grant): Path<String>,
     fields: super::Fields,
 ) -> Response {
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let Ok(grant) = Uuid::parse_str(&grant) else {
         return super::not_found_page();
@@ -293,8 +293,8 @@ async fn reset(
     Path(login): Path<String>,
     fields: super::Fields,
 ) -> Response {
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     match state.app().reset_password(&viewer.actor, &login).await {
         Ok(password) => {
@@ -317,8 +317,8 @@ async fn disable(
     Path(login): Path<String>,
     fields: super::Fields,
 ) -> Response {
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let disabled = field(&fields, "disabled") == "1";
     match state

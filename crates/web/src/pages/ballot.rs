@@ -106,12 +106,8 @@ async fn paper_post(
     let Ok(id) = Uuid::parse_str(&id) else {
         return super::not_found_page();
     };
-    let csrf = fields
-        .iter()
-        .find(|(k, _)| k == "_csrf")
-        .map(|(_, v)| v.as_str());
-    if !viewer.csrf_ok(csrf) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let paper = match state.app().ballot_paper(&viewer.actor, id).await {
         Ok(paper) => paper,

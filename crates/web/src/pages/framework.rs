@@ -181,8 +181,8 @@ async fn save(
     Query(query): Query<SavedQuery>,
     fields: super::Fields,
 ) -> Response {
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let id = query.ma;
     let app = state.app();
@@ -233,8 +233,8 @@ async fn derive(
     Query(query): Query<SavedQuery>,
     fields: super::Fields,
 ) -> Response {
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let id = query.ma;
     let app = state.app();

@@ -353,8 +353,8 @@ async fn record_review(
     let Some((id, Some(subject))) = parse_ids(&id, Some(&subject)) else {
         return super::not_found_page();
     };
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let app = state.app();
     let chair_text = field(&fields, "chaired_by");
@@ -411,8 +411,8 @@ async fn prepare_ballot(
     let Some((id, _)) = parse_ids(&id, None) else {
         return super::not_found_page();
     };
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let agenda: Vec<Uuid> = fields
         .iter()
@@ -446,8 +446,8 @@ async fn open_ballot(
     let Some((id, Some(ballot))) = parse_ids(&id, Some(&ballot)) else {
         return super::not_found_page();
     };
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let version: i64 = field(&fields, "version").parse().unwrap_or(0);
     let result = state
@@ -472,8 +472,8 @@ async fn close_ballot(
     let Some((id, Some(ballot))) = parse_ids(&id, Some(&ballot)) else {
         return super::not_found_page();
     };
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let version: i64 = field(&fields, "version").parse().unwrap_or(0);
     let result = state
@@ -498,8 +498,8 @@ async fn enter_tallies(
     let Some((id, Some(ballot))) = parse_ids(&id, Some(&ballot)) else {
         return super::not_found_page();
     };
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let mut tallies: BTreeMap<Uuid, Tally> = BTreeMap::new();
     let mut bad = None;
@@ -588,8 +588,8 @@ async fn close_meeting(
     let Some((id, _)) = parse_ids(&id, None) else {
         return super::not_found_page();
     };
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let half_text = field(&fields, "half_days");
     let result = match half_text.parse::<i64>() {

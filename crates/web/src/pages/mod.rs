@@ -249,3 +249,16 @@ pub(crate) fn field(fields: &[(String, String)], name: &str) -> String {
 pub(crate) fn sources(error: &kiemdiem_app::AppError) -> Vec<String> {
     error.citations().iter().map(|c| c.source.clone()).collect()
 }
+
+/// The refusal of a form sent without its session's CSRF token (the `_csrf` field, else the
+/// header htmx sends), or `None` when the token is right.
+pub(crate) fn csrf_refusal(
+    viewer: &session::Viewer,
+    fields: &[(String, String)],
+) -> Option<Response> {
+    let sent = fields
+        .iter()
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.as_str());
+    (!viewer.csrf_ok(sent)).then(|| refusal_response(StatusCode::FORBIDDEN, tk("error.csrf")))
+}

@@ -372,8 +372,8 @@ async fn schedule(
     Path(code): Path<String>,
     fields: super::Fields,
 ) -> Response {
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let app = state.app();
     let result = async {
@@ -459,8 +459,8 @@ async fn create_plan(
     Path(code): Path<String>,
     fields: super::Fields,
 ) -> Response {
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let app = state.app();
     let typed = NewPlanForm {
@@ -526,8 +526,8 @@ async fn propose(
     Path(id): Path<String>,
     fields: super::Fields,
 ) -> Response {
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let Ok(subject) = Uuid::parse_str(&id) else {
         return super::not_found_page();

@@ -421,8 +421,8 @@ async fn publish(
     let Ok(id) = Uuid::parse_str(&id) else {
         return super::not_found_page();
     };
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let version: i64 = field(&fields, "version").parse().unwrap_or(0);
     match state.app().publish(&viewer.actor, id, version).await {
@@ -502,8 +502,8 @@ async fn save_phases(
     let Ok(id) = Uuid::parse_str(&id) else {
         return super::not_found_page();
     };
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let version: i64 = field(&fields, "version").parse().unwrap_or(0);
     let typed = typed_phases(&fields);
@@ -531,8 +531,8 @@ async fn open(
     let Ok(id) = Uuid::parse_str(&id) else {
         return super::not_found_page();
     };
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let version: i64 = field(&fields, "version").parse().unwrap_or(0);
     match state.app().open_plan(&viewer.actor, id, version).await {
@@ -579,8 +579,8 @@ async fn settle(
     let (Ok(id), Ok(escalation)) = (Uuid::parse_str(&id), Uuid::parse_str(&escalation)) else {
         return super::not_found_page();
     };
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let version: i64 = field(&fields, "version").parse().unwrap_or(0);
     let result = match Level::parse(&field(&fields, "level")) {
@@ -793,8 +793,8 @@ async fn decide(
     let (Ok(id), Ok(subject)) = (Uuid::parse_str(&id), Uuid::parse_str(&subject)) else {
         return super::not_found_page();
     };
-    if !viewer.csrf_ok(Some(&field(&fields, "_csrf"))) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let code = query.org.clone().unwrap_or_default();
     let level_text = field(&fields, "level");

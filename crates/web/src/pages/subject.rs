@@ -357,12 +357,8 @@ async fn save_self_review(
     let Some(id) = parse_id(&id) else {
         return super::not_found_page();
     };
-    let csrf = fields
-        .iter()
-        .find(|(k, _)| k == "_csrf")
-        .map(|(_, v)| v.as_str());
-    if !viewer.csrf_ok(csrf) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let value = |name: &str| {
         fields
@@ -599,12 +595,8 @@ async fn save_self_evaluation(
     let Some(id) = parse_id(&id) else {
         return super::not_found_page();
     };
-    let csrf = fields
-        .iter()
-        .find(|(k, _)| k == "_csrf")
-        .map(|(_, v)| v.as_str());
-    if !viewer.csrf_ok(csrf) {
-        return super::refusal_response(StatusCode::FORBIDDEN, tk("error.csrf"));
+    if let Some(refused) = super::csrf_refusal(&viewer, &fields) {
+        return refused;
     }
     let value = |name: &str| {
         fields

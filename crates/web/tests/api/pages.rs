@@ -332,6 +332,23 @@ async fn a_committee_drafts_changes_and_opens_its_plan(app: &TestApp) {
     let page = get("/to-chuc/XA").await;
     assert!(page.contains("Lập kế hoạch kiểm điểm, đánh giá, xếp loại"));
     let csrf = hidden(&page, "_csrf");
+    // A form without the session's token is refused; htmx's header stands for the field.
+    let (status, _, _) = post("/to-chuc/XA/ke-hoach", form(&[("year", "2025")])).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
+    let by_header = client
+        .post(app.url("/to-chuc/XA/ke-hoach"))
+        .header("Cookie", &cookie)
+        .header("X-Kiemdiem-CSRF", &csrf)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form(&[("year", "năm nay")]))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        by_header.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the header's token is taken; the year is then refused"
+    );
     // A year that is not one: refused next to the form, what was typed kept.
     let (status, _, refused) = post(
         "/to-chuc/XA/ke-hoach",
