@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use kiemdiem_app::frameworks::{FrameworkChange, FrameworkView};
-use kiemdiem_app::{AppError, ErrorKind, Role};
+use kiemdiem_app::{AppError, Role};
 use kiemdiem_pages::{CriterionRow, FrameworkPage, tk};
 use kiemdiem_rules::framework::Criterion;
 use serde::Deserialize;
@@ -212,17 +212,10 @@ async fn save(
     };
     match result {
         Ok(view) => Redirect::to(&format!("{}&da-luu=1", framework_href(&view.id))).into_response(),
-        Err(error)
-            if matches!(
-                error.kind(),
-                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-            ) =>
-        {
-            html_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &build(&viewer, &current, &typed, Some(&error)),
-            )
-        }
+        Err(error) if super::on_the_form(&error) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &build(&viewer, &current, &typed, Some(&error)),
+        ),
         Err(error) => error_page(Some(&viewer), &error),
     }
 }
@@ -252,12 +245,7 @@ async fn derive(
     };
     match result {
         Ok(view) => Redirect::to(&format!("{}&da-tao=1", framework_href(&view.id))).into_response(),
-        Err(error)
-            if matches!(
-                error.kind(),
-                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-            ) =>
-        {
+        Err(error) if super::on_the_form(&error) => {
             let mut page = build(&viewer, &base, &HashMap::new(), Some(&error));
             page.derive_name = name;
             html_status(StatusCode::UNPROCESSABLE_ENTITY, &page)

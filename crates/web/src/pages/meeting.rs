@@ -14,9 +14,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use kiemdiem_app::AppError;
 use kiemdiem_app::ballot::{Ballot, BallotMode, RollAdjustments};
 use kiemdiem_app::meeting::{MeetingClose, ReviewRecord};
-use kiemdiem_app::{AppError, ErrorKind};
 use kiemdiem_pages::{
     AgendaRow, BallotCount, BallotPanel, Choice, MeetingPage, NamedId, ResultRow, tk,
 };
@@ -320,12 +320,7 @@ async fn answer(
 ) -> Response {
     match result {
         Ok(()) => Redirect::to(&format!("/hoi-nghi/{id}{anchor}")).into_response(),
-        Err(error)
-            if matches!(
-                error.kind(),
-                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-            ) =>
-        {
+        Err(error) if super::on_the_form(&error) => {
             let problem = problem(&error);
             match build(state, viewer, id, problem).await {
                 Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),

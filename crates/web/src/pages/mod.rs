@@ -262,3 +262,12 @@ pub(crate) fn csrf_refusal(
         .map(|(_, v)| v.as_str());
     (!viewer.csrf_ok(sent)).then(|| refusal_response(StatusCode::FORBIDDEN, tk("error.csrf")))
 }
+
+/// Whether a refused step is shown on the page it came from, next to the form (bad input, a
+/// rule's refusal, a stale version), rather than on the error page.
+pub(crate) fn on_the_form(error: &AppError) -> bool {
+    matches!(
+        error.kind(),
+        ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
+    )
+}

@@ -19,7 +19,7 @@ use axum::routing::{get, post};
 use kiemdiem_app::meeting::{Attendee, NewMeeting};
 use kiemdiem_app::plan::NewPlan;
 use kiemdiem_app::state::Stage;
-use kiemdiem_app::{AppError, ErrorKind, Role};
+use kiemdiem_app::{AppError, Role};
 use kiemdiem_pages::{Choice, Link, MemberRow, NewPlanForm, OrgPage, UnitPlan, UnitSubjectRow, tk};
 use kiemdiem_rules::Level;
 use kiemdiem_rules::eligibility::Participation;
@@ -429,12 +429,7 @@ async fn schedule(
     .await;
     match result {
         Ok(meeting) => Redirect::to(&format!("/hoi-nghi/{}", meeting.id)).into_response(),
-        Err(error)
-            if matches!(
-                error.kind(),
-                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-            ) =>
-        {
+        Err(error) if super::on_the_form(&error) => {
             match build_org_page(
                 &state,
                 &viewer,
@@ -498,12 +493,7 @@ async fn create_plan(
     .await;
     match result {
         Ok(plan) => Redirect::to(&format!("/ke-hoach/{}", plan.id)).into_response(),
-        Err(error)
-            if matches!(
-                error.kind(),
-                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-            ) =>
-        {
+        Err(error) if super::on_the_form(&error) => {
             match build_org_page(&state, &viewer, &code, state.today(), None).await {
                 Ok(mut page) => {
                     page.new_plan = NewPlanForm {
@@ -546,12 +536,7 @@ async fn propose(
         .await
     {
         Ok(_) => Redirect::to(&format!("{back}?da-de-xuat=1")).into_response(),
-        Err(error)
-            if matches!(
-                error.kind(),
-                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-            ) =>
-        {
+        Err(error) if super::on_the_form(&error) => {
             let code = back
                 .strip_prefix("/to-chuc/")
                 .unwrap_or_default()

@@ -427,12 +427,7 @@ async fn publish(
     let version: i64 = field(&fields, "version").parse().unwrap_or(0);
     match state.app().publish(&viewer.actor, id, version).await {
         Ok(_) => Redirect::to(&format!("/ke-hoach/{id}?da-cong-khai=1")).into_response(),
-        Err(error)
-            if matches!(
-                error.kind(),
-                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-            ) =>
-        {
+        Err(error) if super::on_the_form(&error) => {
             let problem = PlanProblem {
                 publish: Some(&error),
                 manage: None,
@@ -553,10 +548,7 @@ async fn manage_refused(
     error: &AppError,
     typed: Option<Vec<PhaseRow>>,
 ) -> Response {
-    if !matches!(
-        error.kind(),
-        ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-    ) {
+    if !super::on_the_form(error) {
         return error_page(Some(viewer), error);
     }
     let problem = PlanProblem {
@@ -599,12 +591,7 @@ async fn settle(
     };
     match result {
         Ok(()) => Redirect::to(&format!("/ke-hoach/{id}")).into_response(),
-        Err(error)
-            if matches!(
-                error.kind(),
-                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-            ) =>
-        {
+        Err(error) if super::on_the_form(&error) => {
             let problem = PlanProblem {
                 publish: None,
                 manage: None,
@@ -817,12 +804,7 @@ async fn decide(
             "/ke-hoach/{id}/quyet-dinh?to-chuc={code}&da-quyet-dinh=1#s-{subject}"
         ))
         .into_response(),
-        Err(error)
-            if matches!(
-                error.kind(),
-                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-            ) =>
-        {
+        Err(error) if super::on_the_form(&error) => {
             let problem = DecideProblem {
                 subject,
                 error: &error,

@@ -13,10 +13,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use kiemdiem_app::AppError;
 use kiemdiem_app::evaluation::SelfEvaluation;
 use kiemdiem_app::plan::Step;
 use kiemdiem_app::state::Stage;
-use kiemdiem_app::{AppError, ErrorKind};
 use kiemdiem_pages::{
     Choice, ColumnRow, CriterionGroupInput, CriterionInput, DecisionRow, FindingRow, Labelled,
     Link, SectionInput, SectionText, SelfEvaluationPage, SelfReviewPage, SubjectPage, tk,
@@ -397,12 +397,7 @@ async fn save_self_review(
             page.c = with_flash(page.c, "ok", tr().t(tk("self_review.saved")));
             html(&page)
         }
-        Err(error)
-            if matches!(
-                error.kind(),
-                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-            ) =>
-        {
+        Err(error) if super::on_the_form(&error) => {
             match self_review_form(&state, &viewer, id, Some(&sections), Some(&error)).await {
                 Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
                 Err(error) => error_page(Some(&viewer), &error),
@@ -706,12 +701,7 @@ async fn save_self_evaluation(
                 Err(error) => error_page(Some(&viewer), &error),
             }
         }
-        Err(error)
-            if matches!(
-                error.kind(),
-                ErrorKind::BadInput | ErrorKind::Refused | ErrorKind::Conflict
-            ) =>
-        {
+        Err(error) if super::on_the_form(&error) => {
             match self_evaluation_form(&state, &viewer, id, Some(&typed), Some(&error), None).await
             {
                 Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
