@@ -70,15 +70,10 @@ impl App {
         match node {
             None => {
                 self.authorize(actor, Action::Read, Scope::Plan(plan))
-                    .await?
-            }
-            Some(node) => {
-                self.authorize(actor, Action::Read, Scope::PlanDocument(plan))
                     .await?;
-                self.authorize(actor, Action::Read, Scope::Org(node))
-                    .await?
             }
-        };
+            Some(node) => self.authorize_plan_at(actor, plan, node).await?,
+        }
         let today = self.today();
         let mut tx = self.store().read().await?;
         let seq = tx.audit_seq().await?;

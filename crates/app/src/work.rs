@@ -424,18 +424,7 @@ impl App {
         plan: Uuid,
         org: Uuid,
     ) -> Result<Vec<crate::meeting::Meeting>> {
-        self.authorize(
-            actor,
-            crate::actor::Action::Read,
-            crate::actor::Scope::Org(org),
-        )
-        .await?;
-        self.authorize(
-            actor,
-            crate::actor::Action::Read,
-            crate::actor::Scope::PlanDocument(plan),
-        )
-        .await?;
+        self.authorize_plan_at(actor, plan, org).await?;
         let mut tx = self.store().read().await?;
         let mut out = Vec::new();
         for row in tx.meetings_of_plan(plan).await? {
@@ -454,18 +443,7 @@ impl App {
         plan: Uuid,
         org: Uuid,
     ) -> Result<Vec<Subject>> {
-        self.authorize(
-            actor,
-            crate::actor::Action::Read,
-            crate::actor::Scope::Org(org),
-        )
-        .await?;
-        self.authorize(
-            actor,
-            crate::actor::Action::Read,
-            crate::actor::Scope::PlanDocument(plan),
-        )
-        .await?;
+        self.authorize_plan_at(actor, plan, org).await?;
         let mut tx = self.store().read().await?;
         let current = tx
             .plan(plan)
@@ -498,18 +476,7 @@ pub struct LevelsAt {
 impl App {
     /// The distribution of levels in a plan at an organisation and at each of its children.
     pub async fn levels_at(&self, actor: &Actor, plan: Uuid, org: Uuid) -> Result<Vec<LevelsAt>> {
-        self.authorize(
-            actor,
-            crate::actor::Action::Read,
-            crate::actor::Scope::Org(org),
-        )
-        .await?;
-        self.authorize(
-            actor,
-            crate::actor::Action::Read,
-            crate::actor::Scope::PlanDocument(plan),
-        )
-        .await?;
+        self.authorize_plan_at(actor, plan, org).await?;
         let mut tx = self.store().read().await?;
         let seq = tx.audit_seq().await?;
         if let Some(kept) = self.answers.levels.get(&(plan, org), seq) {

@@ -25,6 +25,21 @@ struct Target {
 }
 
 impl App {
+    /// Reading a plan at one of its nodes: whoever reads the node follows the plan there (a
+    /// district's office the province's plan in its district).
+    pub(crate) async fn authorize_plan_at(
+        &self,
+        actor: &Actor,
+        plan: Uuid,
+        node: Uuid,
+    ) -> Result<()> {
+        self.authorize(actor, Action::Read, Scope::Org(node))
+            .await?;
+        self.authorize(actor, Action::Read, Scope::PlanDocument(plan))
+            .await?;
+        Ok(())
+    }
+
     /// Allows `actor` to do `action` on `scope`, or refuses: `unauthenticated` without a name,
     /// `forbidden` naming the action and the organisation, `not_found` for a record that does
     /// not exist. Trusted in-process actors are allowed everything.
