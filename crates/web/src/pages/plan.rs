@@ -302,18 +302,20 @@ async fn build_plan_page(
             })
             .collect()
     });
-    // The frameworks its subjects are scored on: those the plan pins, else the shipped ones of
-    // its rule set for each kind of subject.
+    // The frameworks its subjects are scored on: those the plan pins, else the rules' national
+    // one for each kind of subject (for organisations, by kind of organisation).
     let mut frameworks = Vec::new();
     for kind in kiemdiem_rules::SubjectKind::ALL {
-        let ids: Vec<String> = match plan.frameworks.get(&kind) {
+        let mut ids: Vec<String> = match plan.frameworks.get(&kind) {
             Some(id) => vec![id.clone()],
-            None => kiemdiem_rules::framework::builtin()
-                .iter()
-                .filter(|f| f.rule_sets.contains(&plan.rule_set) && f.subjects.contains(&kind))
+            None => std::iter::once(None)
+                .chain(kiemdiem_rules::OrgKind::ALL.map(Some))
+                .filter_map(|org| kiemdiem_rules::framework::national(plan.rule_set, kind, org))
                 .map(|f| f.id.clone())
                 .collect(),
         };
+        let mut seen = std::collections::HashSet::new();
+        ids.retain(|id| seen.insert(id.clone()));
         for id in ids {
             frameworks.push(Link {
                 href: super::framework::framework_href(&id),
