@@ -165,7 +165,10 @@ fn with_points(
                 next.max_points = Some(parse_points(text).ok_or_else(|| {
                     AppError::invalid(
                         format!("max_{}", criterion.id),
-                        tr().fill("framework.bad_points", &[("text", text)]),
+                        tr().fill(
+                            "framework.bad_points",
+                            &[("text", text), ("criterion", &criterion.title)],
+                        ),
                     )
                 })?);
             }

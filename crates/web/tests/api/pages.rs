@@ -515,6 +515,10 @@ async fn a_committee_drafts_changes_and_opens_its_plan(app: &TestApp) {
     let (status, _, refused) = post(&format!("/khung?ma={own_id}"), as_form(&bad)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
+        refused.contains("Điểm tối đa của tiêu chí «"),
+        "the criterion is named: {refused}"
+    );
+    assert!(
         refused.contains("«mười» không phải là số điểm"),
         "{refused}"
     );
