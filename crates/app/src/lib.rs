@@ -39,6 +39,7 @@ pub mod progress;
 pub mod records;
 pub mod report;
 pub mod review;
+pub mod rewards;
 pub mod similarity;
 pub mod state;
 pub mod tree;

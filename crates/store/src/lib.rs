@@ -28,6 +28,7 @@ pub mod leadership;
 pub mod office;
 pub mod org;
 pub mod people;
+pub mod rewards;
 pub mod sealed;
 mod sqlite_rows;
 pub mod text;
