@@ -19,6 +19,7 @@ pub mod actor;
 mod answers;
 pub mod audit;
 pub mod ballot;
+pub mod commitments;
 pub mod demo;
 pub mod directory;
 pub mod discipline;

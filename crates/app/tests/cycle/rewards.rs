@@ -2,21 +2,24 @@
 //! member's transfer and a merger of two branches into a new one (the new branch's years before
 //! the merger are its predecessors'), a proposal refused naming the year that breaks the run, and
 //! two years of KHTNV — one decided in the system — listed for the branch's attention, never
-//! acted on.
+//! acted on; a commitment registered after the review shown beside next year's subject.
 
 use crate::escalation::decide;
 use crate::support::{
     TestDb, YEAR, actor, app, build, meet, official, on_both_backends, open_year_plan, prepare,
 };
-use kiemdiem_app::rewards::PastLevelInput;
+use kiemdiem_app::commitments::CommitmentInput;
+use kiemdiem_app::rewards::{PastLevelInput, Rated};
 use kiemdiem_rules::rewards::AwardKind;
 use kiemdiem_rules::{Level, OrgKind};
 use kiemdiem_store::org::{MergeTarget, NewOrg};
-use kiemdiem_store::rewards::Rated;
 use time::macros::date;
 use uuid::Uuid;
 
-on_both_backends!(five_years_across_a_merger_and_a_transfer_and_two_years_of_khtnv);
+on_both_backends!(
+    five_years_across_a_merger_and_a_transfer_and_two_years_of_khtnv,
+    a_commitment_is_shown_next_year
+);
 
 fn past(year: i32, level: &str, rated_in: Option<Uuid>) -> PastLevelInput {
     PastLevelInput {
@@ -293,4 +296,110 @@ async fn five_years_across_a_merger_and_a_transfer_and_two_years_of_khtnv(db: &T
         .unwrap(),
         Some(merged)
     );
+}
+
+/// After the review the member registers a commitment for 2026 and the branch its target level;
+/// the 2026 subjects show them beside their result; a commitment before the review, a level of
+/// no era and a member's commitment without pledges are refused.
+async fn a_commitment_is_shown_next_year(db: &TestDb) {
+    let org = build(&db.store, &[official("Nguyễn Văn An")], &[]).await;
+    let an = org.members[0][0];
+    let app = app(db);
+    let who = actor("bithu");
+    let (plan, subjects) = open_year_plan(&app, &who, org.grassroots, YEAR).await;
+    let find = |pred: &dyn Fn(&kiemdiem_app::plan::Subject) -> bool| {
+        subjects.iter().find(|s| pred(s)).unwrap().clone()
+    };
+    let an_s = find(&|s| s.member == Some(an));
+    let branch_s = find(&|s| s.org == Some(org.branches[0]));
+    let commitment = |level: &str, pledges: &str| CommitmentInput {
+        version: 0,
+        target_level: level.into(),
+        pledges: pledges.into(),
+        registered_on: None,
+    };
+    let early = app
+        .register_commitment(&who, an_s.id, commitment("HTXSNV", "Hoàn thành xuất sắc"))
+        .await
+        .unwrap_err();
+    assert_eq!(early.code(), "out_of_order");
+    prepare(&app, &branch_s, 85, date!(2025 - 12 - 01)).await;
+    prepare(&app, &an_s, 85, date!(2025 - 12 - 01)).await;
+    meet(
+        &app,
+        plan.id,
+        org.branches[0],
+        &[&branch_s, &an_s],
+        date!(2025 - 12 - 10),
+    )
+    .await;
+    let wrong = app
+        .register_commitment(&who, an_s.id, commitment("TSVM", "x"))
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.field(), Some("target_level"));
+    let empty = app
+        .register_commitment(&who, an_s.id, commitment("HTXSNV", "  "))
+        .await
+        .unwrap_err();
+    assert_eq!(empty.field(), Some("pledges"));
+    let registered = app
+        .register_commitment(
+            &who,
+            an_s.id,
+            commitment(
+                "HTXSNV",
+                "Hoàn thành xuất sắc nhiệm vụ được giao; học tập nghị quyết",
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(registered.for_year, YEAR + 1);
+    let changed = app
+        .register_commitment(
+            &who,
+            an_s.id,
+            CommitmentInput {
+                version: registered.version,
+                ..commitment(
+                    "HTXSNV",
+                    "Hoàn thành xuất sắc nhiệm vụ; giúp đỡ đảng viên mới",
+                )
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.version, 2);
+    let stale = app
+        .register_commitment(&who, an_s.id, commitment("HTTNV", "x"))
+        .await
+        .unwrap_err();
+    assert_eq!(stale.code(), "stale_version");
+    app.register_commitment(&who, branch_s.id, commitment("HTXSNV", ""))
+        .await
+        .unwrap();
+
+    let (_, next) = open_year_plan(&app, &who, org.grassroots, YEAR + 1).await;
+    let an_next = next.iter().find(|s| s.member == Some(an)).unwrap();
+    let shown = app
+        .last_commitment(&who, an_next.id)
+        .await
+        .unwrap()
+        .expect("last year's commitment");
+    assert_eq!(shown.target_level_name, "Hoàn thành xuất sắc nhiệm vụ");
+    assert!(shown.pledges.contains("giúp đỡ đảng viên mới"));
+    let branch_next = next
+        .iter()
+        .find(|s| s.org == Some(org.branches[0]))
+        .unwrap();
+    assert_eq!(
+        app.last_commitment(&who, branch_next.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .target_level,
+        "HTXSNV"
+    );
+    // This year's subject has none from the year before.
+    assert!(app.last_commitment(&who, an_s.id).await.unwrap().is_none());
 }

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod ballots;
+pub mod commitments;
 pub mod discipline;
 pub mod frameworks;
 pub mod health;
@@ -16,6 +17,7 @@ pub mod plans;
 pub mod records;
 pub mod reports;
 pub mod reviews;
+pub mod rewards;
 pub mod rules;
 pub mod schema;
 pub mod scoring;
@@ -48,4 +50,6 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(ballots::routes())
         .merge(audit::routes())
         .merge(reports::routes())
+        .merge(rewards::routes())
+        .merge(commitments::routes())
 }

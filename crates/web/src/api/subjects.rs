@@ -406,6 +406,9 @@ impl From<DecisionView> for DecisionRecord {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionList {
     pub decisions: Vec<DecisionRecord>,
+    /// The commitment registered last year for this year, shown beside the result (null on an
+    /// escalation's resolution, which spans several subjects).
+    pub last_commitment: Option<crate::api::commitments::CommitmentRecord>,
 }
 
 /// The subject's stage after a proposal.
@@ -613,8 +616,10 @@ async fn decisions(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<DecisionList>> {
     let decisions = state.app().decisions(&actor, id).await?;
+    let last_commitment = state.app().last_commitment(&actor, id).await?;
     Ok(Json(DecisionList {
         decisions: decisions.into_iter().map(DecisionRecord::from).collect(),
+        last_commitment: last_commitment.map(Into::into),
     }))
 }
 
@@ -683,6 +688,7 @@ async fn resolve_escalation(
         .await?;
     Ok(Json(DecisionList {
         decisions: decisions.into_iter().map(DecisionRecord::from).collect(),
+        last_commitment: None,
     }))
 }
 
