@@ -24,6 +24,7 @@ pub mod demo;
 pub mod directory;
 pub mod discipline;
 pub mod document;
+pub mod dossiers;
 pub mod error;
 pub mod evaluation;
 mod facts;
@@ -67,6 +68,8 @@ pub struct App {
     answers: std::sync::Arc<answers::Answers>,
     /// The audit key and the anchor file, when the installation has them.
     audit_seal: Option<std::sync::Arc<audit::AuditSeal>>,
+    /// Where attached dossier files are kept, when the installation keeps them.
+    files_dir: Option<std::sync::Arc<std::path::PathBuf>>,
 }
 
 impl App {
@@ -78,6 +81,7 @@ impl App {
             casts: Default::default(),
             answers: Default::default(),
             audit_seal: None,
+            files_dir: None,
         }
     }
 
@@ -91,6 +95,7 @@ impl App {
             casts: Default::default(),
             answers: Default::default(),
             audit_seal: None,
+            files_dir: None,
         }
     }
 

@@ -69,3 +69,6 @@ mod reports;
 
 #[path = "cycle/rewards.rs"]
 mod rewards;
+
+#[path = "cycle/dossiers.rs"]
+mod dossiers;

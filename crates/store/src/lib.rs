@@ -21,6 +21,7 @@ pub mod db;
 pub mod deliveries;
 pub mod demo;
 pub mod discipline;
+pub mod dossiers;
 pub mod error;
 pub mod frameworks;
 pub mod import;
