@@ -6,6 +6,7 @@ pub mod audit;
 pub mod ballots;
 pub mod commitments;
 pub mod discipline;
+pub mod dossiers;
 pub mod frameworks;
 pub mod health;
 pub mod inbox;
@@ -52,4 +53,5 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(reports::routes())
         .merge(rewards::routes())
         .merge(commitments::routes())
+        .merge(dossiers::routes())
 }

@@ -454,6 +454,24 @@ async fn request(
         "propose_award" => {
             Some(json!({ "member": f.member_code[s], "year": 2025, "award": "year" }))
         }
+        "list_late_dossiers" => {
+            path = format!("{}?year=2025", path.replace("{code}", branch));
+            None
+        }
+        "get_dossier" | "verify_dossier_files" => {
+            fill(f.plan[s].to_string());
+            None
+        }
+        "attach_dossier_file" => {
+            fill(f.plan[s].to_string());
+            Some(
+                json!({ "item": "plan", "file_name": "ke_hoach.pdf", "content_base64": "JVBERi0xLjQK" }),
+            )
+        }
+        "submit_results" => {
+            fill(f.plan[s].to_string());
+            Some(json!({}))
+        }
         "list_org_frameworks" => {
             path = path.replace("{code}", commune);
             None
