@@ -104,6 +104,154 @@ pub fn levels_by_child(rows: &[kiemdiem_app::work::LevelsAt]) -> String {
     out
 }
 
+/// The three steps drawn over time, with their CSS class and catalogue key.
+const STEPS: [(&str, &str); 3] = [
+    ("step-self", "chart.self_review"),
+    ("step-review", "chart.review"),
+    ("step-decision", "chart.decision"),
+];
+
+/// Progress over time: for each step, how many subjects had passed it by each day (a step
+/// line), up to `today`, against `target` (the subjects taking part), with each step's deadline
+/// as a dashed line. `None` when no subject has passed any step yet.
+pub fn progress_over_time(
+    days: &[kiemdiem_app::progress::StepDay],
+    target: u64,
+    deadlines: [Option<time::Date>; 3],
+    today: time::Date,
+) -> Option<String> {
+    let first = days.first()?.day;
+    let last = days.last()?.day;
+    let latest_deadline = deadlines.iter().flatten().max().copied();
+    let mut end = last.max(today);
+    if let Some(deadline) = latest_deadline {
+        end = end.max(deadline);
+    }
+    // A long plan is drawn over its last 400 days at most.
+    let start = first.max(end - time::Duration::days(400));
+    let span = (end - start).whole_days().max(1) as f64;
+    let top = days
+        .iter()
+        .map(|d| d.self_review.max(d.review).max(d.decision))
+        .max()
+        .unwrap_or(0)
+        .max(target)
+        .max(1) as f64;
+    let (left, right, upper, lower) = (56.0, 590.0, 12.0, 200.0);
+    let x = |day: time::Date| {
+        let at = (day.max(start) - start).whole_days() as f64;
+        left + (right - left) * at / span
+    };
+    let y = |n: u64| lower - (lower - upper) * n as f64 / top;
+    let value = |d: &kiemdiem_app::progress::StepDay, step: usize| match step {
+        0 => d.self_review,
+        1 => d.review,
+        _ => d.decision,
+    };
+    let tr = crate::pages::tr();
+    let latest = days.last()?;
+    let summary: Vec<String> = STEPS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, key))| {
+            format!(
+                "{}: {}/{}",
+                tr.t(key),
+                number(value(latest, i) as i64),
+                number(target as i64)
+            )
+        })
+        .collect();
+    let label = escape(&format!(
+        "{} ({} – {})",
+        summary.join("; "),
+        super::format::day(start),
+        super::format::day(latest.day)
+    ));
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r##"<svg class="chart over-time" viewBox="0 0 600 240" role="img" aria-label="{label}"><title>{label}</title>"##
+    );
+    // Axes: 0, half and all of the subjects; the first and last day.
+    for n in [0, target / 2, target] {
+        let _ = write!(
+            svg,
+            r##"<line class="grid" x1="{left}" x2="{right}" y1="{y:.1}" y2="{y:.1}"/><text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end">{}</text>"##,
+            left - 6.0,
+            y(n) + 4.0,
+            number(n as i64),
+            y = y(n)
+        );
+    }
+    for (day, anchor) in [(start, "start"), (end, "end")] {
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="{anchor}">{}</text>"##,
+            x(day),
+            lower + 18.0,
+            super::format::day(day)
+        );
+    }
+    for (i, deadline) in deadlines.iter().enumerate() {
+        let Some(deadline) = deadline.filter(|d| *d >= start && *d <= end) else {
+            continue;
+        };
+        let (class, key) = STEPS[i];
+        let _ = write!(
+            svg,
+            r##"<line class="deadline {class}" x1="{x:.1}" x2="{x:.1}" y1="{upper}" y2="{lower}"><title>{}: {}</title></line>"##,
+            escape(&tr.fill("chart.deadline", &[("step", tr.t(key))])),
+            super::format::day(deadline),
+            x = x(deadline)
+        );
+    }
+    for (i, (class, _)) in STEPS.iter().enumerate() {
+        let mut points = format!("{:.1},{:.1}", x(start), y(0));
+        let mut previous = 0;
+        for d in days.iter().filter(|d| d.day >= start) {
+            let n = value(d, i);
+            let _ = write!(
+                points,
+                " {:.1},{:.1} {:.1},{:.1}",
+                x(d.day),
+                y(previous),
+                x(d.day),
+                y(n)
+            );
+            previous = n;
+        }
+        let _ = write!(
+            points,
+            " {:.1},{:.1}",
+            x(latest.day.max(today).min(end)),
+            y(previous)
+        );
+        let _ = write!(
+            svg,
+            r##"<polyline class="line {class}" points="{points}"/>"##
+        );
+    }
+    svg.push_str("</svg>");
+    svg.push_str(r##"<ul class="legend">"##);
+    for (i, (class, _)) in STEPS.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r##"<li><i class="{class}"></i>{}</li>"##,
+            escape(&summary[i])
+        );
+    }
+    if deadlines.iter().any(Option::is_some) {
+        let _ = write!(
+            svg,
+            r##"<li><i class="deadline-key"></i>{}</li>"##,
+            escape(tr.t("chart.deadlines"))
+        );
+    }
+    svg.push_str("</ul>");
+    Some(svg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +268,40 @@ mod tests {
         assert!(svg.contains("Chưa quyết định: 1 (25%)"));
         assert!(svg.starts_with("<svg"));
         assert_eq!(escape("<b>\"&"), "&lt;b&gt;&quot;&amp;");
+    }
+
+    #[test]
+    fn progress_over_time_draws_each_step_to_its_latest_count() {
+        use kiemdiem_app::progress::StepDay;
+        use time::macros::date;
+        assert!(progress_over_time(&[], 10, [None; 3], date!(2026 - 12 - 05)).is_none());
+        let days = [
+            StepDay {
+                day: date!(2026 - 12 - 01),
+                self_review: 4,
+                review: 0,
+                decision: 0,
+            },
+            StepDay {
+                day: date!(2026 - 12 - 03),
+                self_review: 9,
+                review: 6,
+                decision: 2,
+            },
+        ];
+        let deadlines = [
+            Some(date!(2026 - 12 - 20)),
+            None,
+            Some(date!(2026 - 12 - 31)),
+        ];
+        let svg = progress_over_time(&days, 10, deadlines, date!(2026 - 12 - 05)).unwrap();
+        assert!(svg.contains("Đã nộp bản tự kiểm điểm: 9/10"), "{svg}");
+        assert!(svg.contains("Đã xếp loại: 2/10"), "{svg}");
+        assert!(
+            svg.contains("01/12/2026") && svg.contains("31/12/2026"),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("<polyline").count(), 3);
+        assert_eq!(svg.matches(r#"class="deadline "#).count(), 2);
     }
 }
