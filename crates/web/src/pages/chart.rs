@@ -81,27 +81,112 @@ fn stacked_bar(total: i64, count: impl Fn(Option<Level>) -> i64) -> String {
     svg
 }
 
-/// One stacked bar of levels per organisation: the node first, then each child.
+/// One stacked bar of levels per organisation, the node first, then each child, in one SVG
+/// with one legend (the node's counts): a row's counts are in its title.
 pub fn levels_by_child(rows: &[kiemdiem_app::work::LevelsAt]) -> String {
-    let mut out = String::new();
-    out.push_str(r##"<div class="by-child">"##);
-    for row in rows {
-        let total: i64 = row.levels.iter().map(|(_, n)| *n as i64).sum();
-        if total == 0 {
-            continue;
-        }
+    let rows: Vec<_> = rows
+        .iter()
+        .filter(|row| row.levels.iter().any(|(_, n)| *n > 0))
+        .collect();
+    let Some(node) = rows.first() else {
+        return String::new();
+    };
+    let undecided = crate::pages::tr().t("chart.undecided");
+    let parts = |row: &kiemdiem_app::work::LevelsAt| -> Vec<(String, &'static str, i64)> {
         let count = |level: Option<Level>| {
             row.levels
                 .iter()
-                .find(|(l, _)| *l == level)
+                .filter(|(l, _)| *l == level)
                 .map(|(_, n)| *n as i64)
-                .unwrap_or(0)
+                .sum::<i64>()
         };
-        let _ = write!(out, r##"<h3>{}</h3>"##, escape(&row.org.name));
-        out.push_str(&stacked_bar(total, count));
+        LEVELS
+            .into_iter()
+            .map(|l| (l.name_vi().to_string(), l.code(), count(Some(l))))
+            .chain(std::iter::once((
+                undecided.to_string(),
+                "none",
+                count(None),
+            )))
+            .collect()
+    };
+    let words = |parts: &[(String, &str, i64)], total: i64| -> Vec<String> {
+        parts
+            .iter()
+            .map(|(name, _, n)| format!("{name}: {} ({})", number(*n), share(*n, total)))
+            .collect()
+    };
+    let (label_width, bar_width, row_height) = (230.0, 360.0, 30.0);
+    let height = row_height * rows.len() as f64;
+    let node_parts = parts(node);
+    let node_total: i64 = node_parts.iter().map(|(_, _, n)| n).sum();
+    let summary = escape(&format!(
+        "{}: {}",
+        node.org.name,
+        words(&node_parts, node_total).join("; ")
+    ));
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r##"<svg class="chart by-child" viewBox="0 0 600 {height:.0}" role="img" aria-label="{summary}"><title>{summary}</title>"##
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let row_parts = parts(row);
+        let total: i64 = row_parts.iter().map(|(_, _, n)| n).sum();
+        let y = row_height * i as f64;
+        let name: String = if row.org.name.chars().count() > 32 {
+            row.org
+                .name
+                .chars()
+                .take(31)
+                .chain(std::iter::once('…'))
+                .collect()
+        } else {
+            row.org.name.clone()
+        };
+        let _ = write!(
+            svg,
+            r##"<g><title>{}: {}</title><text x="0" y="{:.1}" font-size="13">{}</text>"##,
+            escape(&row.org.name),
+            escape(&words(&row_parts, total).join("; ")),
+            y + 19.0,
+            escape(&name)
+        );
+        let mut x = label_width;
+        for (_, code, n) in &row_parts {
+            if *n == 0 || total == 0 {
+                continue;
+            }
+            let width = bar_width * *n as f64 / total as f64;
+            let _ = write!(
+                svg,
+                r##"<rect class="level-{code}" x="{x:.1}" y="{:.1}" width="{width:.1}" height="24"/>"##,
+                y + 2.0
+            );
+            if width > 44.0 {
+                let _ = write!(
+                    svg,
+                    r##"<text x="{:.1}" y="{:.1}" fill="#fff" font-size="12" text-anchor="middle">{}</text>"##,
+                    x + width / 2.0,
+                    y + 19.0,
+                    share(*n, total)
+                );
+            }
+            x += width;
+        }
+        svg.push_str("</g>");
     }
-    out.push_str("</div>");
-    out
+    svg.push_str("</svg>");
+    svg.push_str(r##"<ul class="legend">"##);
+    for ((_, code, _), text) in node_parts.iter().zip(words(&node_parts, node_total)) {
+        let _ = write!(
+            svg,
+            r##"<li><i class="level-{code}"></i>{}</li>"##,
+            escape(&text)
+        );
+    }
+    svg.push_str("</ul>");
+    svg
 }
 
 /// The three steps drawn over time, with their CSS class and catalogue key.
@@ -268,6 +353,44 @@ mod tests {
         assert!(svg.contains("Chưa quyết định: 1 (25%)"));
         assert!(svg.starts_with("<svg"));
         assert_eq!(escape("<b>\"&"), "&lt;b&gt;&quot;&amp;");
+    }
+
+    #[test]
+    fn levels_by_child_draws_one_row_per_organisation_under_one_legend() {
+        use kiemdiem_app::directory::OrgLabel;
+        use kiemdiem_app::work::LevelsAt;
+        let org = |name: &str| OrgLabel {
+            id: uuid::Uuid::new_v4(),
+            code: name.to_string(),
+            name: name.to_string(),
+        };
+        let rows = vec![
+            LevelsAt {
+                org: org("Đảng bộ huyện <A>"),
+                levels: vec![(Some(Level::Htxsnv), 1), (Some(Level::Httnv), 3), (None, 4)],
+            },
+            LevelsAt {
+                org: org("Chi bộ 1"),
+                levels: vec![(Some(Level::Httnv), 3), (None, 1)],
+            },
+            LevelsAt {
+                org: org("Chi bộ trống"),
+                levels: vec![(None, 0)],
+            },
+        ];
+        let svg = levels_by_child(&rows);
+        assert_eq!(svg.matches("<svg").count(), 1);
+        assert_eq!(svg.matches("<g>").count(), 2, "the empty branch has no row");
+        assert_eq!(svg.matches("<li>").count(), 5);
+        assert!(svg.contains("Đảng bộ huyện &lt;A&gt;"), "{svg}");
+        assert!(svg.contains("Chưa quyết định: 4 (50%)"), "{svg}");
+        assert!(
+            svg.contains(
+                "Chi bộ 1: Hoàn thành xuất sắc nhiệm vụ: 0 (0%); Hoàn thành tốt nhiệm vụ: 3 (75%)"
+            ),
+            "{svg}"
+        );
+        assert!(levels_by_child(&[]).is_empty());
     }
 
     #[test]
