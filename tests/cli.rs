@@ -330,7 +330,10 @@ fn facts_nobody_recorded_leave_the_leader_pending_each_named() {
     assert_eq!(classification["score_level"], "HTXSNV");
     let findings = classification["findings"].as_array().unwrap();
     for (fact, rule) in [
-        ("previous_defects_fixed", "qd366-hd43.tasks.htxsnv_previous_defects_fixed"),
+        (
+            "previous_defects_fixed",
+            "qd366-hd43.tasks.htxsnv_previous_defects_fixed",
+        ),
         ("confidence_vote", "qd366-hd43.leader.low_confidence"),
         ("force_majeure", "qd366-hd43.key_targets"),
     ] {
