@@ -22,6 +22,7 @@ pub mod deliveries;
 pub mod demo;
 pub mod discipline;
 pub mod error;
+pub mod facts;
 pub mod frameworks;
 pub mod import;
 pub mod leadership;

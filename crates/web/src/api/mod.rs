@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod ballots;
 pub mod discipline;
+pub mod facts;
 pub mod frameworks;
 pub mod health;
 pub mod inbox;
@@ -43,6 +44,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(sitting::routes())
         .merge(scoring::routes())
         .merge(leaders::routes())
+        .merge(facts::routes())
         .merge(reviews::routes())
         .merge(meetings::routes())
         .merge(ballots::routes())

@@ -507,8 +507,14 @@ async fn request(
             None
         }
         "create_plan" => Some(json!({ "org": commune, "year": 2026 })),
-        "get_plan" | "list_child_plans" | "get_plan_progress" | "list_plan_subjects"
-        | "list_plan_meetings" | "list_near_copies" | "list_escalations" => {
+        "get_plan"
+        | "list_child_plans"
+        | "get_plan_progress"
+        | "list_plan_subjects"
+        | "list_plan_meetings"
+        | "list_near_copies"
+        | "list_escalations"
+        | "list_remediation_due" => {
             fill(f.plan[s].to_string());
             None
         }
@@ -606,6 +612,9 @@ async fn request(
         _ if template.starts_with("/api/v1/subjects/{id}") => {
             fill(subject.to_string());
             path = path.replace("{seq}", "1");
+            // An item nobody recorded: inside, the subject's scope is allowed and the item is
+            // not found (404); outside, refused first.
+            path = path.replace("{item}", &Uuid::nil().to_string());
             match id {
                 "save_self_review" => Some(json!({ "version": 0, "sections": {} })),
                 "submit_self_review" => Some(json!({ "version": 1, "submitted_on": "2025-12-10" })),
@@ -638,6 +647,15 @@ async fn request(
                     Some(json!({ "version": 1, "level": "HTNV", "reason": "thử" }))
                 }
                 "reopen_subject" => Some(json!({ "version": 1, "reason": "xem lại" })),
+                "record_subject_fact" => Some(json!({
+                    "value": { "fact": "degradation", "status": "under_review" },
+                    "document": { "number": "01-QĐ/UBKT", "date": "2025-12-01", "issuer": "UBKT" }
+                })),
+                "add_remediation" => Some(json!({
+                    "shortcoming": "Chậm đổi mới", "measure": "Tự học", "responsible": "Cá nhân",
+                    "due_on": "2026-06-30"
+                })),
+                "update_remediation" => Some(json!({ "status": "in_progress" })),
                 _ => None,
             }
         }
