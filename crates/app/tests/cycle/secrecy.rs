@@ -20,7 +20,8 @@ use uuid::Uuid;
 
 on_both_backends!(
     nothing_links_a_paper_to_its_voter,
-    a_reader_during_close_neither_blocks_writers_nor_keeps_the_wal
+    a_reader_during_close_neither_blocks_writers_nor_keeps_the_wal,
+    a_backup_taken_during_a_ballot_restores_it_open
 );
 
 const NAMES: [&str; 12] = [
@@ -729,4 +730,50 @@ fn links(
         .filter(|(_, (v, p))| !v.is_empty() && !p.is_empty() && v.len() < roll)
         .map(|(xmin, (v, p))| (xmin, v.into_iter().collect(), p.into_iter().collect()))
         .collect()
+}
+
+/// A backup taken while a ballot is open (on PostgreSQL its papers and who has voted are in the
+/// ballot's own tables) restores it open: the papers already cast are counted at its close,
+/// and a voter who had voted cannot vote again.
+async fn a_backup_taken_during_a_ballot_restores_it_open(db: &TestDb) {
+    let cast = twelve_papers_cast(db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sao-luu.bak");
+    db.store.backup_to(&out).await.unwrap();
+    let fresh = if db.is_postgres() {
+        TestDb::postgres().await.expect("a second schema")
+    } else {
+        TestDb::sqlite().await
+    };
+    let target = if db.is_postgres() {
+        fresh.url.clone()
+    } else {
+        format!("sqlite://{}", dir.path().join("phuc-hoi.db").display())
+    };
+    let (restored, _) = kiemdiem_store::backup::restore(&out, &target)
+        .await
+        .unwrap();
+    let app = kiemdiem_app::App::with_today(restored.clone(), crate::support::TODAY);
+    let voter = cast.casting_order[0];
+    let again = app
+        .cast_ballot(
+            &Actor::trusted_member("dangvien", voter),
+            cast.ballot.id,
+            voter,
+            &paper_of(&cast.agenda, 0),
+        )
+        .await;
+    assert!(
+        again.is_err(),
+        "a voter who had voted votes again: {again:?}"
+    );
+    let open = app.ballot(&cast.secretary, cast.ballot.id).await.unwrap();
+    assert_eq!(open.voted, 12);
+    let closed = app
+        .close_ballot(&cast.secretary, cast.ballot.id, cast.ballot.version)
+        .await
+        .unwrap();
+    assert_eq!(closed.papers_cast, 12);
+    restored.close().await;
+    fresh.finish().await;
 }

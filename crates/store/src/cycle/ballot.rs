@@ -141,6 +141,27 @@ pub fn live_tables(ballot: Uuid) -> (String, String) {
     (format!("ballot_voted_{id}"), format!("ballot_urn_{id}"))
 }
 
+/// The `CREATE TABLE` of a PostgreSQL ballot's own table named `name`, and the order its rows
+/// are read in by a backup (its key: never the physical order, which follows arrival); `None`
+/// when `name` is not one ([`live_tables`]).
+pub(crate) fn live_table_ddl(name: &str) -> Option<(String, &'static str)> {
+    let hex = |id: &str| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    if let Some(id) = name.strip_prefix("ballot_voted_").filter(|id| hex(id)) {
+        return Some((
+            format!("CREATE TABLE ballot_voted_{id} (member_id UUID PRIMARY KEY)"),
+            "member_id",
+        ));
+    }
+    let id = name.strip_prefix("ballot_urn_").filter(|id| hex(id))?;
+    Some((
+        format!(
+            "CREATE TABLE ballot_urn_{id} (paper_id UUID NOT NULL, subject_id UUID NOT NULL, vote TEXT NOT NULL, \
+             PRIMARY KEY (paper_id, subject_id))"
+        ),
+        "paper_id, subject_id",
+    ))
+}
+
 /// What the casting or closing transaction found of a PostgreSQL ballot, its row locked.
 struct Gate {
     status: String,
@@ -225,17 +246,13 @@ impl Tx {
         }
         self.record("ballots", ballot.id.to_string(), "update");
         self.insert_roll(ballot.id, roll, false).await?;
-        if self.backend() == Backend::Postgres {
+        // Papers come through the system only in an electronic ballot (a paper ballot's tallies
+        // are entered, and it is never closed through the urn).
+        if self.backend() == Backend::Postgres && ballot.mode == "electronic" {
             // No foreign key: creating or dropping one would lock the referenced tables, and
             // every row comes from the roll (voters) or the agenda check (papers).
             let (voted, urn) = live_tables(ballot.id);
-            for sql in [
-                format!("CREATE TABLE {voted} (member_id UUID PRIMARY KEY)"),
-                format!(
-                    "CREATE TABLE {urn} (paper_id UUID NOT NULL, subject_id UUID NOT NULL, vote TEXT NOT NULL, \
-                     PRIMARY KEY (paper_id, subject_id))"
-                ),
-            ] {
+            for (sql, _) in [&voted, &urn].into_iter().filter_map(|t| live_table_ddl(t)) {
                 on_conn!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await?.rows_affected());
             }
         }
