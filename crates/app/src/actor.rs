@@ -178,6 +178,13 @@ pub enum Action {
     ManageRecords,
     /// Create accounts, grant and revoke roles, reset passwords, revoke others' tokens.
     ManageAccounts,
+    /// Lodge a complaint, denunciation or report about a subject (gửi đơn thư, phản ánh).
+    Lodge,
+    /// Handle a matter about a subject: order its verification, record the conclusion.
+    Handle,
+    /// An upper level's inspection: order a new review or a re-classification, list the
+    /// organisations in breach, re-check a plan's results.
+    Inspect,
 }
 
 impl Action {
@@ -199,6 +206,9 @@ impl Action {
             Action::Audit => "kiểm tra nhật ký",
             Action::ManageRecords => "cập nhật hồ sơ tổ chức, đảng viên",
             Action::ManageAccounts => "quản lý tài khoản, phân quyền",
+            Action::Lodge => "gửi đơn khiếu nại, tố cáo, phản ánh",
+            Action::Handle => "giải quyết đơn thư, phản ánh",
+            Action::Inspect => "kiểm tra, yêu cầu kiểm điểm, xếp loại lại",
         }
     }
 }

@@ -66,3 +66,6 @@ mod backup;
 
 #[path = "cycle/reports.rs"]
 mod reports;
+
+#[path = "cycle/after.rs"]
+mod after;
