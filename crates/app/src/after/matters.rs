@@ -468,9 +468,10 @@ impl App {
         .await
     }
 
-    /// The matters about a subject, in the order received.
+    /// The matters about a subject, in the order received: for the levels handling them (the
+    /// subject does not learn who complained about it).
     pub async fn matters(&self, actor: &Actor, subject: Uuid) -> Result<Vec<Matter>> {
-        self.authorize(actor, Action::Read, Scope::Subject(subject))
+        self.authorize(actor, Action::Handle, Scope::Subject(subject))
             .await?;
         let today = self.today();
         let mut tx = self.store().read().await?;
@@ -482,10 +483,10 @@ impl App {
         Ok(out)
     }
 
-    /// The matters about the subjects of a plan, for the levels handling them (due days and
-    /// overdue ones shown).
+    /// The matters about the subjects of a plan, for the committee and the inspection
+    /// committee over it (due days and overdue ones shown).
     pub async fn matters_of_plan(&self, actor: &Actor, plan: Uuid) -> Result<Vec<Matter>> {
-        self.authorize(actor, Action::Read, Scope::Plan(plan))
+        self.authorize(actor, Action::Inspect, Scope::Plan(plan))
             .await?;
         let today = self.today();
         let mut tx = self.store().read().await?;
@@ -498,12 +499,12 @@ impl App {
     }
 
     /// The matters the signed-in member lodged, with their conclusions (newest first).
+    /// Empty for an account without a member record: only members lodge.
     pub async fn my_matters(&self, actor: &Actor) -> Result<Vec<Matter>> {
-        let member = actor.member.ok_or_else(|| {
-            AppError::invalid("complainant", "Tài khoản chưa gắn với hồ sơ đảng viên")
-        })?;
-        self.authorize(actor, Action::Read, Scope::Member(member))
-            .await?;
+        crate::access::resolve::check_signed_in(actor)?;
+        let Some(member) = actor.member else {
+            return Ok(Vec::new());
+        };
         let today = self.today();
         let mut tx = self.store().read().await?;
         let mut out = Vec::new();
