@@ -1112,6 +1112,58 @@ async fn a_complaint_holds_the_decision_over_http(app: &TestApp) {
         "Tôi bảo lưu ý kiến về nội dung phản ánh",
         "{decisions}"
     );
+    // The subject's page shows it with the decision, to the district's board signed in.
+    let password = "mật khẩu dùng thử của ban tổ chức";
+    expect_json(
+        app.post(
+            "/api/v1/accounts",
+            &json!({ "login": "bantochuc.xem", "display_name": "Ban tổ chức huyện", "org": "H", "password": password }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    expect_json(
+        app.post(
+            "/api/v1/accounts/bantochuc.xem/grants",
+            &json!({ "role": "board", "org": "H" }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let signed_in = app
+        .client
+        .post(app.url("/api/v1/session"))
+        .json(&json!({ "login": "bantochuc.xem", "password": password }))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let cookie = signed_in
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let page = app
+        .client
+        .get(app.url(&format!("/doi-tuong/{}", id_of(mai))))
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("Bảo lưu ý kiến") && html.contains("Tôi bảo lưu ý kiến về nội dung phản ánh"),
+        "the decision shows the dissent: {}",
+        &html[html.find("<main").unwrap_or(0)..]
+            .chars()
+            .take(3000)
+            .collect::<String>()
+    );
     // The inspection committee's lists answer.
     let breaches = app
         .get_ok(&format!("/api/v1/plans/{plan_id}/breaches"))
