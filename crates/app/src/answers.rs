@@ -6,7 +6,7 @@
 //! database: an answer is kept with the sequence it was read at and served only while the head
 //! is still there. Authorisation is never kept here: each use case asks before it reads.
 
-use crate::progress::{NodeProgress, PendingSubject};
+use crate::progress::{NodeProgress, PendingSubject, StepDay};
 use crate::work::LevelsAt;
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -66,6 +66,8 @@ pub(crate) struct Answers {
     pub(crate) levels: Kept<(Uuid, Uuid), Vec<LevelsAt>>,
     /// (plan, org, today) → those not yet reviewed or rated in its units.
     pub(crate) pending: Kept<(Uuid, Uuid, Date), Vec<PendingSubject>>,
+    /// (plan, node) → the days on which its subjects passed each step.
+    pub(crate) days: Kept<(Uuid, Uuid), Vec<StepDay>>,
 }
 
 impl std::fmt::Debug for Answers {
@@ -80,6 +82,7 @@ impl Default for Answers {
             progress: Kept::new(256),
             levels: Kept::new(1024),
             pending: Kept::new(1024),
+            days: Kept::new(256),
         }
     }
 }

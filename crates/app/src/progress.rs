@@ -17,6 +17,44 @@ use std::sync::Arc;
 use time::Date;
 use uuid::Uuid;
 
+/// How many subjects had passed each step by the end of `day` (cumulative).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StepDay {
+    pub day: Date,
+    pub self_review: u64,
+    pub review: u64,
+    pub decision: u64,
+}
+
+/// Running totals per day from (step, day, count) rows; unknown steps are ignored.
+fn cumulative_days(rows: Vec<(String, Date, i64)>) -> Vec<StepDay> {
+    let mut by_day: std::collections::BTreeMap<Date, [u64; 3]> = std::collections::BTreeMap::new();
+    for (step, day, count) in rows {
+        let index = match step.as_str() {
+            "self_review" => 0,
+            "review" => 1,
+            "decision" => 2,
+            _ => continue,
+        };
+        by_day.entry(day).or_default()[index] += count.max(0) as u64;
+    }
+    let mut totals = [0u64; 3];
+    by_day
+        .into_iter()
+        .map(|(day, counts)| {
+            for (total, n) in totals.iter_mut().zip(counts) {
+                *total += n;
+            }
+            StepDay {
+                day,
+                self_review: totals[0],
+                review: totals[1],
+                decision: totals[2],
+            }
+        })
+        .collect()
+}
+
 /// Counts of one step.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct StepCount {
@@ -182,6 +220,41 @@ impl App {
         Ok(nodes)
     }
 
+    /// Progress over time at `node` (default: the plan's own organisation) and below it: for
+    /// each day on which a subject passed a step, how many had passed each step by the end of
+    /// that day (self-review submitted, reviewed at a meeting, decided), oldest day first. Read
+    /// from the records the steps wrote; readable as [`App::progress_at`].
+    pub async fn progress_days(
+        &self,
+        actor: &Actor,
+        plan: Uuid,
+        node: Option<Uuid>,
+    ) -> Result<Vec<StepDay>> {
+        match node {
+            None => {
+                self.authorize(actor, Action::Read, Scope::Plan(plan))
+                    .await?;
+            }
+            Some(node) => self.authorize_plan_at(actor, plan, node).await?,
+        }
+        let mut tx = self.store().read().await?;
+        let seq = tx.audit_seq().await?;
+        let root = match node {
+            Some(node) => node,
+            None => load_plan(&mut tx, plan).await?.org_id,
+        };
+        if let Some(kept) = self.answers.days.get(&(plan, root), seq) {
+            return Ok(kept.as_ref().clone());
+        }
+        let rows = tx.family_step_days(plan, root).await?;
+        tx.rollback().await?;
+        let days = cumulative_days(rows);
+        self.answers
+            .days
+            .put((plan, root), seq, Arc::new(days.clone()));
+        Ok(days)
+    }
+
     /// Who in the units of `org` (itself and its direct branches) is not yet reviewed or rated,
     /// and why.
     pub async fn pending_subjects(
@@ -279,5 +352,45 @@ impl App {
         }
         self.answers.pending.put(key, seq, Arc::new(out.clone()));
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{StepDay, cumulative_days};
+    use time::macros::date;
+
+    #[test]
+    fn days_add_up_per_step_in_date_order() {
+        let rows = vec![
+            ("review".to_string(), date!(2026 - 12 - 20), 3),
+            ("self_review".to_string(), date!(2026 - 12 - 10), 5),
+            ("self_review".to_string(), date!(2026 - 12 - 20), 2),
+            ("decision".to_string(), date!(2026 - 12 - 28), 4),
+            ("something_else".to_string(), date!(2026 - 12 - 11), 9),
+        ];
+        assert_eq!(
+            cumulative_days(rows),
+            vec![
+                StepDay {
+                    day: date!(2026 - 12 - 10),
+                    self_review: 5,
+                    review: 0,
+                    decision: 0
+                },
+                StepDay {
+                    day: date!(2026 - 12 - 20),
+                    self_review: 7,
+                    review: 3,
+                    decision: 0
+                },
+                StepDay {
+                    day: date!(2026 - 12 - 28),
+                    self_review: 7,
+                    review: 3,
+                    decision: 4
+                },
+            ]
+        );
     }
 }

@@ -507,6 +507,8 @@ pub struct PlanPage {
     pub publish_error: String,
     pub publish_rules: Vec<String>,
     pub progress: Vec<ProgressRow>,
+    /// Progress over time (SVG), `None` before any subject passed a step.
+    pub over_time: Option<String>,
     pub chart: Option<String>,
     pub pending: Vec<PendingRow>,
     pub pending_pager: PendingPager,

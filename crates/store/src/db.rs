@@ -12,6 +12,7 @@
 
 use crate::checkpoint::{self, Checkpointer};
 use crate::error::{Result, StoreError};
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -104,6 +105,18 @@ pub struct Change {
 pub(crate) enum TxConn {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
+    /// A PostgreSQL connection outside any transaction ([`Store::glance`]): each statement runs
+    /// on its own, with no `BEGIN` or `ROLLBACK` round trip around it.
+    PostgresLoose(PoolConnection<Postgres>),
+}
+
+/// The PostgreSQL connection under a transaction or a glance (the `on_conn!` macro's second arm).
+pub(crate) fn pg_connection(conn: &mut TxConn) -> &mut sqlx::PgConnection {
+    match conn {
+        TxConn::Postgres(t) => t,
+        TxConn::PostgresLoose(c) => c,
+        TxConn::Sqlite(_) => unreachable!("on_conn! takes its first arm for SQLite"),
+    }
 }
 
 /// A transaction. Obtain one with [`Store::begin`] (writes; SQLite `BEGIN IMMEDIATE`) or
@@ -126,8 +139,8 @@ macro_rules! on_conn {
                 let $c: &mut sqlx::SqliteConnection = &mut **t;
                 $body
             }
-            $crate::db::TxConn::Postgres(t) => {
-                let $c: &mut sqlx::PgConnection = &mut **t;
+            other => {
+                let $c: &mut sqlx::PgConnection = $crate::db::pg_connection(other);
                 $body
             }
         }
@@ -334,6 +347,26 @@ impl Store {
         })
     }
 
+    /// Reads without a snapshot: on PostgreSQL each statement runs on its own and sees what is
+    /// committed when it runs, with no `BEGIN`/`ROLLBACK` round trips (on SQLite, where a
+    /// transaction costs no round trip, it is [`Store::read`]). For the look-ups made on every
+    /// request — who is signed in, where a record sits in the tree — each answered by
+    /// statements that need not agree on one instant; use [`Store::read`] when they must.
+    /// Writes are refused as in a read transaction (no stamp).
+    pub async fn glance(&self) -> Result<Tx> {
+        let conn = match &self.pool {
+            Pool::Sqlite(_) => return self.read().await,
+            Pool::Postgres(pool) => TxConn::PostgresLoose(pool.acquire().await?),
+        };
+        Ok(Tx {
+            conn,
+            stamp: None,
+            changes: Vec::new(),
+            audit_key: self.audit_key.clone(),
+            _gate: None,
+        })
+    }
+
     /// The space the database takes, in bytes (SQLite: pages in use; PostgreSQL: the database).
     pub async fn size_bytes(&self) -> Result<i64> {
         match &self.pool {
@@ -453,7 +486,7 @@ impl Tx {
     pub fn backend(&self) -> Backend {
         match self.conn {
             TxConn::Sqlite(_) => Backend::Sqlite,
-            TxConn::Postgres(_) => Backend::Postgres,
+            TxConn::Postgres(_) | TxConn::PostgresLoose(_) => Backend::Postgres,
         }
     }
 
@@ -490,6 +523,7 @@ impl Tx {
         match self.conn {
             TxConn::Sqlite(t) => t.commit().await?,
             TxConn::Postgres(t) => t.commit().await?,
+            TxConn::PostgresLoose(_) => {}
         }
         Ok(())
     }
@@ -498,6 +532,7 @@ impl Tx {
         match self.conn {
             TxConn::Sqlite(t) => t.rollback().await?,
             TxConn::Postgres(t) => t.rollback().await?,
+            TxConn::PostgresLoose(_) => {}
         }
         Ok(())
     }

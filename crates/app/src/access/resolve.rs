@@ -88,7 +88,8 @@ impl App {
             return Err(self.refusal(actor, action, None, today).await);
         }
         let kind = target_kind(scope);
-        let mut tx = self.store().read().await?;
+        // Where the record sits and the tree above it: look-ups that need no common snapshot.
+        let mut tx = self.store().glance().await?;
         let target = resolve(&mut tx, actor, scope, today).await?;
         let on = target.on.unwrap_or(today);
         for grant in active {

@@ -215,7 +215,8 @@ impl App {
         let security = self.security;
         let hash = digest(token);
         let now = OffsetDateTime::now_utc();
-        let mut tx = self.store().read().await?;
+        // Made on every request: no snapshot, so no BEGIN/ROLLBACK round trips.
+        let mut tx = self.store().glance().await?;
         let session = tx.session(&hash).await?.ok_or_else(expired)?;
         if session.revoked_at.is_some()
             || session.expires_at <= now

@@ -174,7 +174,8 @@ impl App {
     /// or its account is disabled.
     pub async fn authenticate_token(&self, secret: &str) -> Result<Actor> {
         let now = OffsetDateTime::now_utc();
-        let mut tx = self.store().read().await?;
+        // Made on every request: no snapshot, so no BEGIN/ROLLBACK round trips.
+        let mut tx = self.store().glance().await?;
         let row = tx
             .token_by_hash(&digest(secret))
             .await?

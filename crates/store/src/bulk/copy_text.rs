@@ -40,8 +40,8 @@ impl Tx {
             return Ok(());
         }
         match &mut self.conn {
-            TxConn::Postgres(t) => {
-                let conn: &mut sqlx::PgConnection = t;
+            pg @ (TxConn::Postgres(_) | TxConn::PostgresLoose(_)) => {
+                let conn = crate::db::pg_connection(pg);
                 let statement = format!(
                     "COPY {} ({}) FROM STDIN",
                     table.name,

@@ -58,8 +58,8 @@ impl Tx {
             return Ok(());
         }
         match &mut self.conn {
-            TxConn::Postgres(t) => {
-                let conn: &mut sqlx::PgConnection = t;
+            pg @ (TxConn::Postgres(_) | TxConn::PostgresLoose(_)) => {
+                let conn = crate::db::pg_connection(pg);
                 let mut copy = conn.copy_in_raw(&copy_statement(table, columns)).await?;
                 let mut buffer = Vec::with_capacity(COPY_CHUNK);
                 buffer.extend_from_slice(BINARY_HEADER);

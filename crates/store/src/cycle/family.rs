@@ -128,13 +128,7 @@ impl Tx {
         plan: Uuid,
         root: Uuid,
     ) -> Result<Vec<(Uuid, String, String, i64)>> {
-        let family: Vec<(Uuid, Date)> = on_conn!(self, c => sqlx::query_as(
-            "SELECT p.id, me.review_date FROM plans me \
-             JOIN plans p ON p.year = me.year AND p.period_kind = me.period_kind AND p.period_no = me.period_no \
-             JOIN org_closure c ON c.ancestor_id = me.org_id AND c.descendant_id = p.org_id \
-               AND c.valid_from <= me.review_date AND c.valid_to > me.review_date \
-             WHERE me.id = $1",
-        ).bind(plan).fetch_all(c).await?);
+        let family = self.plan_family(plan).await?;
         let Some(on) = family.first().map(|(_, on)| *on) else {
             return Ok(Vec::new());
         };
@@ -146,6 +140,69 @@ impl Tx {
                AND s.unit_id = u.descendant_id AND s.plan_id IN ({}) \
              GROUP BY s.unit_id, s.stage, s.participation",
             placeholders(3, family.len())
+        );
+        Ok(on_conn!(self, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(root).bind(on);
+            for (id, _) in &family {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await?
+        }))
+    }
+
+    /// The plans of `plan`'s period in its subtree (itself included), each with `plan`'s review
+    /// date; empty when `plan` does not exist.
+    async fn plan_family(&mut self, plan: Uuid) -> Result<Vec<(Uuid, Date)>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT p.id, me.review_date FROM plans me \
+             JOIN plans p ON p.year = me.year AND p.period_kind = me.period_kind AND p.period_no = me.period_no \
+             JOIN org_closure c ON c.ancestor_id = me.org_id AND c.descendant_id = p.org_id \
+               AND c.valid_from <= me.review_date AND c.valid_to > me.review_date \
+             WHERE me.id = $1",
+        ).bind(plan).fetch_all(c).await?))
+    }
+
+    /// On which days the subjects of `plan`'s period in `root`'s subtree passed each step:
+    /// (step, day, how many), step `self_review` (the self-review submitted), `review` (first
+    /// reviewed at a meeting, the meeting's day) or `decision` (first decided, the day in
+    /// Vietnam). The progress of a plan over time, read from the records the steps wrote.
+    pub async fn family_step_days(
+        &mut self,
+        plan: Uuid,
+        root: Uuid,
+    ) -> Result<Vec<(String, Date, i64)>> {
+        let family = self.plan_family(plan).await?;
+        let Some(on) = family.first().map(|(_, on)| *on) else {
+            return Ok(Vec::new());
+        };
+        // The timestamp's calendar day in Vietnam (UTC+7, no daylight saving).
+        let decided_on = match self.backend() {
+            crate::db::Backend::Sqlite => "date(d.decided_at, '+7 hours')",
+            crate::db::Backend::Postgres => {
+                "CAST(d.decided_at AT TIME ZONE 'Asia/Ho_Chi_Minh' AS DATE)"
+            }
+        };
+        // CROSS JOIN keeps SQLite's loop over the subtree outside (PostgreSQL plans by itself).
+        let under = format!(
+            "FROM org_closure u CROSS JOIN subjects s {{}} \
+             WHERE u.ancestor_id = $1 AND u.valid_from <= $2 AND u.valid_to > $2 \
+               AND s.unit_id = u.descendant_id AND s.plan_id IN ({})",
+            placeholders(3, family.len())
+        );
+        let from = |join: &str| under.replacen("{}", join, 1);
+        let sql = format!(
+            "SELECT step, day, COUNT(*) FROM ( \
+               SELECT 'self_review' AS step, r.submitted_on AS day {} AND r.submitted_on IS NOT NULL \
+             UNION ALL \
+               SELECT 'review', MIN(m.held_on) {} AND i.reviewed GROUP BY s.id \
+             UNION ALL \
+               SELECT 'decision', MIN({decided_on}) {} AND d.kind = 'decision' GROUP BY s.id \
+             ) x GROUP BY step, day ORDER BY day, step",
+            from("JOIN self_reviews r ON r.subject_id = s.id"),
+            from(
+                "JOIN meeting_items i ON i.subject_id = s.id JOIN meetings m ON m.id = i.meeting_id"
+            ),
+            from("JOIN decisions d ON d.subject_id = s.id"),
         );
         Ok(on_conn!(self, c => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(root).bind(on);

@@ -81,27 +81,260 @@ fn stacked_bar(total: i64, count: impl Fn(Option<Level>) -> i64) -> String {
     svg
 }
 
-/// One stacked bar of levels per organisation: the node first, then each child.
+/// One stacked bar of levels per organisation, the node first, then each child, in one SVG
+/// with one legend (the node's counts): a row's counts are in its title.
 pub fn levels_by_child(rows: &[kiemdiem_app::work::LevelsAt]) -> String {
-    let mut out = String::new();
-    out.push_str(r##"<div class="by-child">"##);
-    for row in rows {
-        let total: i64 = row.levels.iter().map(|(_, n)| *n as i64).sum();
-        if total == 0 {
-            continue;
-        }
+    let rows: Vec<_> = rows
+        .iter()
+        .filter(|row| row.levels.iter().any(|(_, n)| *n > 0))
+        .collect();
+    let Some(node) = rows.first() else {
+        return String::new();
+    };
+    let undecided = crate::pages::tr().t("chart.undecided");
+    let parts = |row: &kiemdiem_app::work::LevelsAt| -> Vec<(String, &'static str, i64)> {
         let count = |level: Option<Level>| {
             row.levels
                 .iter()
-                .find(|(l, _)| *l == level)
+                .filter(|(l, _)| *l == level)
                 .map(|(_, n)| *n as i64)
-                .unwrap_or(0)
+                .sum::<i64>()
         };
-        let _ = write!(out, r##"<h3>{}</h3>"##, escape(&row.org.name));
-        out.push_str(&stacked_bar(total, count));
+        LEVELS
+            .into_iter()
+            .map(|l| (l.name_vi().to_string(), l.code(), count(Some(l))))
+            .chain(std::iter::once((
+                undecided.to_string(),
+                "none",
+                count(None),
+            )))
+            .collect()
+    };
+    let words = |parts: &[(String, &str, i64)], total: i64| -> Vec<String> {
+        parts
+            .iter()
+            .map(|(name, _, n)| format!("{name}: {} ({})", number(*n), share(*n, total)))
+            .collect()
+    };
+    let (label_width, bar_width, row_height) = (230.0, 360.0, 30.0);
+    let height = row_height * rows.len() as f64;
+    let node_parts = parts(node);
+    let node_total: i64 = node_parts.iter().map(|(_, _, n)| n).sum();
+    let summary = escape(&format!(
+        "{}: {}",
+        node.org.name,
+        words(&node_parts, node_total).join("; ")
+    ));
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r##"<svg class="chart by-child" viewBox="0 0 600 {height:.0}" role="img" aria-label="{summary}"><title>{summary}</title>"##
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let row_parts = parts(row);
+        let total: i64 = row_parts.iter().map(|(_, _, n)| n).sum();
+        let y = row_height * i as f64;
+        let name: String = if row.org.name.chars().count() > 32 {
+            row.org
+                .name
+                .chars()
+                .take(31)
+                .chain(std::iter::once('…'))
+                .collect()
+        } else {
+            row.org.name.clone()
+        };
+        let _ = write!(
+            svg,
+            r##"<g><title>{}: {}</title><text x="0" y="{:.1}" font-size="13">{}</text>"##,
+            escape(&row.org.name),
+            escape(&words(&row_parts, total).join("; ")),
+            y + 19.0,
+            escape(&name)
+        );
+        let mut x = label_width;
+        for (_, code, n) in &row_parts {
+            if *n == 0 || total == 0 {
+                continue;
+            }
+            let width = bar_width * *n as f64 / total as f64;
+            let _ = write!(
+                svg,
+                r##"<rect class="level-{code}" x="{x:.1}" y="{:.1}" width="{width:.1}" height="24"/>"##,
+                y + 2.0
+            );
+            if width > 44.0 {
+                let _ = write!(
+                    svg,
+                    r##"<text x="{:.1}" y="{:.1}" fill="#fff" font-size="12" text-anchor="middle">{}</text>"##,
+                    x + width / 2.0,
+                    y + 19.0,
+                    share(*n, total)
+                );
+            }
+            x += width;
+        }
+        svg.push_str("</g>");
     }
-    out.push_str("</div>");
-    out
+    svg.push_str("</svg>");
+    svg.push_str(r##"<ul class="legend">"##);
+    for ((_, code, _), text) in node_parts.iter().zip(words(&node_parts, node_total)) {
+        let _ = write!(
+            svg,
+            r##"<li><i class="level-{code}"></i>{}</li>"##,
+            escape(&text)
+        );
+    }
+    svg.push_str("</ul>");
+    svg
+}
+
+/// The three steps drawn over time, with their CSS class and catalogue key.
+const STEPS: [(&str, &str); 3] = [
+    ("step-self", "chart.self_review"),
+    ("step-review", "chart.review"),
+    ("step-decision", "chart.decision"),
+];
+
+/// Progress over time: for each step, how many subjects had passed it by each day (a step
+/// line), up to `today`, against `target` (the subjects taking part), with each step's deadline
+/// as a dashed line. `None` when no subject has passed any step yet.
+pub fn progress_over_time(
+    days: &[kiemdiem_app::progress::StepDay],
+    target: u64,
+    deadlines: [Option<time::Date>; 3],
+    today: time::Date,
+) -> Option<String> {
+    let first = days.first()?.day;
+    let last = days.last()?.day;
+    let latest_deadline = deadlines.iter().flatten().max().copied();
+    let mut end = last.max(today);
+    if let Some(deadline) = latest_deadline {
+        end = end.max(deadline);
+    }
+    // A long plan is drawn over its last 400 days at most.
+    let start = first.max(end - time::Duration::days(400));
+    let span = (end - start).whole_days().max(1) as f64;
+    let top = days
+        .iter()
+        .map(|d| d.self_review.max(d.review).max(d.decision))
+        .max()
+        .unwrap_or(0)
+        .max(target)
+        .max(1) as f64;
+    let (left, right, upper, lower) = (56.0, 590.0, 12.0, 200.0);
+    let x = |day: time::Date| {
+        let at = (day.max(start) - start).whole_days() as f64;
+        left + (right - left) * at / span
+    };
+    let y = |n: u64| lower - (lower - upper) * n as f64 / top;
+    let value = |d: &kiemdiem_app::progress::StepDay, step: usize| match step {
+        0 => d.self_review,
+        1 => d.review,
+        _ => d.decision,
+    };
+    let tr = crate::pages::tr();
+    let latest = days.last()?;
+    let summary: Vec<String> = STEPS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, key))| {
+            format!(
+                "{}: {}/{}",
+                tr.t(key),
+                number(value(latest, i) as i64),
+                number(target as i64)
+            )
+        })
+        .collect();
+    let label = escape(&format!(
+        "{} ({} – {})",
+        summary.join("; "),
+        super::format::day(start),
+        super::format::day(latest.day)
+    ));
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r##"<svg class="chart over-time" viewBox="0 0 600 240" role="img" aria-label="{label}"><title>{label}</title>"##
+    );
+    // Axes: 0, half and all of the subjects; the first and last day.
+    for n in [0, target / 2, target] {
+        let _ = write!(
+            svg,
+            r##"<line class="grid" x1="{left}" x2="{right}" y1="{y:.1}" y2="{y:.1}"/><text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end">{}</text>"##,
+            left - 6.0,
+            y(n) + 4.0,
+            number(n as i64),
+            y = y(n)
+        );
+    }
+    for (day, anchor) in [(start, "start"), (end, "end")] {
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="{anchor}">{}</text>"##,
+            x(day),
+            lower + 18.0,
+            super::format::day(day)
+        );
+    }
+    for (i, deadline) in deadlines.iter().enumerate() {
+        let Some(deadline) = deadline.filter(|d| *d >= start && *d <= end) else {
+            continue;
+        };
+        let (class, key) = STEPS[i];
+        let _ = write!(
+            svg,
+            r##"<line class="deadline {class}" x1="{x:.1}" x2="{x:.1}" y1="{upper}" y2="{lower}"><title>{}: {}</title></line>"##,
+            escape(&tr.fill("chart.deadline", &[("step", tr.t(key))])),
+            super::format::day(deadline),
+            x = x(deadline)
+        );
+    }
+    for (i, (class, _)) in STEPS.iter().enumerate() {
+        let mut points = format!("{:.1},{:.1}", x(start), y(0));
+        let mut previous = 0;
+        for d in days.iter().filter(|d| d.day >= start) {
+            let n = value(d, i);
+            let _ = write!(
+                points,
+                " {:.1},{:.1} {:.1},{:.1}",
+                x(d.day),
+                y(previous),
+                x(d.day),
+                y(n)
+            );
+            previous = n;
+        }
+        let _ = write!(
+            points,
+            " {:.1},{:.1}",
+            x(latest.day.max(today).min(end)),
+            y(previous)
+        );
+        let _ = write!(
+            svg,
+            r##"<polyline class="line {class}" points="{points}"/>"##
+        );
+    }
+    svg.push_str("</svg>");
+    svg.push_str(r##"<ul class="legend">"##);
+    for (i, (class, _)) in STEPS.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r##"<li><i class="{class}"></i>{}</li>"##,
+            escape(&summary[i])
+        );
+    }
+    if deadlines.iter().any(Option::is_some) {
+        let _ = write!(
+            svg,
+            r##"<li><i class="deadline-key"></i>{}</li>"##,
+            escape(tr.t("chart.deadlines"))
+        );
+    }
+    svg.push_str("</ul>");
+    Some(svg)
 }
 
 #[cfg(test)]
@@ -120,5 +353,78 @@ mod tests {
         assert!(svg.contains("Chưa quyết định: 1 (25%)"));
         assert!(svg.starts_with("<svg"));
         assert_eq!(escape("<b>\"&"), "&lt;b&gt;&quot;&amp;");
+    }
+
+    #[test]
+    fn levels_by_child_draws_one_row_per_organisation_under_one_legend() {
+        use kiemdiem_app::directory::OrgLabel;
+        use kiemdiem_app::work::LevelsAt;
+        let org = |name: &str| OrgLabel {
+            id: uuid::Uuid::new_v4(),
+            code: name.to_string(),
+            name: name.to_string(),
+        };
+        let rows = vec![
+            LevelsAt {
+                org: org("Đảng bộ huyện <A>"),
+                levels: vec![(Some(Level::Htxsnv), 1), (Some(Level::Httnv), 3), (None, 4)],
+            },
+            LevelsAt {
+                org: org("Chi bộ 1"),
+                levels: vec![(Some(Level::Httnv), 3), (None, 1)],
+            },
+            LevelsAt {
+                org: org("Chi bộ trống"),
+                levels: vec![(None, 0)],
+            },
+        ];
+        let svg = levels_by_child(&rows);
+        assert_eq!(svg.matches("<svg").count(), 1);
+        assert_eq!(svg.matches("<g>").count(), 2, "the empty branch has no row");
+        assert_eq!(svg.matches("<li>").count(), 5);
+        assert!(svg.contains("Đảng bộ huyện &lt;A&gt;"), "{svg}");
+        assert!(svg.contains("Chưa quyết định: 4 (50%)"), "{svg}");
+        assert!(
+            svg.contains(
+                "Chi bộ 1: Hoàn thành xuất sắc nhiệm vụ: 0 (0%); Hoàn thành tốt nhiệm vụ: 3 (75%)"
+            ),
+            "{svg}"
+        );
+        assert!(levels_by_child(&[]).is_empty());
+    }
+
+    #[test]
+    fn progress_over_time_draws_each_step_to_its_latest_count() {
+        use kiemdiem_app::progress::StepDay;
+        use time::macros::date;
+        assert!(progress_over_time(&[], 10, [None; 3], date!(2026 - 12 - 05)).is_none());
+        let days = [
+            StepDay {
+                day: date!(2026 - 12 - 01),
+                self_review: 4,
+                review: 0,
+                decision: 0,
+            },
+            StepDay {
+                day: date!(2026 - 12 - 03),
+                self_review: 9,
+                review: 6,
+                decision: 2,
+            },
+        ];
+        let deadlines = [
+            Some(date!(2026 - 12 - 20)),
+            None,
+            Some(date!(2026 - 12 - 31)),
+        ];
+        let svg = progress_over_time(&days, 10, deadlines, date!(2026 - 12 - 05)).unwrap();
+        assert!(svg.contains("Đã nộp bản tự kiểm điểm: 9/10"), "{svg}");
+        assert!(svg.contains("Đã xếp loại: 2/10"), "{svg}");
+        assert!(
+            svg.contains("01/12/2026") && svg.contains("31/12/2026"),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("<polyline").count(), 3);
+        assert_eq!(svg.matches(r#"class="deadline "#).count(), 2);
     }
 }

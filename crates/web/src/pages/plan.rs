@@ -188,6 +188,17 @@ async fn build_plan_page(
             late: child.self_review.late + child.review.late + child.decision.late > 0,
         });
     }
+    let days = app.progress_days(actor, id, Some(node.org)).await?;
+    let over_time = super::chart::progress_over_time(
+        &days,
+        node.self_review.done + node.self_review.pending,
+        [
+            node.self_review.deadline,
+            node.review.deadline,
+            node.decision.deadline,
+        ],
+        state.app().today(),
+    );
     let levels = app.levels_at(actor, id, node.org).await?;
     // No chart before anyone is a subject of the plan (a draft).
     let chart = levels
@@ -352,6 +363,7 @@ async fn build_plan_page(
             .unwrap_or_default(),
         publish_rules: problem.publish.map(sources).unwrap_or_default(),
         progress: rows,
+        over_time,
         chart,
         pending,
         pending_pager,

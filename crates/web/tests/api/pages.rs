@@ -154,6 +154,15 @@ async fn progress_follows_each_change_at_once(app: &TestApp) {
         .expect("pending");
     // Asked again with nothing changed: the same answer.
     assert_eq!(k.progress(&system, plan).await.expect("progress"), before);
+    let days_before = k
+        .progress_days(&system, plan, None)
+        .await
+        .expect("progress over time");
+    let submitted_by = |days: &[kiemdiem_app::progress::StepDay], on: time::Date| {
+        days.iter()
+            .rfind(|d| d.day <= on)
+            .map_or(0, |d| d.self_review)
+    };
     // Someone who has not written their self-review writes and submits it.
     let writer = pending
         .iter()
@@ -187,6 +196,20 @@ async fn progress_follows_each_change_at_once(app: &TestApp) {
             .self_review
     };
     assert_eq!(root(&after).done, root(&before).done + 1);
+    // Over time: one more submitted by 20/12/2025, and the last day counts every submission.
+    let days_after = k
+        .progress_days(&system, plan, None)
+        .await
+        .expect("progress over time");
+    let on = day("20/12/2025");
+    assert_eq!(
+        submitted_by(&days_after, on),
+        submitted_by(&days_before, on) + 1
+    );
+    assert_eq!(
+        days_after.last().map(|d| d.self_review),
+        Some(root(&after).done)
+    );
     assert_eq!(root(&after).pending + 1, root(&before).pending);
     let still = k
         .pending_subjects(&system, plan, cycle.grassroots)
@@ -209,6 +232,13 @@ async fn progress_follows_each_change_at_once(app: &TestApp) {
         thousands(root(&after).pending)
     );
     assert!(page.contains(&cell), "the progress table shows {cell}");
+    let legend = format!(
+        "Đã nộp bản tự kiểm điểm: {}/{}",
+        thousands(root(&after).done),
+        thousands(root(&after).done + root(&after).pending)
+    );
+    assert!(page.contains("Tiến độ theo thời gian"));
+    assert!(page.contains(&legend), "the chart over time shows {legend}");
 }
 
 /// A count as the pages write it (1.234).
