@@ -27,6 +27,7 @@ on_both_backends!(
     an_upheld_complaint_frees_headroom_another_member_uses,
     the_inspection_lists_breaches_and_its_order_is_carried_out,
     a_past_year_is_rechecked_against_its_own_rule_set,
+    a_branch_re_classified_rechecks_its_head_and_the_commune,
 );
 
 fn committee() -> Actor {
@@ -586,4 +587,87 @@ async fn a_past_year_is_rechecked_against_its_own_rule_set(db: &TestDb) {
     .unwrap();
     let after = app.recheck_plan(&inspection, plan.id).await.unwrap();
     assert!(after.nonconforming.is_empty(), "{after:?}");
+}
+
+/// Decides `subject` at the level the rules suggest (reasons are not needed then).
+async fn decide_suggested(app: &kiemdiem_app::App, subject: &Subject) -> Level {
+    let side = app.side_by_side(&actor("doc"), subject.id).await.unwrap();
+    let classification = side.classification.expect("classified");
+    let level = classification.suggested.unwrap_or(classification.allowed);
+    app.decide(
+        &committee(),
+        subject.id,
+        DecisionInput {
+            version: app
+                .subject(&actor("doc"), subject.id)
+                .await
+                .unwrap()
+                .version,
+            level: Some(level),
+            ..DecisionInput::default()
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{}: {}", subject.name, e.message()));
+    level
+}
+
+async fn a_branch_re_classified_rechecks_its_head_and_the_commune(db: &TestDb) {
+    let g = group(db, 2, 0).await;
+    for s in &g.ordinary {
+        decide_alone(&g.app, s, Level::Httnv).await.unwrap();
+    }
+    let subjects = g.app.subjects(&actor("doc"), g.plan, None).await.unwrap();
+    let branch = subjects
+        .iter()
+        .find(|s| s.kind == SubjectKind::Organisation && s.name == "Chi bộ thôn Nà Pàn")
+        .unwrap()
+        .clone();
+    let secretary = subjects
+        .iter()
+        .find(|s| s.name == "Nguyễn Văn An")
+        .unwrap()
+        .clone();
+    let branch_level = decide_suggested(&g.app, &branch).await;
+    decide_suggested(&g.app, &secretary).await;
+    let lower = match branch_level {
+        Level::Htxsnv => Level::Httnv,
+        Level::Httnv => Level::Htnv,
+        _ => Level::Khtnv,
+    };
+    let corrected = g
+        .app
+        .correct(
+            &committee(),
+            branch.id,
+            DecisionInput {
+                version: version(&g.app, &branch).await,
+                level: Some(lower),
+                reason: Some("Kết luận kiểm tra: chi bộ chưa hoàn thành chỉ tiêu".into()),
+                document: Some(document()),
+                ..DecisionInput::default()
+            },
+        )
+        .await
+        .unwrap();
+    let relations: Vec<(&str, &str)> = corrected
+        .dependents
+        .iter()
+        .map(|d| (d.relation.as_deref().unwrap_or(""), d.name.as_str()))
+        .collect();
+    assert!(
+        relations.contains(&("head", "Nguyễn Văn An")),
+        "the branch's secretary is re-checked: {relations:?}"
+    );
+    assert!(
+        relations.contains(&("sub_organisations", "Đảng bộ xã Hợp Thành")),
+        "the commune counting its branches is re-checked: {relations:?}"
+    );
+    let head = corrected
+        .dependents
+        .iter()
+        .find(|d| d.relation.as_deref() == Some("head"))
+        .unwrap();
+    // Whatever the rules say of the head now, it is said with the sources that cap it.
+    assert_eq!(head.conforms, head.problems.is_empty(), "{head:?}");
 }
