@@ -354,8 +354,24 @@ pub struct NewPlanForm {
     pub year: String,
     pub title: String,
     pub review_date: String,
+    /// The committee's own framework versions a plan may pin, one choice per kind of subject
+    /// they are for (empty when the committee made none).
+    pub frameworks: Vec<FrameworkChoice>,
     pub error: String,
     pub rules: Vec<String>,
+}
+
+/// Which framework a drafted plan pins for one kind of subject: the superior's or the national
+/// one (empty code), or a version of the committee's own.
+#[derive(Debug, Clone, Default)]
+pub struct FrameworkChoice {
+    /// The form field (`framework_<kind>`).
+    pub field: String,
+    /// "Khung tiêu chí cho <kind of subject>".
+    pub label: String,
+    pub options: Vec<Choice>,
+    /// The code chosen (kept when the form is refused).
+    pub chosen: String,
 }
 
 /// A subject on a meeting's agenda.
