@@ -16,6 +16,7 @@
 pub mod access;
 pub mod accounts;
 pub mod actor;
+pub mod after;
 mod answers;
 pub mod audit;
 pub mod ballot;

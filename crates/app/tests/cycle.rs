@@ -69,3 +69,5 @@ mod reports;
 
 #[path = "cycle/facts.rs"]
 mod facts;
+#[path = "cycle/after.rs"]
+mod after;

@@ -135,6 +135,18 @@ pub struct DecisionRow {
     pub body: String,
     pub at: String,
     pub reason: String,
+    /// The dissenting opinions kept against it (bảo lưu ý kiến): who, when, to whom, what.
+    pub dissents: Vec<DissentLine>,
+}
+
+/// A dissenting opinion shown with its decision.
+#[derive(Debug, Clone)]
+pub struct DissentLine {
+    pub by: String,
+    pub at: String,
+    /// The level it is addressed to.
+    pub to: String,
+    pub opinion: String,
 }
 
 /// `GET /doi-tuong/{id}`: one subject through the cycle.

@@ -2,6 +2,7 @@
 //! [`OpenApiRouter`] whose handlers carry their OpenAPI description (`#[utoipa::path]`).
 
 pub mod accounts;
+pub mod after;
 pub mod audit;
 pub mod ballots;
 pub mod discipline;
@@ -50,4 +51,5 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(ballots::routes())
         .merge(audit::routes())
         .merge(reports::routes())
+        .merge(after::routes())
 }

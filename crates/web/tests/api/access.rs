@@ -609,6 +609,31 @@ async fn request(
             path = format!("{path}?entity=subject&id={subject}");
             None
         }
+        "order_verification" | "conclude_matter" => {
+            let matter = f
+                .app
+                .lodge_matter(
+                    &Actor::trusted_member("walk", f.members[s]),
+                    f.subject[s],
+                    kiemdiem_app::after::MatterInput {
+                        kind: kiemdiem_rules::facts::MatterKind::Complaint,
+                        content: format!("Đơn thử {n}"),
+                    },
+                )
+                .await
+                .expect("a matter to handle");
+            fill(matter.id.to_string());
+            Some(if id == "order_verification" {
+                json!({ "version": 1, "due_on": "2099-01-01" })
+            } else {
+                json!({ "version": 1, "outcome": "not_upheld", "conclusion": "Không đúng" })
+            })
+        }
+        "my_matters" => None,
+        "list_plan_matters" | "list_breaches" | "recheck_plan" => {
+            fill(f.plan[s].to_string());
+            None
+        }
         _ if template.starts_with("/api/v1/subjects/{id}") => {
             fill(subject.to_string());
             path = path.replace("{seq}", "1");
@@ -656,6 +681,11 @@ async fn request(
                     "due_on": "2026-06-30"
                 })),
                 "update_remediation" => Some(json!({ "status": "in_progress" })),
+                "record_dissent" => Some(json!({ "opinion": "Tôi bảo lưu ý kiến" })),
+                "lodge_matter" => Some(json!({ "kind": "complaint", "content": "Đơn thử" })),
+                "order_inspection" => Some(json!({
+                    "org": commune, "kind": "reclassify", "reason": "thử", "version": 1
+                })),
                 _ => None,
             }
         }
