@@ -71,3 +71,8 @@ mod reports;
 mod facts;
 #[path = "cycle/after.rs"]
 mod after;
+#[path = "cycle/rewards.rs"]
+mod rewards;
+
+#[path = "cycle/dossiers.rs"]
+mod dossiers;

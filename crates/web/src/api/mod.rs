@@ -5,8 +5,10 @@ pub mod accounts;
 pub mod after;
 pub mod audit;
 pub mod ballots;
+pub mod commitments;
 pub mod discipline;
 pub mod facts;
+pub mod dossiers;
 pub mod frameworks;
 pub mod health;
 pub mod inbox;
@@ -18,6 +20,7 @@ pub mod plans;
 pub mod records;
 pub mod reports;
 pub mod reviews;
+pub mod rewards;
 pub mod rules;
 pub mod schema;
 pub mod scoring;
@@ -52,4 +55,7 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(audit::routes())
         .merge(reports::routes())
         .merge(after::routes())
+        .merge(rewards::routes())
+        .merge(commitments::routes())
+        .merge(dossiers::routes())
 }
