@@ -23,6 +23,7 @@ pub mod demo;
 pub mod discipline;
 pub mod dossiers;
 pub mod error;
+pub mod facts;
 pub mod frameworks;
 pub mod import;
 pub mod leadership;

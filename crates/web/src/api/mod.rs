@@ -2,10 +2,12 @@
 //! [`OpenApiRouter`] whose handlers carry their OpenAPI description (`#[utoipa::path]`).
 
 pub mod accounts;
+pub mod after;
 pub mod audit;
 pub mod ballots;
 pub mod commitments;
 pub mod discipline;
+pub mod facts;
 pub mod dossiers;
 pub mod frameworks;
 pub mod health;
@@ -46,11 +48,13 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(sitting::routes())
         .merge(scoring::routes())
         .merge(leaders::routes())
+        .merge(facts::routes())
         .merge(reviews::routes())
         .merge(meetings::routes())
         .merge(ballots::routes())
         .merge(audit::routes())
         .merge(reports::routes())
+        .merge(after::routes())
         .merge(rewards::routes())
         .merge(commitments::routes())
         .merge(dossiers::routes())

@@ -80,6 +80,10 @@ pub struct SelfReviewView {
     /// Send it back with the next draft or the submission (0 before the first draft).
     pub version: i64,
     pub changed_by: Option<String>,
+    /// On reading: the shortcomings found at earlier reviews of the same person or body and what
+    /// was done (seed 004 Mẫu 12, 13), for the section on remedying earlier shortcomings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_shortcomings: Option<Vec<crate::api::facts::RemediationItemView>>,
     /// The commitment registered last year for this year (bản đăng ký phấn đấu), shown beside
     /// the self-review.
     pub last_commitment: Option<CommitmentRecord>,
@@ -244,6 +248,7 @@ fn review_view(
             flags: Vec::new(),
             version: 0,
             changed_by: None,
+            previous_shortcomings: None,
             last_commitment,
         },
         Some(r) => SelfReviewView {
@@ -257,6 +262,7 @@ fn review_view(
             flags: r.flags.into_iter().map(SimilarityFlagView::from).collect(),
             version: r.version,
             changed_by: Some(r.changed_by),
+            previous_shortcomings: None,
             last_commitment,
         },
     }
@@ -273,12 +279,15 @@ async fn get_self_review(
 ) -> ApiResult<Json<SelfReviewView>> {
     let form = form_of(&state, &actor, id).await?;
     let review = state.app().self_review(&actor, id).await?;
-    Ok(Json(review_view(
+    let carried = state.app().subject_remediation(&actor, id).await?.carried;
+    let mut view = review_view(
         id,
         form,
         review,
         state.app().last_commitment(&actor, id).await?,
-    )))
+    );
+    view.previous_shortcomings = Some(carried.into_iter().map(Into::into).collect());
+    Ok(Json(view))
 }
 
 /// Saves a draft of the self-review, written by the subject themselves.
@@ -443,12 +452,15 @@ async fn return_self_review(
         .await?;
     let form = form_of(&state, &actor, id).await?;
     let review = state.app().self_review(&actor, id).await?;
-    Ok(Json(review_view(
+    let carried = state.app().subject_remediation(&actor, id).await?.carried;
+    let mut view = review_view(
         id,
         form,
         review,
         state.app().last_commitment(&actor, id).await?,
-    )))
+    );
+    view.previous_shortcomings = Some(carried.into_iter().map(Into::into).collect());
+    Ok(Json(view))
 }
 
 /// The self-reviews of a plan flagged as near-copies of another's or of the form's sample, by

@@ -380,6 +380,15 @@ pub struct DecisionRecord {
     pub escalation_id: Option<Uuid>,
     /// The document the decision was issued by, when recorded.
     pub document: Option<DocumentRecord>,
+    /// The dissenting opinions kept against this decision (bảo lưu ý kiến), in a subject's
+    /// list of decisions.
+    pub dissents: Vec<crate::api::after::DissentRecord>,
+    /// After a correction or re-classification: what depends on the changed level, checked
+    /// again (an organisation's member shares, a superior's sub-organisations, a head's cap, a
+    /// collective's members).
+    pub dependents: Vec<crate::api::after::RecheckedRecord>,
+    /// The inspection orders this version carried out.
+    pub orders_done: Vec<Uuid>,
 }
 
 impl From<DecisionView> for DecisionRecord {
@@ -399,6 +408,9 @@ impl From<DecisionView> for DecisionRecord {
             decided_at: d.decided_at,
             escalation_id: d.escalation,
             document: d.document.map(DocumentRecord::from),
+            dissents: d.dissents.into_iter().map(Into::into).collect(),
+            dependents: d.dependents.into_iter().map(Into::into).collect(),
+            orders_done: d.orders_done,
         }
     }
 }

@@ -18,8 +18,8 @@ use kiemdiem_app::evaluation::SelfEvaluation;
 use kiemdiem_app::plan::Step;
 use kiemdiem_app::state::Stage;
 use kiemdiem_pages::{
-    Choice, ColumnRow, CriterionGroupInput, CriterionInput, DecisionRow, FindingRow, Labelled,
-    Link, SectionInput, SectionText, SelfEvaluationPage, SelfReviewPage, SubjectPage, tk,
+    Choice, ColumnRow, CriterionGroupInput, CriterionInput, DecisionRow, DissentLine, FindingRow,
+    Labelled, Link, SectionInput, SectionText, SelfEvaluationPage, SelfReviewPage, SubjectPage, tk,
 };
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::framework::Scale;
@@ -188,6 +188,16 @@ async fn build_subject_page(
             body: d.body.clone(),
             at: day(d.decided_at.date()),
             reason: d.reason.clone().unwrap_or_default(),
+            dissents: d
+                .dissents
+                .iter()
+                .map(|x| DissentLine {
+                    by: x.recorded_by.clone(),
+                    at: day(x.recorded_at.date()),
+                    to: x.addressed_to_name.clone().unwrap_or_default(),
+                    opinion: x.opinion.clone(),
+                })
+                .collect(),
         })
         .collect();
     let mut previous_rows = Vec::new();
