@@ -598,18 +598,19 @@ pub struct RevokeBody {
 /// Revokes a role; it stays in the account's history with who revoked it and when.
 #[utoipa::path(post, path = "/grants/{id}/revocation", tag = "accounts", operation_id = "revoke_grant",
     params(("id" = Uuid, Path, description = "The grant's id")),
-    request_body = RevokeBody,
+    request_body(content = Option<RevokeBody>, description = "Optional: the reason"),
     responses((status = 200, body = GrantBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn revoke_grant(
     State(state): State<ApiState>,
     Acting(actor): Acting,
     ApiPath(id): ApiPath<Uuid>,
-    ApiJson(body): ApiJson<RevokeBody>,
+    ApiJson(body): ApiJson<Option<RevokeBody>>,
 ) -> ApiResult<Json<GrantBody>> {
+    let reason = body.and_then(|b| b.reason);
     Ok(Json(
         state
             .app()
-            .revoke_grant(&actor, id, body.reason.as_deref())
+            .revoke_grant(&actor, id, reason.as_deref())
             .await?
             .into(),
     ))

@@ -79,10 +79,10 @@ pub struct AuditTrail {
 #[into_params(parameter_in = Query)]
 pub struct TrailQuery {
     /// The kind of record (`plan`, `subject`, `ballot` …).
-    #[param(required = true)]
+    #[param(required = true, min_length = 1)]
     pub entity: Option<String>,
     /// The record's id.
-    #[param(required = true)]
+    #[param(required = true, min_length = 1)]
     pub id: Option<String>,
 }
 

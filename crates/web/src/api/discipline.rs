@@ -83,7 +83,7 @@ async fn withdraw_discipline(
 #[serde(deny_unknown_fields)]
 pub struct MemberDisciplineBody {
     /// `khien_trach`, `canh_cao`, `cach_chuc` or `khai_tru`.
-    #[schema(value_type = String, example = "khien_trach")]
+    #[schema(value_type = crate::api::schema::DisciplineFormCode, example = "khien_trach")]
     pub form: DisciplineForm,
     pub violation_on: Date,
     pub decided_on: Date,
@@ -109,7 +109,7 @@ pub struct MemberDisciplineBody {
 #[serde(deny_unknown_fields)]
 pub struct UnitDisciplineBody {
     /// `khien_trach` or `canh_cao` (Điều lệ Đảng Điều 36; giải tán is the dissolution in the tree).
-    #[schema(value_type = String, example = "canh_cao")]
+    #[schema(value_type = crate::api::schema::UnitDisciplineFormCode, example = "canh_cao")]
     pub form: DisciplineForm,
     pub violation_on: Date,
     pub decided_on: Date,

@@ -51,7 +51,7 @@ pub struct PageQuery {
     #[param(value_type = Option<u32>)]
     pub offset: Option<String>,
     /// How many rows to return (default 500, at most 5 000).
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, maximum = 5000)]
     pub limit: Option<String>,
 }
 

@@ -213,7 +213,7 @@ pub struct DayOffView {
 /// The public holidays of a year that are not working days — statutory, compensatory (nghỉ bù)
 /// or from the announced schedule — and the make-up working days, as `kiemdiem rules calendar`.
 #[utoipa::path(get, path = "/calendar/{year}", tag = "rules", operation_id = "get_calendar",
-    params(("year" = i32, Path, description = "The year, 1995–9999", example = 2026)),
+    params(("year" = i32, Path, minimum = 1995, maximum = 9999, description = "The year, 1995–9999", example = 2026)),
     responses((status = 200, body = CalendarView), (status = 400, body = ErrorBody)))]
 async fn calendar(_actor: Acting, ApiPath(year): ApiPath<String>) -> ApiResult<Json<CalendarView>> {
     let year = year

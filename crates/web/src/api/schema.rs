@@ -37,14 +37,84 @@ pub enum SubjectKindCode {
 
 /// The period a plan covers: `{"kind": "year"}`, `{"kind": "half", "no": 1}` or
 /// `{"kind": "quarter", "no": 3}`.
-#[derive(ToSchema)]
+#[derive(ToSchema, serde::Deserialize)]
+#[serde(untagged)]
 #[schema(as = Period)]
-pub struct PeriodSchema {
-    /// `year`, `half` or `quarter`.
-    #[schema(example = "year")]
-    kind: String,
-    /// 1–2 for a half, 1–4 for a quarter.
-    no: Option<u8>,
+pub enum PeriodSchema {
+    Year(PeriodYear),
+    Half(PeriodHalf),
+    Quarter(PeriodQuarter),
+}
+
+/// The whole year (annual review).
+#[derive(ToSchema, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodYear {
+    kind: PeriodYearKind,
+}
+
+/// Six months: the first or the second half.
+#[derive(ToSchema, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodHalf {
+    kind: PeriodHalfKind,
+    #[schema(minimum = 1, maximum = 2)]
+    no: u8,
+}
+
+/// A quarter, 1 to 4.
+#[derive(ToSchema, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodQuarter {
+    kind: PeriodQuarterKind,
+    #[schema(minimum = 1, maximum = 4)]
+    no: u8,
+}
+
+#[derive(ToSchema, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodYearKind {
+    Year,
+}
+
+#[derive(ToSchema, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodHalfKind {
+    Half,
+}
+
+#[derive(ToSchema, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodQuarterKind {
+    Quarter,
+}
+
+/// How a ballot is cast: `electronic` (each voter casts a paper here) or `paper` (the counting
+/// committee enters the tallies).
+#[derive(ToSchema)]
+#[schema(as = BallotMode, rename_all = "snake_case")]
+pub enum BallotModeCode {
+    Electronic,
+    Paper,
+}
+
+/// The form of a discipline: `khien_trach`, `canh_cao`, `cach_chuc`, `khai_tru` (lightest to
+/// heaviest).
+#[derive(ToSchema)]
+#[schema(as = DisciplineForm, rename_all = "snake_case")]
+pub enum DisciplineFormCode {
+    KhienTrach,
+    CanhCao,
+    CachChuc,
+    KhaiTru,
+}
+
+/// The form of a discipline of an organisation or a collective: `khien_trach` or `canh_cao`.
+#[derive(ToSchema)]
+#[schema(as = UnitDisciplineForm, rename_all = "snake_case")]
+pub enum UnitDisciplineFormCode {
+    KhienTrach,
+    CanhCao,
 }
 
 /// A step of the cycle a phase is the deadline of: `self_review`, `review`, `decision`,

@@ -319,6 +319,18 @@ async fn roles_end_at_once_and_a_secretary_reads_only_their_branch(app: &TestApp
         .as_str()
         .expect("grant id")
         .to_string();
+    // The body is optional, as documented: absent or `null`, the request reaches the lookup
+    // (found by schemathesis: the document said required while the server took none).
+    let unknown = format!("/api/v1/grants/{}/revocation", Uuid::nil());
+    for body in [None, Some("null"), Some("{}")] {
+        let mut request = with_token(app, &admin, Method::POST, &unknown);
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body);
+        }
+        expect_error(send(request).await, StatusCode::NOT_FOUND, "not_found").await;
+    }
     expect_json(
         send(
             with_token(
