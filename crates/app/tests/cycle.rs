@@ -67,5 +67,12 @@ mod backup;
 #[path = "cycle/reports.rs"]
 mod reports;
 
+#[path = "cycle/facts.rs"]
+mod facts;
 #[path = "cycle/after.rs"]
 mod after;
+#[path = "cycle/rewards.rs"]
+mod rewards;
+
+#[path = "cycle/dossiers.rs"]
+mod dossiers;

@@ -21,6 +21,8 @@ mod discipline;
 mod edges;
 #[path = "api/errors.rs"]
 mod errors;
+#[path = "api/facts.rs"]
+mod facts;
 #[path = "api/followups.rs"]
 mod followups;
 #[path = "api/members.rs"]

@@ -193,6 +193,9 @@ pub fn permits(role: Role, action: Action, kind: TargetKind, s: Standing) -> boo
             Board | Committee | BranchSecretary | BranchCommittee | ParticipatingBody | Inspection,
             Verify,
         ) => s.inside,
+        (Committee | Inspection, RecordConclusion) => s.inside,
+        (Board | Committee, RecordFact) => s.inside,
+        (Board | Committee | BranchSecretary | BranchCommittee, RecordRemediation) => s.inside,
         (Committee, Decide) => s.competent,
         // The level competent for the subject handles the matters about it; the inspection
         // committee of any level above it too (QĐ 366 Điều 12: the superior verifies).

@@ -5,7 +5,10 @@ pub mod accounts;
 pub mod after;
 pub mod audit;
 pub mod ballots;
+pub mod commitments;
 pub mod discipline;
+pub mod facts;
+pub mod dossiers;
 pub mod frameworks;
 pub mod health;
 pub mod inbox;
@@ -17,6 +20,7 @@ pub mod plans;
 pub mod records;
 pub mod reports;
 pub mod reviews;
+pub mod rewards;
 pub mod rules;
 pub mod schema;
 pub mod scoring;
@@ -44,10 +48,14 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(sitting::routes())
         .merge(scoring::routes())
         .merge(leaders::routes())
+        .merge(facts::routes())
         .merge(reviews::routes())
         .merge(meetings::routes())
         .merge(ballots::routes())
         .merge(audit::routes())
         .merge(reports::routes())
         .merge(after::routes())
+        .merge(rewards::routes())
+        .merge(commitments::routes())
+        .merge(dossiers::routes())
 }

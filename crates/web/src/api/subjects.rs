@@ -418,6 +418,9 @@ impl From<DecisionView> for DecisionRecord {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionList {
     pub decisions: Vec<DecisionRecord>,
+    /// The commitment registered last year for this year, shown beside the result (null on an
+    /// escalation's resolution, which spans several subjects).
+    pub last_commitment: Option<crate::api::commitments::CommitmentRecord>,
 }
 
 /// The subject's stage after a proposal.
@@ -625,8 +628,10 @@ async fn decisions(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<DecisionList>> {
     let decisions = state.app().decisions(&actor, id).await?;
+    let last_commitment = state.app().last_commitment(&actor, id).await?;
     Ok(Json(DecisionList {
         decisions: decisions.into_iter().map(DecisionRecord::from).collect(),
+        last_commitment: last_commitment.map(Into::into),
     }))
 }
 
@@ -695,6 +700,7 @@ async fn resolve_escalation(
         .await?;
     Ok(Json(DecisionList {
         decisions: decisions.into_iter().map(DecisionRecord::from).collect(),
+        last_commitment: None,
     }))
 }
 

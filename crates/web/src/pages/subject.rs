@@ -99,6 +99,7 @@ async fn build_subject_page(
     let side = app.side_by_side(actor, id).await?;
     let decisions = app.decisions(actor, id).await?;
     let previous = app.previous_year(actor, id).await?;
+    let commitment = app.last_commitment(actor, id).await?;
     let evaluations = app.evaluations(actor, id).await?;
     let own = subject.member.is_some() && subject.member == actor.member;
     let self_evaluated = evaluations.iter().any(|e| e.step == "self");
@@ -222,6 +223,20 @@ async fn build_subject_page(
                 note: conclusion,
             });
         }
+    }
+    // The commitment registered last year for this year, beside this year's result.
+    if let Some(commitment) = commitment {
+        previous_rows.push(Labelled {
+            label: tr.fill(
+                tk("subject.commitment"),
+                &[("year", &commitment.for_year.to_string())],
+            ),
+            note: if commitment.pledges.is_empty() {
+                commitment.target_level_name
+            } else {
+                format!("{} — {}", commitment.target_level_name, commitment.pledges)
+            },
+        });
     }
     let participation = subject
         .eligibility

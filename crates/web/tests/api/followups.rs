@@ -294,6 +294,7 @@ async fn self_evaluate(app: &TestApp, subject: &Value) {
         StatusCode::OK,
     )
     .await;
+    crate::support::record_plain_year(app, subject).await;
 }
 
 /// A meeting of the branch on 12/12/2025 with every member present, chaired by Nông Thị Mai (not
