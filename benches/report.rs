@@ -173,6 +173,10 @@ async fn run(backend: &str, url: &str, scale_name: &str, scale: DemoScale) {
         plans.len(),
         started.elapsed().as_secs_f64()
     );
+    println!(
+        "report {backend} {scale_name}: {subjects} subjects kept as {} count rows (subject_counts)",
+        count_rows(url).await
+    );
 
     // 1. From scratch.
     let started = Instant::now();
@@ -301,6 +305,28 @@ async fn run(backend: &str, url: &str, scale_name: &str, scale: DemoScale) {
         pdf.len() / 1024
     );
     store.close().await;
+}
+
+/// The rows of `subject_counts` (what a summary sums instead of the subjects).
+async fn count_rows(url: &str) -> i64 {
+    let sql = "SELECT COUNT(*) FROM subject_counts";
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.expect("connect");
+        let n = sqlx::query_scalar(sql)
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        pool.close().await;
+        n
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.expect("connect");
+        let n = sqlx::query_scalar(sql)
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        pool.close().await;
+        n
+    }
 }
 
 async fn admin(url: &str, statement: &str) {

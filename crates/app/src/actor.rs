@@ -186,6 +186,13 @@ pub enum Action {
     /// Record the shortcomings found at a review, their remediation, and whether earlier ones
     /// were remedied.
     RecordRemediation,
+    /// Lodge a complaint, denunciation or report about a subject (gửi đơn thư, phản ánh).
+    Lodge,
+    /// Handle a matter about a subject: order its verification, record the conclusion.
+    Handle,
+    /// An upper level's inspection: order a new review or a re-classification, list the
+    /// organisations in breach, re-check a plan's results.
+    Inspect,
 }
 
 impl Action {
@@ -212,6 +219,9 @@ impl Action {
                 "ghi nhận kết quả lấy phiếu tín nhiệm, chỉ tiêu kinh tế - xã hội, bất khả kháng"
             }
             Action::RecordRemediation => "ghi nhận hạn chế, khuyết điểm và kết quả khắc phục",
+            Action::Lodge => "gửi đơn khiếu nại, tố cáo, phản ánh",
+            Action::Handle => "giải quyết đơn thư, phản ánh",
+            Action::Inspect => "kiểm tra, yêu cầu kiểm điểm, xếp loại lại",
         }
     }
 }

@@ -44,6 +44,8 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
     let mut facts = SubjectFacts::new(kind);
     let evaluations = tx.evaluations(subject.id).await?;
     facts.tasks = tasks_of(&evaluations);
+    // Complaints and reports lodged before the decision: the rules hold it until verified.
+    facts.matters = crate::after::matters::blocking_matters(tx, subject.id).await?;
     let inputs = tx.review_inputs(subject.id).await?;
     let has_input = |kind: &str| inputs.iter().any(|i| i.kind == kind);
     match kind {

@@ -16,13 +16,16 @@
 pub mod access;
 pub mod accounts;
 pub mod actor;
+pub mod after;
 mod answers;
 pub mod audit;
 pub mod ballot;
+pub mod commitments;
 pub mod demo;
 pub mod directory;
 pub mod discipline;
 pub mod document;
+pub mod dossiers;
 pub mod error;
 pub mod evaluation;
 mod facts;
@@ -41,6 +44,7 @@ pub mod records;
 pub mod remediation;
 pub mod report;
 pub mod review;
+pub mod rewards;
 pub mod similarity;
 pub mod state;
 pub mod tree;
@@ -67,6 +71,8 @@ pub struct App {
     answers: std::sync::Arc<answers::Answers>,
     /// The audit key and the anchor file, when the installation has them.
     audit_seal: Option<std::sync::Arc<audit::AuditSeal>>,
+    /// Where attached dossier files are kept, when the installation keeps them.
+    files_dir: Option<std::sync::Arc<std::path::PathBuf>>,
 }
 
 impl App {
@@ -78,6 +84,7 @@ impl App {
             casts: Default::default(),
             answers: Default::default(),
             audit_seal: None,
+            files_dir: None,
         }
     }
 
@@ -91,6 +98,7 @@ impl App {
             casts: Default::default(),
             answers: Default::default(),
             audit_seal: None,
+            files_dir: None,
         }
     }
 

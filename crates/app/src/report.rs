@@ -15,15 +15,15 @@ use crate::error::{AppError, Result};
 use crate::plan::{Plan, load_plan};
 use crate::progress::{NodeProgress, PendingSubject};
 use crate::vocab::parse_kind;
-use kiemdiem_rules::eligibility::Eligibility;
 use kiemdiem_rules::facts::LevelCounts;
 use kiemdiem_rules::quota::group_name;
 use kiemdiem_rules::summary::{
-    Line, Outcome, QuotaGroupCounts, QuotaLine, Summary, Tally, Waiting, lines, summarise,
+    CrossCheck, Line, Outcome, QuotaGroupCounts, QuotaLine, Summary, Tally, Waiting, lines,
+    summarise,
 };
 use kiemdiem_rules::{Level, OrgKind, SubjectKind};
 use kiemdiem_store::Tx;
-use kiemdiem_store::cycle::report::{ReportScope, UnitCount};
+use kiemdiem_store::cycle::report::{ReportScope, UnitCount, UnitTotal};
 use kiemdiem_store::org::Org;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -116,26 +116,21 @@ pub struct ProgressReport {
     pub pending: Vec<PendingSubject>,
 }
 
-/// Where a stored subject stands, for the tables.
+/// Where a stored subject stands, for the tables. `excluded_reason` is the messages of an
+/// excluded subject's eligibility reasons joined by "; " (as the store keeps them with the
+/// counts in `subject_counts`).
 pub fn outcome_of(
     stage: &str,
     participation: &str,
     level: Option<&str>,
-    excluded_why: Option<&str>,
+    excluded_reason: Option<&str>,
 ) -> Outcome {
     let classified = participation == "review_and_classify";
     match stage {
         "excluded" => Outcome::Excluded {
-            reason: excluded_why
-                .and_then(|json| serde_json::from_str::<Eligibility>(json).ok())
-                .map(|e| {
-                    e.reasons
-                        .iter()
-                        .map(|r| r.message.clone())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
+            reason: excluded_reason
                 .filter(|r| !r.is_empty())
+                .map(str::to_owned)
                 .unwrap_or_else(|| "Không kiểm điểm, không ghi lý do".to_owned()),
         },
         "pending" => Outcome::Pending(Waiting::SelfReview),
@@ -217,7 +212,7 @@ fn counts_of(rows: &[UnitCount]) -> Result<HashMap<Uuid, NodeCounts>> {
             &row.stage,
             &row.participation,
             row.level.as_deref(),
-            row.excluded_why.as_deref(),
+            row.excluded_reason.as_deref(),
         );
         own.entry(row.unit_id).or_insert([[0; BUCKETS]; 6])[kind_index(kind)][bucket(&outcome)] +=
             row.count;
@@ -348,6 +343,8 @@ struct YearCounts {
     subtree: Vec<Org>,
     /// The units' counts as the store gave them.
     rows: Vec<UnitCount>,
+    /// Units whose kept counts differ from their subjects counted: (unit, kept, counted).
+    disagreeing: Vec<(Uuid, u64, u64)>,
 }
 
 async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts> {
@@ -360,7 +357,9 @@ async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts>
         .collect();
     let kinds: HashMap<Uuid, OrgKind> = subtree.iter().map(|o| (o.id, o.kind)).collect();
     let rows = tx.report_unit_counts(&scope).await?;
-    let subjects = tx.report_subject_total(&scope).await?;
+    let counted = tx.report_unit_totals(&scope).await?;
+    let subjects = counted.iter().map(|u| u.count.max(0) as u64).sum();
+    let disagreeing = disagreeing_units(&rows, &counted);
     let mut merged: BTreeMap<(SubjectKind, Option<u8>, Outcome), u64> = BTreeMap::new();
     for row in &rows {
         let kind = parse_kind(&row.kind)?;
@@ -372,7 +371,7 @@ async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts>
             &row.stage,
             &row.participation,
             row.level.as_deref(),
-            row.excluded_why.as_deref(),
+            row.excluded_reason.as_deref(),
         );
         *merged.entry((kind, org_kind, outcome)).or_default() += row.count as u64;
     }
@@ -392,7 +391,43 @@ async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts>
         rollup,
         subtree,
         rows,
+        disagreeing,
     })
+}
+
+/// The units whose kept counts (`rows`) do not add up to their subjects counted one by one
+/// (`counted`): (unit, kept, counted), in unit order.
+fn disagreeing_units(rows: &[UnitCount], counted: &[UnitTotal]) -> Vec<(Uuid, u64, u64)> {
+    let mut both: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
+    for row in rows {
+        both.entry(row.unit_id).or_default().0 += row.count;
+    }
+    for unit in counted {
+        both.entry(unit.unit_id).or_default().1 += unit.count;
+    }
+    both.into_iter()
+        .filter(|(_, (kept, counted))| kept != counted)
+        .map(|(unit, (kept, counted))| (unit, kept.max(0) as u64, counted.max(0) as u64))
+        .collect()
+}
+
+/// Names each unit whose kept counts disagree with its subjects in the cross-check (never
+/// hidden: the summary is then not balanced, whatever the totals say).
+fn report_disagreement(
+    cross_check: &mut CrossCheck,
+    disagreeing: &[(Uuid, u64, u64)],
+    names: &HashMap<Uuid, String>,
+) {
+    for (unit, kept, counted) in disagreeing {
+        let name = names
+            .get(unit)
+            .cloned()
+            .unwrap_or_else(|| format!("đơn vị {unit}"));
+        cross_check.problems.push(format!(
+            "{name}: số đếm lưu sẵn cho báo cáo là {kept} đối tượng nhưng đếm trực tiếp được {counted}; các số của đơn vị này chưa đúng, cần kiểm tra bảng subject_counts"
+        ));
+        cross_check.balanced = false;
+    }
 }
 
 /// The decided levels of every quota group met in `rows` (classified subjects only), each
@@ -507,13 +542,14 @@ impl App {
             Some(before) => Some(year_counts(&mut tx, before, org).await?.tallies),
             None => None,
         };
-        let summary = summarise(
+        let mut summary = summarise(
             &plan.book()?,
             &now.tallies,
             now.subjects,
             &groups,
             previous.as_deref(),
         );
+        report_disagreement(&mut summary.cross_check, &now.disagreeing, &names);
         let children = now
             .subtree
             .iter()
@@ -532,7 +568,7 @@ impl App {
         khtnv_units.sort();
         khtnv_units.dedup();
         let khtnv = tx
-            .report_rated(&scope_of(&plan, org), &khtnv_units, Level::Khtnv.code())
+            .report_rated_khtnv(&scope_of(&plan, org), &khtnv_units)
             .await?
             .into_iter()
             .map(|s| {
@@ -650,7 +686,7 @@ mod tests {
             outcome_of("decided", "review_and_classify", None, None),
             Outcome::Unplaced { .. }
         ));
-        let Outcome::Excluded { reason } = outcome_of("excluded", "excluded", None, Some("{}"))
+        let Outcome::Excluded { reason } = outcome_of("excluded", "excluded", None, Some(""))
         else {
             panic!("excluded");
         };
@@ -691,7 +727,7 @@ mod tests {
             stage: "decided".into(),
             participation: "review_and_classify".into(),
             level: Some(level.into()),
-            excluded_why: None,
+            excluded_reason: None,
             quota_group: "members@X".into(),
             deciding_org_id: None,
             count,

@@ -69,3 +69,10 @@ mod reports;
 
 #[path = "cycle/facts.rs"]
 mod facts;
+#[path = "cycle/after.rs"]
+mod after;
+#[path = "cycle/rewards.rs"]
+mod rewards;
+
+#[path = "cycle/dossiers.rs"]
+mod dossiers;

@@ -115,7 +115,7 @@ impl Store {
                 )
                 .fetch_all(pool)
                 .await?;
-            let references = sqlx::query_as(
+            let mut references: Vec<(String, String)> = sqlx::query_as(
                 "SELECT child.relname::text, parent.relname::text FROM pg_constraint k \
                      JOIN pg_class child ON child.oid = k.conrelid \
                      JOIN pg_class parent ON parent.oid = k.confrelid \
@@ -124,6 +124,9 @@ impl Store {
             )
             .fetch_all(pool)
             .await?;
+            // postgres/0018 checks subjects.plan_id → plans by a trigger, not a foreign key:
+            // the subjects still come after the plans.
+            references.push(("subjects".to_owned(), "plans".to_owned()));
             (tables, references)
         } else {
             (Vec::new(), Vec::new())
@@ -155,7 +158,12 @@ impl Store {
             .await?;
         for table in &tables {
             writeln!(writer, "table {table}").map_err(io)?;
-            let sql = format!("SELECT row_to_json(t)::text FROM \"{table}\" t");
+            // An open ballot's own tables (PostgreSQL) are read in key order: their physical
+            // order follows the casting (docs/ballot-secrecy.md).
+            let order = crate::cycle::ballot::live_table_ddl(table)
+                .map(|(_, key)| format!(" ORDER BY {key}"))
+                .unwrap_or_default();
+            let sql = format!("SELECT row_to_json(t)::text FROM \"{table}\" t{order}");
             let mut rows =
                 sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).fetch(&mut *tx);
             while let Some(row) = rows.try_next().await? {
@@ -208,7 +216,12 @@ impl Store {
             let line = line.map_err(io)?;
             if let Some(name) = line.strip_prefix("table ") {
                 insert_batch(&mut tx, table.as_deref(), &mut batch).await?;
-                if !known.contains(name) {
+                // The tables of a ballot open when the backup was taken are made again.
+                if let Some((create, _)) = crate::cycle::ballot::live_table_ddl(name) {
+                    sqlx::query(sqlx::AssertSqlSafe(create))
+                        .execute(&mut *tx)
+                        .await?;
+                } else if !known.contains(name) {
                     return Err(StoreError::invalid(format!(
                         "bản sao lưu có bảng «{name}» mà lược đồ đích không có"
                     )));

@@ -131,6 +131,66 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
     }
     drop(tx);
 
+    // The counts the report reads are kept beside the subjects; should they ever differ from
+    // the subjects (here: edited behind the application's back), the report says so and
+    // names the branch, never balancing quietly.
+    let branch = cycle.branches[0];
+    let branch_subjects: u64 = rollup.tallies(branch).iter().map(|t| t.count).sum();
+    let nudge = |delta: i64| {
+        let url = db.url.clone();
+        let postgres = db.is_postgres();
+        async move {
+            let sql = "UPDATE subject_counts SET subjects = subjects + $1 \
+                       WHERE unit_id = $2 AND stage = 'decided' AND level = 'HTTNV'";
+            let changed = if postgres {
+                let pool = sqlx::PgPool::connect(&url).await.unwrap();
+                let n = sqlx::query(sql)
+                    .bind(delta)
+                    .bind(branch)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                n.rows_affected()
+            } else {
+                let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+                let n = sqlx::query(sql)
+                    .bind(delta)
+                    .bind(branch)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                n.rows_affected()
+            };
+            assert!(changed > 0, "the branch has subjects rated HTTNV");
+            changed
+        }
+    };
+    let rows = nudge(2).await;
+    let tampered = app.report_summary(&office, root, 2026).await.unwrap();
+    let check = &tampered.summary.cross_check;
+    assert!(!check.balanced, "{check:?}");
+    let named = check
+        .problems
+        .iter()
+        .find(|p| p.contains("số đếm lưu sẵn"))
+        .unwrap_or_else(|| panic!("{check:?}"));
+    assert!(
+        named.contains(&format!(
+            "là {} đối tượng nhưng đếm trực tiếp được {branch_subjects}",
+            branch_subjects + 2 * rows
+        )),
+        "{named}"
+    );
+    assert_eq!(
+        check.subjects, total.subjects,
+        "the subjects are counted themselves"
+    );
+    nudge(-2).await;
+    let mended = app.report_summary(&office, root, 2026).await.unwrap();
+    assert!(mended.summary.cross_check.balanced);
+
     // The quota report: the rules' own check of each group.
     let quota = app
         .report_quota(&office, cycle.grassroots, 2026)

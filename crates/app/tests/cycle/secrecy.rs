@@ -14,13 +14,14 @@ use kiemdiem_app::plan::NewPlan;
 use kiemdiem_rules::Level;
 use kiemdiem_rules::ballot::Vote;
 use kiemdiem_rules::eligibility::Participation;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use time::macros::date;
 use uuid::Uuid;
 
 on_both_backends!(
     nothing_links_a_paper_to_its_voter,
-    a_reader_during_close_neither_blocks_writers_nor_keeps_the_wal
+    a_reader_during_close_neither_blocks_writers_nor_keeps_the_wal,
+    a_backup_taken_during_a_ballot_restores_it_open
 );
 
 const NAMES: [&str; 12] = [
@@ -46,6 +47,8 @@ struct Cast {
     ballot: kiemdiem_app::ballot::Ballot,
     agenda: Vec<Uuid>,
     casting_order: Vec<Uuid>,
+    plan: Uuid,
+    org: crate::support::Org,
 }
 
 fn paper_of(agenda: &[Uuid], i: usize) -> BTreeMap<Uuid, Vote> {
@@ -152,7 +155,79 @@ async fn twelve_papers_cast(db: &TestDb) -> Cast {
         ballot,
         agenda,
         casting_order,
+        plan: plan.id,
+        org,
     }
+}
+
+/// The other branch's ballot, opened, its one member's paper cast, left open.
+async fn other_branch_votes(cast: &Cast) -> Uuid {
+    let app = &cast.app;
+    let branch = cast.org.branches[1];
+    let agenda: Vec<Uuid> = app
+        .subjects(&cast.secretary, cast.plan, Some(&[branch]))
+        .await
+        .unwrap()
+        .iter()
+        .filter(|s| s.kind.is_member() && s.participation == Participation::ReviewAndClassify)
+        .map(|s| s.id)
+        .collect();
+    assert!(!agenda.is_empty());
+    let meeting = app
+        .schedule_meeting(
+            &cast.secretary,
+            NewMeeting {
+                plan: cast.plan,
+                org: branch,
+                title: "Hội nghị chi bộ 2".into(),
+                body_key: None,
+                suggested: false,
+                held_on: date!(2025 - 12 - 12),
+                place: "Hội trường".into(),
+                chair: "Hà Văn Tâm".into(),
+                attendees: cast.org.members[1]
+                    .iter()
+                    .map(|m| Attendee {
+                        member: Some(*m),
+                        name: m.to_string(),
+                        role: "member".into(),
+                        present: true,
+                        excused: false,
+                    })
+                    .collect(),
+                agenda: agenda.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let ballot = app
+        .prepare_ballot(
+            &cast.secretary,
+            meeting.id,
+            BallotMode::Electronic,
+            agenda.clone(),
+        )
+        .await
+        .unwrap();
+    let ballot = app
+        .open_ballot(
+            &cast.secretary,
+            ballot.id,
+            ballot.version,
+            RollAdjustments::default(),
+        )
+        .await
+        .unwrap();
+    let voter = cast.org.members[1][0];
+    app.cast_ballot(
+        &Actor::trusted_member("dangvien", voter),
+        ballot.id,
+        voter,
+        &paper_of(&agenda, 5),
+    )
+    .await
+    .unwrap();
+    ballot.id
 }
 
 async fn nothing_links_a_paper_to_its_voter(db: &TestDb) {
@@ -162,6 +237,7 @@ async fn nothing_links_a_paper_to_its_voter(db: &TestDb) {
         ballot,
         agenda,
         casting_order,
+        ..
     } = twelve_papers_cast(db).await;
     let paper_of = |i: usize| paper_of(&agenda, i);
     let fingerprint = |votes: &BTreeMap<Uuid, String>| -> Option<usize> {
@@ -468,4 +544,236 @@ async fn read_ballot_tables(
         },
         roll_columns,
     )
+}
+
+/// PostgreSQL, read as an attacker with the database files: every heap page of the ballot
+/// tables, byte by byte (`pageinspect`'s `get_raw_page`), live rows, dead rows and the freed
+/// space VACUUM leaves as it was. A row holding a voter's member id or a paper's id is found
+/// wherever its bytes are, and its `xmin` read from its header; a transaction that wrote some
+/// voters and some papers — not the whole roll, as the opening and the closing do — links them.
+/// While the ballot is open the attack works (each voter cast alone: twelve links, the test
+/// shows its reader finds them); after the close nothing is left to find.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_pages_link_no_voter_to_a_paper_after_close() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("KIEMDIEM_TEST_PG not set: the PostgreSQL pages are not read");
+        return;
+    };
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    if let Err(e) = sqlx::query("CREATE EXTENSION IF NOT EXISTS pageinspect SCHEMA public")
+        .execute(&pool)
+        .await
+    {
+        eprintln!("the pageinspect extension is not available ({e}): the raw pages are not read");
+        pool.close().await;
+        db.finish().await;
+        return;
+    }
+    let schema: String = sqlx::query_scalar(
+        "SELECT n.nspname::text FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
+         WHERE e.extname = 'pageinspect'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let cast = twelve_papers_cast(&db).await;
+    // Another branch votes at the same time and is still voting when this ballot closes: the
+    // pages it shares stay in use (an emptied page would be cut off the file by VACUUM).
+    let other = other_branch_votes(&cast).await;
+    let voters: HashSet<Uuid> = cast.casting_order.iter().copied().collect();
+    let (voted, urn) = kiemdiem_store::cycle::ballot::live_tables(cast.ballot.id);
+
+    // While open: the ballot's own tables pair each voter with their paper by xmin.
+    let papers_live: HashSet<Uuid> =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT paper_id FROM {urn}")))
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+    assert_eq!(papers_live.len(), 12);
+    let found_voters = ids_in_pages(&pool, &schema, &voted, 24, &voters).await;
+    let found_papers = ids_in_pages(&pool, &schema, &urn, 24, &papers_live).await;
+    let open_links = links(&found_voters, &found_papers, voters.len());
+    assert_eq!(
+        open_links.len(),
+        12,
+        "while open, each lone voter's transaction is found with their paper: {open_links:?}"
+    );
+
+    cast.app
+        .close_ballot(&cast.secretary, cast.ballot.id, cast.ballot.version)
+        .await
+        .unwrap();
+
+    // After close: the ballot's own tables are gone, with every row version casting wrote.
+    for table in [&voted, &urn] {
+        let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+            .bind(table)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert!(!exists, "{table} is dropped at close");
+    }
+    let papers: HashSet<Uuid> =
+        sqlx::query_scalar("SELECT paper_id FROM ballot_papers WHERE ballot_id = $1")
+            .bind(cast.ballot.id)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+    assert_eq!(papers, papers_live, "the papers are archived");
+    // Every shared table holding voters or papers, every byte of every page: the ballot id
+    // comes first in each, the member or paper id 16 bytes after it.
+    let found_voters = ids_in_pages(&pool, &schema, "ballot_roll", 40, &voters).await;
+    let mut found_papers = Vec::new();
+    for table in ["ballot_papers", "ballot_urn"] {
+        found_papers.extend(ids_in_pages(&pool, &schema, table, 40, &papers).await);
+    }
+    assert!(
+        !found_voters.is_empty() && !found_papers.is_empty(),
+        "the reader finds the roll and the archive"
+    );
+    let after = links(&found_voters, &found_papers, voters.len());
+    assert!(after.is_empty(), "after close the pages link {after:?}");
+    // No row of any ballot table, live or dead, was written by a casting transaction.
+    let casting: HashSet<u32> = open_links.iter().map(|(xmin, _, _)| *xmin).collect();
+    let written: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT c.relname::text, (pg_relation_size(c.oid) / current_setting('block_size')::int)::bigint \
+         FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' \
+         AND (c.relname LIKE 'ballot%')",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    for (table, blocks) in written {
+        for block in 0..blocks {
+            let xmins: Vec<Option<i64>> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT t_xmin::text::bigint FROM {schema}.heap_page_items({schema}.get_raw_page($1, $2::int))"
+            )))
+            .bind(&table)
+            .bind(block as i32)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            for xmin in xmins.into_iter().flatten() {
+                assert!(
+                    !casting.contains(&(xmin as u32)),
+                    "{table} block {block} holds a row written by a casting transaction"
+                );
+            }
+        }
+    }
+    let still_open = cast.app.ballot(&cast.secretary, other).await.unwrap();
+    assert_eq!(still_open.voted, 1, "the other branch's ballot goes on");
+    pool.close().await;
+    db.finish().await;
+}
+
+/// Every occurrence of one of `ids` in the raw pages of `table`, with the `xmin` of the tuple
+/// header `id_at` bytes before it (the header is 24 bytes; UUIDs are not padded).
+async fn ids_in_pages(
+    pool: &sqlx::PgPool,
+    schema: &str,
+    table: &str,
+    id_at: usize,
+    ids: &HashSet<Uuid>,
+) -> Vec<(u32, Uuid)> {
+    let blocks: i64 = sqlx::query_scalar(
+        "SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int)::bigint",
+    )
+    .bind(table)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    for block in 0..blocks {
+        let page: Vec<u8> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT {schema}.get_raw_page($1, $2::int)"
+        )))
+        .bind(table)
+        .bind(block as i32)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        for at in id_at..=page.len().saturating_sub(16) {
+            let Ok(id) = Uuid::from_slice(&page[at..at + 16]) else {
+                continue;
+            };
+            if ids.contains(&id) {
+                let header = at - id_at;
+                let xmin = u32::from_le_bytes(page[header..header + 4].try_into().unwrap());
+                out.push((xmin, id));
+            }
+        }
+    }
+    out
+}
+
+/// Transactions (xmin) that wrote some voters — fewer than the whole roll of `roll` — and
+/// some papers: (xmin, voters, papers).
+fn links(
+    voters: &[(u32, Uuid)],
+    papers: &[(u32, Uuid)],
+    roll: usize,
+) -> Vec<(u32, Vec<Uuid>, Vec<Uuid>)> {
+    let mut by_xmin: BTreeMap<u32, (BTreeSet<Uuid>, BTreeSet<Uuid>)> = BTreeMap::new();
+    for (xmin, voter) in voters {
+        by_xmin.entry(*xmin).or_default().0.insert(*voter);
+    }
+    for (xmin, paper) in papers {
+        by_xmin.entry(*xmin).or_default().1.insert(*paper);
+    }
+    by_xmin
+        .into_iter()
+        .filter(|(_, (v, p))| !v.is_empty() && !p.is_empty() && v.len() < roll)
+        .map(|(xmin, (v, p))| (xmin, v.into_iter().collect(), p.into_iter().collect()))
+        .collect()
+}
+
+/// A backup taken while a ballot is open (on PostgreSQL its papers and who has voted are in the
+/// ballot's own tables) restores it open: the papers already cast are counted at its close,
+/// and a voter who had voted cannot vote again.
+async fn a_backup_taken_during_a_ballot_restores_it_open(db: &TestDb) {
+    let cast = twelve_papers_cast(db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sao-luu.bak");
+    db.store.backup_to(&out).await.unwrap();
+    let fresh = if db.is_postgres() {
+        TestDb::postgres().await.expect("a second schema")
+    } else {
+        TestDb::sqlite().await
+    };
+    let target = if db.is_postgres() {
+        fresh.url.clone()
+    } else {
+        format!("sqlite://{}", dir.path().join("phuc-hoi.db").display())
+    };
+    let (restored, _) = kiemdiem_store::backup::restore(&out, &target)
+        .await
+        .unwrap();
+    let app = kiemdiem_app::App::with_today(restored.clone(), crate::support::TODAY);
+    let voter = cast.casting_order[0];
+    let again = app
+        .cast_ballot(
+            &Actor::trusted_member("dangvien", voter),
+            cast.ballot.id,
+            voter,
+            &paper_of(&cast.agenda, 0),
+        )
+        .await;
+    assert!(
+        again.is_err(),
+        "a voter who had voted votes again: {again:?}"
+    );
+    let open = app.ballot(&cast.secretary, cast.ballot.id).await.unwrap();
+    assert_eq!(open.voted, 12);
+    let closed = app
+        .close_ballot(&cast.secretary, cast.ballot.id, cast.ballot.version)
+        .await
+        .unwrap();
+    assert_eq!(closed.papers_cast, 12);
+    restored.close().await;
+    fresh.finish().await;
 }

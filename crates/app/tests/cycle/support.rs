@@ -60,11 +60,26 @@ impl TestDb {
     }
 
     pub async fn finish(self) {
+        // Whatever the test wrote (plans opened and delegated, decisions, corrections,
+        // re-openings, merged and split branches), the counts the reports read agree with the
+        // subjects counted in full.
+        assert_counts_agree(&self.store).await;
         self.store.close().await;
         if let Some((base, schema)) = self.pg_cleanup {
             admin_execute(&base, &format!("DROP SCHEMA {schema} CASCADE")).await;
         }
     }
+}
+
+/// `subject_counts` (kept by triggers as subjects are written) equals a full count of the
+/// subjects, key by key.
+pub async fn assert_counts_agree(store: &Store) {
+    let mut tx = store.read().await.unwrap();
+    let drift = tx.subject_counts_drift().await.unwrap();
+    assert!(
+        drift.is_empty(),
+        "the kept counts differ from the subjects: {drift:#?}"
+    );
 }
 
 async fn admin_execute(url: &str, statement: &str) {

@@ -913,6 +913,8 @@ async fn whole_cycle(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(corrected.previous, Some(before[0].id));
+    // The report's kept counts followed the correction.
+    crate::support::assert_counts_agree(&db.store).await;
     assert_eq!(app.decisions(&committee, cuong.id).await.unwrap().len(), 2);
     let notified = app.notifications(&committee, an.id).await.unwrap();
     assert!(
@@ -1056,6 +1058,7 @@ async fn whole_cycle(db: &TestDb) {
     assert_eq!(reopened.kind, "reopen");
     assert_eq!(reopened.level, None);
     assert_eq!(fresh(&app, cuong.id).await.stage, Stage::Reviewed);
+    crate::support::assert_counts_agree(&db.store).await;
     let blocked = app
         .publish(
             &secretary,

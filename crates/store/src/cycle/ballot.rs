@@ -8,7 +8,13 @@
 //! roll row is rewritten, the papers are copied in random order into `ballot_papers` and the urn
 //! is emptied; [`crate::Store::scrub_ballot_storage`] then removes what the engines keep of the
 //! old rows (SQLite: WAL truncated, freed cells zeroed by `secure_delete`; PostgreSQL: VACUUM).
-//! See docs/ballot-secrecy.md.
+//!
+//! On PostgreSQL a ballot opened since migration 0038 has two tables of its own while open
+//! ([`live_tables`]): casting marks the voter in `ballot_voted_<id>` and puts the paper in
+//! `ballot_urn_<id>`, never writing a shared table, and the close drops both after copying them
+//! out — the dead row versions whose `xmin` paired a voter with a paper go with the files
+//! (VACUUM only marks their space free; their bytes stayed in the pages). A ballot opened before
+//! 0038 keeps the shared urn and roll to its close. See docs/ballot-secrecy.md.
 
 use super::batch::Cell;
 use crate::db::{Backend, Store, Tx, on_conn};
@@ -127,6 +133,42 @@ pub struct PaperVote {
     pub vote: String,
 }
 
+/// PostgreSQL: the tables an open ballot's casting writes to (who has voted; the papers), named
+/// after the ballot (32 hex digits: a safe identifier), created when it opens, dropped when it
+/// closes.
+pub fn live_tables(ballot: Uuid) -> (String, String) {
+    let id = ballot.simple();
+    (format!("ballot_voted_{id}"), format!("ballot_urn_{id}"))
+}
+
+/// The `CREATE TABLE` of a PostgreSQL ballot's own table named `name`, and the order its rows
+/// are read in by a backup (its key: never the physical order, which follows arrival); `None`
+/// when `name` is not one ([`live_tables`]).
+pub(crate) fn live_table_ddl(name: &str) -> Option<(String, &'static str)> {
+    let hex = |id: &str| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    if let Some(id) = name.strip_prefix("ballot_voted_").filter(|id| hex(id)) {
+        return Some((
+            format!("CREATE TABLE ballot_voted_{id} (member_id UUID PRIMARY KEY)"),
+            "member_id",
+        ));
+    }
+    let id = name.strip_prefix("ballot_urn_").filter(|id| hex(id))?;
+    Some((
+        format!(
+            "CREATE TABLE ballot_urn_{id} (paper_id UUID NOT NULL, subject_id UUID NOT NULL, vote TEXT NOT NULL, \
+             PRIMARY KEY (paper_id, subject_id))"
+        ),
+        "paper_id, subject_id",
+    ))
+}
+
+/// What the casting or closing transaction found of a PostgreSQL ballot, its row locked.
+struct Gate {
+    status: String,
+    /// The ballot has its own tables ([`live_tables`]).
+    live: bool,
+}
+
 const BALLOT_COLUMNS: &str = "id, meeting_id, mode, status, summoned, denominator, present_voters, denominator_detail, papers_cast, version, changed_by, changed_at";
 
 impl Tx {
@@ -180,6 +222,15 @@ impl Tx {
         ).bind(ballot).fetch_all(c).await?))
     }
 
+    /// The subjects on a ballot's paper with their names, in the agenda's order (one statement
+    /// for the whole paper).
+    pub async fn ballot_agenda_names(&mut self, ballot: Uuid) -> Result<Vec<(Uuid, String)>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT a.subject_id, s.name FROM ballot_agenda a JOIN subjects s ON s.id = a.subject_id \
+             WHERE a.ballot_id = $1 ORDER BY a.position",
+        ).bind(ballot).fetch_all(c).await?))
+    }
+
     /// Freezes the roll and opens the ballot if it is still prepared at `version`; false when
     /// stale or not prepared.
     pub async fn open_ballot(
@@ -204,7 +255,30 @@ impl Tx {
         }
         self.record("ballots", ballot.id.to_string(), "update");
         self.insert_roll(ballot.id, roll, false).await?;
+        // Papers come through the system only in an electronic ballot (a paper ballot's tallies
+        // are entered, and it is never closed through the urn).
+        if self.backend() == Backend::Postgres && ballot.mode == "electronic" {
+            // No foreign key: creating or dropping one would lock the referenced tables, and
+            // every row comes from the roll (voters) or the agenda check (papers).
+            let (voted, urn) = live_tables(ballot.id);
+            for (sql, _) in [&voted, &urn].into_iter().filter_map(|t| live_table_ddl(t)) {
+                on_conn!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await?.rows_affected());
+            }
+        }
         Ok(true)
+    }
+
+    /// PostgreSQL: locks the ballot's row (`FOR SHARE` when casting: casters do not wait for
+    /// each other; `FOR UPDATE` when closing, which so waits for every casting transaction
+    /// and is waited for by the later ones) and says whether it has its own tables.
+    async fn gate(&mut self, ballot: Uuid, lock: &str) -> Result<Option<Gate>> {
+        let (voted, _) = live_tables(ballot);
+        let sql = format!(
+            "SELECT status, to_regclass($2) IS NOT NULL FROM ballots WHERE id = $1 FOR {lock}"
+        );
+        let row: Option<(String, bool)> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(ballot).bind(voted).fetch_optional(c).await?);
+        Ok(row.map(|(status, live)| Gate { status, live }))
     }
 
     async fn insert_roll(&mut self, ballot: Uuid, roll: &[RollRow], closed: bool) -> Result<()> {
@@ -248,12 +322,21 @@ impl Tx {
         .await
     }
 
-    /// The roll of a ballot, by member id (never in voting order).
+    /// The roll of a ballot, by member id (never in voting order). On PostgreSQL, while the
+    /// ballot is open, who has voted is in its own table (`ballot_voted`, migration 0038).
     pub async fn ballot_roll(&mut self, ballot: Uuid) -> Result<Vec<RollRow>> {
-        Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT member_id, official, present, temporary_elsewhere, exempt, suspended, prosecuted_or_detained, excused_absence, entitled, has_voted \
-             FROM ballot_roll WHERE ballot_id = $1 ORDER BY member_id",
-        ).bind(ballot).fetch_all(c).await?))
+        let sql = match self.backend() {
+            Backend::Sqlite => {
+                "SELECT member_id, official, present, temporary_elsewhere, exempt, suspended, prosecuted_or_detained, excused_absence, entitled, has_voted \
+                 FROM ballot_roll WHERE ballot_id = $1 ORDER BY member_id"
+            }
+            Backend::Postgres => {
+                "SELECT member_id, official, present, temporary_elsewhere, exempt, suspended, prosecuted_or_detained, excused_absence, entitled, \
+                 has_voted OR member_id IN (SELECT ballot_voted($1)) AS has_voted \
+                 FROM ballot_roll WHERE ballot_id = $1 ORDER BY member_id"
+            }
+        };
+        Ok(on_conn!(self, c => sqlx::query_as(sql).bind(ballot).fetch_all(c).await?))
     }
 
     /// Casts one paper: marks `voter` as having voted and puts the votes (subject, vote code) in
@@ -290,8 +373,20 @@ impl Tx {
         let mut voters: Vec<Uuid> = papers.iter().map(|p| p.voter).collect();
         voters.sort_unstable();
         voters.dedup();
+        let live = match self.backend() {
+            Backend::Sqlite => None,
+            Backend::Postgres => self
+                .gate(ballot, "SHARE")
+                .await?
+                .filter(|g| g.live && g.status == "open")
+                .map(|_| live_tables(ballot)),
+        };
         let mut marked: HashSet<Uuid> = HashSet::with_capacity(voters.len());
         for chunk in voters.chunks(MAX_VOTERS_PER_STATEMENT) {
+            if let Some((voted, _)) = &live {
+                marked.extend(self.mark_live(ballot, voted, chunk).await?);
+                continue;
+            }
             // The list is padded to a power of two (repeating the last id) so that a few
             // statements, each prepared once per connection, serve every batch size.
             let width = chunk.len().next_power_of_two();
@@ -335,7 +430,8 @@ impl Tx {
                         cast.push(paper);
                         CastOutcome::Cast
                     } else {
-                        self.why_not_cast(ballot, paper.voter).await?
+                        self.why_not_cast(ballot, paper.voter, live.is_some())
+                            .await?
                     };
                     first.insert(paper.voter, outcome);
                     outcome
@@ -354,17 +450,51 @@ impl Tx {
                 take *= 2;
             }
             let (chunk, tail) = rest.split_at(take);
-            self.insert_papers(ballot, chunk).await?;
+            match &live {
+                Some((_, urn)) => self.insert_papers(ballot, urn, chunk).await?,
+                None => self.insert_papers(ballot, "ballot_urn", chunk).await?,
+            }
             rest = tail;
         }
         Ok(outcomes)
     }
 
-    /// Why `voter` could not be marked in the roll of `ballot`.
-    async fn why_not_cast(&mut self, ballot: Uuid, voter: Uuid) -> Result<CastOutcome> {
-        let row: Option<(bool, bool, bool)> = on_conn!(self, c => sqlx::query_as(
-            "SELECT entitled, has_voted, closed FROM ballot_roll WHERE ballot_id = $1 AND member_id = $2",
-        ).bind(ballot).bind(voter).fetch_optional(c).await?);
+    /// PostgreSQL, a ballot with its own tables: marks the entitled voters of `chunk` (sorted)
+    /// in `voted`, in member order, and returns those marked now. A voter already there (or
+    /// being marked by a concurrent transaction, which this one waits for) is not returned.
+    async fn mark_live(&mut self, ballot: Uuid, voted: &str, chunk: &[Uuid]) -> Result<Vec<Uuid>> {
+        // Padded to a power of two as below: a few statements serve every batch size.
+        let width = chunk.len().next_power_of_two();
+        let mut sql = format!(
+            "INSERT INTO {voted} (member_id) SELECT member_id FROM ballot_roll \
+             WHERE ballot_id = $1 AND entitled AND NOT closed AND member_id IN ("
+        );
+        for i in 0..width {
+            if i > 0 {
+                sql.push(',');
+            }
+            let _ = write!(sql, "${}", i + 2);
+        }
+        sql.push_str(") ORDER BY member_id ON CONFLICT DO NOTHING RETURNING member_id");
+        Ok(on_conn!(self, c => {
+            let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(ballot);
+            for i in 0..width {
+                q = q.bind(chunk[i.min(chunk.len() - 1)]);
+            }
+            q.fetch_all(c).await?
+        }))
+    }
+
+    /// Why `voter` could not be marked in the roll of `ballot` (`live`: a PostgreSQL ballot with
+    /// its own tables, where who has voted is kept while it is open).
+    async fn why_not_cast(&mut self, ballot: Uuid, voter: Uuid, live: bool) -> Result<CastOutcome> {
+        let sql = if live {
+            "SELECT entitled, member_id IN (SELECT ballot_voted($1)), closed FROM ballot_roll WHERE ballot_id = $1 AND member_id = $2"
+        } else {
+            "SELECT entitled, has_voted, closed FROM ballot_roll WHERE ballot_id = $1 AND member_id = $2"
+        };
+        let row: Option<(bool, bool, bool)> = on_conn!(self, c => sqlx::query_as(sql)
+            .bind(ballot).bind(voter).fetch_optional(c).await?);
         let status: Option<String> = on_conn!(self, c => sqlx::query_scalar(
             "SELECT status FROM ballots WHERE id = $1",
         ).bind(ballot).fetch_optional(c).await?);
@@ -380,10 +510,20 @@ impl Tx {
         })
     }
 
-    /// One multi-row `INSERT` of the papers' votes into the urn.
-    async fn insert_papers(&mut self, ballot: Uuid, papers: &[&NewPaper<'_>]) -> Result<()> {
-        let mut sql =
-            String::from("INSERT INTO ballot_urn (ballot_id, paper_id, subject_id, vote) VALUES ");
+    /// One multi-row `INSERT` of the papers' votes into the urn: the shared `ballot_urn`, or a
+    /// PostgreSQL ballot's own (which has no ballot column).
+    async fn insert_papers(
+        &mut self,
+        ballot: Uuid,
+        urn: &str,
+        papers: &[&NewPaper<'_>],
+    ) -> Result<()> {
+        let shared = urn == "ballot_urn";
+        let mut sql = if shared {
+            String::from("INSERT INTO ballot_urn (ballot_id, paper_id, subject_id, vote) VALUES ")
+        } else {
+            format!("INSERT INTO {urn} (paper_id, subject_id, vote) VALUES ")
+        };
         let mut p = Placeholders::new(self.backend());
         let mut rows = 0;
         for paper in papers {
@@ -391,14 +531,12 @@ impl Tx {
                 if rows > 0 {
                     sql.push(',');
                 }
-                let _ = write!(
-                    sql,
-                    "({}, {}, {}, {})",
-                    p.next(),
-                    p.next(),
-                    p.next(),
-                    p.next()
-                );
+                if shared {
+                    let _ = write!(sql, "({}, ", p.next());
+                } else {
+                    sql.push('(');
+                }
+                let _ = write!(sql, "{}, {}, {})", p.next(), p.next(), p.next());
                 rows += 1;
             }
         }
@@ -409,7 +547,10 @@ impl Tx {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
             for paper in papers {
                 for (subject, vote) in &paper.votes {
-                    q = q.bind(ballot).bind(paper.paper_id).bind(*subject).bind(vote.to_string());
+                    if shared {
+                        q = q.bind(ballot);
+                    }
+                    q = q.bind(paper.paper_id).bind(*subject).bind(vote.to_string());
                 }
             }
             q.execute(c).await?.rows_affected()
@@ -425,6 +566,12 @@ impl Tx {
     pub async fn close_ballot_urn(&mut self, ballot: Uuid) -> Result<Vec<PaperVote>> {
         if self.backend() == Backend::Sqlite {
             on_conn!(self, c => sqlx::query("PRAGMA secure_delete = ON").execute(c).await?.rows_affected());
+        } else if self
+            .gate(ballot, "UPDATE")
+            .await?
+            .is_some_and(|g| g.live && g.status == "open")
+        {
+            return self.close_live_urn(ballot).await;
         }
         // Deleting the roll waits for every casting transaction still holding a roll row
         // (PostgreSQL row locks; SQLite has one writer); the rows come back as they were last
@@ -445,6 +592,41 @@ impl Tx {
         ).bind(ballot).execute(c).await?.rows_affected());
         on_conn!(self, c => sqlx::query("DELETE FROM ballot_urn WHERE ballot_id = $1")
             .bind(ballot).execute(c).await?.rows_affected());
+        self.record("ballot_roll", ballot.to_string(), "close");
+        self.record("ballot_papers", ballot.to_string(), "archive");
+        Ok(papers)
+    }
+
+    /// PostgreSQL, a ballot with its own tables, its row locked `FOR UPDATE` (every casting
+    /// transaction has committed, later ones wait and then find it closed): the roll is
+    /// rewritten in member order with who has voted, the papers are read and copied in random
+    /// order into `ballot_papers`, and both of the ballot's tables are dropped — with them every
+    /// row version a casting transaction wrote. The shared roll and archive are written by this
+    /// transaction alone.
+    async fn close_live_urn(&mut self, ballot: Uuid) -> Result<Vec<PaperVote>> {
+        let (voted, urn) = live_tables(ballot);
+        let have_voted: HashSet<Uuid> =
+            on_conn!(self, c => sqlx::query_scalar::<_, Uuid>(sqlx::AssertSqlSafe(
+            format!("SELECT member_id FROM {voted}"))).fetch_all(c).await?)
+            .into_iter()
+            .collect();
+        let mut roll: Vec<RollRow> = on_conn!(self, c => sqlx::query_as(
+            "DELETE FROM ballot_roll WHERE ballot_id = $1 RETURNING member_id, official, present, temporary_elsewhere, \
+             exempt, suspended, prosecuted_or_detained, excused_absence, entitled, has_voted",
+        ).bind(ballot).fetch_all(c).await?);
+        for row in &mut roll {
+            row.has_voted |= have_voted.contains(&row.member_id);
+        }
+        roll.sort_by_key(|r| r.member_id);
+        self.insert_roll(ballot, &roll, true).await?;
+        let papers: Vec<PaperVote> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(
+            format!("SELECT paper_id, subject_id, vote FROM {urn}"))).fetch_all(c).await?);
+        on_conn!(self, c => sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO ballot_papers (ballot_id, paper_id, subject_id, vote) \
+             SELECT $1, paper_id, subject_id, vote FROM {urn} ORDER BY random()"
+        ))).bind(ballot).execute(c).await?.rows_affected());
+        on_conn!(self, c => sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE {voted}, {urn}")))
+            .execute(c).await?.rows_affected());
         self.record("ballot_roll", ballot.to_string(), "close");
         self.record("ballot_papers", ballot.to_string(), "archive");
         Ok(papers)

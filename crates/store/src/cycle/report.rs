@@ -1,10 +1,15 @@
 //! The counts behind the summary reports (biểu tổng hợp): the subjects of one period under one
-//! organisation, counted in SQL per unit (branch), kind, stage, participation and level in one
-//! pass over the subtree (the closure on the plan's date joined to the subjects of the period's
-//! plans — each subject is in exactly one plan of a period, so nothing is counted twice), with
-//! each count's quota group; the subjects rated KHTNV by name in the units that have any. Rolling the units' counts up
-//! the tree is the app's (it holds the tree); [`Tx::report_rollup_sql`] is the same roll-up
-//! written as one SQL statement, kept for the benchmark to compare with.
+//! organisation, per unit (branch), kind, stage, participation and level, with each count's
+//! quota group. They are read from `subject_counts` (migration 0032), which triggers on
+//! `subjects` keep in the same transaction as every write of a subject, over the subtree on the
+//! plan's date (the closure joined to the counts of the period's plans — each subject is in
+//! exactly one plan of a period, so nothing is counted twice): a national summary sums a few
+//! hundred thousand rows instead of reading six million subjects. The subjects stay the record:
+//! [`Tx::report_unit_totals`] counts them per unit from the (plan, unit) index alone, for the
+//! report to check the kept counts against, and [`Tx::subject_counts_drift`] compares everything.
+//! The subjects rated KHTNV are named from a partial index. Rolling the units' counts up the tree
+//! is the app's (it holds the tree); [`Tx::report_rollup_sql`] is the same roll-up written as one
+//! SQL statement over the subjects themselves, kept for the benchmark to compare with.
 //!
 //! Like the rest of the store this knows no rule: stages, kinds and levels are the app's codes.
 
@@ -26,7 +31,7 @@ pub struct ReportScope {
 }
 
 /// Subjects of one unit with one kind, stage, participation and level.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitCount {
     pub unit_id: Uuid,
     /// The organisation rated, for organisation subjects (and collectives).
@@ -35,12 +40,62 @@ pub struct UnitCount {
     pub stage: String,
     pub participation: String,
     pub level: Option<String>,
-    /// The eligibility record (JSON) of excluded subjects, whose reasons the report lists.
-    pub excluded_why: Option<String>,
+    /// For excluded subjects: the messages of their eligibility's reasons, joined by "; "
+    /// (empty when it gave none).
+    pub excluded_reason: Option<String>,
     /// The comparable group of the HTXSNV quota and the organisation whose body decides.
     pub quota_group: String,
     pub deciding_org_id: Option<Uuid>,
     pub count: i64,
+}
+
+/// A row of `subject_counts` as stored: no NULL in the key (nil UUID, empty text).
+#[derive(sqlx::FromRow)]
+struct StoredCount {
+    unit_id: Uuid,
+    org_id: Uuid,
+    kind: String,
+    stage: String,
+    participation: String,
+    level: String,
+    excluded_reason: String,
+    quota_group: String,
+    deciding_org_id: Uuid,
+    count: i64,
+}
+
+impl From<StoredCount> for UnitCount {
+    fn from(r: StoredCount) -> UnitCount {
+        let excluded = r.stage == "excluded";
+        UnitCount {
+            unit_id: r.unit_id,
+            org_id: (!r.org_id.is_nil()).then_some(r.org_id),
+            kind: r.kind,
+            stage: r.stage,
+            participation: r.participation,
+            level: (!r.level.is_empty()).then_some(r.level),
+            excluded_reason: excluded.then_some(r.excluded_reason),
+            quota_group: r.quota_group,
+            deciding_org_id: (!r.deciding_org_id.is_nil()).then_some(r.deciding_org_id),
+            count: r.count,
+        }
+    }
+}
+
+/// The number of subjects of one unit in the scope.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UnitTotal {
+    pub unit_id: Uuid,
+    pub count: i64,
+}
+
+/// Where the kept counts and the subjects disagree: a key of `subject_counts` (as text) with
+/// the count kept and the count of the subjects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountDrift {
+    pub key: String,
+    pub kept: i64,
+    pub counted: i64,
 }
 
 /// A subject rated at one level, for the lists (KHTNV …).
@@ -63,15 +118,19 @@ pub struct RolledUp {
     pub count: i64,
 }
 
-/// What a unit's counts are grouped by.
-const UNIT_COUNT_FIELDS: &str = "s.unit_id, s.org_id, s.kind, s.stage, s.participation, s.level, \
-     CASE WHEN s.stage = 'excluded' THEN s.eligibility END AS excluded_why, s.quota_group, s.deciding_org_id";
-const UNIT_COUNT_GROUPING: &str = "s.unit_id, s.org_id, s.kind, s.stage, s.participation, s.level, \
-     CASE WHEN s.stage = 'excluded' THEN s.eligibility END, s.quota_group, s.deciding_org_id";
+/// What a unit's counts are grouped by (in `subject_counts`, alias `c`).
+const UNIT_COUNT_FIELDS: &str = "c.unit_id, c.org_id, c.kind, c.stage, c.participation, c.level, \
+     c.excluded_reason, c.quota_group, c.deciding_org_id";
 
-/// `s` restricted to the period's plans and `u` (closure rows) to the subtree: binds
-/// `$1` root, `$2` date, `$3` year, `$4` period kind, `$5` period number. CROSS JOIN keeps
-/// SQLite's loop over the subtree outside, through the (plan, unit) index.
+/// `c` (kept counts) restricted to the period's plans and `u` (closure rows) to the subtree:
+/// binds `$1` root, `$2` date, `$3` year, `$4` period kind, `$5` period number. CROSS JOIN keeps
+/// SQLite's loop over the subtree outside, through the (plan, unit …) key.
+const SUBTREE_COUNTS: &str = "FROM org_closure u CROSS JOIN subject_counts c \
+     WHERE u.ancestor_id = $1 AND u.valid_from <= $2 AND u.valid_to > $2 \
+       AND c.unit_id = u.descendant_id AND c.subjects <> 0 \
+       AND c.plan_id IN (SELECT id FROM plans WHERE year = $3 AND period_kind = $4 AND period_no = $5)";
+
+/// The same over the subjects themselves (alias `s`).
 const SUBTREE_SUBJECTS: &str = "FROM org_closure u CROSS JOIN subjects s \
      WHERE u.ancestor_id = $1 AND u.valid_from <= $2 AND u.valid_to > $2 \
        AND s.unit_id = u.descendant_id \
@@ -90,16 +149,14 @@ macro_rules! scoped {
 }
 
 impl Tx {
-    /// Counts per unit of every subject in the scope (one pass over the subtree's subjects: the
-    /// quota groups' levels are counted from the same rows).
+    /// Counts per unit of every subject in the scope, as kept in `subject_counts`.
     pub async fn report_unit_counts(&mut self, scope: &ReportScope) -> Result<Vec<UnitCount>> {
         let sql = format!(
-            "SELECT {UNIT_COUNT_FIELDS}, COUNT(*) AS count \
-             {SUBTREE_SUBJECTS} GROUP BY {UNIT_COUNT_GROUPING}"
+            "SELECT {UNIT_COUNT_FIELDS}, CAST(SUM(c.subjects) AS BIGINT) AS count \
+             {SUBTREE_COUNTS} GROUP BY {UNIT_COUNT_FIELDS}"
         );
-        Ok(
-            on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope).fetch_all(c).await?),
-        )
+        let rows: Vec<StoredCount> = on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope).fetch_all(c).await?);
+        Ok(rows.into_iter().map(UnitCount::from).collect())
     }
 
     /// Counts of the subjects of `units` (in the period's plans): what a change in a few branches
@@ -112,12 +169,12 @@ impl Tx {
         let mut out = Vec::new();
         for chunk in units.chunks(500) {
             let sql = format!(
-                "SELECT {UNIT_COUNT_FIELDS}, COUNT(*) AS count \
-                 FROM subjects s WHERE s.plan_id IN (SELECT id FROM plans WHERE year = $1 AND period_kind = $2 AND period_no = $3) \
-                 AND s.unit_id IN ({}) GROUP BY {UNIT_COUNT_GROUPING}",
+                "SELECT {UNIT_COUNT_FIELDS}, CAST(SUM(c.subjects) AS BIGINT) AS count \
+                 FROM subject_counts c WHERE c.plan_id IN (SELECT id FROM plans WHERE year = $1 AND period_kind = $2 AND period_no = $3) \
+                 AND c.subjects <> 0 AND c.unit_id IN ({}) GROUP BY {UNIT_COUNT_FIELDS}",
                 placeholders(4, chunk.len())
             );
-            let rows: Vec<UnitCount> = on_conn!(self, c => {
+            let rows: Vec<StoredCount> = on_conn!(self, c => {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(scope.year)
                     .bind(scope.period_kind)
@@ -127,40 +184,104 @@ impl Tx {
                 }
                 q.fetch_all(c).await?
             });
-            out.extend(rows);
+            out.extend(rows.into_iter().map(UnitCount::from));
         }
         Ok(out)
     }
 
-    /// The number of subjects in the scope, counted on its own (the cross-check's reference).
-    pub async fn report_subject_total(&mut self, scope: &ReportScope) -> Result<u64> {
-        let sql = format!("SELECT COUNT(*) {SUBTREE_SUBJECTS}");
-        let (count,): (i64,) = on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope).fetch_one(c).await?);
-        Ok(count as u64)
+    /// The number of subjects of each unit in the scope, counted from the subjects themselves
+    /// (their (plan, unit) index, never the rows): what the report checks the kept counts
+    /// against, and the cross-check's reference.
+    pub async fn report_unit_totals(&mut self, scope: &ReportScope) -> Result<Vec<UnitTotal>> {
+        let sql =
+            format!("SELECT s.unit_id, COUNT(*) AS count {SUBTREE_SUBJECTS} GROUP BY s.unit_id");
+        Ok(
+            on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope).fetch_all(c).await?),
+        )
     }
 
-    /// The subjects of `units` (in the scope's period) rated `level`, in name order (the stored
-    /// sort key): the caller names the units its counts found such subjects in.
-    pub async fn report_rated(
+    /// Every difference between `subject_counts` and the subjects counted in full (one scan of
+    /// `subjects`): empty when the kept counts are right. For tests and for an operator who
+    /// doubts them; the report itself checks only the totals per unit.
+    pub async fn subject_counts_drift(&mut self) -> Result<Vec<CountDrift>> {
+        let counted_sql = match self.backend() {
+            crate::db::Backend::Sqlite => {
+                "SELECT plan_id, unit_id, kind, stage, participation, COALESCE(level, '') AS level, \
+                   COALESCE(org_id, zeroblob(16)) AS org_id, quota_group, \
+                   COALESCE(deciding_org_id, zeroblob(16)) AS deciding_org_id, \
+                   CASE WHEN stage = 'excluded' AND json_valid(eligibility) THEN \
+                     COALESCE((SELECT group_concat(json_extract(r.value, '$.message'), '; ') FROM json_each(eligibility, '$.reasons') r), '') \
+                   ELSE '' END AS excluded_reason, COUNT(*) AS subjects \
+                 FROM subjects GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+            }
+            crate::db::Backend::Postgres => {
+                "SELECT plan_id, unit_id, kind, stage, participation, COALESCE(level, '') AS level, \
+                   COALESCE(org_id, '00000000-0000-0000-0000-000000000000') AS org_id, quota_group, \
+                   COALESCE(deciding_org_id, '00000000-0000-0000-0000-000000000000') AS deciding_org_id, \
+                   subject_excluded_reason(stage, eligibility) AS excluded_reason, COUNT(*) AS subjects \
+                 FROM subjects GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+            }
+        };
+        let kept_sql = "SELECT plan_id, unit_id, kind, stage, participation, level, org_id, quota_group, \
+             deciding_org_id, excluded_reason, subjects FROM subject_counts WHERE subjects <> 0";
+        type Row = (
+            Uuid,
+            Uuid,
+            String,
+            String,
+            String,
+            String,
+            Uuid,
+            String,
+            Uuid,
+            String,
+            i64,
+        );
+        let counted: Vec<Row> =
+            on_conn!(self, c => sqlx::query_as(counted_sql).fetch_all(c).await?);
+        let kept: Vec<Row> = on_conn!(self, c => sqlx::query_as(kept_sql).fetch_all(c).await?);
+        let key = |r: &Row| {
+            format!(
+                "plan {} unit {} kind {} stage {} participation {} level «{}» org {} group {} deciding {} reason «{}»",
+                r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9
+            )
+        };
+        let mut both: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+        for row in &kept {
+            both.entry(key(row)).or_default().0 += row.10;
+        }
+        for row in &counted {
+            both.entry(key(row)).or_default().1 += row.10;
+        }
+        Ok(both
+            .into_iter()
+            .filter(|(_, (kept, counted))| kept != counted)
+            .map(|(key, (kept, counted))| CountDrift { key, kept, counted })
+            .collect())
+    }
+
+    /// The subjects of `units` (in the scope's period) rated KHTNV, in name order (the stored
+    /// sort key): the caller names the units its counts found such subjects in. Read from the
+    /// partial index `subjects_khtnv` alone (the level is written into the statement so that
+    /// both planners can use it).
+    pub async fn report_rated_khtnv(
         &mut self,
         scope: &ReportScope,
         units: &[Uuid],
-        level: &str,
     ) -> Result<Vec<RatedSubject>> {
         let mut out: Vec<RatedSubject> = Vec::new();
         for chunk in units.chunks(500) {
             let sql = format!(
                 "SELECT s.id, s.name, s.sort_key, s.kind, s.unit_id FROM subjects s \
                  WHERE s.plan_id IN (SELECT id FROM plans WHERE year = $1 AND period_kind = $2 AND period_no = $3) \
-                 AND s.level = $4 AND s.unit_id IN ({})",
-                placeholders(5, chunk.len())
+                 AND s.level = 'KHTNV' AND s.unit_id IN ({})",
+                placeholders(4, chunk.len())
             );
             let rows: Vec<RatedSubject> = on_conn!(self, c => {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(scope.year)
                     .bind(scope.period_kind)
-                    .bind(scope.period_no)
-                    .bind(level);
+                    .bind(scope.period_no);
                 for unit in chunk {
                     q = q.bind(*unit);
                 }

@@ -63,10 +63,21 @@ impl Tx {
     }
 
     /// Whether `member` is on the ballot's roll: (entitled, has voted); `None` when not on it.
+    /// On PostgreSQL, while the ballot is open, who has voted is in its own table
+    /// (`ballot_voted`, migration 0038).
     pub async fn roll_entry(&mut self, ballot: Uuid, member: Uuid) -> Result<Option<(bool, bool)>> {
-        Ok(on_conn!(self, c => sqlx::query_as(
-            "SELECT entitled, has_voted FROM ballot_roll WHERE ballot_id = $1 AND member_id = $2",
-        ).bind(ballot).bind(member).fetch_optional(c).await?))
+        let sql = match self.backend() {
+            crate::db::Backend::Sqlite => {
+                "SELECT entitled, has_voted FROM ballot_roll WHERE ballot_id = $1 AND member_id = $2"
+            }
+            crate::db::Backend::Postgres => {
+                "SELECT entitled, has_voted OR member_id IN (SELECT ballot_voted($1)) \
+                 FROM ballot_roll WHERE ballot_id = $1 AND member_id = $2"
+            }
+        };
+        Ok(
+            on_conn!(self, c => sqlx::query_as(sql).bind(ballot).bind(member).fetch_optional(c).await?),
+        )
     }
 }
 

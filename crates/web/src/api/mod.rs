@@ -2,10 +2,13 @@
 //! [`OpenApiRouter`] whose handlers carry their OpenAPI description (`#[utoipa::path]`).
 
 pub mod accounts;
+pub mod after;
 pub mod audit;
 pub mod ballots;
+pub mod commitments;
 pub mod discipline;
 pub mod facts;
+pub mod dossiers;
 pub mod frameworks;
 pub mod health;
 pub mod inbox;
@@ -17,6 +20,7 @@ pub mod plans;
 pub mod records;
 pub mod reports;
 pub mod reviews;
+pub mod rewards;
 pub mod rules;
 pub mod schema;
 pub mod scoring;
@@ -50,4 +54,8 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(ballots::routes())
         .merge(audit::routes())
         .merge(reports::routes())
+        .merge(after::routes())
+        .merge(rewards::routes())
+        .merge(commitments::routes())
+        .merge(dossiers::routes())
 }

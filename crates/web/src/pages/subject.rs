@@ -18,8 +18,8 @@ use kiemdiem_app::evaluation::SelfEvaluation;
 use kiemdiem_app::plan::Step;
 use kiemdiem_app::state::Stage;
 use kiemdiem_pages::{
-    Choice, ColumnRow, CriterionGroupInput, CriterionInput, DecisionRow, FindingRow, Labelled,
-    Link, SectionInput, SectionText, SelfEvaluationPage, SelfReviewPage, SubjectPage, tk,
+    Choice, ColumnRow, CriterionGroupInput, CriterionInput, DecisionRow, DissentLine, FindingRow,
+    Labelled, Link, SectionInput, SectionText, SelfEvaluationPage, SelfReviewPage, SubjectPage, tk,
 };
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::framework::Scale;
@@ -99,6 +99,7 @@ async fn build_subject_page(
     let side = app.side_by_side(actor, id).await?;
     let decisions = app.decisions(actor, id).await?;
     let previous = app.previous_year(actor, id).await?;
+    let commitment = app.last_commitment(actor, id).await?;
     let evaluations = app.evaluations(actor, id).await?;
     let own = subject.member.is_some() && subject.member == actor.member;
     let self_evaluated = evaluations.iter().any(|e| e.step == "self");
@@ -187,6 +188,16 @@ async fn build_subject_page(
             body: d.body.clone(),
             at: day(d.decided_at.date()),
             reason: d.reason.clone().unwrap_or_default(),
+            dissents: d
+                .dissents
+                .iter()
+                .map(|x| DissentLine {
+                    by: x.recorded_by.clone(),
+                    at: day(x.recorded_at.date()),
+                    to: x.addressed_to_name.clone().unwrap_or_default(),
+                    opinion: x.opinion.clone(),
+                })
+                .collect(),
         })
         .collect();
     let mut previous_rows = Vec::new();
@@ -252,6 +263,20 @@ async fn build_subject_page(
         label: tr.t(tk("subject.fact_awaited")).to_string(),
         note: format!("{} ({})", f.name, f.code),
     }));
+    // The commitment registered last year for this year, beside this year's result.
+    if let Some(commitment) = commitment {
+        previous_rows.push(Labelled {
+            label: tr.fill(
+                tk("subject.commitment"),
+                &[("year", &commitment.for_year.to_string())],
+            ),
+            note: if commitment.pledges.is_empty() {
+                commitment.target_level_name
+            } else {
+                format!("{} — {}", commitment.target_level_name, commitment.pledges)
+            },
+        });
+    }
     let participation = subject
         .eligibility
         .as_ref()
