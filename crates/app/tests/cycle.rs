@@ -67,10 +67,10 @@ mod backup;
 #[path = "cycle/reports.rs"]
 mod reports;
 
-#[path = "cycle/facts.rs"]
-mod facts;
 #[path = "cycle/after.rs"]
 mod after;
+#[path = "cycle/facts.rs"]
+mod facts;
 #[path = "cycle/rewards.rs"]
 mod rewards;
 
