@@ -525,6 +525,7 @@ impl App {
             .await?;
         let dir = self.files_dir()?.to_path_buf();
         let mut tx = self.store().read().await?;
+        load_plan(&mut tx, plan).await?;
         let files = tx.dossier_files(plan).await?;
         drop(tx);
         let mut problems = Vec::new();

@@ -198,6 +198,8 @@ pub struct SelfReviewPage {
     pub name: String,
     pub form: String,
     pub deadline: Option<String>,
+    /// Last year's commitment for this year (bản đăng ký phấn đấu), to review against.
+    pub commitment: Option<String>,
     pub version: i64,
     pub sections: Vec<SectionInput>,
     /// The field the error concerns (`sections.A.I`), empty for a general one.

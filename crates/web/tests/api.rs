@@ -13,6 +13,8 @@ mod readable;
 mod access;
 #[path = "api/accounts.rs"]
 mod accounts;
+#[path = "api/after.rs"]
+mod after;
 #[path = "api/cycle.rs"]
 mod cycle;
 #[path = "api/discipline.rs"]

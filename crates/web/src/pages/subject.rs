@@ -351,6 +351,7 @@ async fn self_review_form(
     let plan = app.plan(&viewer.actor, subject.plan).await?;
     let form = app.self_review_form(&viewer.actor, id).await?;
     let review = app.self_review(&viewer.actor, id).await?;
+    let commitment = app.last_commitment(&viewer.actor, id).await?;
     let field = error.and_then(|e| e.field()).unwrap_or("").to_string();
     let sections = form
         .sections
@@ -383,6 +384,17 @@ async fn self_review_form(
         deadline: plan
             .deadline(Step::SelfReview)
             .map(|d| tr.fill(tk("home.deadline"), &[("day", &day(d))])),
+        commitment: commitment.map(|c| {
+            let label = tr.fill(
+                tk("subject.commitment"),
+                &[("year", &c.for_year.to_string())],
+            );
+            if c.pledges.is_empty() {
+                format!("{label} {}", c.target_level_name)
+            } else {
+                format!("{label} {} — {}", c.target_level_name, c.pledges)
+            }
+        }),
         version: review.map(|r| r.version).unwrap_or(0),
         sections,
         field: if general { String::new() } else { field },

@@ -27,6 +27,8 @@ pub struct TestApp {
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: Option<tempfile::TempDir>,
+    /// Where the server keeps attached dossier files.
+    pub files: tempfile::TempDir,
     pg_cleanup: Option<(String, String)>,
 }
 
@@ -55,8 +57,10 @@ impl TestApp {
             }
         };
         let store = Store::open(&url).await.expect("open the test database");
+        let files = tempfile::tempdir().expect("files directory");
         let app = App::with_today(store.clone(), today)
-            .with_security(kiemdiem_app::Security::for_tests());
+            .with_security(kiemdiem_app::Security::for_tests())
+            .with_files_dir(files.path());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
@@ -77,6 +81,7 @@ impl TestApp {
             stop: Some(stop),
             server: Some(server),
             _dir: dir,
+            files,
             pg_cleanup,
         })
     }
