@@ -594,7 +594,7 @@ async fn list_subject_matters(
 /// The handling level orders the verification of a matter, with its due day.
 #[utoipa::path(post, path = "/matters/{id}/verification-order", tag = "after_decision", operation_id = "order_verification",
     params(("id" = Uuid, Path, description = "The matter's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The matter's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The matter's version read")),
     request_body = MatterOrderBody,
     responses((status = 200, body = MatterRecord), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -626,7 +626,7 @@ async fn order_verification(
 /// the correction path (Mẫu 03), the answer listing what depends on the changed level.
 #[utoipa::path(post, path = "/matters/{id}/conclusion", tag = "after_decision", operation_id = "conclude_matter",
     params(("id" = Uuid, Path, description = "The matter's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The matter's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The matter's version read")),
     request_body = ConclusionBody,
     responses((status = 200, body = ConcludedRecord), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -694,7 +694,7 @@ async fn list_plan_matters(
 /// (carried out by the competent level's correction) of a subject of a plan below it.
 #[utoipa::path(post, path = "/subjects/{id}/inspection-orders", tag = "after_decision", operation_id = "order_inspection",
     params(("id" = Uuid, Path, description = "The subject's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The subject's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The subject's version read")),
     request_body = InspectionBody,
     responses((status = 201, body = InspectionOrderRecord), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]

@@ -222,7 +222,7 @@ async fn get_ballot(
 /// the attendance list) and decides who may vote and the denominator by the rules.
 #[utoipa::path(post, path = "/ballots/{id}/opening", tag = "ballots", operation_id = "open_ballot",
     params(("id" = Uuid, Path, description = "The ballot's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The ballot's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The ballot's version read")),
     request_body = OpenBallotBody,
     responses((status = 200, body = BallotView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -294,7 +294,7 @@ async fn cast(
 /// per subject, writes them into the minutes, archives the papers in random order.
 #[utoipa::path(post, path = "/ballots/{id}/closing", tag = "ballots", operation_id = "close_ballot",
     params(("id" = Uuid, Path, description = "The ballot's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The ballot's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The ballot's version read")),
     request_body = CloseBallotBody,
     responses((status = 200, body = BallotView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -315,7 +315,7 @@ async fn close(
 /// same majority rule.
 #[utoipa::path(put, path = "/ballots/{id}/tallies", tag = "ballots", operation_id = "enter_tallies",
     params(("id" = Uuid, Path, description = "The ballot's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The ballot's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The ballot's version read")),
     request_body = TalliesBody,
     responses((status = 200, body = BallotView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]

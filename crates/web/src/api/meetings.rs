@@ -332,7 +332,7 @@ async fn record_review(
 /// Closes the meeting with its minutes and conclusion, after the minimum-duration check.
 #[utoipa::path(post, path = "/meetings/{id}/closing", tag = "review", operation_id = "close_meeting",
     params(("id" = Uuid, Path, description = "The meeting's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The meeting's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The meeting's version read")),
     request_body = MeetingCloseBody,
     responses((status = 200, body = MeetingView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]

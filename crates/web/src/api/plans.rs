@@ -399,7 +399,7 @@ async fn get_plan(
 /// Replaces the plan's phases, still only tightening the superior plan's dates.
 #[utoipa::path(put, path = "/plans/{id}/phases", tag = "plans", operation_id = "set_plan_phases",
     params(("id" = Uuid, Path, description = "The plan's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The plan's version read, instead of `version` in the body")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The plan's version read, instead of `version` in the body")),
     request_body = SetPhases,
     responses((status = 200, body = PlanView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -420,7 +420,7 @@ async fn set_phases(
 /// signature block, recipients.
 #[utoipa::path(put, path = "/plans/{id}/document", tag = "plans", operation_id = "set_plan_document",
     params(("id" = Uuid, Path, description = "The plan's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The plan's version read, instead of `version` in the body")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The plan's version read, instead of `version` in the body")),
     request_body = PlanDocumentBody,
     responses((status = 200, body = PlanView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -458,7 +458,7 @@ async fn child_plans(
 /// collectives, leaders, members — with eligibility decided by the rules, in one transaction.
 #[utoipa::path(post, path = "/plans/{id}/open", tag = "plans", operation_id = "open_plan",
     params(("id" = Uuid, Path, description = "The plan's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The plan's version read, instead of `version` in the body")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The plan's version read, instead of `version` in the body")),
     request_body = VersionBody,
     responses((status = 200, body = OpenReportView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -559,7 +559,7 @@ async fn escalations(
 /// `published` when nothing is left undecided.
 #[utoipa::path(post, path = "/plans/{id}/publication", tag = "plans", operation_id = "publish_plan",
     params(("id" = Uuid, Path, description = "The plan's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The plan's version read, instead of `version` in the body")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The plan's version read, instead of `version` in the body")),
     request_body = VersionBody,
     responses((status = 200, body = PublicationView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 428, body = ErrorBody)))]

@@ -293,7 +293,7 @@ async fn get_self_review(
 /// Saves a draft of the self-review, written by the subject themselves.
 #[utoipa::path(put, path = "/subjects/{id}/self-review", tag = "review", operation_id = "save_self_review",
     params(("id" = Uuid, Path, description = "The subject's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The self-review's version read (0 for the first draft)")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The self-review's version read (0 for the first draft)")),
     request_body = SelfReviewDraft,
     responses((status = 200, body = SelfReviewView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -321,7 +321,7 @@ async fn save_self_review(
 /// Submits the self-review: every required section must be filled; near-copies are flagged.
 #[utoipa::path(post, path = "/subjects/{id}/self-review/submission", tag = "review", operation_id = "submit_self_review",
     params(("id" = Uuid, Path, description = "The subject's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The self-review's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The self-review's version read")),
     request_body = SelfReviewSubmission,
     responses((status = 200, body = SelfReviewView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -362,7 +362,7 @@ pub struct DraftSent {
 /// subject is reviewed; the notice before the meeting is counted from it.
 #[utoipa::path(post, path = "/subjects/{id}/self-review/draft-sent", tag = "review", operation_id = "record_draft_sent",
     params(("id" = Uuid, Path, description = "The subject's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The report's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The report's version read")),
     request_body = DraftSent,
     responses((status = 200, body = SelfReviewView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -434,7 +434,7 @@ async fn add_review_input(
 /// the reason: it is a draft again and the subject is back to writing it.
 #[utoipa::path(post, path = "/subjects/{id}/self-review/return", tag = "review", operation_id = "return_self_review",
     params(("id" = Uuid, Path, description = "The subject's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The self-review's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The self-review's version read")),
     request_body = SelfReviewReturn,
     responses((status = 200, body = SelfReviewView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]

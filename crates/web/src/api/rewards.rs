@@ -39,8 +39,23 @@ pub fn routes() -> OpenApiRouter<ApiState> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    #[param(example = 2025)]
+    /// The year, 1995–9999.
+    #[param(example = 2025, minimum = 1995, maximum = 9999)]
+    #[serde(deserialize_with = "year_in_range")]
     pub year: i32,
+}
+
+/// A year the calendar covers (found by schemathesis: `year=48760` reached PostgreSQL, which
+/// refused the date with an undocumented 422).
+fn year_in_range<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i32, D::Error> {
+    let year = i32::deserialize(deserializer)?;
+    if kiemdiem_rules::calendar::YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "năm «{year}» không hợp lệ (từ 1995 đến 9999)"
+        )))
+    }
 }
 
 /// A member's or an organisation's levels over the years, read for a year.

@@ -147,7 +147,7 @@ async fn get_collective_scoring(
 /// working days before the meeting).
 #[utoipa::path(put, path = "/subjects/{id}/collective-scoring/proposal", tag = "evaluation", operation_id = "propose_collective_score",
     params(("id" = Uuid, Path, description = "The organisation's subject id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The scoring's version read (0 first)")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The scoring's version read (0 first)")),
     request_body = ProposalBody,
     responses((status = 200, body = CollectiveScoringView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -204,7 +204,7 @@ async fn score_collective(
 /// its self-evaluation.
 #[utoipa::path(post, path = "/subjects/{id}/collective-scoring/vote", tag = "evaluation", operation_id = "vote_collective_score",
     params(("id" = Uuid, Path, description = "The organisation's subject id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The scoring's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The scoring's version read")),
     request_body = VoteBody,
     responses((status = 200, body = VoteResult), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]

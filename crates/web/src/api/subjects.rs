@@ -466,7 +466,7 @@ async fn evaluations(
 /// evidence, bonuses and deductions, task results, a self-proposed level — scored by the rules.
 #[utoipa::path(put, path = "/subjects/{id}/self-evaluation", tag = "evaluation", operation_id = "self_evaluate",
     params(("id" = Uuid, Path, description = "The subject's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The self-evaluation's version read (0 for the first)")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The self-evaluation's version read (0 for the first)")),
     request_body = SelfEvaluationBody,
     responses((status = 200, body = EvaluationResult), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -496,7 +496,7 @@ async fn self_evaluate(
 /// participating body (civil-service rating, branch committee, mass organisation …).
 #[utoipa::path(post, path = "/subjects/{id}/opinions", tag = "evaluation", operation_id = "record_opinion",
     params(("id" = Uuid, Path, description = "The subject's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The version of this source's opinion read (0 for a new one)")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The version of this source's opinion read (0 for a new one)")),
     request_body = OpinionBody,
     responses((status = 200, body = EvaluationResult), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -565,7 +565,7 @@ async fn quota(
 /// The proposal of the proposing body for a subject another body decides.
 #[utoipa::path(post, path = "/subjects/{id}/proposal", tag = "evaluation", operation_id = "propose_level",
     params(("id" = Uuid, Path, description = "The subject's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The subject's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The subject's version read")),
     request_body = ProposalBody,
     responses((status = 200, body = StageView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -592,7 +592,7 @@ async fn propose(
 /// the group's HTXSNV quota, or without a reason where one is required.
 #[utoipa::path(post, path = "/subjects/{id}/decisions", tag = "evaluation", operation_id = "decide_level",
     params(("id" = Uuid, Path, description = "The subject's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The subject's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The subject's version read")),
     request_body = DecisionBody,
     responses((status = 201, body = DecisionRecord), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -639,7 +639,7 @@ async fn decisions(
 /// (the old one is kept). A reason is required.
 #[utoipa::path(post, path = "/subjects/{id}/corrections", tag = "evaluation", operation_id = "correct_level",
     params(("id" = Uuid, Path, description = "The subject's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The subject's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The subject's version read")),
     request_body = DecisionBody,
     responses((status = 201, body = DecisionRecord), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -659,7 +659,7 @@ async fn correct(
 /// `reopen`; nothing decided is erased).
 #[utoipa::path(post, path = "/subjects/{id}/reopening", tag = "evaluation", operation_id = "reopen_subject",
     params(("id" = Uuid, Path, description = "The subject's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The subject's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The subject's version read")),
     request_body = ReopenBody,
     responses((status = 201, body = DecisionRecord), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -682,7 +682,7 @@ async fn reopen(
 /// several places: every place gets the settled level as a correction.
 #[utoipa::path(post, path = "/escalations/{id}/resolution", tag = "evaluation", operation_id = "resolve_escalation",
     params(("id" = Uuid, Path, description = "The escalation's id"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The escalation's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The escalation's version read")),
     request_body = ResolutionBody,
     responses((status = 200, body = DecisionList), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
@@ -835,7 +835,7 @@ async fn add_joint_unit(
 #[utoipa::path(put, path = "/subjects/{id}/parts/{seq}/results", tag = "evaluation", operation_id = "record_part_results",
     params(("id" = Uuid, Path, description = "The subject's id"),
            ("seq" = i64, Path, description = "The part's number"),
-           ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The part's version read")),
+           ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(W/)?"?[+-]?[0-9]{1,18}"?$"#, description = "The part's version read")),
     request_body = PartResultsBody,
     responses((status = 200, body = PartList), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
