@@ -36,6 +36,9 @@ pub enum Command {
     /// Check the audit trail (chain, seals, anchors, sealed records) or anchor its head.
     #[command(subcommand)]
     Audit(cli::audit::AuditCommand),
+    /// Check the files attached to a plan's dossiers against their recorded SHA-256.
+    #[command(subcommand)]
+    Dossier(cli::dossier::DossierCommand),
     /// Write a consistent copy of the whole database while it serves.
     Backup(cli::backup::BackupArgs),
     /// Restore a backup into a fresh database and verify its audit trail.
@@ -62,6 +65,7 @@ pub fn run(cli: Cli) -> std::process::ExitCode {
         Command::Demo(args) => cli::store::demo(args),
         Command::Serve(args) => cli::serve::run(args),
         Command::Audit(command) => cli::audit::run(command),
+        Command::Dossier(command) => cli::dossier::run(command),
         Command::Backup(args) => cli::backup::backup(args),
         Command::Restore(args) => cli::backup::restore_command(args),
         Command::User(command) => cli::user::run(command),

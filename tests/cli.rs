@@ -322,6 +322,38 @@ fn a_provinces_readings_of_quota_and_ballot_are_selectable() {
 }
 
 #[test]
+fn facts_nobody_recorded_leave_the_leader_pending_each_named() {
+    let result = check("docs/cases/leader-2025-facts-unknown.json");
+    let classification = &result["subject"]["classification"];
+    assert_eq!(classification["readiness"], "pending");
+    assert_eq!(classification["suggested"], Value::Null);
+    assert_eq!(classification["score_level"], "HTXSNV");
+    let findings = classification["findings"].as_array().unwrap();
+    for (fact, rule) in [
+        (
+            "previous_defects_fixed",
+            "qd366-hd43.tasks.htxsnv_previous_defects_fixed",
+        ),
+        ("confidence_vote", "qd366-hd43.leader.low_confidence"),
+        ("force_majeure", "qd366-hd43.key_targets"),
+    ] {
+        let finding = findings
+            .iter()
+            .find(|f| f["missing_fact"] == fact)
+            .unwrap_or_else(|| panic!("no finding names {fact}: {findings:?}"));
+        assert_eq!(finding["effect"], "pending");
+        assert_eq!(finding["citation"]["rule"], rule);
+        assert!(finding["message"].as_str().unwrap().contains(fact));
+        assert!(
+            finding["citation"]["source"]
+                .as_str()
+                .unwrap()
+                .contains("QĐ 366-QĐ/TW Điều 11")
+        );
+    }
+}
+
+#[test]
 fn a_bad_case_names_the_field_and_exits_2() {
     let (code, _, stderr) = kiemdiem(
         &["rules", "check", "--case", "-"],

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod dossier;
 pub mod org;
 pub mod report;
 pub mod rules;

@@ -66,6 +66,10 @@ pub struct ServeArgs {
     /// publication is anchored too).
     #[arg(long, default_value_t = 10)]
     pub anchor_every: u64,
+    /// Where files attached to dossiers are kept [default: ./kiemdiem-files; with --demo: beside
+    /// the temporary database].
+    #[arg(long, env = "KIEMDIEM_FILES_DIR")]
+    pub files_dir: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -121,7 +125,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     if let (Some(dir), None) = (&temporary, &audit.anchor_file) {
         audit.anchor_file = Some(dir.path().join("anchors.log"));
     }
-    let app = audit.app(&store, &url)?;
+    let files_dir = match (&args.files_dir, &temporary) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(dir)) => dir.path().join("files"),
+        (None, None) => std::path::PathBuf::from("kiemdiem-files"),
+    };
+    let app = audit.app(&store, &url)?.with_files_dir(files_dir);
     let mut demo = None;
     if args.demo {
         // The app's store carries the audit key: the demo's entries are sealed too.

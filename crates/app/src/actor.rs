@@ -178,6 +178,21 @@ pub enum Action {
     ManageRecords,
     /// Create accounts, grant and revoke roles, reset passwords, revoke others' tokens.
     ManageAccounts,
+    /// Record a conclusion of the competent level or the inspection committee about a subject,
+    /// and how a discipline record is read (counted before, unrelated to a collective's remit).
+    RecordConclusion,
+    /// Record a leader's vote of confidence, the 5 basic socio-economic targets, force majeure.
+    RecordFact,
+    /// Record the shortcomings found at a review, their remediation, and whether earlier ones
+    /// were remedied.
+    RecordRemediation,
+    /// Lodge a complaint, denunciation or report about a subject (gửi đơn thư, phản ánh).
+    Lodge,
+    /// Handle a matter about a subject: order its verification, record the conclusion.
+    Handle,
+    /// An upper level's inspection: order a new review or a re-classification, list the
+    /// organisations in breach, re-check a plan's results.
+    Inspect,
 }
 
 impl Action {
@@ -199,6 +214,14 @@ impl Action {
             Action::Audit => "kiểm tra nhật ký",
             Action::ManageRecords => "cập nhật hồ sơ tổ chức, đảng viên",
             Action::ManageAccounts => "quản lý tài khoản, phân quyền",
+            Action::RecordConclusion => "ghi nhận kết luận của cấp có thẩm quyền",
+            Action::RecordFact => {
+                "ghi nhận kết quả lấy phiếu tín nhiệm, chỉ tiêu kinh tế - xã hội, bất khả kháng"
+            }
+            Action::RecordRemediation => "ghi nhận hạn chế, khuyết điểm và kết quả khắc phục",
+            Action::Lodge => "gửi đơn khiếu nại, tố cáo, phản ánh",
+            Action::Handle => "giải quyết đơn thư, phản ánh",
+            Action::Inspect => "kiểm tra, yêu cầu kiểm điểm, xếp loại lại",
         }
     }
 }

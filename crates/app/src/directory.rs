@@ -130,7 +130,8 @@ impl App {
     }
 
     async fn org_by_code(&self, code: &str, on: Option<Date>) -> Result<Org> {
-        let mut tx = self.store().read().await?;
+        // Asked on nearly every page: no snapshot needed for one look-up.
+        let mut tx = self.store().glance().await?;
         let found = match on {
             Some(on) => tx.org_by_code(code, on).await?,
             None => tx.org_latest_by_code(code).await?,
@@ -202,21 +203,21 @@ impl App {
     /// The nodes directly under the organisation on `on`.
     pub async fn org_children(&self, actor: &Actor, code: &str, on: Date) -> Result<Vec<Org>> {
         let org = self.find_org(actor, code, Some(on)).await?;
-        let mut tx = self.store().read().await?;
+        let mut tx = self.store().glance().await?;
         Ok(tx.org_children(org.id, on).await?)
     }
 
     /// The organisation's subtree on `on`, the root first, then by depth and code.
     pub async fn org_subtree(&self, actor: &Actor, code: &str, on: Date) -> Result<Vec<OrgInTree>> {
         let org = self.find_org(actor, code, Some(on)).await?;
-        let mut tx = self.store().read().await?;
+        let mut tx = self.store().glance().await?;
         Ok(tx.org_subtree(org.id, on).await?)
     }
 
     /// The path from the top of the tree down to the organisation, on `on`.
     pub async fn org_ancestors(&self, actor: &Actor, code: &str, on: Date) -> Result<Vec<Org>> {
         let org = self.find_org(actor, code, Some(on)).await?;
-        let mut tx = self.store().read().await?;
+        let mut tx = self.store().glance().await?;
         Ok(tx.org_ancestors(org.id, on).await?)
     }
 

@@ -190,6 +190,14 @@ impl AppError {
         self
     }
 
+    /// The same error with its field, if any, placed under `prefix` (`correction.level`).
+    pub fn under_field(mut self, prefix: &str) -> AppError {
+        if let Some(field) = self.0.field.take() {
+            self.0.field = Some(format!("{prefix}.{field}"));
+        }
+        self
+    }
+
     pub fn with_citation(mut self, citation: Citation) -> AppError {
         self.0.citations.push(citation);
         self

@@ -44,6 +44,8 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
     let mut facts = SubjectFacts::new(kind);
     let evaluations = tx.evaluations(subject.id).await?;
     facts.tasks = tasks_of(&evaluations);
+    // Complaints and reports lodged before the decision: the rules hold it until verified.
+    facts.matters = crate::after::matters::blocking_matters(tx, subject.id).await?;
     let inputs = tx.review_inputs(subject.id).await?;
     let has_input = |kind: &str| inputs.iter().any(|i| i.kind == kind);
     match kind {
@@ -57,7 +59,8 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
             facts.composition = Some(composition(tx, plan, subject, org_id).await?);
             // The members holding posts in it (its committee), for the clean record.
             let posts = tx.positions_in_org(org_id, on).await?;
-            facts.member_discipline = holders_discipline(tx, &posts, year_start, on).await?;
+            facts.member_discipline =
+                holders_discipline(tx, subject.id, &posts, year_start, on).await?;
             facts.discipline = body_discipline(tx, DisciplinedBody::Org(org_id), year_start, on)
                 .await?
                 .iter()
@@ -75,7 +78,8 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
                         .collect();
                 // Its members' discipline (each from their earliest post held on the review
                 // date), and its organisation's sub-organisations disciplined.
-                facts.member_discipline = holders_discipline(tx, &members, year_start, on).await?;
+                facts.member_discipline =
+                    holders_discipline(tx, subject.id, &members, year_start, on).await?;
                 if let Some(collective) = tx.collective(id).await? {
                     let (disciplined_sub_units, sub_units_with_corruption_cases) =
                         sub_unit_discipline(tx, plan, collective.org).await?;
@@ -172,11 +176,14 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
             });
         }
         // A violation at another organisation than the subject's unit counts there.
-        facts.discipline = member_discipline(tx, member_id, year_start, on, |r| {
+        facts.discipline = member_discipline(tx, member_id, subject.id, year_start, on, |r| {
             r.violation_org.is_some_and(|org| org != subject.unit_id)
         })
         .await?;
     }
+    // The facts gathered in the year (conclusions, vote of confidence, key targets, force
+    // majeure, earlier shortcomings), and those not known yet.
+    crate::gathered::apply(tx, plan, subject, &mut facts).await?;
     Ok(facts)
 }
 
@@ -196,33 +203,39 @@ pub(crate) async fn body_discipline(
         .collect())
 }
 
-/// A member's discipline decisions dated `from..=to` as the rules crate's records;
-/// `elsewhere` says which violations count at another unit than the one rated.
+/// A member's discipline decisions dated `from..=to` as the rules crate's records, as read at
+/// `subject`; `elsewhere` says which violations count at another unit than the one rated.
 async fn member_discipline(
     tx: &mut Tx,
     member: uuid::Uuid,
+    subject: uuid::Uuid,
     from: Date,
     to: Date,
     elsewhere: impl Fn(&NewDiscipline) -> bool,
 ) -> Result<Vec<DisciplineRecord>> {
-    Ok(tx
-        .disciplines(member)
-        .await?
-        .into_iter()
-        .map(|d| d.record)
-        .filter(|r| r.decided_on >= from && r.decided_on <= to)
-        .map(|r| DisciplineRecord {
+    let mut out = Vec::new();
+    for d in tx.disciplines(member).await? {
+        let r = d.record;
+        if r.decided_on < from || r.decided_on > to {
+            continue;
+        }
+        // Counted before (the record's), unrelated to the collective's remit (recorded at this
+        // collective's subject): facts gathered in the year ([`crate::gathered`]).
+        let (counted_before, unrelated_to_collective) =
+            crate::gathered::discipline_reading(tx, d.id, subject).await?;
+        out.push(DisciplineRecord {
             form: r.form,
             violation_on: Some(r.violation_on),
             decided_on: r.decided_on,
             at_previous_unit: elsewhere(&r),
             duty_related: r.duty_related,
             self_detected_remedied: r.self_detected_remedied,
-            counted_before: false,
-            unrelated_to_collective: false,
+            counted_before,
+            unrelated_to_collective,
             violation: None,
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// A body's discipline as the rules crate's record: a body's discipline is always about its
@@ -277,6 +290,7 @@ async fn sub_unit_discipline(tx: &mut Tx, plan: &Plan, org: uuid::Uuid) -> Resul
 /// violation from before the member's earliest post among them counts where it happened.
 async fn holders_discipline(
     tx: &mut Tx,
+    subject: uuid::Uuid,
     posts: &[kiemdiem_store::leadership::Position],
     from: Date,
     to: Date,
@@ -291,7 +305,12 @@ async fn holders_discipline(
     }
     let mut out = Vec::new();
     for (member, joined_on) in joined {
-        out.extend(member_discipline(tx, member, from, to, |r| r.violation_on < joined_on).await?);
+        out.extend(
+            member_discipline(tx, member, subject, from, to, |r| {
+                r.violation_on < joined_on
+            })
+            .await?,
+        );
     }
     Ok(out)
 }

@@ -16,17 +16,21 @@
 pub mod access;
 pub mod accounts;
 pub mod actor;
+pub mod after;
 mod answers;
 pub mod audit;
 pub mod ballot;
+pub mod commitments;
 pub mod demo;
 pub mod directory;
 pub mod discipline;
 pub mod document;
+pub mod dossiers;
 pub mod error;
 pub mod evaluation;
 mod facts;
 pub mod frameworks;
+pub mod gathered;
 pub mod inbox;
 pub mod leaders;
 pub mod mail;
@@ -37,8 +41,10 @@ pub mod paper;
 pub mod plan;
 pub mod progress;
 pub mod records;
+pub mod remediation;
 pub mod report;
 pub mod review;
+pub mod rewards;
 pub mod similarity;
 pub mod state;
 pub mod tree;
@@ -65,6 +71,8 @@ pub struct App {
     answers: std::sync::Arc<answers::Answers>,
     /// The audit key and the anchor file, when the installation has them.
     audit_seal: Option<std::sync::Arc<audit::AuditSeal>>,
+    /// Where attached dossier files are kept, when the installation keeps them.
+    files_dir: Option<std::sync::Arc<std::path::PathBuf>>,
 }
 
 impl App {
@@ -76,6 +84,7 @@ impl App {
             casts: Default::default(),
             answers: Default::default(),
             audit_seal: None,
+            files_dir: None,
         }
     }
 
@@ -89,6 +98,7 @@ impl App {
             casts: Default::default(),
             answers: Default::default(),
             audit_seal: None,
+            files_dir: None,
         }
     }
 

@@ -376,12 +376,8 @@ impl App {
             .meeting(row.meeting_id)
             .await?
             .ok_or_else(|| crate::error::AppError::not_found("hội nghị", row.meeting_id))?;
-        let mut subjects = Vec::new();
-        for id in tx.ballot_agenda(ballot).await? {
-            if let Some(subject) = tx.subject(id).await? {
-                subjects.push((id, subject.name));
-            }
-        }
+        let subjects = tx.ballot_agenda_names(ballot).await?;
+        tx.rollback().await?;
         Ok(Paper {
             ballot,
             meeting_title: meeting.title,

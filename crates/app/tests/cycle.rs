@@ -66,3 +66,13 @@ mod backup;
 
 #[path = "cycle/reports.rs"]
 mod reports;
+
+#[path = "cycle/after.rs"]
+mod after;
+#[path = "cycle/facts.rs"]
+mod facts;
+#[path = "cycle/rewards.rs"]
+mod rewards;
+
+#[path = "cycle/dossiers.rs"]
+mod dossiers;

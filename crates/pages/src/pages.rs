@@ -135,6 +135,18 @@ pub struct DecisionRow {
     pub body: String,
     pub at: String,
     pub reason: String,
+    /// The dissenting opinions kept against it (bảo lưu ý kiến): who, when, to whom, what.
+    pub dissents: Vec<DissentLine>,
+}
+
+/// A dissenting opinion shown with its decision.
+#[derive(Debug, Clone)]
+pub struct DissentLine {
+    pub by: String,
+    pub at: String,
+    /// The level it is addressed to.
+    pub to: String,
+    pub opinion: String,
 }
 
 /// `GET /doi-tuong/{id}`: one subject through the cycle.
@@ -184,6 +196,8 @@ pub struct SelfReviewPage {
     pub name: String,
     pub form: String,
     pub deadline: Option<String>,
+    /// Last year's commitment for this year (bản đăng ký phấn đấu), to review against.
+    pub commitment: Option<String>,
     pub version: i64,
     pub sections: Vec<SectionInput>,
     /// The field the error concerns (`sections.A.I`), empty for a general one.
@@ -342,8 +356,24 @@ pub struct NewPlanForm {
     pub year: String,
     pub title: String,
     pub review_date: String,
+    /// The committee's own framework versions a plan may pin, one choice per kind of subject
+    /// they are for (empty when the committee made none).
+    pub frameworks: Vec<FrameworkChoice>,
     pub error: String,
     pub rules: Vec<String>,
+}
+
+/// Which framework a drafted plan pins for one kind of subject: the superior's or the national
+/// one (empty code), or a version of the committee's own.
+#[derive(Debug, Clone, Default)]
+pub struct FrameworkChoice {
+    /// The form field (`framework_<kind>`).
+    pub field: String,
+    /// "Khung tiêu chí cho <kind of subject>".
+    pub label: String,
+    pub options: Vec<Choice>,
+    /// The code chosen (kept when the form is refused).
+    pub chosen: String,
 }
 
 /// A subject on a meeting's agenda.

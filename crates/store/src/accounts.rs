@@ -72,6 +72,26 @@ pub struct SessionRow {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
+/// A session joined with its account ([`Tx::session_with_account`]).
+#[derive(sqlx::FromRow)]
+struct SessionAccountRow {
+    account_id: Uuid,
+    client: String,
+    session_created_at: OffsetDateTime,
+    last_seen_at: OffsetDateTime,
+    expires_at: OffsetDateTime,
+    revoked_at: Option<OffsetDateTime>,
+    login: String,
+    display_name: String,
+    member_id: Option<Uuid>,
+    org_id: Option<Uuid>,
+    must_change_password: bool,
+    disabled: bool,
+    version: i64,
+    created_by: String,
+    created_at: OffsetDateTime,
+}
+
 /// An API token as stored (its hash is the key it is found by, never returned).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TokenRow {
@@ -290,6 +310,43 @@ impl Tx {
             "SELECT account_id, client, created_at, last_seen_at, expires_at, revoked_at \
              FROM sessions WHERE token_hash = $1",
         ).bind(token_hash).fetch_optional(c).await?))
+    }
+
+    /// The session and its account in one statement (asked on every signed-in request).
+    pub async fn session_with_account(
+        &mut self,
+        token_hash: &str,
+    ) -> Result<Option<(SessionRow, AccountRow)>> {
+        let row: Option<SessionAccountRow> = on_conn!(self, c => sqlx::query_as(
+            "SELECT s.account_id, s.client, s.created_at AS session_created_at, s.last_seen_at, \
+             s.expires_at, s.revoked_at, a.login, a.display_name, a.member_id, a.org_id, \
+             a.must_change_password, a.disabled, a.version, a.created_by, a.created_at \
+             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
+        ).bind(token_hash).fetch_optional(c).await?);
+        Ok(row.map(|r| {
+            (
+                SessionRow {
+                    account_id: r.account_id,
+                    client: r.client,
+                    created_at: r.session_created_at,
+                    last_seen_at: r.last_seen_at,
+                    expires_at: r.expires_at,
+                    revoked_at: r.revoked_at,
+                },
+                AccountRow {
+                    id: r.account_id,
+                    login: r.login,
+                    display_name: r.display_name,
+                    member_id: r.member_id,
+                    org_id: r.org_id,
+                    must_change_password: r.must_change_password,
+                    disabled: r.disabled,
+                    version: r.version,
+                    created_by: r.created_by,
+                    created_at: r.created_at,
+                },
+            )
+        }))
     }
 
     /// Notes that the session was used at `at` (idle expiry counts from here).

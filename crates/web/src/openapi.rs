@@ -44,6 +44,8 @@ pub const API_PREFIX: &str = "/api/v1";
         (name = "evaluation", description = "Đối tượng: tự đánh giá, thẩm định, ý kiến, đề xuất, quyết định xếp loại"),
         (name = "audit", description = "Nhật ký kiểm toán nối chuỗi băm"),
         (name = "reports", description = "Báo cáo tổng hợp, tiến độ, tỷ lệ và văn bản (Word, PDF, Excel)"),
+        (name = "after_decision", description = "Sau quyết định: bảo lưu ý kiến, đơn thư khiếu nại, tố cáo, phản ánh, kiểm tra của cấp trên, rà soát kết quả"),
+        (name = "after", description = "Sau xếp loại: kết quả qua các năm, khen thưởng, đăng ký phấn đấu, hồ sơ"),
     ),
     components(schemas(ErrorBody))
 )]

@@ -13,6 +13,8 @@ mod readable;
 mod access;
 #[path = "api/accounts.rs"]
 mod accounts;
+#[path = "api/after.rs"]
+mod after;
 #[path = "api/cycle.rs"]
 mod cycle;
 #[path = "api/discipline.rs"]
@@ -21,6 +23,8 @@ mod discipline;
 mod edges;
 #[path = "api/errors.rs"]
 mod errors;
+#[path = "api/facts.rs"]
+mod facts;
 #[path = "api/followups.rs"]
 mod followups;
 #[path = "api/members.rs"]

@@ -169,6 +169,9 @@ pub fn permits(role: Role, action: Action, kind: TargetKind, s: Standing) -> boo
             _ => false,
         },
         (Member, WriteOwn) => s.own,
+        // A member lodges a complaint or a report about a subject of their branch's subtree
+        // (the complainant is the account's own member).
+        (Member, Lodge) => s.inside,
         (Member, _) => false,
         (_, Read) if kind == TargetKind::PlanDocument => s.inside || s.covering,
         (_, Read) => s.inside,
@@ -190,7 +193,15 @@ pub fn permits(role: Role, action: Action, kind: TargetKind, s: Standing) -> boo
             Board | Committee | BranchSecretary | BranchCommittee | ParticipatingBody | Inspection,
             Verify,
         ) => s.inside,
+        (Committee | Inspection, RecordConclusion) => s.inside,
+        (Board | Committee, RecordFact) => s.inside,
+        (Board | Committee | BranchSecretary | BranchCommittee, RecordRemediation) => s.inside,
         (Committee, Decide) => s.competent,
+        // The level competent for the subject handles the matters about it; the inspection
+        // committee of any level above it too (QĐ 366 Điều 12: the superior verifies).
+        (Committee, Handle) => s.competent,
+        (Inspection, Handle) => s.inside,
+        (Committee | Inspection, Inspect) => s.inside,
         (Board | Committee, Settle) => s.at_node,
         (Committee, Publish) => s.at_node,
         // Checking the chain reveals no record: any inspection committee may run it.

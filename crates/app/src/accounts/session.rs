@@ -217,18 +217,14 @@ impl App {
         let now = OffsetDateTime::now_utc();
         // Made on every request: no snapshot, so no BEGIN/ROLLBACK round trips.
         let mut tx = self.store().glance().await?;
-        let session = tx.session(&hash).await?.ok_or_else(expired)?;
+        let (session, row) = tx.session_with_account(&hash).await?.ok_or_else(expired)?;
         if session.revoked_at.is_some()
             || session.expires_at <= now
             || session.last_seen_at + security.session_idle <= now
+            || row.disabled
         {
             return Err(expired());
         }
-        let row = tx
-            .account(session.account_id)
-            .await?
-            .filter(|row| !row.disabled)
-            .ok_or_else(expired)?;
         let actor = actor_of_row(&mut tx, &row).await?;
         tx.rollback().await?;
         if now - session.last_seen_at > time::Duration::minutes(1) {

@@ -72,11 +72,19 @@ pub struct DecisionView {
     pub escalation: Option<Uuid>,
     /// The document the decision was issued by, when recorded.
     pub document: Option<Document>,
+    /// The dissenting opinions kept against this decision (bảo lưu ý kiến), oldest first.
+    pub dissents: Vec<crate::after::Dissent>,
+    /// After a correction or re-classification: what depends on the changed level, checked
+    /// again (an organisation's member shares, a superior's sub-organisations, a head's cap, a
+    /// collective's members).
+    pub dependents: Vec<super::Rechecked>,
+    /// The inspection orders this version carried out.
+    pub orders_done: Vec<Uuid>,
 }
 
 /// Why a decision version with a level is recorded (its stored `kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum DecisionKind {
+pub(crate) enum DecisionKind {
     /// The decision of the competent level: the order of rating is checked.
     Decision,
     /// A correction or re-classification of a decided subject: a reason is required.
@@ -119,7 +127,7 @@ impl DecisionKind {
 /// How a decision is taken: alone (its quota checked on the spot), or as one of a sitting's
 /// decisions on a group (the quota checked once on the sitting's final counts).
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Sitting<'a> {
+pub(crate) struct Sitting<'a> {
     /// The document recorded for the decision (or the sitting).
     pub document: Option<Uuid>,
     /// The quota on the sitting's final counts, checked by the caller over every decision of
@@ -166,35 +174,9 @@ impl App {
             AppError::invalid("reason", "Mở lại kết quả xếp loại phải ghi rõ lý do")
         })?;
         let mut tx = self.begin(&who).await?;
-        let row = load_subject(&mut tx, subject).await?;
-        let plan = load_plan(&mut tx, row.plan_id).await?;
-        // Re-opening an HTTNV shrinks the group's base: it takes its turn with the decisions.
-        tx.lock_quota_group(row.plan_id, &row.quota_group).await?;
-        let plan_reopened = reopen_if_published(&mut tx, &plan, "mở lại kết quả xếp loại").await?;
-        let decision = next_version(
-            &mut tx,
-            &who,
-            &row,
-            "reopen",
-            None,
-            Some(reason.clone()),
-            "{}".into(),
-        )
-        .await?;
-        advance(&mut tx, &row, version, Event::Reopen, None, None).await?;
-        tx.insert_decision(&decision).await?;
-        audit::append(
-            &mut tx,
-            &who,
-            AuditEvent::new("decision.reopen", "subject", subject)
-                .reason(Some(reason))
-                .detail(serde_json::json!({
-                    "previous": decision.previous_id, "plan_reopened": plan_reopened,
-                })),
-        )
-        .await?;
+        let view = reopen_in(&mut tx, &who, subject, version, reason).await?;
         tx.commit().await?;
-        decision_view(decision, None, None)
+        Ok(view)
     }
 
     /// Every decision version of a subject, oldest first.
@@ -205,9 +187,16 @@ impl App {
         // An unknown subject is not an empty list.
         crate::plan::load_subject(&mut tx, subject).await?;
         let mut out = Vec::new();
+        let dissents = crate::after::dissents_of(&mut tx, subject).await?;
         for row in tx.decisions(subject).await? {
             let document = document::load(&mut tx, row.document_id).await?;
-            out.push(decision_view(row, None, document)?);
+            let mut view = decision_view(row, None, document)?;
+            view.dissents = dissents
+                .iter()
+                .filter(|d| d.decision == view.id)
+                .cloned()
+                .collect();
+            out.push(view);
         }
         Ok(out)
     }
@@ -246,10 +235,49 @@ impl App {
     }
 }
 
+/// Re-opens a decided subject inside `tx`: a `reopen` version with no level, the subject back to
+/// `Reviewed`, the plan back to `open` if it was published; audited.
+pub(crate) async fn reopen_in(
+    tx: &mut Tx,
+    who: &Authorized,
+    subject: Uuid,
+    version: i64,
+    reason: String,
+) -> Result<DecisionView> {
+    let row = load_subject(tx, subject).await?;
+    let plan = load_plan(tx, row.plan_id).await?;
+    // Re-opening an HTTNV shrinks the group's base: it takes its turn with the decisions.
+    tx.lock_quota_group(row.plan_id, &row.quota_group).await?;
+    let plan_reopened = reopen_if_published(tx, &plan, "mở lại kết quả xếp loại").await?;
+    let decision = next_version(
+        tx,
+        who,
+        &row,
+        "reopen",
+        None,
+        Some(reason.clone()),
+        "{}".into(),
+    )
+    .await?;
+    advance(tx, &row, version, Event::Reopen, None, None).await?;
+    tx.insert_decision(&decision).await?;
+    audit::append(
+        tx,
+        who,
+        AuditEvent::new("decision.reopen", "subject", subject)
+            .reason(Some(reason))
+            .detail(serde_json::json!({
+                "previous": decision.previous_id, "plan_reopened": plan_reopened,
+            })),
+    )
+    .await?;
+    decision_view(decision, None, None)
+}
+
 /// Checks and records a decision version of `kind` for `subject` inside `tx`: moves the subject,
 /// notifies, escalates a person rated differently elsewhere (not when settling an escalation)
 /// and appends the audit entry.
-pub(super) async fn decide_in(
+pub(crate) async fn decide_in(
     tx: &mut Tx,
     who: &Authorized,
     subject: Uuid,
@@ -338,6 +366,23 @@ pub(super) async fn decide_in(
     } else {
         escalate_if_different(tx, &plan, &row, checked.level).await?
     };
+    // An upper level's orders about the subject: a re-classification is carried out by any new
+    // level; a new review only by a decision taken after the subject was reviewed again.
+    let mut orders_done = tx
+        .complete_inspection_orders(subject, "reclassify", decision.id)
+        .await?;
+    if kind == DecisionKind::Decision {
+        orders_done.extend(
+            tx.complete_inspection_orders(subject, "review", decision.id)
+                .await?,
+        );
+    }
+    // What rests on the changed level is checked again and reported with the answer.
+    let dependents = if correcting {
+        super::recheck::dependents(tx, &plan, &row).await?
+    } else {
+        Vec::new()
+    };
     audit::append(
         tx,
         who,
@@ -347,11 +392,18 @@ pub(super) async fn decide_in(
             "level": checked.level, "decision": decision.id, "previous": decision.previous_id,
             "body": row.decides_body, "deciding_org": row.deciding_org_id, "escalation": escalation,
             "plan_reopened": plan_reopened, "document": sitting.document,
+            "orders_done": orders_done,
+            "dependents": dependents.iter().map(|d| serde_json::json!({
+                "subject": d.subject, "conforms": d.conforms, "allowed": d.allowed,
+            })).collect::<Vec<_>>(),
         })),
     )
     .await?;
     let document = document::load(tx, decision.document_id).await?;
-    decision_view(decision, escalation, document)
+    let mut view = decision_view(decision, escalation, document)?;
+    view.dependents = dependents;
+    view.orders_done = orders_done;
+    Ok(view)
 }
 
 /// The next decision version of `subject`, pointing to its last one.
@@ -432,7 +484,7 @@ async fn check_decision(
         } else {
             pending
                 .iter()
-                .map(|f| f.message.clone())
+                .map(|f| format!("{} ({})", f.message, f.citation.source))
                 .collect::<Vec<_>>()
                 .join("; ")
         };
@@ -589,5 +641,8 @@ fn decision_view(
         decided_at: row.decided_at,
         escalation,
         document,
+        dissents: Vec::new(),
+        dependents: Vec::new(),
+        orders_done: Vec::new(),
     })
 }

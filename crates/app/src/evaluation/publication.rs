@@ -3,7 +3,6 @@
 //! results put a quota group over its quota is not published: the groups are named with their
 //! figures (the quota is the rules crate's). Decides nothing.
 
-use super::quota::{family_counts, group_position, recorded_exceptional_share};
 use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
@@ -11,7 +10,6 @@ use crate::error::ErrorCode;
 use crate::error::{AppError, Result};
 use crate::plan::{Plan, load_plan, require_status};
 use crate::state::Stage;
-use kiemdiem_rules::quota::check_quota;
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::evaluation::PublicationRow;
 use kiemdiem_store::cycle::plan::SubjectRow;
@@ -110,40 +108,25 @@ impl App {
 /// Refuses publication while a quota group holding the plan's decided results is over its
 /// quota (counted over every plan of the period), naming each such group with its figures.
 async fn refuse_groups_over_quota(tx: &mut Tx, plan: &Plan, subjects: &[SubjectRow]) -> Result<()> {
-    let book = plan.book()?;
-    let mut groups: Vec<&SubjectRow> = Vec::new();
-    for s in subjects.iter().filter(|s| s.level.is_some()) {
-        if !groups.iter().any(|g| g.quota_group == s.quota_group) {
-            groups.push(s);
-        }
-    }
-    let mut over = Vec::new();
-    let mut citations = Vec::new();
-    let mut details = Vec::new();
-    for subject in groups {
-        let counts = family_counts(tx, plan.id, &subject.quota_group).await?;
-        let members = tx
-            .family_group_subjects(plan.id, &subject.quota_group)
-            .await?;
-        let exceptional = recorded_exceptional_share(tx, &members).await?;
-        let check = check_quota(&book, &counts, exceptional.as_ref())
-            .map_err(|e| AppError::invalid(e.field, e.problem))?;
-        if let Some(violation) = &check.violation {
-            let position = group_position(tx, plan, subject).await?;
-            over.push(format!("nhóm {}: {}", position.name, violation.message));
-            citations.extend(check.citations.clone());
-            details.push(serde_json::json!({"group": position, "quota": check}));
-        }
-    }
+    let over = super::recheck::groups_over_quota(tx, plan, subjects).await?;
     if over.is_empty() {
         return Ok(());
     }
+    let mut citations: Vec<_> = over
+        .iter()
+        .flat_map(|(breach, _)| breach.citations.clone())
+        .collect();
     citations.dedup();
+    let named: Vec<String> = over
+        .iter()
+        .map(|(breach, _)| format!("nhóm {}: {}", breach.group_name, breach.message))
+        .collect();
+    let details: Vec<_> = over.into_iter().map(|(_, details)| details).collect();
     Err(AppError::new(
         ErrorCode::QuotaExceeded,
         format!(
             "Chưa công khai được: vượt tỷ lệ HTXSNV — {}. Điều chỉnh, xếp loại lại cho đúng tỷ lệ rồi công khai",
-            over.join("; ")
+            named.join("; ")
         ),
     )
     .with_citations(citations)

@@ -239,7 +239,7 @@ async fn disciplines_reach_the_rules(db: &TestDb) {
 on_both_backends!(qd124_branch_with_many_members_disciplined);
 
 /// A 2024 self-review (QĐ 124 forms) and a self-evaluation with every criterion graded Tốt.
-async fn prepare_2024(app: &App, subject: &Subject) {
+pub(crate) async fn prepare_2024(app: &App, subject: &Subject) {
     let who = actor("self");
     let book = kiemdiem_rules::RuleBook::national(kiemdiem_rules::RuleSetId::Qd124Hd25);
     let sections = kiemdiem_app::review::form_sections(&book, subject.kind)

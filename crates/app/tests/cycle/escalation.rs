@@ -60,6 +60,7 @@ pub(crate) async fn prepare(app: &App, subject: &Subject, score: i64, on_time: u
     )
     .await
     .unwrap();
+    crate::support::record_plain_year(app, subject, date!(2025 - 12 - 01)).await;
 }
 
 pub(crate) async fn meet(app: &App, plan: Uuid, org: Uuid, agenda: &[&Subject]) {

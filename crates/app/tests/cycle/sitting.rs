@@ -26,11 +26,11 @@ on_both_backends!(
 
 /// A branch whose secretary is followed by `ordinary` members scoring 80 (HTTNV) and
 /// `candidates` scoring 95 with 4 of 10 tasks beyond target (HTXSNV), every one reviewed.
-struct Group {
-    app: App,
-    plan: Uuid,
-    ordinary: Vec<Subject>,
-    candidates: Vec<Subject>,
+pub(crate) struct Group {
+    pub(crate) app: App,
+    pub(crate) plan: Uuid,
+    pub(crate) ordinary: Vec<Subject>,
+    pub(crate) candidates: Vec<Subject>,
 }
 
 fn people(ordinary: usize, candidates: usize) -> Vec<Person> {
@@ -48,7 +48,7 @@ fn people(ordinary: usize, candidates: usize) -> Vec<Person> {
     out
 }
 
-async fn group(db: &TestDb, ordinary: usize, candidates: usize) -> Group {
+pub(crate) async fn group(db: &TestDb, ordinary: usize, candidates: usize) -> Group {
     let org = build(
         &db.store,
         &people(ordinary, candidates),
@@ -112,14 +112,14 @@ async fn group(db: &TestDb, ordinary: usize, candidates: usize) -> Group {
     }
 }
 
-async fn version(app: &App, subject: &Subject) -> i64 {
+pub(crate) async fn version(app: &App, subject: &Subject) -> i64 {
     app.subject(&actor("doc"), subject.id)
         .await
         .unwrap()
         .version
 }
 
-async fn decide_alone(
+pub(crate) async fn decide_alone(
     app: &App,
     subject: &Subject,
     level: Level,
@@ -145,7 +145,7 @@ async fn item(app: &App, subject: &Subject, level: Level) -> SittingItem {
     }
 }
 
-fn document() -> DocumentInput {
+pub(crate) fn document() -> DocumentInput {
     DocumentInput {
         number_symbol: "125-QĐ/ĐU".into(),
         issued_on: Some(date!(2025 - 12 - 15)),

@@ -339,6 +339,18 @@ pub async fn prepare(app: &App, subject: &Subject, score: i64, day: Date) {
 }
 
 pub async fn prepare_with(app: &App, subject: &Subject, score: i64, tasks: TaskResults, day: Date) {
+    prepare_unrecorded(app, subject, score, tasks, day).await;
+    record_plain_year(app, subject, day).await;
+}
+
+/// As [`prepare_with`], without recording the year's facts ([`record_plain_year`]).
+pub async fn prepare_unrecorded(
+    app: &App,
+    subject: &Subject,
+    score: i64,
+    tasks: TaskResults,
+    day: Date,
+) {
     let who = actor("self");
     let sections: BTreeMap<String, String> = kiemdiem_app::review::form_sections(
         &kiemdiem_rules::RuleBook::national(kiemdiem_rules::RuleSetId::Qd366Hd43),
@@ -367,6 +379,54 @@ pub async fn prepare_with(app: &App, subject: &Subject, score: i64, tasks: TaskR
     )
     .await
     .unwrap();
+}
+
+/// The facts of a year with nothing to report, recorded as the app requires them (a fact nobody
+/// recorded makes the subject wait): earlier shortcomings remedied, no force majeure, and for
+/// post holders no vote of confidence held; for post holders and bodies the 5 key targets not
+/// applicable.
+pub async fn record_plain_year(app: &App, subject: &Subject, day: Date) {
+    use kiemdiem_app::gathered::{DocumentRef, FactInput, FactValue};
+    let who = actor("uykt");
+    let body = matches!(
+        subject.kind,
+        kiemdiem_rules::SubjectKind::Organisation | kiemdiem_rules::SubjectKind::Collective
+    );
+    let mut values = vec![
+        FactValue::PreviousDefectsFixed { fixed: true },
+        FactValue::ForceMajeure { recognised: false },
+    ];
+    if subject.kind.holds_post() {
+        values.push(FactValue::ConfidenceVote {
+            held: false,
+            low: 0,
+            total: 0,
+        });
+    }
+    if subject.kind.holds_post() || body {
+        values.push(FactValue::KeyTargets {
+            applies: false,
+            total: 0,
+            missed: 0,
+        });
+    }
+    for value in values {
+        app.record_subject_fact(
+            &who,
+            subject.id,
+            FactInput {
+                value,
+                document: DocumentRef {
+                    number: "01-BC/CU".into(),
+                    date: day,
+                    issuer: "Cấp ủy".into(),
+                },
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    }
 }
 
 pub async fn schedule(app: &App, plan: Uuid, org: Uuid, agenda: &[&Subject], day: Date) -> Uuid {

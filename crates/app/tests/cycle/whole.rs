@@ -123,6 +123,7 @@ async fn write_and_score(
     )
     .await
     .unwrap();
+    crate::support::record_plain_year(app, subject, date!(2025 - 12 - 05)).await;
 }
 
 async fn review(

@@ -49,6 +49,9 @@ pub struct Finding {
     /// What happened, in Vietnamese, with the facts that triggered it.
     pub message: String,
     pub citation: Citation,
+    /// For a pending finding waiting for a fact not known yet: that fact's stable code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_fact: Option<crate::facts::FactCode>,
 }
 
 /// Whether a level can be decided now.

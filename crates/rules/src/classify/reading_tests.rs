@@ -308,6 +308,10 @@ fn qd366_the_decision_waits_for_complaints_to_be_verified() {
         Effect::Note
     );
     assert_eq!(c.suggested, Some(Level::Httnv));
+    // Recorded after the review date (the decision is taken in January): verified all the same.
+    facts.matters[0].verified_on = Some(day(2026, Month::January, 12));
+    let c = run(&book, &facts, Level::Httnv);
+    assert_eq!(c.readiness, Readiness::Ready);
     // QĐ 124 Điều 11 too; HD 21 states no such step: a note.
     facts.matters[0].verified_on = None;
     let c = run(

@@ -2259,3 +2259,231 @@ fn not_found_rows_of_section_10_are_marked_as_assumptions() {
     assert_eq!(e.participation, Participation::Excluded);
     assert!(e.reasons[0].citation.source.contains("giả định"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Facts gathered in the year and not known yet: pending with the fact named, never a silent "no"
+// ---------------------------------------------------------------------------------------------
+
+/// The pending finding waiting for `fact`, under rule `name`.
+#[track_caller]
+fn assert_waits_for(c: &Classification, name: &str, fact: crate::facts::FactCode, source: &str) {
+    assert_fired(c, name, Effect::Pending, source);
+    let finding = fired(c, name)
+        .into_iter()
+        .find(|f| f.missing_fact == Some(fact))
+        .unwrap_or_else(|| panic!("no finding names {fact}: {:#?}", c.findings));
+    assert!(finding.message.contains(fact.code()), "{}", finding.message);
+    assert!(
+        finding.message.to_lowercase().contains("chưa ghi nhận"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(c.readiness, Readiness::Pending);
+    assert_eq!(c.suggested, None);
+}
+
+#[test]
+fn qd366_leader_with_an_unknown_vote_of_confidence_waits() {
+    // QĐ 366 Điều 11 khoản 4 (trên 50% phiếu tín nhiệm thấp khi lấy phiếu trong năm): unknown
+    // whether a vote was held, the leader waits; stated not held, the rule does not fire.
+    use crate::facts::FactCode;
+    let book = book(QD366);
+    let mut facts = clean(Leader);
+    facts.unknown = vec![FactCode::ConfidenceVote];
+    let c = run(&book, &facts, Level::Httnv);
+    assert_waits_for(
+        &c,
+        "leader.low_confidence",
+        FactCode::ConfidenceVote,
+        "QĐ 366-QĐ/TW Điều 11 khoản 4",
+    );
+    facts.unknown.clear();
+    let c = run(&book, &facts, Level::Httnv);
+    assert_eq!(c.suggested, Some(Level::Httnv));
+    // Only where the era has the rule, and only for post holders.
+    let mut member = clean(MemberWithoutPost);
+    member.unknown = vec![FactCode::ConfidenceVote];
+    assert_eq!(
+        run(&book, &member, Level::Httnv).suggested,
+        Some(Level::Httnv)
+    );
+    let mut leader = clean(Leader);
+    leader.unknown = vec![FactCode::ConfidenceVote];
+    assert_eq!(
+        run(&self::book(QD124), &leader, Level::Httnv).suggested,
+        Some(Level::Httnv)
+    );
+}
+
+#[test]
+fn qd366_unknown_key_targets_wait_and_missed_ones_wait_for_force_majeure() {
+    // QĐ 366 Điều 11 khoản 4: không hoàn thành 5 chỉ tiêu kinh tế - xã hội cơ bản → KHTNV;
+    // bất khả kháng → xem xét cụ thể. Each unknown fact makes the subject wait.
+    use crate::facts::FactCode;
+    let book = book(QD366);
+    for kind in [Leader, Collective] {
+        let mut facts = clean(kind);
+        facts.unknown = vec![FactCode::KeyTargets];
+        let c = run(&book, &facts, Level::Httnv);
+        assert_waits_for(
+            &c,
+            "key_targets",
+            FactCode::KeyTargets,
+            "QĐ 366-QĐ/TW Điều 11 khoản 4",
+        );
+        facts.unknown = vec![FactCode::ForceMajeure];
+        facts.key_targets = Some(KeyTargets {
+            total: 5,
+            missed: 5,
+        });
+        let c = run(&book, &facts, Level::Httnv);
+        assert_waits_for(
+            &c,
+            "key_targets",
+            FactCode::ForceMajeure,
+            "QĐ 366-QĐ/TW Điều 11 khoản 4",
+        );
+        // Force majeure stated absent: KHTNV; targets met: force majeure is not needed.
+        facts.unknown.clear();
+        let c = run(&book, &facts, Level::Httnv);
+        assert_fired(
+            &c,
+            "key_targets",
+            cap(Level::Khtnv),
+            "QĐ 366-QĐ/TW Điều 11 khoản 4",
+        );
+        facts.unknown = vec![FactCode::ForceMajeure];
+        facts.key_targets = Some(KeyTargets {
+            total: 5,
+            missed: 0,
+        });
+        assert_eq!(
+            run(&book, &facts, Level::Httnv).suggested,
+            Some(Level::Httnv)
+        );
+    }
+    // No such rule before QĐ 366: nothing waits for it.
+    let mut leader = clean(Leader);
+    leader.unknown = vec![FactCode::KeyTargets];
+    assert_not_fired(
+        &run(&self::book(HD21), &leader, Level::Httnv),
+        "key_targets",
+    );
+}
+
+#[test]
+fn led_units_floor_missed_waits_for_force_majeure() {
+    // HD 21 / QĐ 124 "trừ bất khả kháng", QĐ 366 Điều 11 khoản 4 "xem xét cụ thể": a floor missed
+    // with force majeure unknown is neither KHTNV nor a case-by-case decision yet.
+    use crate::facts::FactCode;
+    let book = book(QD366);
+    let mut facts = clean(Leader);
+    facts.led_units = vec![unit("Xã A", Some(Level::Htnv), Some(tasks(10, 5, 5, 0)))];
+    facts.unknown = vec![FactCode::ForceMajeure];
+    let c = run(&book, &facts, Level::Httnv);
+    assert_waits_for(
+        &c,
+        "leader.led_units_completed",
+        FactCode::ForceMajeure,
+        "QĐ 366-QĐ/TW Điều 11",
+    );
+    facts.unknown.clear();
+    facts.force_majeure = true;
+    let c = run(&book, &facts, Level::Httnv);
+    assert_fired(
+        &c,
+        "leader.led_units_completed",
+        Effect::CaseByCase,
+        "QĐ 366-QĐ/TW Điều 11",
+    );
+}
+
+#[test]
+fn qd366_htxsnv_waits_for_earlier_shortcomings_only_when_the_score_reaches_it() {
+    // QĐ 366 Điều 11 khoản 1: HTXSNV needs 100% of the earlier shortcomings remedied.
+    use crate::facts::FactCode;
+    let book = book(QD366);
+    let mut facts = clean(MemberWithoutPost);
+    facts.unknown = vec![FactCode::PreviousDefectsFixed];
+    let c = run(&book, &facts, Level::Htxsnv);
+    assert_waits_for(
+        &c,
+        "tasks.htxsnv_previous_defects_fixed",
+        FactCode::PreviousDefectsFixed,
+        "QĐ 366-QĐ/TW Điều 11 khoản 1",
+    );
+    // Below HTXSNV the fact changes nothing: no waiting.
+    assert_eq!(
+        run(&book, &facts, Level::Httnv).suggested,
+        Some(Level::Httnv)
+    );
+    facts.unknown.clear();
+    facts.previous_defects_fixed = Some(false);
+    let c = run(&book, &facts, Level::Htxsnv);
+    assert_fired(
+        &c,
+        "tasks.htxsnv_previous_defects_fixed",
+        cap(Level::Httnv),
+        "QĐ 366-QĐ/TW Điều 11 khoản 1",
+    );
+    facts.previous_defects_fixed = Some(true);
+    assert_eq!(
+        run(&book, &facts, Level::Htxsnv).suggested,
+        Some(Level::Htxsnv)
+    );
+    // HD 21 has no such condition.
+    let mut facts = clean(MemberWithoutPost);
+    facts.unknown = vec![FactCode::PreviousDefectsFixed];
+    assert_not_fired(
+        &run(&self::book(HD21), &facts, Level::Htxsnv),
+        "tasks.htxsnv_previous_defects_fixed",
+    );
+}
+
+#[test]
+fn a_conclusion_awaited_makes_the_subject_wait() {
+    // QĐ 366 Điều 11 khoản 4 (bị cấp có thẩm quyền kết luận suy thoái …; tập thể mất đoàn kết):
+    // while the verification is under way, the conclusion is neither drawn nor cleared.
+    use crate::facts::FactCode;
+    let book = book(QD366);
+    let mut member = clean(MemberWithoutPost);
+    member.unknown = vec![FactCode::Degradation];
+    assert_waits_for(
+        &run(&book, &member, Level::Httnv),
+        "conclusions",
+        FactCode::Degradation,
+        "QĐ 366-QĐ/TW Điều 11 khoản 4",
+    );
+    let mut collective = clean(Collective);
+    collective.unknown = vec![FactCode::Disunity];
+    assert_waits_for(
+        &run(&book, &collective, Level::Httnv),
+        "conclusions",
+        FactCode::Disunity,
+        "QĐ 366-QĐ/TW Điều 11 khoản 4",
+    );
+    let mut leader = clean(Leader);
+    leader.unknown = vec![FactCode::CorruptionInScope];
+    assert_waits_for(
+        &run(&book, &leader, Level::Httnv),
+        "conclusions.corruption_in_scope",
+        FactCode::CorruptionInScope,
+        "QĐ 366-QĐ/TW Điều 11 khoản 4",
+    );
+    // Disunity is about bodies: an individual does not wait for it.
+    let mut member = clean(MemberWithoutPost);
+    member.unknown = vec![FactCode::Disunity];
+    assert_eq!(
+        run(&book, &member, Level::Httnv).suggested,
+        Some(Level::Httnv)
+    );
+}
+
+#[test]
+fn a_fact_both_unknown_and_given_is_refused() {
+    use crate::facts::FactCode;
+    let mut facts = clean(Leader);
+    facts.confidence_vote = Some(ConfidenceVote { low: 1, total: 10 });
+    facts.unknown = vec![FactCode::ConfidenceVote];
+    assert_eq!(facts.validate().unwrap_err().field, "unknown[0]");
+}

@@ -9,9 +9,11 @@ use crate::level::Level;
 use crate::subject::{LeaveKind, OrgKind, StatusKind, SubjectKind};
 
 mod discipline;
+mod known;
 mod matters;
 
 pub use discipline::{DisciplineRecord, counted_once, discipline_counts_at_current_unit};
+pub use known::FactCode;
 pub use matters::{BlockingMatter, MatterKind};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -93,6 +95,10 @@ pub struct SubjectFacts {
     /// Complaints, denunciations and other matters raised before the final decision.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matters: Vec<BlockingMatter>,
+    /// Facts not known yet (neither "yes" nor "no"): a rule that needs one of them makes the
+    /// subject pending with the fact named. A fact listed here carries no value elsewhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<FactCode>,
 }
 
 /// How the same-level government and Front and mass organisations of an organisation were rated
@@ -137,6 +143,31 @@ impl SubjectFacts {
             force_majeure: false,
             same_level: None,
             matters: Vec::new(),
+            unknown: Vec::new(),
+        }
+    }
+
+    /// Whether `fact` is not known yet.
+    pub fn is_unknown(&self, fact: FactCode) -> bool {
+        self.unknown.contains(&fact)
+    }
+
+    /// Whether `fact` carries a value in these facts (a conclusion drawn, a vote, targets, force
+    /// majeure recognised, earlier shortcomings stated remedied or not).
+    fn has_value(&self, fact: FactCode) -> bool {
+        let c = &self.conclusions;
+        match fact {
+            FactCode::Degradation => c.degradation,
+            FactCode::ForbiddenActs => c.forbidden_acts,
+            FactCode::ExemplaryDutyBreached => c.exemplary_duty_breached,
+            FactCode::Disunity => c.disunity,
+            FactCode::CadreWorkViolation => c.cadre_work_violation,
+            FactCode::MemberDegradation => c.member_degradation,
+            FactCode::CorruptionInScope => c.corruption_in_scope,
+            FactCode::ConfidenceVote => self.confidence_vote.is_some(),
+            FactCode::KeyTargets => self.key_targets.is_some(),
+            FactCode::ForceMajeure => self.force_majeure,
+            FactCode::PreviousDefectsFixed => self.previous_defects_fixed.is_some(),
         }
     }
 
@@ -232,6 +263,14 @@ impl SubjectFacts {
                 return fail(
                     &format!("matters[{i}].verified_on"),
                     "ngày ghi nhận kết quả xác minh trước ngày nhận",
+                );
+            }
+        }
+        for (i, fact) in self.unknown.iter().enumerate() {
+            if self.has_value(*fact) {
+                return fail(
+                    &format!("unknown[{i}]"),
+                    &format!("«{fact}» vừa được ghi là chưa biết vừa có giá trị"),
                 );
             }
         }

@@ -222,6 +222,15 @@ impl Tx {
         ).bind(ballot).fetch_all(c).await?))
     }
 
+    /// The subjects on a ballot's paper with their names, in the agenda's order (one statement
+    /// for the whole paper).
+    pub async fn ballot_agenda_names(&mut self, ballot: Uuid) -> Result<Vec<(Uuid, String)>> {
+        Ok(on_conn!(self, c => sqlx::query_as(
+            "SELECT a.subject_id, s.name FROM ballot_agenda a JOIN subjects s ON s.id = a.subject_id \
+             WHERE a.ballot_id = $1 ORDER BY a.position",
+        ).bind(ballot).fetch_all(c).await?))
+    }
+
     /// Freezes the roll and opens the ballot if it is still prepared at `version`; false when
     /// stale or not prepared.
     pub async fn open_ballot(

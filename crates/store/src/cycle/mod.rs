@@ -8,6 +8,7 @@
 //! when the row changed meanwhile, for the app to refuse as a stale write. Writes record what
 //! they touched in [`crate::Tx::changes`] for the audit log — except ballot papers.
 
+pub mod after;
 pub mod ballot;
 mod batch;
 pub mod evaluation;

@@ -2,9 +2,13 @@
 //! [`OpenApiRouter`] whose handlers carry their OpenAPI description (`#[utoipa::path]`).
 
 pub mod accounts;
+pub mod after;
 pub mod audit;
 pub mod ballots;
+pub mod commitments;
 pub mod discipline;
+pub mod dossiers;
+pub mod facts;
 pub mod frameworks;
 pub mod health;
 pub mod inbox;
@@ -16,6 +20,7 @@ pub mod plans;
 pub mod records;
 pub mod reports;
 pub mod reviews;
+pub mod rewards;
 pub mod rules;
 pub mod schema;
 pub mod scoring;
@@ -43,9 +48,14 @@ pub fn routes() -> OpenApiRouter<ApiState> {
         .merge(sitting::routes())
         .merge(scoring::routes())
         .merge(leaders::routes())
+        .merge(facts::routes())
         .merge(reviews::routes())
         .merge(meetings::routes())
         .merge(ballots::routes())
         .merge(audit::routes())
         .merge(reports::routes())
+        .merge(after::routes())
+        .merge(rewards::routes())
+        .merge(commitments::routes())
+        .merge(dossiers::routes())
 }

@@ -6,12 +6,14 @@
 
 use crate::ApiState;
 use crate::actor::Acting;
+use crate::api::commitments::CommitmentRecord;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, IfMatch};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use kiemdiem_app::Actor;
+use kiemdiem_app::commitments::CommitmentView;
 use kiemdiem_app::near_copy::{FlaggedReview, SimilarityFlag};
 use kiemdiem_app::review::{ReviewInput, ReviewInputKind, SelfReview};
 use serde::{Deserialize, Serialize};
@@ -78,6 +80,13 @@ pub struct SelfReviewView {
     /// Send it back with the next draft or the submission (0 before the first draft).
     pub version: i64,
     pub changed_by: Option<String>,
+    /// On reading: the shortcomings found at earlier reviews of the same person or body and what
+    /// was done (seed 004 Mẫu 12, 13), for the section on remedying earlier shortcomings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_shortcomings: Option<Vec<crate::api::facts::RemediationItemView>>,
+    /// The commitment registered last year for this year (bản đăng ký phấn đấu), shown beside
+    /// the self-review.
+    pub last_commitment: Option<CommitmentRecord>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -223,8 +232,10 @@ fn review_view(
     subject: Uuid,
     form: (String, Vec<SectionView>),
     review: Option<SelfReview>,
+    last_commitment: Option<CommitmentView>,
 ) -> SelfReviewView {
     let (form_code, sections) = form;
+    let last_commitment = last_commitment.map(CommitmentRecord::from);
     match review {
         None => SelfReviewView {
             subject_id: subject,
@@ -237,6 +248,8 @@ fn review_view(
             flags: Vec::new(),
             version: 0,
             changed_by: None,
+            previous_shortcomings: None,
+            last_commitment,
         },
         Some(r) => SelfReviewView {
             subject_id: r.subject,
@@ -249,6 +262,8 @@ fn review_view(
             flags: r.flags.into_iter().map(SimilarityFlagView::from).collect(),
             version: r.version,
             changed_by: Some(r.changed_by),
+            previous_shortcomings: None,
+            last_commitment,
         },
     }
 }
@@ -264,7 +279,15 @@ async fn get_self_review(
 ) -> ApiResult<Json<SelfReviewView>> {
     let form = form_of(&state, &actor, id).await?;
     let review = state.app().self_review(&actor, id).await?;
-    Ok(Json(review_view(id, form, review)))
+    let carried = state.app().subject_remediation(&actor, id).await?.carried;
+    let mut view = review_view(
+        id,
+        form,
+        review,
+        state.app().last_commitment(&actor, id).await?,
+    );
+    view.previous_shortcomings = Some(carried.into_iter().map(Into::into).collect());
+    Ok(Json(view))
 }
 
 /// Saves a draft of the self-review, written by the subject themselves.
@@ -287,7 +310,12 @@ async fn save_self_review(
         .save_self_review(&actor, id, version, body.sections)
         .await?;
     let form = form_of(&state, &actor, id).await?;
-    Ok(Json(review_view(id, form, Some(saved))))
+    Ok(Json(review_view(
+        id,
+        form,
+        Some(saved),
+        state.app().last_commitment(&actor, id).await?,
+    )))
 }
 
 /// Submits the self-review: every required section must be filled; near-copies are flagged.
@@ -311,7 +339,12 @@ async fn submit_self_review(
         .submit_self_review(&actor, id, version, submitted_on, body.draft_sent_on)
         .await?;
     let form = form_of(&state, &actor, id).await?;
-    Ok(Json(review_view(id, form, Some(submitted))))
+    Ok(Json(review_view(
+        id,
+        form,
+        Some(submitted),
+        state.app().last_commitment(&actor, id).await?,
+    )))
 }
 
 /// The day the draft collective report was sent to the meeting's participants.
@@ -346,7 +379,12 @@ async fn record_draft_sent(
         .record_draft_sent(&actor, id, version, body.sent_on)
         .await?;
     let form = form_of(&state, &actor, id).await?;
-    Ok(Json(review_view(id, form, Some(saved))))
+    Ok(Json(review_view(
+        id,
+        form,
+        Some(saved),
+        state.app().last_commitment(&actor, id).await?,
+    )))
 }
 
 /// The suggestions and comments gathered for the subject's review.
@@ -414,7 +452,15 @@ async fn return_self_review(
         .await?;
     let form = form_of(&state, &actor, id).await?;
     let review = state.app().self_review(&actor, id).await?;
-    Ok(Json(review_view(id, form, review)))
+    let carried = state.app().subject_remediation(&actor, id).await?.carried;
+    let mut view = review_view(
+        id,
+        form,
+        review,
+        state.app().last_commitment(&actor, id).await?,
+    );
+    view.previous_shortcomings = Some(carried.into_iter().map(Into::into).collect());
+    Ok(Json(view))
 }
 
 /// The self-reviews of a plan flagged as near-copies of another's or of the form's sample, by

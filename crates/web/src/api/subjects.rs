@@ -380,6 +380,15 @@ pub struct DecisionRecord {
     pub escalation_id: Option<Uuid>,
     /// The document the decision was issued by, when recorded.
     pub document: Option<DocumentRecord>,
+    /// The dissenting opinions kept against this decision (bảo lưu ý kiến), in a subject's
+    /// list of decisions.
+    pub dissents: Vec<crate::api::after::DissentRecord>,
+    /// After a correction or re-classification: what depends on the changed level, checked
+    /// again (an organisation's member shares, a superior's sub-organisations, a head's cap, a
+    /// collective's members).
+    pub dependents: Vec<crate::api::after::RecheckedRecord>,
+    /// The inspection orders this version carried out.
+    pub orders_done: Vec<Uuid>,
 }
 
 impl From<DecisionView> for DecisionRecord {
@@ -399,6 +408,9 @@ impl From<DecisionView> for DecisionRecord {
             decided_at: d.decided_at,
             escalation_id: d.escalation,
             document: d.document.map(DocumentRecord::from),
+            dissents: d.dissents.into_iter().map(Into::into).collect(),
+            dependents: d.dependents.into_iter().map(Into::into).collect(),
+            orders_done: d.orders_done,
         }
     }
 }
@@ -406,6 +418,9 @@ impl From<DecisionView> for DecisionRecord {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionList {
     pub decisions: Vec<DecisionRecord>,
+    /// The commitment registered last year for this year, shown beside the result (null on an
+    /// escalation's resolution, which spans several subjects).
+    pub last_commitment: Option<crate::api::commitments::CommitmentRecord>,
 }
 
 /// The subject's stage after a proposal.
@@ -613,8 +628,10 @@ async fn decisions(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<DecisionList>> {
     let decisions = state.app().decisions(&actor, id).await?;
+    let last_commitment = state.app().last_commitment(&actor, id).await?;
     Ok(Json(DecisionList {
         decisions: decisions.into_iter().map(DecisionRecord::from).collect(),
+        last_commitment: last_commitment.map(Into::into),
     }))
 }
 
@@ -683,6 +700,7 @@ async fn resolve_escalation(
         .await?;
     Ok(Json(DecisionList {
         decisions: decisions.into_iter().map(DecisionRecord::from).collect(),
+        last_commitment: None,
     }))
 }
 

@@ -20,10 +20,13 @@ use kiemdiem_app::meeting::{Attendee, NewMeeting};
 use kiemdiem_app::plan::NewPlan;
 use kiemdiem_app::state::Stage;
 use kiemdiem_app::{AppError, Role};
-use kiemdiem_pages::{Choice, Link, MemberRow, NewPlanForm, OrgPage, UnitPlan, UnitSubjectRow, tk};
-use kiemdiem_rules::Level;
+use kiemdiem_pages::{
+    Choice, FrameworkChoice, Link, MemberRow, NewPlanForm, OrgPage, UnitPlan, UnitSubjectRow, tk,
+};
 use kiemdiem_rules::eligibility::Participation;
+use kiemdiem_rules::{Level, SubjectKind};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use time::Date;
 use uuid::Uuid;
 
@@ -350,10 +353,64 @@ async fn build_org_page(
         can_plan: can_plan && !org.kind.is_branch(),
         new_plan: NewPlanForm {
             year: state.today().year().to_string(),
+            frameworks: if can_plan && !org.kind.is_branch() {
+                framework_choices(app, actor, org.id, &chosen_none()).await?
+            } else {
+                Vec::new()
+            },
             ..NewPlanForm::default()
         },
         drafts,
     })
+}
+
+fn chosen_none() -> BTreeMap<SubjectKind, String> {
+    BTreeMap::new()
+}
+
+/// The form field that pins the framework for `kind`.
+fn framework_field(kind: SubjectKind) -> String {
+    format!("framework_{}", kiemdiem_app::vocab::kind_code(kind))
+}
+
+/// One choice per kind of subject the committee of `org` made a framework for: every version
+/// of each, newest first, with `chosen` selected.
+async fn framework_choices(
+    app: &kiemdiem_app::App,
+    actor: &kiemdiem_app::Actor,
+    org: Uuid,
+    chosen: &BTreeMap<SubjectKind, String>,
+) -> Result<Vec<FrameworkChoice>, AppError> {
+    let mut own = app.org_frameworks(actor, org).await?;
+    own.sort_by(|a, b| a.name.cmp(&b.name).then(b.version.cmp(&a.version)));
+    let tr = tr();
+    let mut choices = Vec::new();
+    for kind in SubjectKind::ALL {
+        let options: Vec<Choice> = own
+            .iter()
+            .filter(|f| f.framework.subjects.contains(&kind))
+            .map(|f| Choice {
+                code: f.id.clone(),
+                name: tr.fill(
+                    "org.plan_framework_version",
+                    &[
+                        ("name", &f.framework.title),
+                        ("version", &f.version.unwrap_or(1).to_string()),
+                    ],
+                ),
+            })
+            .collect();
+        if options.is_empty() {
+            continue;
+        }
+        choices.push(FrameworkChoice {
+            field: framework_field(kind),
+            label: tr.fill("org.plan_framework", &[("kind", kind.name_vi())]),
+            options,
+            chosen: chosen.get(&kind).cloned().unwrap_or_default(),
+        });
+    }
+    Ok(choices)
 }
 
 fn meeting_status(status: &str) -> String {
@@ -464,6 +521,16 @@ async fn create_plan(
         review_date: field(&fields, "review_date"),
         ..NewPlanForm::default()
     };
+    // The frameworks chosen (an empty choice leaves the kind to the superior's plan or the
+    // national framework).
+    let chosen: BTreeMap<SubjectKind, String> = SubjectKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let id = field(&fields, &framework_field(kind));
+            let id = id.trim();
+            (!id.is_empty()).then(|| (kind, id.to_string()))
+        })
+        .collect();
     let result = async {
         let year: i32 = typed.year.trim().parse().map_err(|_| {
             AppError::invalid("year", tr().fill("org.bad_year", &[("text", &typed.year)]))
@@ -485,6 +552,7 @@ async fn create_plan(
                 year,
                 title: Some(typed.title.trim().to_string()).filter(|t| !t.is_empty()),
                 review_date,
+                frameworks: chosen.clone(),
                 ..NewPlan::default()
             },
         )
@@ -496,9 +564,16 @@ async fn create_plan(
         Err(error) if super::on_the_form(&error) => {
             match build_org_page(&state, &viewer, &code, state.today(), None).await {
                 Ok(mut page) => {
+                    let frameworks = match app.find_org(&viewer.actor, &code, None).await {
+                        Ok(org) => framework_choices(app, &viewer.actor, org.id, &chosen)
+                            .await
+                            .unwrap_or_default(),
+                        Err(_) => Vec::new(),
+                    };
                     page.new_plan = NewPlanForm {
                         error: error.message().to_string(),
                         rules: sources(&error),
+                        frameworks,
                         ..typed
                     };
                     html_status(StatusCode::UNPROCESSABLE_ENTITY, &page)

@@ -18,8 +18,8 @@ use kiemdiem_app::evaluation::SelfEvaluation;
 use kiemdiem_app::plan::Step;
 use kiemdiem_app::state::Stage;
 use kiemdiem_pages::{
-    Choice, ColumnRow, CriterionGroupInput, CriterionInput, DecisionRow, FindingRow, Labelled,
-    Link, SectionInput, SectionText, SelfEvaluationPage, SelfReviewPage, SubjectPage, tk,
+    Choice, ColumnRow, CriterionGroupInput, CriterionInput, DecisionRow, DissentLine, FindingRow,
+    Labelled, Link, SectionInput, SectionText, SelfEvaluationPage, SelfReviewPage, SubjectPage, tk,
 };
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::framework::Scale;
@@ -99,6 +99,7 @@ async fn build_subject_page(
     let side = app.side_by_side(actor, id).await?;
     let decisions = app.decisions(actor, id).await?;
     let previous = app.previous_year(actor, id).await?;
+    let commitment = app.last_commitment(actor, id).await?;
     let evaluations = app.evaluations(actor, id).await?;
     let own = subject.member.is_some() && subject.member == actor.member;
     let self_evaluated = evaluations.iter().any(|e| e.step == "self");
@@ -187,6 +188,16 @@ async fn build_subject_page(
             body: d.body.clone(),
             at: day(d.decided_at.date()),
             reason: d.reason.clone().unwrap_or_default(),
+            dissents: d
+                .dissents
+                .iter()
+                .map(|x| DissentLine {
+                    by: x.recorded_by.clone(),
+                    at: day(x.recorded_at.date()),
+                    to: x.addressed_to_name.clone().unwrap_or_default(),
+                    opinion: x.opinion.clone(),
+                })
+                .collect(),
         })
         .collect();
     let mut previous_rows = Vec::new();
@@ -212,6 +223,20 @@ async fn build_subject_page(
                 note: conclusion,
             });
         }
+    }
+    // The commitment registered last year for this year, beside this year's result.
+    if let Some(commitment) = commitment {
+        previous_rows.push(Labelled {
+            label: tr.fill(
+                tk("subject.commitment"),
+                &[("year", &commitment.for_year.to_string())],
+            ),
+            note: if commitment.pledges.is_empty() {
+                commitment.target_level_name
+            } else {
+                format!("{} — {}", commitment.target_level_name, commitment.pledges)
+            },
+        });
     }
     let participation = subject
         .eligibility
@@ -286,6 +311,7 @@ async fn self_review_form(
     let plan = app.plan(&viewer.actor, subject.plan).await?;
     let form = app.self_review_form(&viewer.actor, id).await?;
     let review = app.self_review(&viewer.actor, id).await?;
+    let commitment = app.last_commitment(&viewer.actor, id).await?;
     let field = error.and_then(|e| e.field()).unwrap_or("").to_string();
     let sections = form
         .sections
@@ -318,6 +344,17 @@ async fn self_review_form(
         deadline: plan
             .deadline(Step::SelfReview)
             .map(|d| tr.fill(tk("home.deadline"), &[("day", &day(d))])),
+        commitment: commitment.map(|c| {
+            let label = tr.fill(
+                tk("subject.commitment"),
+                &[("year", &c.for_year.to_string())],
+            );
+            if c.pledges.is_empty() {
+                format!("{label} {}", c.target_level_name)
+            } else {
+                format!("{label} {} — {}", c.target_level_name, c.pledges)
+            }
+        }),
         version: review.map(|r| r.version).unwrap_or(0),
         sections,
         field: if general { String::new() } else { field },

@@ -434,6 +434,44 @@ async fn request(
             fill(record.to_string());
             Some(json!({ "reason": "nhập nhầm" }))
         }
+        "get_org_results_history" | "list_award_proposals" | "list_attention" => {
+            path = format!("{}?year=2025", path.replace("{code}", branch));
+            None
+        }
+        "get_member_results_history" => {
+            path = format!("{}?year=2025", path.replace("{code}", &member_code));
+            None
+        }
+        "record_member_past_level" | "record_org_past_level" => {
+            let code = if id == "record_org_past_level" {
+                branch.to_owned()
+            } else {
+                f.member_code[s].clone()
+            };
+            path = path.replace("{code}", &code);
+            Some(json!({ "year": 2024, "level": "HTTNV", "source": format!("Quyết định {n}") }))
+        }
+        "propose_award" => {
+            Some(json!({ "member": f.member_code[s], "year": 2025, "award": "year" }))
+        }
+        "list_late_dossiers" => {
+            path = format!("{}?year=2025", path.replace("{code}", branch));
+            None
+        }
+        "get_dossier" | "verify_dossier_files" => {
+            fill(f.plan[s].to_string());
+            None
+        }
+        "attach_dossier_file" => {
+            fill(f.plan[s].to_string());
+            Some(
+                json!({ "item": "plan", "file_name": "ke_hoach.pdf", "content_base64": "JVBERi0xLjQK" }),
+            )
+        }
+        "submit_results" => {
+            fill(f.plan[s].to_string());
+            Some(json!({}))
+        }
         "list_org_frameworks" => {
             path = path.replace("{code}", commune);
             None
@@ -507,8 +545,14 @@ async fn request(
             None
         }
         "create_plan" => Some(json!({ "org": commune, "year": 2026 })),
-        "get_plan" | "list_child_plans" | "get_plan_progress" | "list_plan_subjects"
-        | "list_plan_meetings" | "list_near_copies" | "list_escalations" => {
+        "get_plan"
+        | "list_child_plans"
+        | "get_plan_progress"
+        | "list_plan_subjects"
+        | "list_plan_meetings"
+        | "list_near_copies"
+        | "list_escalations"
+        | "list_remediation_due" => {
             fill(f.plan[s].to_string());
             None
         }
@@ -603,11 +647,42 @@ async fn request(
             path = format!("{path}?entity=subject&id={subject}");
             None
         }
+        "order_verification" | "conclude_matter" => {
+            let matter = f
+                .app
+                .lodge_matter(
+                    &Actor::trusted_member("walk", f.members[s]),
+                    f.subject[s],
+                    kiemdiem_app::after::MatterInput {
+                        kind: kiemdiem_rules::facts::MatterKind::Complaint,
+                        content: format!("Đơn thử {n}"),
+                    },
+                )
+                .await
+                .expect("a matter to handle");
+            fill(matter.id.to_string());
+            Some(if id == "order_verification" {
+                json!({ "version": 1, "due_on": "2099-01-01" })
+            } else {
+                json!({ "version": 1, "outcome": "not_upheld", "conclusion": "Không đúng" })
+            })
+        }
+        "my_matters" => None,
+        "list_plan_matters" | "list_breaches" | "recheck_plan" => {
+            fill(f.plan[s].to_string());
+            None
+        }
         _ if template.starts_with("/api/v1/subjects/{id}") => {
             fill(subject.to_string());
             path = path.replace("{seq}", "1");
+            // An item nobody recorded: inside, the subject's scope is allowed and the item is
+            // not found (404); outside, refused first.
+            path = path.replace("{item}", &Uuid::nil().to_string());
             match id {
                 "save_self_review" => Some(json!({ "version": 0, "sections": {} })),
+                "register_commitment" => {
+                    Some(json!({ "target_level": "HTXSNV", "pledges": "Hoàn thành xuất sắc" }))
+                }
                 "submit_self_review" => Some(json!({ "version": 1, "submitted_on": "2025-12-10" })),
                 "record_draft_sent" => Some(json!({ "version": 1, "sent_on": "2025-12-01" })),
                 "return_self_review" => Some(json!({ "version": 1, "reason": "chép lại bài mẫu" })),
@@ -638,6 +713,20 @@ async fn request(
                     Some(json!({ "version": 1, "level": "HTNV", "reason": "thử" }))
                 }
                 "reopen_subject" => Some(json!({ "version": 1, "reason": "xem lại" })),
+                "record_subject_fact" => Some(json!({
+                    "value": { "fact": "degradation", "status": "under_review" },
+                    "document": { "number": "01-QĐ/UBKT", "date": "2025-12-01", "issuer": "UBKT" }
+                })),
+                "add_remediation" => Some(json!({
+                    "shortcoming": "Chậm đổi mới", "measure": "Tự học", "responsible": "Cá nhân",
+                    "due_on": "2026-06-30"
+                })),
+                "update_remediation" => Some(json!({ "status": "in_progress" })),
+                "record_dissent" => Some(json!({ "opinion": "Tôi bảo lưu ý kiến" })),
+                "lodge_matter" => Some(json!({ "kind": "complaint", "content": "Đơn thử" })),
+                "order_inspection" => Some(json!({
+                    "org": commune, "kind": "reclassify", "reason": "thử", "version": 1
+                })),
                 _ => None,
             }
         }

@@ -26,6 +26,7 @@ api_test!(
     a_ballot_covers_the_agenda_once,
     heads_moved_in_need_seed_003,
     review_inputs_are_recorded_and_listed,
+    a_complaint_holds_the_decision_over_http,
 );
 
 /// The members of the branch `CB`: card number, name; the first is its secretary.
@@ -293,6 +294,7 @@ async fn self_evaluate(app: &TestApp, subject: &Value) {
         StatusCode::OK,
     )
     .await;
+    crate::support::record_plain_year(app, subject).await;
 }
 
 /// A meeting of the branch on 12/12/2025 with every member present, chaired by Nông Thị Mai (not
@@ -967,4 +969,211 @@ async fn review_inputs_are_recorded_and_listed(app: &TestApp) {
         ))
         .await;
     assert_eq!(others["inputs"], json!([]), "{others}");
+}
+
+/// Issue 16 over HTTP: a member's complaint lodged before the decision holds it (`out_of_order`
+/// naming QĐ 366 Điều 12) until the handling level records the verification and its conclusion,
+/// which the complainant reads; the decided member keeps a dissenting opinion shown with the
+/// decision; the inspection committee's breach list and the re-check answer.
+async fn a_complaint_holds_the_decision_over_http(app: &TestApp) {
+    let opened = open_2025(app).await;
+    let plan_id = opened.plan_id();
+    let everyone: Vec<&Value> = std::iter::once(&opened.branch)
+        .chain(opened.members.iter())
+        .collect();
+    for (n, subject) in everyone.iter().enumerate() {
+        let text = format!(
+            "{} tự kiểm điểm công việc riêng của mình năm 2025, mã {n}-{}",
+            subject["name"].as_str().unwrap_or(""),
+            id_of(subject)
+        );
+        write_and_submit(app, subject, &text).await;
+        self_evaluate(app, subject).await;
+    }
+    let meeting = schedule(app, &opened, &everyone).await;
+    for (n, subject) in everyone.iter().enumerate() {
+        let mut body = reviewed();
+        if n == 1 {
+            body["chaired_by"] = json!("KD-02");
+        }
+        expect_json(
+            record_review(app, &meeting, subject, body).await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+    let mai = &opened.members[1];
+    let mai_path = format!("/api/v1/subjects/{}", id_of(mai));
+    // La Văn Sơn (KD-03) complains about Nông Thị Mai before her decision.
+    let lodged = send(
+        as_user(
+            app,
+            "dangvien.son",
+            Method::POST,
+            &format!("{mai_path}/matters"),
+        )
+        .header("X-Kiemdiem-Member", "KD-03")
+        .json(&json!({ "kind": "complaint", "content": "Chưa gương mẫu nơi cư trú" })),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(lodged["before_decision"], true, "{lodged}");
+    assert_eq!(lodged["kind_name"], "Đơn khiếu nại", "{lodged}");
+    let decide = |version: &Value| {
+        as_user(
+            app,
+            "bantv.huyen",
+            Method::POST,
+            &format!("{mai_path}/decisions"),
+        )
+        .json(&json!({ "version": version, "level": "HTTNV" }))
+    };
+    let current = fresh(app, mai).await;
+    let held = expect_error(
+        decide(&current["version"]).send().await.expect("sent"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "out_of_order",
+    )
+    .await;
+    assert!(
+        held["message"]
+            .as_str()
+            .unwrap()
+            .contains("QĐ 366-QĐ/TW Điều 12"),
+        "{held}"
+    );
+    assert!(
+        held["rule"]["rule"]
+            .as_str()
+            .unwrap()
+            .ends_with("order.verification_before_decision"),
+        "{held}"
+    );
+    // The handling level sees it, orders the verification and concludes.
+    let listed = app
+        .get_ok(&format!("/api/v1/plans/{plan_id}/matters"))
+        .await;
+    assert_eq!(listed["matters"].as_array().unwrap().len(), 1, "{listed}");
+    let matter_path = format!("/api/v1/matters/{}", id_of(&lodged));
+    let ordered = expect_json(
+        app.post(
+            &format!("{matter_path}/verification-order"),
+            &json!({ "version": lodged["version"], "due_on": "2026-01-15" }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(ordered["due_on"], "2026-01-15", "{ordered}");
+    let concluded = expect_json(
+        app.post(
+            &format!("{matter_path}/conclusion"),
+            &json!({
+                "version": ordered["version"], "outcome": "not_upheld",
+                "findings": "Xác minh tại khu dân cư", "conclusion": "Nội dung phản ánh không đúng"
+            }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(concluded["matter"]["outcome"], "not_upheld", "{concluded}");
+    assert!(concluded["correction"].is_null(), "{concluded}");
+    let current = fresh(app, mai).await;
+    let decided = send(decide(&current["version"]), StatusCode::CREATED).await;
+    assert_eq!(decided["level"], "HTTNV", "{decided}");
+    // The complainant reads the conclusion.
+    let mine = send(
+        as_user(app, "dangvien.son", Method::GET, "/api/v1/my/matters")
+            .header("X-Kiemdiem-Member", "KD-03"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        mine["matters"][0]["conclusion"], "Nội dung phản ánh không đúng",
+        "{mine}"
+    );
+    // Mai keeps her own opinion; the decision shows it.
+    let dissent = send(
+        as_user(
+            app,
+            "dangvien.mai",
+            Method::POST,
+            &format!("{mai_path}/dissents"),
+        )
+        .header("X-Kiemdiem-Member", "KD-02")
+        .json(&json!({ "opinion": "Tôi bảo lưu ý kiến về nội dung phản ánh" })),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(dissent["decision_id"], decided["id"], "{dissent}");
+    let decisions = app.get_ok(&format!("{mai_path}/decisions")).await;
+    assert_eq!(
+        decisions["decisions"][0]["dissents"][0]["opinion"],
+        "Tôi bảo lưu ý kiến về nội dung phản ánh",
+        "{decisions}"
+    );
+    // The subject's page shows it with the decision, to the district's board signed in.
+    let password = "mật khẩu dùng thử của ban tổ chức";
+    expect_json(
+        app.post(
+            "/api/v1/accounts",
+            &json!({ "login": "bantochuc.xem", "display_name": "Ban tổ chức huyện", "org": "H", "password": password }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    expect_json(
+        app.post(
+            "/api/v1/accounts/bantochuc.xem/grants",
+            &json!({ "role": "board", "org": "H" }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let signed_in = app
+        .client
+        .post(app.url("/api/v1/session"))
+        .json(&json!({ "login": "bantochuc.xem", "password": password }))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let cookie = signed_in
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let page = app
+        .client
+        .get(app.url(&format!("/doi-tuong/{}", id_of(mai))))
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("Bảo lưu ý kiến") && html.contains("Tôi bảo lưu ý kiến về nội dung phản ánh"),
+        "the decision shows the dissent: {}",
+        &html[html.find("<main").unwrap_or(0)..]
+            .chars()
+            .take(3000)
+            .collect::<String>()
+    );
+    // The inspection committee's lists answer.
+    let breaches = app
+        .get_ok(&format!("/api/v1/plans/{plan_id}/breaches"))
+        .await;
+    assert!(breaches["organisations"].is_array(), "{breaches}");
+    let recheck = app
+        .get_ok(&format!("/api/v1/plans/{plan_id}/recheck"))
+        .await;
+    assert_eq!(recheck["checked"], 1, "{recheck}");
+    assert_eq!(recheck["nonconforming"], json!([]), "{recheck}");
+    assert_eq!(recheck["rule_set"], "qd366-hd43", "{recheck}");
 }

@@ -392,18 +392,64 @@ async fn a_committee_drafts_changes_and_opens_its_plan(app: &TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.contains("Năm «năm nay» không hợp lệ"), "{refused}");
     assert!(refused.contains("value=\"Kế hoạch số 15-KH/ĐU\""));
-    // Drafted.
+    // The committee's own framework is offered for the kinds of subject it is for.
+    let derived = k
+        .derive_framework(
+            &system,
+            tree.commune,
+            "qd366-hd43/member-without-post",
+            "dang-vien-xa",
+            Some("Khung tiêu chí đảng viên của Đảng ủy xã".into()),
+        )
+        .await
+        .expect("derived");
+    let page = get("/to-chuc/XA").await;
+    assert!(
+        page.contains("name=\"framework_member_without_post\""),
+        "a choice of framework for members without a post"
+    );
+    assert!(page.contains(&format!("<option value=\"{}\">", derived.id)));
+    assert!(page.contains("Khung tiêu chí đảng viên của Đảng ủy xã — phiên bản 1"));
+    // A framework that does not exist: refused on the form, the choice kept.
+    let (status, _, refused) = post(
+        "/to-chuc/XA/ke-hoach",
+        form(&[
+            ("_csrf", &csrf),
+            ("year", "2025"),
+            ("framework_member_without_post", "khung-khong-co"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(
+        refused.contains("Không có khung tiêu chí «khung-khong-co»"),
+        "{refused}"
+    );
+    assert!(refused.contains("name=\"framework_member_without_post\""));
+    // Drafted, pinning the committee's framework.
     let (status, location, _) = post(
         "/to-chuc/XA/ke-hoach",
         form(&[
             ("_csrf", &csrf),
             ("year", "2025"),
             ("title", "Kế hoạch số 15-KH/ĐU"),
+            ("framework_member_without_post", &derived.id),
         ]),
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let plan_path = location.expect("to the plan");
+    let plan_id: uuid::Uuid = plan_path
+        .trim_start_matches("/ke-hoach/")
+        .parse()
+        .expect("plan id");
+    let pinned = k.plan(&system, plan_id).await.expect("plan");
+    assert_eq!(
+        pinned
+            .frameworks
+            .get(&kiemdiem_rules::SubjectKind::MemberWithoutPost),
+        Some(&derived.id)
+    );
     let page = get(&plan_path).await;
     assert!(page.contains("Kế hoạch số 15-KH/ĐU"));
     assert!(

@@ -27,6 +27,8 @@ pub struct TestApp {
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: Option<tempfile::TempDir>,
+    /// Where the server keeps attached dossier files.
+    pub files: tempfile::TempDir,
     pg_cleanup: Option<(String, String)>,
 }
 
@@ -55,8 +57,10 @@ impl TestApp {
             }
         };
         let store = Store::open(&url).await.expect("open the test database");
+        let files = tempfile::tempdir().expect("files directory");
         let app = App::with_today(store.clone(), today)
-            .with_security(kiemdiem_app::Security::for_tests());
+            .with_security(kiemdiem_app::Security::for_tests())
+            .with_files_dir(files.path());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
@@ -77,6 +81,7 @@ impl TestApp {
             stop: Some(stop),
             server: Some(server),
             _dir: dir,
+            files,
             pg_cleanup,
         })
     }
@@ -376,5 +381,40 @@ pub async fn seed_tree(store: &Store) -> Tree {
         village_branch,
         school_branch,
         duc,
+    }
+}
+
+/// The facts of a year with nothing to report, recorded through the API as the app requires them
+/// (a fact nobody recorded makes the subject wait): earlier shortcomings remedied, no force
+/// majeure; for post holders no vote of confidence held; for post holders and bodies the 5 key
+/// targets not applicable. Each with its source document.
+pub async fn record_plain_year(app: &TestApp, subject: &serde_json::Value) {
+    let id = subject["id"].as_str().expect("an id");
+    let kind = subject["kind"].as_str().unwrap_or("");
+    let holds_post = matches!(kind, "member_with_post" | "leader");
+    let body = matches!(kind, "organisation" | "collective");
+    let mut values = vec![
+        serde_json::json!({ "fact": "previous_defects_fixed", "fixed": true }),
+        serde_json::json!({ "fact": "force_majeure", "recognised": false }),
+    ];
+    if holds_post {
+        values.push(serde_json::json!({ "fact": "confidence_vote", "held": false }));
+    }
+    if holds_post || body {
+        values.push(serde_json::json!({ "fact": "key_targets", "applies": false }));
+    }
+    for value in values {
+        let response = app
+            .client
+            .post(app.url(&format!("/api/v1/subjects/{id}/facts")))
+            .header("X-Kiemdiem-User", "capuy")
+            .json(&serde_json::json!({
+                "value": value,
+                "document": { "number": "01-BC/CU", "date": "2025-12-01", "issuer": "Cấp ủy" },
+            }))
+            .send()
+            .await
+            .expect("sent");
+        expect_json(response, reqwest::StatusCode::CREATED).await;
     }
 }

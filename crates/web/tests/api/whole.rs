@@ -247,6 +247,7 @@ async fn write_and_score(app: &TestApp, subject: &Value, text: &str, total: f64,
         StatusCode::OK,
     )
     .await;
+    crate::support::record_plain_year(app, subject).await;
 }
 
 async fn record_review(

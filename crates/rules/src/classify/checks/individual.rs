@@ -15,6 +15,26 @@ pub(super) fn conclusions(context: &Context<'_>, findings: &mut Vec<Finding>) {
         &params.collective.conclusions_forcing_khtnv
     };
     for kind in list {
+        let applies = match kind {
+            ConclusionKind::Degradation
+            | ConclusionKind::ForbiddenActs
+            | ConclusionKind::ExemplaryDutyBreached => true,
+            ConclusionKind::CorruptionInScope => facts.kind.holds_post() || is_body(facts.kind),
+            ConclusionKind::Disunity
+            | ConclusionKind::CadreWorkViolation
+            | ConclusionKind::MemberDegradation => is_body(facts.kind),
+        };
+        let fact = FactCode::of_conclusion(*kind);
+        if applies && facts.is_unknown(fact) {
+            // A verification or inspection under way: its conclusion is awaited.
+            let name = if fact == FactCode::CorruptionInScope {
+                rule(context, "conclusions.corruption_in_scope")
+            } else {
+                rule(context, "conclusions")
+            };
+            push_missing(findings, fact, &name, source);
+            continue;
+        }
         let (holds, what) = match kind {
             ConclusionKind::Degradation => (
                 c.degradation,

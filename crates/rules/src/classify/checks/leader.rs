@@ -15,7 +15,20 @@ pub(super) fn floor_missed(
     name: &str,
     source: &str,
 ) {
-    if context.facts.force_majeure {
+    if context.facts.is_unknown(FactCode::ForceMajeure) {
+        // "Trừ bất khả kháng": whether there was force majeure decides between KHTNV and a
+        // case-by-case decision, so the floor waits for it.
+        findings.push(Finding {
+            effect: Effect::Pending,
+            message: format!(
+                "{message}; chưa ghi nhận {} (mã: {})",
+                FactCode::ForceMajeure.name_vi(),
+                FactCode::ForceMajeure.code()
+            ),
+            citation: Citation::new(rule(context, name), source),
+            missing_fact: Some(FactCode::ForceMajeure),
+        });
+    } else if context.facts.force_majeure {
         push(
             findings,
             Effect::CaseByCase,
@@ -126,11 +139,22 @@ pub(super) fn led_units(context: &Context<'_>, findings: &mut Vec<Finding>) {
     }
 }
 
+/// QĐ 366 Điều 11 khoản 4: a leader with more than 50% of low-confidence votes at a vote of
+/// confidence in the year is KHTNV. No vote recorded and none stated not held: the leader waits.
 pub(super) fn confidence_vote(context: &Context<'_>, findings: &mut Vec<Finding>) {
-    let (Some(share), Some(vote)) = (
-        context.book.params.leader.low_confidence_above,
-        &context.facts.confidence_vote,
-    ) else {
+    let Some(share) = context.book.params.leader.low_confidence_above else {
+        return;
+    };
+    if context.facts.kind.holds_post() && context.facts.is_unknown(FactCode::ConfidenceVote) {
+        push_missing(
+            findings,
+            FactCode::ConfidenceVote,
+            &rule(context, "leader.low_confidence"),
+            context.book.sources().leader_confidence,
+        );
+        return;
+    }
+    let Some(vote) = &context.facts.confidence_vote else {
         return;
     };
     if context.facts.kind.holds_post()
@@ -153,9 +177,6 @@ pub(super) fn confidence_vote(context: &Context<'_>, findings: &mut Vec<Finding>
 
 pub(super) fn key_targets(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let facts = context.facts;
-    let Some(targets) = &facts.key_targets else {
-        return;
-    };
     let threshold = if facts.kind.holds_post() {
         context.book.params.leader.key_targets_missed_for_khtnv
     } else if is_body(facts.kind) {
@@ -164,28 +185,24 @@ pub(super) fn key_targets(context: &Context<'_>, findings: &mut Vec<Finding>) {
         None
     };
     let Some(threshold) = threshold else { return };
+    let source = context.book.sources().key_targets;
+    if facts.is_unknown(FactCode::KeyTargets) {
+        push_missing(
+            findings,
+            FactCode::KeyTargets,
+            &rule(context, "key_targets"),
+            source,
+        );
+        return;
+    }
+    let Some(targets) = &facts.key_targets else {
+        return;
+    };
     if targets.missed >= threshold {
         let message = format!(
             "Không hoàn thành {}/{} chỉ tiêu kinh tế - xã hội cơ bản",
             targets.missed, targets.total
         );
-        let source = context.book.sources().key_targets;
-        if facts.force_majeure {
-            push(
-                findings,
-                Effect::CaseByCase,
-                format!("{message}; có yếu tố bất khả kháng: cấp có thẩm quyền xem xét cụ thể"),
-                &rule(context, "key_targets"),
-                source,
-            );
-        } else {
-            push(
-                findings,
-                cap(Level::Khtnv),
-                message,
-                &rule(context, "key_targets"),
-                source,
-            );
-        }
+        floor_missed(context, findings, message, "key_targets", source);
     }
 }

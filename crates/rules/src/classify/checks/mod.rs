@@ -4,7 +4,8 @@
 use super::{Context, Effect, Finding};
 use crate::cite::Citation;
 use crate::facts::{
-    DisciplineRecord, LevelCounts, TaskResults, counted_once, discipline_counts_at_current_unit,
+    DisciplineRecord, FactCode, LevelCounts, TaskResults, counted_once,
+    discipline_counts_at_current_unit,
 };
 use crate::level::Level;
 use crate::ruleset::params::{ConclusionKind, DisciplineParams, SelfDetectedTreatment};
@@ -63,6 +64,24 @@ fn push(findings: &mut Vec<Finding>, effect: Effect, message: String, rule: &str
         effect,
         message,
         citation: Citation::new(rule, source),
+        missing_fact: None,
+    });
+}
+
+/// The rule `rule` needs `fact`, which is not known yet: the subject waits for it, the fact named
+/// in Vietnamese and by its code — never read as a silent "no".
+fn push_missing(findings: &mut Vec<Finding>, fact: FactCode, rule: &str, source: &str) {
+    if findings
+        .iter()
+        .any(|f| f.missing_fact == Some(fact) && f.citation.rule == rule)
+    {
+        return;
+    }
+    findings.push(Finding {
+        effect: Effect::Pending,
+        message: format!("Chưa ghi nhận {} (mã: {})", fact.name_vi(), fact.code()),
+        citation: Citation::new(rule, source),
+        missing_fact: Some(fact),
     });
 }
 

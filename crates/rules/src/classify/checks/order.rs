@@ -68,7 +68,9 @@ pub(super) fn blocking_matters(context: &Context<'_>, findings: &mut Vec<Finding
                 date_vi(matter.received_on)
             ),
         };
-        let verified = matter.verified_on.filter(|on| *on <= context.as_of);
+        // A verification recorded counts whenever it was recorded: decisions are taken after the
+        // review date (the facts' `as_of`), often in the new year, and wait for exactly this.
+        let verified = matter.verified_on;
         match (
             era.precedence(Precedence::VerificationBeforeDecision),
             verified,

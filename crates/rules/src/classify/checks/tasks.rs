@@ -197,10 +197,25 @@ pub(super) fn own_task_levels(context: &Context<'_>, findings: &mut Vec<Finding>
     }
 }
 
+/// QĐ 366 Điều 11 khoản 1: HTXSNV needs 100% of the shortcomings pointed out at the previous
+/// review remedied. Not known yet: it matters only when the score reaches HTXSNV, and then the
+/// subject waits for it.
 pub(super) fn previous_defects(context: &Context<'_>, findings: &mut Vec<Finding>) {
-    if context.book.params.tasks.htxsnv_previous_defects_fixed
-        && context.facts.previous_defects_fixed == Some(false)
-    {
+    if !context.book.params.tasks.htxsnv_previous_defects_fixed {
+        return;
+    }
+    if context.facts.is_unknown(FactCode::PreviousDefectsFixed) {
+        if context.score.is_some_and(|s| s.level == Level::Htxsnv) {
+            push_missing(
+                findings,
+                FactCode::PreviousDefectsFixed,
+                &rule(context, "tasks.htxsnv_previous_defects_fixed"),
+                context.book.sources().previous_defects,
+            );
+        }
+        return;
+    }
+    if context.facts.previous_defects_fixed == Some(false) {
         push(
             findings,
             cap(Level::Httnv),
