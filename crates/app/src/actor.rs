@@ -120,6 +120,15 @@ impl Actor {
         }
     }
 
+    /// The same actor for a new request: the same grants, nothing already allowed.
+    pub(crate) fn for_new_request(&self) -> Actor {
+        let mut actor = self.clone();
+        if let Powers::Granted { allowed, .. } = &mut actor.powers {
+            *allowed = AllowedMemo::default();
+        }
+        actor
+    }
+
     /// Whether this actor is trusted (in-process) rather than signed in.
     pub fn is_trusted(&self) -> bool {
         matches!(self.powers, Powers::Trusted)

@@ -167,6 +167,67 @@ impl FactValue {
         }
     }
 
+    /// The fact and its value in Vietnamese, as shown to people.
+    pub fn describe_vi(&self) -> String {
+        let yes_no = |b: bool, yes: &str, no: &str| if b { yes } else { no }.to_owned();
+        match self {
+            FactValue::ConfidenceVote {
+                held: true,
+                low,
+                total,
+            } => format!("Lấy phiếu tín nhiệm trong năm: {low}/{total} phiếu tín nhiệm thấp"),
+            FactValue::ConfidenceVote { held: false, .. } => {
+                "Không tổ chức lấy phiếu tín nhiệm trong năm".to_owned()
+            }
+            FactValue::KeyTargets {
+                applies: true,
+                total,
+                missed,
+            } => format!("5 chỉ tiêu kinh tế - xã hội cơ bản: không đạt {missed}/{total}"),
+            FactValue::KeyTargets { applies: false, .. } => {
+                "5 chỉ tiêu kinh tế - xã hội cơ bản: không áp dụng".to_owned()
+            }
+            FactValue::ForceMajeure { recognised } => format!(
+                "Yếu tố bất khả kháng: {}",
+                yes_no(*recognised, "có", "không")
+            ),
+            FactValue::PreviousDefectsFixed { fixed } => format!(
+                "Hạn chế, khuyết điểm kỳ trước: {}",
+                yes_no(*fixed, "đã khắc phục 100%", "chưa khắc phục hết")
+            ),
+            FactValue::DisciplineCountedBefore { counted_before, .. } => yes_no(
+                *counted_before,
+                "Quyết định kỷ luật đã được tính khi xếp loại kỳ trước",
+                "Quyết định kỷ luật chưa được tính khi xếp loại kỳ trước",
+            ),
+            FactValue::DisciplineUnrelatedToCollective { unrelated, .. } => yes_no(
+                *unrelated,
+                "Vi phạm của thành viên không liên quan đến chức trách của tập thể",
+                "Vi phạm của thành viên liên quan đến chức trách của tập thể",
+            ),
+            other => {
+                let name = other.fact().map_or("", FactCode::name_vi);
+                let status = match other.conclusion_status() {
+                    Some(ConclusionStatus::Concluded) => "đã kết luận có",
+                    Some(ConclusionStatus::Cleared) => "đã kết luận không có",
+                    _ => "đang xác minh",
+                };
+                let self_detected = matches!(
+                    other,
+                    FactValue::CorruptionInScope {
+                        self_detected: true,
+                        ..
+                    }
+                );
+                let mut text = format!("Về {name}: {status}");
+                if self_detected {
+                    text.push_str(" (tự phát hiện, báo cáo, khắc phục)");
+                }
+                text
+            }
+        }
+    }
+
     /// The action that records it: who may record which fact.
     pub fn action(&self) -> Action {
         match self {
@@ -645,5 +706,40 @@ fn fact_matters(book: &kiemdiem_rules::RuleBook, kind: SubjectKind, fact: FactCo
             list.iter()
                 .any(|k| FactCode::of_conclusion(*k) == conclusion)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip_with_their_code_as_tag_and_read_in_vietnamese() {
+        let vote = FactValue::ConfidenceVote {
+            held: true,
+            low: 6,
+            total: 10,
+        };
+        let json = serde_json::to_value(&vote).unwrap();
+        assert_eq!(json["fact"], vote.code());
+        assert_eq!(serde_json::from_value::<FactValue>(json).unwrap(), vote);
+        assert!(vote.describe_vi().contains("6/10"));
+        let conclusion = FactValue::CorruptionInScope {
+            status: ConclusionStatus::Concluded,
+            self_detected: true,
+        };
+        assert_eq!(conclusion.code(), "corruption_in_scope");
+        assert!(conclusion.describe_vi().contains("tự phát hiện"));
+        assert_eq!(conclusion.action(), Action::RecordConclusion);
+        let counted = FactValue::DisciplineCountedBefore {
+            discipline_id: Uuid::nil(),
+            counted_before: true,
+        };
+        assert_eq!(counted.code(), "discipline_counted_before");
+        assert_eq!(counted.fact(), None);
+        assert_eq!(
+            FactValue::ForceMajeure { recognised: true }.action(),
+            Action::RecordFact
+        );
     }
 }

@@ -69,6 +69,8 @@ pub struct App {
     casts: std::sync::Arc<ballot::CastQueue>,
     /// Progress, levels and pending lists kept until the next audited change.
     answers: std::sync::Arc<answers::Answers>,
+    /// Sessions checked a moment ago ([`Security::session_recheck`]).
+    recent_sessions: std::sync::Arc<accounts::session::RecentSessions>,
     /// The audit key and the anchor file, when the installation has them.
     audit_seal: Option<std::sync::Arc<audit::AuditSeal>>,
     /// Where attached dossier files are kept, when the installation keeps them.
@@ -83,6 +85,7 @@ impl App {
             security: Security::default(),
             casts: Default::default(),
             answers: Default::default(),
+            recent_sessions: Default::default(),
             audit_seal: None,
             files_dir: None,
         }
@@ -97,6 +100,7 @@ impl App {
             security: Security::default(),
             casts: Default::default(),
             answers: Default::default(),
+            recent_sessions: Default::default(),
             audit_seal: None,
             files_dir: None,
         }
@@ -111,6 +115,10 @@ impl App {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub(crate) fn recent_sessions(&self) -> &accounts::session::RecentSessions {
+        &self.recent_sessions
     }
 
     /// Today in Vietnam, or the fixed day.

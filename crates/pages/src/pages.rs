@@ -164,6 +164,8 @@ pub struct SubjectPage {
     pub participation: String,
     pub actions: Vec<Link>,
     pub previous: Vec<Labelled>,
+    /// Facts gathered in the year (in force) and the ones still awaited.
+    pub facts: Vec<Labelled>,
     pub sections: Vec<SectionText>,
     pub flags: Vec<String>,
     pub columns: Vec<ColumnRow>,

@@ -118,7 +118,8 @@ impl Tx {
         Ok(n == 1)
     }
 
-    /// The deliveries of the notifications about a subject.
+    /// The deliveries of the notifications of a subject's decisions (not of the notices of the
+    /// matters about it, which name their complainant).
     pub async fn deliveries_of_subject(
         &mut self,
         subject: Uuid,
@@ -126,7 +127,7 @@ impl Tx {
         let sql = format!(
             "SELECT {DELIVERY_COLUMNS}, n.subject_id, n.message, a.login FROM notification_deliveries d \
              JOIN notifications n ON n.id = d.notification_id JOIN accounts a ON a.id = d.account_id \
-             WHERE n.subject_id = $1 ORDER BY d.created_at, d.id"
+             WHERE n.subject_id = $1 AND n.decision_id IS NOT NULL ORDER BY d.created_at, d.id"
         );
         Ok(
             on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(subject).fetch_all(c).await?),

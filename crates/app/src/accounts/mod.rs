@@ -37,6 +37,11 @@ pub struct Security {
     /// Failed sign-ins from one client address within `failure_window` before it is locked out.
     pub client_failures: i64,
     pub failure_window: Duration,
+    /// How long a server trusts a session it has just checked before reading it again
+    /// (zero: every request reads it). A sign-out, a role change, a password change or a
+    /// disabled account on this server applies at once; on other servers sharing the
+    /// database, within this time.
+    pub session_recheck: Duration,
     /// How long a lock-out lasts.
     pub lockout: Duration,
 }
@@ -51,6 +56,7 @@ impl Default for Security {
             client_failures: 20,
             failure_window: Duration::from_secs(15 * 60),
             lockout: Duration::from_secs(15 * 60),
+            session_recheck: Duration::from_secs(2),
         }
     }
 }
@@ -60,6 +66,8 @@ impl Security {
     pub fn for_tests() -> Security {
         Security {
             password_cost: PasswordCost::Cheap,
+            // Tests run several servers on one database and expect each change at once.
+            session_recheck: Duration::ZERO,
             ..Security::default()
         }
     }
@@ -394,6 +402,7 @@ impl App {
             .ok_or_else(|| AppError::internal("vai trò vừa cấp không đọc lại được"))?;
         let view = grant_view(&mut tx, row, today).await?;
         tx.commit().await?;
+        self.recent_sessions().forget_all();
         Ok(view)
     }
 
@@ -439,6 +448,7 @@ impl App {
             .ok_or_else(|| AppError::internal("vai trò vừa thu hồi không đọc lại được"))?;
         let view = grant_view(&mut tx, row, self.today()).await?;
         tx.commit().await?;
+        self.recent_sessions().forget_all();
         Ok(view)
     }
 
@@ -459,6 +469,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.recent_sessions().forget_all();
         Ok(password)
     }
 
@@ -504,6 +515,7 @@ impl App {
         .await?;
         let view = account_view(&mut tx, id, self.today()).await?;
         tx.commit().await?;
+        self.recent_sessions().forget_all();
         Ok(view)
     }
 
@@ -554,6 +566,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.recent_sessions().forget_all();
         Ok(())
     }
 

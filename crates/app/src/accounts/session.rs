@@ -19,6 +19,79 @@ use crate::error::{AppError, ErrorCode, Result};
 use serde::Serialize;
 use time::OffsetDateTime;
 
+/// Sessions this server checked a moment ago ([`Security::session_recheck`]), by the hash of
+/// their secret: a page or a ballot paper then costs no database read to know who asks. Every
+/// change of accounts on this server forgets them all; other servers read again after the
+/// recheck time.
+#[derive(Default)]
+pub(crate) struct RecentSessions {
+    entries: std::sync::Mutex<std::collections::HashMap<String, Recent>>,
+}
+
+impl std::fmt::Debug for RecentSessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecentSessions")
+    }
+}
+
+struct Recent {
+    checked: std::time::Instant,
+    session: Session,
+    last_seen_at: OffsetDateTime,
+}
+
+/// Beyond this many sessions kept, the oldest half is dropped.
+const RECENT_CAPACITY: usize = 100_000;
+
+impl RecentSessions {
+    fn get(&self, hash: &str, security: &Security, now: OffsetDateTime) -> Option<Session> {
+        let entries = self.entries.lock().ok()?;
+        let recent = entries.get(hash)?;
+        let fresh = recent.checked.elapsed() < security.session_recheck
+            && recent.session.expires_at > now
+            && recent.last_seen_at + security.session_idle > now
+            // Its last use is written once a minute: then it is read (and touched) again.
+            && now - recent.last_seen_at <= time::Duration::minutes(1);
+        fresh.then(|| Session {
+            actor: recent.session.actor.for_new_request(),
+            ..recent.session.clone()
+        })
+    }
+
+    fn put(&self, hash: String, session: &Session, last_seen_at: OffsetDateTime) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if entries.len() >= RECENT_CAPACITY {
+            let mut ages: Vec<std::time::Instant> = entries.values().map(|r| r.checked).collect();
+            ages.sort_unstable();
+            let cut = ages[ages.len() / 2];
+            entries.retain(|_, r| r.checked > cut);
+        }
+        entries.insert(
+            hash,
+            Recent {
+                checked: std::time::Instant::now(),
+                session: session.clone(),
+                last_seen_at,
+            },
+        );
+    }
+
+    fn forget(&self, hash: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(hash);
+        }
+    }
+
+    /// After any change of accounts, roles or passwords on this server.
+    pub(crate) fn forget_all(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+}
+
 /// A session just opened: the secret for the cookie (shown once) and who signed in.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
@@ -215,6 +288,11 @@ impl App {
         let security = self.security;
         let hash = digest(token);
         let now = OffsetDateTime::now_utc();
+        if !security.session_recheck.is_zero()
+            && let Some(session) = self.recent_sessions().get(&hash, &security, now)
+        {
+            return Ok(session);
+        }
         // Made on every request: no snapshot, so no BEGIN/ROLLBACK round trips.
         let mut tx = self.store().glance().await?;
         let (session, row) = tx.session_with_account(&hash).await?.ok_or_else(expired)?;
@@ -227,22 +305,29 @@ impl App {
         }
         let actor = actor_of_row(&mut tx, &row).await?;
         tx.rollback().await?;
+        let mut last_seen_at = session.last_seen_at;
         if now - session.last_seen_at > time::Duration::minutes(1) {
             let mut tx = self.store().begin(&row.login).await?;
             tx.touch_session(&hash, now).await?;
             tx.commit().await?;
+            last_seen_at = now;
         }
-        Ok(Session {
+        let checked = Session {
             actor,
             display_name: row.display_name,
             csrf_token: csrf_token_of(token),
             expires_at: session.expires_at,
-        })
+        };
+        if !security.session_recheck.is_zero() {
+            self.recent_sessions().put(hash, &checked, last_seen_at);
+        }
+        Ok(checked)
     }
 
     /// Ends the session (sign-out); signing out of an ended session is not an error.
     pub async fn sign_out(&self, actor: &Actor, token: &str) -> Result<()> {
         let who = Authorized::itself(actor.clone(), Action::Read, Scope::Global);
+        self.recent_sessions().forget(&digest(token));
         let mut tx = self.begin(&who).await?;
         if tx.revoke_session(&digest(token)).await?
             && let Some(account) = actor.account

@@ -16,7 +16,9 @@ use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::document::{self, DocumentKind};
 use crate::error::{AppError, Result};
-use crate::evaluation::{DecisionInput, DecisionKind, DecisionView, Sitting, decide_in};
+use crate::evaluation::{
+    DecisionInput, DecisionKind, DecisionView, Sitting, decide_in, notify_complainant,
+};
 use crate::plan::{load_subject, stage_of};
 use kiemdiem_rules::facts::{BlockingMatter, MatterKind};
 use kiemdiem_store::Tx;
@@ -140,6 +142,8 @@ pub struct Matter {
 pub struct Concluded {
     pub matter: Matter,
     pub correction: Option<DecisionView>,
+    /// The notice of the conclusion delivered to the complainant (inbox, e-mail).
+    pub notice: Uuid,
 }
 
 pub(crate) fn kind_code(kind: MatterKind) -> &'static str {
@@ -444,6 +448,23 @@ impl App {
                 }
                 _ => None,
             };
+            // The complainant is told in writing, in their inbox (and by e-mail).
+            let subject_row = load_subject(&mut tx, subject).await?;
+            let kind_name = parse_kind(&row.kind)?.name_vi();
+            let notice = notify_complainant(
+                &mut tx,
+                subject,
+                matter,
+                row.complainant_member_id,
+                &format!(
+                    "Kết luận giải quyết {} nhận ngày {} về {}: {}. {conclusion}",
+                    kind_name.to_lowercase(),
+                    crate::date_vi(row.received_on),
+                    subject_row.name,
+                    input.outcome.name_vi(),
+                ),
+            )
+            .await?;
             audit::append(
                 &mut tx,
                 &who,
@@ -453,7 +474,7 @@ impl App {
                         "subject": subject, "outcome": input.outcome.code(),
                         "verified_on": verified_on, "findings": row.findings,
                         "correction": correction.as_ref().map(|c| c.id),
-                        "complainant": row.complainant_member_id,
+                        "complainant": row.complainant_member_id, "notice": notice,
                     })),
             )
             .await?;
@@ -463,6 +484,7 @@ impl App {
             Ok(Concluded {
                 matter: view,
                 correction,
+                notice,
             })
         })
         .await

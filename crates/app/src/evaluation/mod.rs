@@ -37,6 +37,7 @@ pub use decision::{DecisionInput, DecisionView};
 pub(crate) use decision::{DecisionKind, Sitting, decide_in, reopen_in};
 pub use escalation::{Escalation, Place};
 pub use notification::Notification;
+pub(crate) use notification::notify_complainant;
 pub use opinions::{Opinion, OpinionSource};
 pub use publication::PublicationSummary;
 pub use quota::QuotaView;

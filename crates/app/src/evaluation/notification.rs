@@ -133,6 +133,35 @@ async fn deliver(
     } else {
         tx.recipients_of_org(id, on, roles_for(kind)).await?
     };
+    deliver_to(tx, notification, &accounts, at).await
+}
+
+/// Notifies the complainant of a matter of its conclusion: a notice about the matter (no
+/// decision) delivered to the member's own account — inbox, and e-mail where it has an address.
+pub(crate) async fn notify_complainant(
+    tx: &mut Tx,
+    subject: Uuid,
+    matter: Uuid,
+    member: Uuid,
+    message: &str,
+) -> Result<Uuid> {
+    let at = tx.stamp()?.at;
+    let id = Uuid::now_v7();
+    tx.insert_matter_notice(id, subject, matter, &member.to_string(), message, at)
+        .await?;
+    let accounts: Vec<_> = tx.recipient_of_member(member).await?.into_iter().collect();
+    deliver_to(tx, id, &accounts, at).await?;
+    Ok(id)
+}
+
+/// One inbox delivery of `notification` to each account, and an e-mail waiting for those with an
+/// address.
+async fn deliver_to(
+    tx: &mut Tx,
+    notification: Uuid,
+    accounts: &[kiemdiem_store::deliveries::Recipient],
+    at: OffsetDateTime,
+) -> Result<()> {
     for account in accounts {
         let row = |channel: &str, address: String, state: &str| DeliveryRow {
             id: Uuid::now_v7(),

@@ -11,6 +11,7 @@ use crate::support::{
     TODAY, TestDb, actor, app, build, official, on_both_backends, open_year_plan,
 };
 use kiemdiem_app::Actor;
+use kiemdiem_app::accounts::NewAccount;
 use kiemdiem_app::after::{
     InspectionInput, MatterConclusion, MatterInput, MatterOrder, OrderKind, Outcome,
 };
@@ -37,7 +38,21 @@ fn committee() -> Actor {
 async fn a_complaint_before_the_decision_holds_it_until_verified(db: &TestDb) {
     let g = group(db, 3, 0).await;
     let about = &g.ordinary[0];
-    let complainant = Actor::trusted_member("dangvien.binh", g.ordinary[1].member.unwrap());
+    // The complainant signs in with their own account (the member role on their branch).
+    g.app
+        .create_account(
+            &actor("quantri"),
+            NewAccount {
+                login: "dangvien.binh".into(),
+                display_name: "Trần Thị Bình".into(),
+                member: g.ordinary[1].member,
+                org: None,
+                password: Some("mật khẩu dùng thử dài".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let complainant = g.app.actor_of("dangvien.binh").await.unwrap();
     let lodged = g
         .app
         .lodge_matter(
@@ -130,7 +145,30 @@ async fn a_complaint_before_the_decision_holds_it_until_verified(db: &TestDb) {
     assert!(concluded.correction.is_none());
     let decided = decide_alone(&g.app, about, Level::Httnv).await.unwrap();
     assert_eq!(decided.level, Some(Level::Httnv));
-    // The complainant reads the conclusion.
+    // The complainant is notified in their inbox and reads the conclusion; the subject's own
+    // notifications and deliveries do not name them.
+    let inbox = g.app.inbox(&complainant).await.unwrap();
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert_eq!(inbox[0].notification, concluded.notice);
+    assert!(
+        inbox[0]
+            .message
+            .starts_with("Kết luận giải quyết đơn khiếu nại nhận ngày 15/12/2025 về"),
+        "{}",
+        inbox[0].message
+    );
+    assert!(
+        inbox[0].message.contains("Không đúng"),
+        "{}",
+        inbox[0].message
+    );
+    let told = g.app.deliveries(&actor("doc"), about.id).await.unwrap();
+    assert!(told.iter().all(|d| d.login != "dangvien.binh"), "{told:?}");
+    let notified = g.app.notifications(&actor("doc"), about.id).await.unwrap();
+    assert!(
+        notified.iter().all(|n| n.recipient_kind != "complainant"),
+        "{notified:?}"
+    );
     let mine = g.app.my_matters(&complainant).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].outcome, Some(Outcome::NotUpheld));

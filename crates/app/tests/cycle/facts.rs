@@ -15,7 +15,8 @@ use kiemdiem_app::plan::Subject;
 use kiemdiem_app::remediation::{RemediationInput, RemediationProgress, RemediationStatus};
 use kiemdiem_app::{Actor, App, AppError};
 use kiemdiem_rules::facts::TaskResults;
-use kiemdiem_rules::{DisciplineForm, Level, SubjectKind};
+use kiemdiem_rules::{DisciplineForm, Level, PositionKind, SubjectKind};
+use kiemdiem_store::leadership::CollectiveKind;
 use time::Date;
 use time::macros::date;
 
@@ -23,6 +24,7 @@ on_both_backends!(
     a_vote_of_confidence_caps_a_leader_and_an_unknown_one_leaves_him_pending,
     conclusions_force_majeure_and_discipline_readings_change_decisions,
     a_shortcoming_carried_into_next_year_blocks_htxsnv_until_remedied,
+    a_collective_and_its_head_are_rated_on_the_facts_recorded,
 );
 
 async fn decide(
@@ -465,4 +467,208 @@ async fn a_shortcoming_carried_into_next_year_blocks_htxsnv_until_remedied(db: &
         "{:?}",
         classification.findings
     );
+}
+
+/// QĐ 366 Điều 11 khoản 4 on a leadership collective and its head, each fact recorded in turn:
+/// a member reprimanded for a duty-related violation caps the collective at KHTNV until the
+/// violation is recorded as unrelated to its remit; the 5 basic targets all missed cap it at KHTNV
+/// until force majeure is recognised (then the competent level decides, with its reason);
+/// corruption in the head's direct scope caps him at KHTNV, unless he detected, reported and
+/// remedied it (then decided case by case).
+async fn a_collective_and_its_head_are_rated_on_the_facts_recorded(db: &TestDb) {
+    let org = build(
+        &db.store,
+        &[
+            official("Nguyễn Văn An"),
+            official("Trần Văn Bình"),
+            official("Lê Văn Cường"),
+        ],
+        &[official("Bùi Văn Hùng")],
+    )
+    .await;
+    let [an, binh, cuong] = [org.members[0][0], org.members[0][1], org.members[0][2]];
+    let board = crate::leaders::collective(
+        &db.store,
+        "T.01.001.HTX",
+        "Ban Giám đốc Hợp tác xã Hợp Thành",
+        CollectiveKind::UnitLeadership,
+        org.grassroots,
+        &[
+            (an, PositionKind::UnitHead, None),
+            (binh, PositionKind::UnitDeputy, None),
+        ],
+        date!(2020 - 01 - 01),
+    )
+    .await;
+    let app = app(db);
+    let who = actor("bithu.dangbo");
+    let (plan, subjects) = open_year_plan(&app, &who, org.grassroots, YEAR).await;
+    let b1 = pick(&subjects, |s| s.org == Some(org.branches[0]));
+    let an_s = pick(&subjects, |s| {
+        s.member == Some(an) && s.kind == SubjectKind::MemberWithPost
+    });
+    let binh_s = pick(&subjects, |s| {
+        s.member == Some(binh) && s.kind == SubjectKind::MemberWithPost
+    });
+    let cuong_s = pick(&subjects, |s| s.member == Some(cuong));
+    let board_s = pick(&subjects, |s| {
+        s.collective == Some(board) && s.kind == SubjectKind::Collective
+    });
+    let day = date!(2025 - 12 - 01);
+    for s in [&b1, &an_s, &binh_s, &cuong_s, &board_s] {
+        prepare(&app, s, 85, day).await;
+    }
+    meet(
+        &app,
+        plan.id,
+        org.grassroots,
+        &[&board_s],
+        date!(2025 - 12 - 09),
+    )
+    .await;
+    meet(
+        &app,
+        plan.id,
+        org.branches[0],
+        &[&b1, &an_s, &binh_s, &cuong_s],
+        date!(2025 - 12 - 10),
+    )
+    .await;
+    let committee = actor("dangUy.xa");
+
+    // Bình, the deputy, reprimanded for a violation of his duties.
+    let discipline = app
+        .record_member_discipline(
+            &actor("uykt.huyen"),
+            binh,
+            MemberDisciplineInput {
+                form: DisciplineForm::KhienTrach,
+                violation_on: date!(2025 - 02 - 01),
+                decided_on: date!(2025 - 03 - 01),
+                violation_org: None,
+                deciding_org: None,
+                duty_related: true,
+                self_detected_remedied: false,
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let capped = decide(&app, &committee, &board_s, Level::Httnv)
+        .await
+        .unwrap_err();
+    assert_cites(
+        &capped,
+        "rule_refused",
+        "qd366-hd43.collective.member_discipline",
+    );
+    record(
+        &app,
+        &board_s,
+        FactValue::DisciplineUnrelatedToCollective {
+            discipline_id: discipline,
+            unrelated: true,
+        },
+        "31-BC/UBKT",
+        day,
+    )
+    .await;
+    // The 5 basic targets all missed (recorded over the earlier "not applicable").
+    record(
+        &app,
+        &board_s,
+        FactValue::KeyTargets {
+            applies: true,
+            total: 5,
+            missed: 5,
+        },
+        "40-BC/UBND",
+        day,
+    )
+    .await;
+    let capped = decide(&app, &committee, &board_s, Level::Httnv)
+        .await
+        .unwrap_err();
+    assert_cites(&capped, "rule_refused", "qd366-hd43.key_targets");
+    assert!(
+        capped
+            .citations()
+            .iter()
+            .all(|c| c.rule != "qd366-hd43.collective.member_discipline"),
+        "{:?}",
+        capped.citations()
+    );
+    record(
+        &app,
+        &board_s,
+        FactValue::ForceMajeure { recognised: true },
+        "41-NQ/ĐU",
+        day,
+    )
+    .await;
+    let side = app.side_by_side(&committee, board_s.id).await.unwrap();
+    let classification = side.classification.unwrap();
+    assert_eq!(
+        classification.readiness,
+        kiemdiem_rules::classify::Readiness::DecisionRequired
+    );
+    decide(&app, &committee, &board_s, Level::Httnv)
+        .await
+        .unwrap();
+
+    decide(&app, &committee, &cuong_s, Level::Httnv)
+        .await
+        .unwrap();
+    // Bình himself is KHTNV for his own discipline (unrelated to the board's remit or not).
+    decide(&app, &committee, &binh_s, Level::Khtnv)
+        .await
+        .unwrap();
+    let allowed = app
+        .side_by_side(&committee, b1.id)
+        .await
+        .unwrap()
+        .classification
+        .unwrap()
+        .allowed;
+    decide(&app, &committee, &b1, allowed.min(Level::Httnv))
+        .await
+        .unwrap();
+    // An: corruption in his direct scope, disciplined — KHTNV; he detected, reported and
+    // remedied it himself — the competent level weighs it.
+    record(
+        &app,
+        &an_s,
+        FactValue::CorruptionInScope {
+            status: ConclusionStatus::Concluded,
+            self_detected: false,
+        },
+        "16-KL/UBKT",
+        day,
+    )
+    .await;
+    let capped = decide(&app, &committee, &an_s, Level::Httnv)
+        .await
+        .unwrap_err();
+    assert_cites(
+        &capped,
+        "rule_refused",
+        "qd366-hd43.conclusions.corruption_in_scope",
+    );
+    record(
+        &app,
+        &an_s,
+        FactValue::CorruptionInScope {
+            status: ConclusionStatus::Concluded,
+            self_detected: true,
+        },
+        "17-KL/UBKT",
+        day,
+    )
+    .await;
+    let side = app.side_by_side(&committee, an_s.id).await.unwrap();
+    assert_eq!(
+        side.classification.unwrap().readiness,
+        kiemdiem_rules::classify::Readiness::DecisionRequired
+    );
+    decide(&app, &committee, &an_s, Level::Httnv).await.unwrap();
 }

@@ -51,7 +51,7 @@ async fn decide(
 }
 
 /// A leadership collective attached to `org` from `from`, with its posts.
-async fn collective(
+pub(crate) async fn collective(
     store: &Store,
     code: &str,
     name: &str,

@@ -174,10 +174,33 @@ impl Tx {
         Ok(())
     }
 
+    /// Notifies the conclusion of matter `matter` about `subject` (a notification with no
+    /// decision): to its complainant.
+    pub async fn insert_matter_notice(
+        &mut self,
+        id: Uuid,
+        subject: Uuid,
+        matter: Uuid,
+        recipient: &str,
+        message: &str,
+        at: OffsetDateTime,
+    ) -> Result<()> {
+        on_conn!(self, c => sqlx::query(
+            "INSERT INTO notifications (id, subject_id, decision_id, matter_id, recipient_kind, recipient, message, created_at) \
+             VALUES ($1, $2, NULL, $3, 'complainant', $4, $5, $6)",
+        )
+        .bind(id).bind(subject).bind(matter).bind(recipient).bind(message).bind(at)
+        .execute(c).await?.rows_affected());
+        self.record("notifications", id.to_string(), "insert");
+        Ok(())
+    }
+
+    /// The notifications of a subject's decisions (a matter's notices to its complainant are
+    /// not among them).
     pub async fn notifications(&mut self, subject: Uuid) -> Result<Vec<NotificationRow>> {
         Ok(on_conn!(self, c => sqlx::query_as(
             "SELECT id, subject_id, decision_id, recipient_kind, recipient, message, created_at FROM notifications \
-             WHERE subject_id = $1 ORDER BY created_at, id",
+             WHERE subject_id = $1 AND decision_id IS NOT NULL ORDER BY created_at, id",
         ).bind(subject).fetch_all(c).await?))
     }
 

@@ -312,6 +312,8 @@ pub struct ConclusionBody {
 pub struct ConcludedRecord {
     pub matter: MatterRecord,
     pub correction: Option<DecisionRecord>,
+    /// The notice of the conclusion delivered to the complainant's inbox (and e-mail).
+    pub notice_id: Uuid,
 }
 
 impl From<Concluded> for ConcludedRecord {
@@ -319,6 +321,7 @@ impl From<Concluded> for ConcludedRecord {
         ConcludedRecord {
             matter: c.matter.into(),
             correction: c.correction.map(DecisionRecord::from),
+            notice_id: c.notice,
         }
     }
 }

@@ -224,6 +224,45 @@ async fn build_subject_page(
             });
         }
     }
+    // Shortcomings carried from earlier reviews (seed 004 Mẫu 12, 13) and what was done.
+    for item in app.subject_remediation(actor, id).await?.carried {
+        previous_rows.push(Labelled {
+            label: tr.fill(
+                tk("subject.carried_shortcoming"),
+                &[
+                    ("year", &item.found_year.to_string()),
+                    ("text", &item.shortcoming),
+                ],
+            ),
+            note: if item.outcome.is_empty() {
+                format!("{} — {}", item.status_name, item.measure)
+            } else {
+                format!("{} — {}", item.status_name, item.outcome)
+            },
+        });
+    }
+    // The facts gathered in the year, with their documents, and those still awaited.
+    let gathered = app.subject_facts(actor, id).await?;
+    let mut facts: Vec<Labelled> = gathered
+        .facts
+        .iter()
+        .filter(|f| f.in_force)
+        .map(|f| Labelled {
+            label: f.value.describe_vi(),
+            note: tr.fill(
+                tk("subject.fact_document"),
+                &[
+                    ("number", &f.document.number),
+                    ("date", &day(f.document.date)),
+                    ("issuer", &f.document.issuer),
+                ],
+            ),
+        })
+        .collect();
+    facts.extend(gathered.unknown.iter().map(|f| Labelled {
+        label: tr.t(tk("subject.fact_awaited")).to_string(),
+        note: format!("{} ({})", f.name, f.code),
+    }));
     // The commitment registered last year for this year, beside this year's result.
     if let Some(commitment) = commitment {
         previous_rows.push(Labelled {
@@ -276,6 +315,7 @@ async fn build_subject_page(
         participation,
         actions,
         previous: previous_rows,
+        facts,
         sections,
         flags,
         columns,

@@ -22,6 +22,7 @@ api_test!(
     no_board_takes_over_an_administrator,
     account_events_are_audited,
     no_secret_is_stored_in_clear,
+    a_session_checked_a_moment_ago_still_ends_on_change,
 );
 
 const PASSWORD: &str = "mật khẩu dùng thử";
@@ -740,4 +741,88 @@ async fn no_secret_is_stored_in_clear(app: &TestApp) {
         text.contains("$argon2id$"),
         "passwords are stored as argon2id hashes"
     );
+}
+
+/// With sessions trusted for a moment after each check (`Security::session_recheck`, as in
+/// production): a role revoked or a sign-out on this server applies at the next request; a
+/// sign-out on another server sharing the database, once the moment has passed.
+async fn a_session_checked_a_moment_ago_still_ends_on_change(app: &TestApp) {
+    let tree = seed_tree(&app.store).await;
+    let security = Security {
+        session_recheck: std::time::Duration::from_millis(300),
+        ..Security::for_tests()
+    };
+    let here = App::with_today(app.store.clone(), day("31/12/2025")).with_security(security);
+    let there = App::with_today(app.store.clone(), day("31/12/2025")).with_security(security);
+    let system = Actor::trusted("test");
+    here.create_account(
+        &system,
+        NewAccount {
+            login: "banthuongvu.huyen".into(),
+            display_name: "Ban Thường vụ Huyện ủy".into(),
+            member: None,
+            org: Some(tree.district),
+            password: Some("mật khẩu đủ dài 2025".into()),
+        },
+    )
+    .await
+    .expect("account");
+    let grant = here
+        .grant_role(
+            &system,
+            "banthuongvu.huyen",
+            RoleGrant {
+                role: Role::Committee,
+                org: Some(tree.district),
+                valid_from: Some(day("01/01/2025")),
+                valid_to: None,
+            },
+        )
+        .await
+        .expect("grant");
+    let signed = here
+        .sign_in("banthuongvu.huyen", "mật khẩu đủ dài 2025", "127.0.0.1")
+        .await
+        .expect("signed in");
+    let roles = |session: &kiemdiem_app::accounts::session::Session| {
+        session
+            .actor
+            .grants()
+            .iter()
+            .map(|g| g.role)
+            .collect::<Vec<_>>()
+    };
+    let first = here
+        .authenticate_session(&signed.token)
+        .await
+        .expect("live");
+    assert_eq!(roles(&first), vec![Role::Committee]);
+    // Asked again at once (kept): the same person with the same role.
+    let again = here
+        .authenticate_session(&signed.token)
+        .await
+        .expect("live");
+    assert_eq!(again.actor, first.actor);
+    there
+        .authenticate_session(&signed.token)
+        .await
+        .expect("live there");
+    // The role revoked on this server: gone at the next request here.
+    here.revoke_grant(&system, grant.id, Some("hết nhiệm kỳ"))
+        .await
+        .expect("revoked");
+    let after = here
+        .authenticate_session(&signed.token)
+        .await
+        .expect("live");
+    assert!(roles(&after).is_empty(), "{:?}", roles(&after));
+    // Signed out on this server: refused here at once, and on the other once its moment passed.
+    here.sign_out(&after.actor, &signed.token)
+        .await
+        .expect("signed out");
+    let refused = here.authenticate_session(&signed.token).await;
+    assert!(refused.is_err(), "signed out here");
+    tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+    let refused = there.authenticate_session(&signed.token).await;
+    assert!(refused.is_err(), "signed out on the other server");
 }

@@ -3,7 +3,9 @@
 //! in `unknown`, a fact that does not fit the subject is refused naming the field; a shortcoming
 //! found at the 2024 review is carried into the 2025 self-review and the due list until remedied.
 
-use crate::support::{TestApp, api_test, expect_error, expect_json, seed_tree};
+use crate::support::{TestApp, api_test, day, expect_error, expect_json, seed_tree};
+use kiemdiem_app::accounts::{NewAccount, RoleGrant};
+use kiemdiem_app::{Actor, App, Role, Security};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -122,6 +124,16 @@ async fn facts_and_remediation_over_http(app: &TestApp) {
         ),
         "{listed}"
     );
+    // The subject's page shows the fact with its document, the awaited one and the carried
+    // shortcoming.
+    let page = committee_page(app, tree.commune, &format!("/doi-tuong/{this_year}")).await;
+    assert!(page.contains("Sự việc ghi nhận trong năm"), "{page}");
+    assert!(page.contains("12-QĐ/UBKT"), "{page}");
+    assert!(page.contains("Chưa ghi nhận:"), "{page}");
+    assert!(
+        page.contains("Chưa gương mẫu tham gia sinh hoạt chi bộ"),
+        "{page}"
+    );
     // A body's conclusion about a person, and an undated document: refused naming the field.
     let refused = expect_error(
         app.post(
@@ -188,4 +200,60 @@ async fn facts_and_remediation_over_http(app: &TestApp) {
         .collect();
     assert!(actions.contains(&"subject.fact"), "{actions:?}");
     assert!(actions.contains(&"remediation.progress"), "{actions:?}");
+}
+
+/// The page at `path` as the commune's committee, signed in with a password, sees it.
+async fn committee_page(app: &TestApp, commune: Uuid, path: &str) -> String {
+    const PASSWORD: &str = "mật khẩu trang thử";
+    let k =
+        App::with_today(app.store.clone(), day("31/12/2025")).with_security(Security::for_tests());
+    let system = Actor::trusted("test");
+    k.create_account(
+        &system,
+        NewAccount {
+            login: "capuy.xa".into(),
+            display_name: "Đảng ủy xã".into(),
+            member: None,
+            org: Some(commune),
+            password: Some(PASSWORD.into()),
+        },
+    )
+    .await
+    .expect("account");
+    k.grant_role(
+        &system,
+        "capuy.xa",
+        RoleGrant {
+            role: Role::Committee,
+            org: Some(commune),
+            valid_from: Some(day("01/01/2025")),
+            valid_to: None,
+        },
+    )
+    .await
+    .expect("grant");
+    let signed = app
+        .client
+        .post(app.url("/api/v1/session"))
+        .json(&json!({ "login": "capuy.xa", "password": PASSWORD }))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(signed.status(), StatusCode::OK);
+    let cookie = signed
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("cookie")
+        .to_string();
+    let response = app
+        .client
+        .get(app.url(path))
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.text().await.expect("text")
 }

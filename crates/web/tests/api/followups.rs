@@ -1079,6 +1079,7 @@ async fn a_complaint_holds_the_decision_over_http(app: &TestApp) {
     .await;
     assert_eq!(concluded["matter"]["outcome"], "not_upheld", "{concluded}");
     assert!(concluded["correction"].is_null(), "{concluded}");
+    assert!(concluded["notice_id"].is_string(), "{concluded}");
     let current = fresh(app, mai).await;
     let decided = send(decide(&current["version"]), StatusCode::CREATED).await;
     assert_eq!(decided["level"], "HTTNV", "{decided}");
