@@ -132,6 +132,15 @@ pub async fn demo_cycle_at(store: &Store, today: Date, scale: DemoScale) -> Resu
         reviewed: 0,
         decided: 0,
     };
+    // The year's facts the rules ask of every subject (no vote of confidence held, no force
+    // majeure, last year's shortcomings remedied, the key targets not applying), as the demo's
+    // offices would have recorded them: without them every subject would wait for them.
+    for subject in app.subjects(&office, plan.id, Some(&branches)).await? {
+        if subject.participation == Participation::Excluded {
+            continue;
+        }
+        record_plain_year(&app, &office, &subject, today).await?;
+    }
     let meeting_day = Date::from_calendar_date(today.year(), Month::December, 12)
         .map_err(|e| AppError::internal(e.to_string()))?
         .min(today);
@@ -591,4 +600,48 @@ pub async fn demo_accounts(
         });
     }
     Ok(out)
+}
+
+/// Records the facts of an ordinary year for `subject`, from the committee's yearly report.
+async fn record_plain_year(app: &App, office: &Actor, subject: &Subject, day: Date) -> Result<()> {
+    use crate::gathered::{DocumentRef, FactInput, FactValue};
+    let body = matches!(
+        subject.kind,
+        SubjectKind::Organisation | SubjectKind::Collective
+    );
+    let mut values = vec![
+        FactValue::PreviousDefectsFixed { fixed: true },
+        FactValue::ForceMajeure { recognised: false },
+    ];
+    if subject.kind.holds_post() {
+        values.push(FactValue::ConfidenceVote {
+            held: false,
+            low: 0,
+            total: 0,
+        });
+    }
+    if subject.kind.holds_post() || body {
+        values.push(FactValue::KeyTargets {
+            applies: false,
+            total: 0,
+            missed: 0,
+        });
+    }
+    for value in values {
+        app.record_subject_fact(
+            office,
+            subject.id,
+            FactInput {
+                value,
+                document: DocumentRef {
+                    number: "01-BC/CU".into(),
+                    date: day,
+                    issuer: "Cấp ủy (dữ liệu mẫu)".into(),
+                },
+                note: String::new(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }

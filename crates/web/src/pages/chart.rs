@@ -125,10 +125,10 @@ pub fn levels_by_child(rows: &[kiemdiem_app::work::LevelsAt]) -> String {
         node.org.name,
         words(&node_parts, node_total).join("; ")
     ));
-    let mut svg = String::new();
+    let mut svg = String::from(r##"<div class="by-child">"##);
     let _ = write!(
         svg,
-        r##"<svg class="chart by-child" viewBox="0 0 600 {height:.0}" role="img" aria-label="{summary}"><title>{summary}</title>"##
+        r##"<svg class="chart" viewBox="0 0 600 {height:.0}" role="img" aria-label="{summary}"><title>{summary}</title>"##
     );
     for (i, row) in rows.iter().enumerate() {
         let row_parts = parts(row);
@@ -185,7 +185,7 @@ pub fn levels_by_child(rows: &[kiemdiem_app::work::LevelsAt]) -> String {
             escape(&text)
         );
     }
-    svg.push_str("</ul>");
+    svg.push_str("</ul></div>");
     svg
 }
 
