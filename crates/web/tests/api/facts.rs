@@ -232,21 +232,7 @@ async fn committee_page(app: &TestApp, commune: Uuid, path: &str) -> String {
     )
     .await
     .expect("grant");
-    let signed = app
-        .client
-        .post(app.url("/api/v1/session"))
-        .json(&json!({ "login": "capuy.xa", "password": PASSWORD }))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(signed.status(), StatusCode::OK);
-    let cookie = signed
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("cookie")
-        .to_string();
+    let cookie = crate::support::session_cookie(app, "capuy.xa", PASSWORD).await;
     let response = app
         .client
         .get(app.url(path))

@@ -1134,21 +1134,7 @@ async fn a_complaint_holds_the_decision_over_http(app: &TestApp) {
         StatusCode::CREATED,
     )
     .await;
-    let signed_in = app
-        .client
-        .post(app.url("/api/v1/session"))
-        .json(&json!({ "login": "bantochuc.xem", "password": password }))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(signed_in.status(), StatusCode::OK);
-    let cookie = signed_in
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_string();
+    let cookie = crate::support::session_cookie(app, "bantochuc.xem", password).await;
     let page = app
         .client
         .get(app.url(&format!("/doi-tuong/{}", id_of(mai))))

@@ -10,7 +10,6 @@ use kiemdiem_app::demo::{DemoCycle, demo_accounts, demo_cycle};
 use kiemdiem_app::state::Stage;
 use kiemdiem_app::{Actor, App, Security};
 use reqwest::StatusCode;
-use serde_json::json;
 
 api_test!(
     the_pending_list_comes_fifty_at_a_time,
@@ -32,21 +31,7 @@ async fn demo(app: &TestApp) -> (App, DemoCycle) {
 
 /// The page at `path` as the district's organisation board sees it.
 async fn board_page(app: &TestApp, path: &str) -> String {
-    let response = app
-        .client
-        .post(app.url("/api/v1/session"))
-        .json(&json!({ "login": "bantochuc", "password": PASSWORD }))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_string();
+    let cookie = crate::support::session_cookie(app, "bantochuc", PASSWORD).await;
     let page = app
         .client
         .get(app.url(path))
@@ -317,20 +302,7 @@ async fn a_committee_drafts_changes_and_opens_its_plan(app: &TestApp) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let signed = client
-        .post(app.url("/api/v1/session"))
-        .json(&json!({ "login": "thuongvu.xa", "password": PASSWORD }))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(signed.status(), StatusCode::OK);
-    let cookie = signed
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("cookie")
-        .to_string();
+    let cookie = crate::support::session_cookie(app, "thuongvu.xa", PASSWORD).await;
     let get = async |path: &str| {
         let response = client
             .get(app.url(path))

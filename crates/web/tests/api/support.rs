@@ -235,6 +235,26 @@ macro_rules! api_test {
 }
 pub(crate) use api_test;
 
+/// Signs `login` in with a password over the API, as a browser does, and returns the session
+/// cookie (`name=value`) to send with the next requests.
+pub async fn session_cookie(app: &TestApp, login: &str, password: &str) -> String {
+    let signed = app
+        .client
+        .post(app.url("/api/v1/session"))
+        .json(&serde_json::json!({ "login": login, "password": password }))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(signed.status(), StatusCode::OK, "signing {login} in");
+    signed
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string()
+}
+
 pub fn day(text: &str) -> Date {
     kiemdiem_store::date::parse_vn(text).unwrap_or_else(|| panic!("bad test date {text}"))
 }
