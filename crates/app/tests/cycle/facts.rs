@@ -70,6 +70,27 @@ async fn record(app: &App, subject: &Subject, value: FactValue, number: &str, da
     .unwrap();
 }
 
+/// A reprimand (khiển trách) decided by the district's inspection committee in March 2025 for a
+/// violation of the member's duties in February.
+async fn reprimand(app: &App, member: uuid::Uuid) -> uuid::Uuid {
+    app.record_member_discipline(
+        &actor("uykt.huyen"),
+        member,
+        MemberDisciplineInput {
+            form: DisciplineForm::KhienTrach,
+            violation_on: date!(2025 - 02 - 01),
+            decided_on: date!(2025 - 03 - 01),
+            violation_org: None,
+            deciding_org: None,
+            duty_related: true,
+            self_detected_remedied: false,
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
 fn tasks(completed: u32, exceeded: u32) -> TaskResults {
     TaskResults {
         assigned: 10,
@@ -302,23 +323,7 @@ async fn conclusions_force_majeure_and_discipline_readings_change_decisions(db: 
 
     // Lan: reprimanded in the year for a violation of her duties → KHTNV; the same violation was
     // already counted in the 2024 classification → it no longer counts.
-    let discipline = app
-        .record_member_discipline(
-            &actor("uykt.huyen"),
-            org.members[1][1],
-            MemberDisciplineInput {
-                form: DisciplineForm::KhienTrach,
-                violation_on: date!(2025 - 02 - 01),
-                decided_on: date!(2025 - 03 - 01),
-                violation_org: None,
-                deciding_org: None,
-                duty_related: true,
-                self_detected_remedied: false,
-                note: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+    let discipline = reprimand(&app, org.members[1][1]).await;
     let capped = decide(&app, &committee, &lan, Level::Httnv)
         .await
         .unwrap_err();
@@ -537,23 +542,7 @@ async fn a_collective_and_its_head_are_rated_on_the_facts_recorded(db: &TestDb) 
     let committee = actor("dangUy.xa");
 
     // Bình, the deputy, reprimanded for a violation of his duties.
-    let discipline = app
-        .record_member_discipline(
-            &actor("uykt.huyen"),
-            binh,
-            MemberDisciplineInput {
-                form: DisciplineForm::KhienTrach,
-                violation_on: date!(2025 - 02 - 01),
-                decided_on: date!(2025 - 03 - 01),
-                violation_org: None,
-                deciding_org: None,
-                duty_related: true,
-                self_detected_remedied: false,
-                note: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+    let discipline = reprimand(&app, binh).await;
     let capped = decide(&app, &committee, &board_s, Level::Httnv)
         .await
         .unwrap_err();
