@@ -604,30 +604,8 @@ pub async fn demo_accounts(
 
 /// Records the facts of an ordinary year for `subject`, from the committee's yearly report.
 async fn record_plain_year(app: &App, office: &Actor, subject: &Subject, day: Date) -> Result<()> {
-    use crate::gathered::{DocumentRef, FactInput, FactValue};
-    let body = matches!(
-        subject.kind,
-        SubjectKind::Organisation | SubjectKind::Collective
-    );
-    let mut values = vec![
-        FactValue::PreviousDefectsFixed { fixed: true },
-        FactValue::ForceMajeure { recognised: false },
-    ];
-    if subject.kind.holds_post() {
-        values.push(FactValue::ConfidenceVote {
-            held: false,
-            low: 0,
-            total: 0,
-        });
-    }
-    if subject.kind.holds_post() || body {
-        values.push(FactValue::KeyTargets {
-            applies: false,
-            total: 0,
-            missed: 0,
-        });
-    }
-    for value in values {
+    use crate::gathered::{DocumentRef, FactInput};
+    for value in crate::gathered::plain_year(subject.kind) {
         app.record_subject_fact(
             office,
             subject.id,

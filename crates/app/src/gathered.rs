@@ -709,6 +709,33 @@ fn fact_matters(book: &kiemdiem_rules::RuleBook, kind: SubjectKind, fact: FactCo
     }
 }
 
+/// The facts of a year with nothing to report for a subject of `kind`: earlier shortcomings
+/// remedied and no force majeure; for post holders no vote of confidence held; for post holders
+/// and bodies the 5 key targets not applying. What an office records for the ordinary case
+/// (a fact nobody recorded makes the subject wait).
+pub fn plain_year(kind: SubjectKind) -> Vec<FactValue> {
+    let body = matches!(kind, SubjectKind::Organisation | SubjectKind::Collective);
+    let mut values = vec![
+        FactValue::PreviousDefectsFixed { fixed: true },
+        FactValue::ForceMajeure { recognised: false },
+    ];
+    if kind.holds_post() {
+        values.push(FactValue::ConfidenceVote {
+            held: false,
+            low: 0,
+            total: 0,
+        });
+    }
+    if kind.holds_post() || body {
+        values.push(FactValue::KeyTargets {
+            applies: false,
+            total: 0,
+            missed: 0,
+        });
+    }
+    values
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -386,31 +386,9 @@ pub async fn prepare_unrecorded(
 /// post holders no vote of confidence held; for post holders and bodies the 5 key targets not
 /// applicable.
 pub async fn record_plain_year(app: &App, subject: &Subject, day: Date) {
-    use kiemdiem_app::gathered::{DocumentRef, FactInput, FactValue};
+    use kiemdiem_app::gathered::{DocumentRef, FactInput};
     let who = actor("uykt");
-    let body = matches!(
-        subject.kind,
-        kiemdiem_rules::SubjectKind::Organisation | kiemdiem_rules::SubjectKind::Collective
-    );
-    let mut values = vec![
-        FactValue::PreviousDefectsFixed { fixed: true },
-        FactValue::ForceMajeure { recognised: false },
-    ];
-    if subject.kind.holds_post() {
-        values.push(FactValue::ConfidenceVote {
-            held: false,
-            low: 0,
-            total: 0,
-        });
-    }
-    if subject.kind.holds_post() || body {
-        values.push(FactValue::KeyTargets {
-            applies: false,
-            total: 0,
-            missed: 0,
-        });
-    }
-    for value in values {
+    for value in kiemdiem_app::gathered::plain_year(subject.kind) {
         app.record_subject_fact(
             &who,
             subject.id,
