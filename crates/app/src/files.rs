@@ -4,7 +4,8 @@
 //! and never which one it is.
 //!
 //! The S3 requests are signed (AWS Signature Version 4, presigned URLs) by the `rusty-s3` crate
-//! and sent with `reqwest` (rustls, the `ring` provider; the system's root certificates).
+//! and sent with `ureq` (rustls with the `ring` provider, the system's root certificates) on
+//! tokio's blocking pool.
 
 use crate::error::{AppError, ErrorCode, Result};
 use sha2::{Digest, Sha256};
@@ -134,7 +135,7 @@ pub struct S3Files {
     bucket: rusty_s3::Bucket,
     credentials: rusty_s3::Credentials,
     prefix: String,
-    client: reqwest::Client,
+    agent: ureq::Agent,
 }
 
 impl std::fmt::Debug for S3Files {
@@ -193,18 +194,18 @@ impl S3Files {
                 ),
             )
         })?;
-        // One process-wide TLS provider; a second install attempt is harmless. ring rather than
-        // aws-lc-rs (rustls deprecates ring's provider for lacking post-quantum key exchange):
-        // aws-lc-rs is a large C build, and the files' confidentiality rests on TLS 1.3 with the
-        // classical groups, as most S3 endpoints offer today.
-        #[allow(deprecated)]
-        let provider = rustls::crypto::ring::default_provider();
-        let _ = provider.install_default();
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(120))
+        let agent = ureq::Agent::config_builder()
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .timeout_global(Some(Duration::from_secs(120)))
+            // Statuses are read here (404 is "no such object"), not turned into errors.
+            .http_status_as_error(false)
+            .tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                    .build(),
+            )
             .build()
-            .map_err(|e| AppError::internal(format!("khởi tạo kết nối kho S3: {e}")))?;
+            .new_agent();
         Ok(S3Files {
             endpoint: config.endpoint.trim().trim_end_matches('/').to_owned(),
             bucket,
@@ -213,7 +214,7 @@ impl S3Files {
                 config.secret_access_key.clone(),
             ),
             prefix: config.prefix.clone(),
-            client,
+            agent,
         })
     }
 
@@ -221,25 +222,48 @@ impl S3Files {
         format!("{}{key}", self.prefix)
     }
 
+    /// Sends one signed request on the blocking pool: its status and body (at most the largest
+    /// file and a little more).
     async fn send(
         &self,
         what: &str,
-        request: reqwest::RequestBuilder,
-    ) -> Result<reqwest::Response> {
-        request.send().await.map_err(|e| unavailable(what, e))
+        method: rusty_s3::Method,
+        url: url::Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<(u16, Vec<u8>)> {
+        let agent = self.agent.clone();
+        let sent = tokio::task::spawn_blocking(move || {
+            use rusty_s3::Method;
+            let url = url.as_str();
+            let response = match (method, body) {
+                (Method::Put, body) => agent.put(url).send(&body.unwrap_or_default()[..]),
+                (Method::Head, _) => agent.head(url).call(),
+                (Method::Delete, _) => agent.delete(url).call(),
+                _ => agent.get(url).call(),
+            };
+            let mut response = response?;
+            let status = response.status().as_u16();
+            let bytes = response
+                .body_mut()
+                .with_config()
+                .limit(crate::dossiers::MAX_FILE_BYTES as u64 + 1024 * 1024)
+                .read_to_vec()?;
+            Ok::<_, ureq::Error>((status, bytes))
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("kho tệp S3 khi {what}: {e}")))?;
+        sent.map_err(|e| unavailable(what, e))
     }
 
     /// An answer that is neither success nor "no such key": the store refused (credentials,
     /// policy) or failed.
-    async fn refused(what: &str, response: reqwest::Response) -> AppError {
-        let status = response.status();
-        let body = response.text().await.unwrap_or_default();
-        let code = body
-            .split_once("<Code>")
-            .and_then(|(_, rest)| rest.split_once("</Code>"))
-            .map(|(code, _)| code.to_owned())
+    fn refused(what: &str, status: u16, body: &[u8]) -> AppError {
+        let body = String::from_utf8_lossy(body);
+        let code = elements(&body, "Code")
+            .into_iter()
+            .next()
             .unwrap_or_default();
-        if status.is_server_error() {
+        if status >= 500 {
             unavailable(what, format!("HTTP {status} {code}"))
         } else {
             AppError::internal(format!(
@@ -256,18 +280,15 @@ impl S3Files {
             .bucket
             .head_bucket(Some(&self.credentials))
             .sign(SIGNED_FOR);
-        let response = self.send(what, self.client.head(url)).await?;
-        if response.status().is_success() {
-            return Ok(());
-        }
-        if response.status() == reqwest::StatusCode::NOT_FOUND {
-            return Err(AppError::conflict(format!(
+        match self.send(what, rusty_s3::Method::Head, url, None).await? {
+            (200..=299, _) => Ok(()),
+            (404, _) => Err(AppError::conflict(format!(
                 "Kho tệp S3 {} không có bucket «{}»",
                 self.endpoint,
                 self.bucket.name()
-            )));
+            ))),
+            (status, body) => Err(Self::refused(what, status, &body)),
         }
-        Err(Self::refused(what, response).await)
     }
 
     /// Creates the bucket when it is not there yet (a first installation, the tests).
@@ -288,19 +309,12 @@ impl S3Files {
                 "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>{region}</LocationConstraint></CreateBucketConfiguration>"
             ),
         };
-        let response = self
-            .send(
-                what,
-                self.client
-                    .put(url)
-                    .header(reqwest::header::CONTENT_LENGTH, body.len())
-                    .body(body),
-            )
-            .await?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(Self::refused(what, response).await)
+        match self
+            .send(what, rusty_s3::Method::Put, url, Some(body.into_bytes()))
+            .await?
+        {
+            (200..=299, _) => Ok(()),
+            (status, body) => Err(Self::refused(what, status, &body)),
         }
     }
 
@@ -312,19 +326,12 @@ impl S3Files {
             .bucket
             .put_object(Some(&self.credentials), &object)
             .sign(SIGNED_FOR);
-        let response = self
-            .send(
-                what,
-                self.client
-                    .put(url)
-                    .header(reqwest::header::CONTENT_LENGTH, bytes.len())
-                    .body(bytes.to_vec()),
-            )
-            .await?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(Self::refused(what, response).await)
+        match self
+            .send(what, rusty_s3::Method::Put, url, Some(bytes.to_vec()))
+            .await?
+        {
+            (200..=299, _) => Ok(()),
+            (status, body) => Err(Self::refused(what, status, &body)),
         }
     }
 
@@ -336,15 +343,11 @@ impl S3Files {
             .bucket
             .get_object(Some(&self.credentials), &object)
             .sign(SIGNED_FOR);
-        let response = self.send(what, self.client.get(url)).await?;
-        if response.status() == reqwest::StatusCode::NOT_FOUND {
-            return Ok(None);
+        match self.send(what, rusty_s3::Method::Get, url, None).await? {
+            (200..=299, bytes) => Ok(Some(bytes)),
+            (404, _) => Ok(None),
+            (status, body) => Err(Self::refused(what, status, &body)),
         }
-        if !response.status().is_success() {
-            return Err(Self::refused(what, response).await);
-        }
-        let bytes = response.bytes().await.map_err(|e| unavailable(what, e))?;
-        Ok(Some(bytes.to_vec()))
     }
 
     async fn delete(&self, key: &str) -> Result<()> {
@@ -355,12 +358,10 @@ impl S3Files {
             .bucket
             .delete_object(Some(&self.credentials), &object)
             .sign(SIGNED_FOR);
-        let response = self.send(what, self.client.delete(url)).await?;
         // S3 answers 204 whether or not there was an object.
-        if response.status().is_success() || response.status() == reqwest::StatusCode::NOT_FOUND {
-            Ok(())
-        } else {
-            Err(Self::refused(what, response).await)
+        match self.send(what, rusty_s3::Method::Delete, url, None).await? {
+            (200..=299 | 404, _) => Ok(()),
+            (status, body) => Err(Self::refused(what, status, &body)),
         }
     }
 
@@ -391,11 +392,10 @@ impl S3Files {
                 query.iter().copied(),
                 std::iter::empty(),
             );
-            let response = self.send(what, self.client.get(url)).await?;
-            if !response.status().is_success() {
-                return Err(Self::refused(what, response).await);
-            }
-            let body = response.text().await.map_err(|e| unavailable(what, e))?;
+            let body = match self.send(what, rusty_s3::Method::Get, url, None).await? {
+                (200..=299, body) => String::from_utf8_lossy(&body).into_owned(),
+                (status, body) => return Err(Self::refused(what, status, &body)),
+            };
             for key in elements(&body, "Key") {
                 keys.push(key.strip_prefix(&self.prefix).unwrap_or(&key).to_owned());
             }
