@@ -52,7 +52,7 @@ impl FilesArgs {
             prefix: self.files_s3_prefix.clone(),
         };
         S3Files::new(&config)
-            .map(FileStore::S3)
+            .map(|s3| FileStore::S3(Box::new(s3)))
             .map_err(|e| e.message().to_owned())
     }
 }

@@ -29,7 +29,7 @@ pub enum FileStore {
     /// Files under a directory, `<dir>/<key>` (directories created when needed).
     Disk(PathBuf),
     /// Objects in a bucket, `<prefix><key>`.
-    S3(S3Files),
+    S3(Box<S3Files>),
 }
 
 impl FileStore {
@@ -454,7 +454,7 @@ mod tests {
             secret_access_key: "sk".into(),
             prefix: "kiemdiem/".into(),
         };
-        let store = FileStore::S3(S3Files::new(&config).unwrap());
+        let store = FileStore::S3(Box::new(S3Files::new(&config).unwrap()));
         assert_eq!(
             store.describe(),
             "kho S3 http://127.0.0.1:9000 (bucket «hoso», tiền tố «kiemdiem/»)"

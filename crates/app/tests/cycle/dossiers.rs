@@ -233,7 +233,7 @@ async fn a_dossier_kept_in_an_s3_bucket_stores_only_what_is_accepted_and_detects
     let Some(s3) = test_bucket().await else {
         return;
     };
-    let store = FileStore::S3(s3.clone());
+    let store = FileStore::S3(Box::new(s3.clone()));
     let org = build(&db.store, &[official("Nguyễn Văn An")], &[]).await;
     let app = app(db).with_file_store(store.clone());
     let who = actor("bithu");
