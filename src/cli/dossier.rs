@@ -1,5 +1,5 @@
-//! `kiemdiem dossier verify`: every file attached to a plan's dossiers read again from the files'
-//! directory and compared with the SHA-256 recorded when it was attached (and kept in the audit
+//! `kiemdiem dossier verify`: every file attached to a plan's dossiers read again from where the
+//! server keeps them (its directory or S3 bucket) and compared with the SHA-256 recorded when it was attached (and kept in the audit
 //! trail). Exit code 0 when every file is as attached, 1 otherwise.
 
 use crate::cli::store::DatabaseArg;
@@ -20,9 +20,9 @@ pub enum DossierCommand {
 pub struct VerifyArgs {
     #[command(flatten)]
     pub database: DatabaseArg,
-    /// Where the server keeps the attached files (its --files-dir).
-    #[arg(long, env = "KIEMDIEM_FILES_DIR", default_value = "kiemdiem-files")]
-    pub files_dir: PathBuf,
+    /// Where the server keeps the attached files (the same options as `serve`).
+    #[command(flatten)]
+    pub files: crate::cli::files::FilesArgs,
     /// The plan's id.
     #[arg(long)]
     pub plan: Uuid,
@@ -51,10 +51,8 @@ pub fn run(command: DossierCommand) -> ExitCode {
         let store = Store::open(&args.database.url)
             .await
             .map_err(|e| e.to_string())?;
-        let app = args
-            .database
-            .app(&store)?
-            .with_files_dir(args.files_dir.clone());
+        let files = args.files.store(PathBuf::from("kiemdiem-files"))?;
+        let app = args.database.app(&store)?.with_file_store(files);
         let check = app
             .verify_dossier_files(&Actor::trusted(&args.by), args.plan)
             .await

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod backup;
 pub mod dossier;
+pub mod files;
 pub mod org;
 pub mod report;
 pub mod rules;

@@ -66,10 +66,8 @@ pub struct ServeArgs {
     /// publication is anchored too).
     #[arg(long, default_value_t = 10)]
     pub anchor_every: u64,
-    /// Where files attached to dossiers are kept [default: ./kiemdiem-files; with --demo: beside
-    /// the temporary database].
-    #[arg(long, env = "KIEMDIEM_FILES_DIR")]
-    pub files_dir: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub files: crate::cli::files::FilesArgs,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -125,12 +123,19 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     if let (Some(dir), None) = (&temporary, &audit.anchor_file) {
         audit.anchor_file = Some(dir.path().join("anchors.log"));
     }
-    let files_dir = match (&args.files_dir, &temporary) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some(dir)) => dir.path().join("files"),
-        (None, None) => std::path::PathBuf::from("kiemdiem-files"),
-    };
-    let app = audit.app(&store, &url)?.with_files_dir(files_dir);
+    let files = args.files.store(match &temporary {
+        Some(dir) => dir.path().join("files"),
+        None => std::path::PathBuf::from("kiemdiem-files"),
+    })?;
+    // A bucket that cannot be reached is said at start, not at the first upload (a directory
+    // is created at the first upload).
+    if let kiemdiem_app::files::FileStore::S3(s3) = &files {
+        s3.check()
+            .await
+            .map_err(|e| format!("nơi lưu tệp hồ sơ: {}", e.message()))?;
+    }
+    tracing::info!(files = %files.describe(), "dossier files");
+    let app = audit.app(&store, &url)?.with_file_store(files);
     let mut demo = None;
     if args.demo {
         // The app's store carries the audit key: the demo's entries are sealed too.

@@ -3,8 +3,8 @@
 //! produces once its step is reached (the self-review submitted, the review held, the
 //! verification recorded, the level decided …), or a file attached — and what is missing; files
 //! attached (PDF, PNG, JPEG, Word/Excel/PowerPoint) checked by their content, never their name,
-//! stored under the configured directory with their SHA-256 in the audit trail, and verified
-//! against it; the results sent up only when no required item is missing (unless the list lets
+//! kept in the configured [`FileStore`] (a directory, or a bucket of an S3-compatible store) with
+//! their SHA-256 in the audit trail, and verified against it; the results sent up only when no required item is missing (unless the list lets
 //! it follow), and the late list against the national dossier date (01/02 under HD 43).
 //!
 //! The checklist and the refusal are the rules crate's (`dossier`); this module finds what is
@@ -14,6 +14,7 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, ErrorCode, Result};
+use crate::files::{FileStore, sha256_hex};
 use crate::plan::{Plan, load_plan, subject_view};
 use crate::state::Stage;
 use kiemdiem_rules::dossier::{self, Holder, Item, Missing, Produced, Required};
@@ -23,8 +24,7 @@ use kiemdiem_rules::{Citation, SubjectKind};
 use kiemdiem_store::Tx;
 use kiemdiem_store::dossiers::{DossierFile, Submission};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use time::Date;
 use uuid::Uuid;
 
@@ -68,14 +68,6 @@ fn media_type(bytes: &[u8]) -> Option<&'static str> {
         }
     }
     None
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 /// A file to attach.
@@ -374,15 +366,25 @@ async fn dossier_of(tx: &mut Tx, plan: &Plan, today: Date) -> Result<DossierView
 
 impl App {
     /// The same app keeping attached files under `dir` (created when needed).
-    pub fn with_files_dir(mut self, dir: impl Into<PathBuf>) -> App {
-        self.files_dir = Some(std::sync::Arc::new(dir.into()));
+    pub fn with_files_dir(self, dir: impl Into<PathBuf>) -> App {
+        self.with_file_store(FileStore::Disk(dir.into()))
+    }
+
+    /// The same app keeping attached files in `store` (a directory or an S3 bucket).
+    pub fn with_file_store(mut self, store: FileStore) -> App {
+        self.files = Some(std::sync::Arc::new(store));
         self
     }
 
-    fn files_dir(&self) -> Result<&Path> {
-        self.files_dir.as_deref().map(PathBuf::as_path).ok_or_else(|| {
+    /// Where attached files are kept, when the installation keeps them.
+    pub fn file_store(&self) -> Option<&FileStore> {
+        self.files.as_deref()
+    }
+
+    fn files(&self) -> Result<&FileStore> {
+        self.files.as_deref().ok_or_else(|| {
             AppError::conflict(
-                "Máy chủ chưa cấu hình thư mục lưu tệp hồ sơ (--files-dir): không nhận tệp đính kèm",
+                "Máy chủ chưa cấu hình nơi lưu tệp hồ sơ (--files-dir hoặc --files-s3-endpoint): không nhận tệp đính kèm",
             )
         })
     }
@@ -410,7 +412,7 @@ impl App {
             None => Scope::Plan(plan),
         };
         let who = self.authorize(actor, Action::WriteForBody, scope).await?;
-        let dir = self.files_dir()?.to_path_buf();
+        let files = self.files()?;
         let name: String = {
             use unicode_normalization::UnicodeNormalization;
             attachment.file_name.trim().nfc().collect()
@@ -469,10 +471,9 @@ impl App {
                 ),
             ));
         }
-        let digest = sha256(&attachment.content);
+        let digest = sha256_hex(&attachment.content);
         let id = Uuid::now_v7();
         let key = format!("{}/{}", &digest[..2], id);
-        let path = dir.join(&key);
         let file = DossierFile {
             id,
             plan_id: plan,
@@ -483,11 +484,11 @@ impl App {
             media_type: media_type.to_owned(),
             size_bytes: attachment.content.len() as i64,
             sha256: digest,
-            storage_key: key,
+            storage_key: key.clone(),
             changed_by: String::new(),
             changed_at: tx.stamp()?.at,
         };
-        write_file(&path, &attachment.content).await?;
+        files.put(&key, &attachment.content).await?;
         let written = async {
             tx.insert_dossier_file(&file).await?;
             audit::append(
@@ -512,7 +513,9 @@ impl App {
             }),
             Err(error) => {
                 // Nothing is kept of a file the database did not take.
-                let _ = tokio::fs::remove_file(&path).await;
+                if let Err(left) = files.delete(&key).await {
+                    tracing::error!(key, error = %left, "a file the database refused was not removed");
+                }
                 Err(error)
             }
         }
@@ -523,16 +526,15 @@ impl App {
     pub async fn verify_dossier_files(&self, actor: &Actor, plan: Uuid) -> Result<FileCheck> {
         self.authorize(actor, Action::Read, Scope::Plan(plan))
             .await?;
-        let dir = self.files_dir()?.to_path_buf();
+        let store = self.files()?;
         let mut tx = self.store().read().await?;
         load_plan(&mut tx, plan).await?;
         let files = tx.dossier_files(plan).await?;
         drop(tx);
         let mut problems = Vec::new();
         for file in &files {
-            match tokio::fs::read(dir.join(&file.storage_key)).await {
-                Ok(bytes) => {
-                    let found = sha256(&bytes);
+            match store.sha256(&file.storage_key).await? {
+                Some(found) => {
                     if found != file.sha256 {
                         problems.push(FileProblem {
                             file: FileView::from(file),
@@ -541,7 +543,7 @@ impl App {
                         });
                     }
                 }
-                Err(_) => problems.push(FileProblem {
+                None => problems.push(FileProblem {
                     file: FileView::from(file),
                     problem: "missing",
                     found_sha256: None,
@@ -668,18 +670,6 @@ impl App {
         late.sort_by(|a, b| a.org_code.cmp(&b.org_code));
         Ok(late)
     }
-}
-
-/// Writes `bytes` to `path` (its directory created), through a temporary file renamed into
-/// place, so a half-written file never carries the name.
-async fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |e: std::io::Error| AppError::internal(format!("ghi tệp hồ sơ: {e}"));
-    if let Some(parent) = path.parent() {
-        tokio::fs::create_dir_all(parent).await.map_err(fail)?;
-    }
-    let temporary = path.with_extension("part");
-    tokio::fs::write(&temporary, bytes).await.map_err(fail)?;
-    tokio::fs::rename(&temporary, path).await.map_err(fail)
 }
 
 #[cfg(test)]

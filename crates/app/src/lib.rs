@@ -29,6 +29,7 @@ pub mod dossiers;
 pub mod error;
 pub mod evaluation;
 mod facts;
+pub mod files;
 pub mod frameworks;
 pub mod gathered;
 pub mod inbox;
@@ -74,7 +75,7 @@ pub struct App {
     /// The audit key and the anchor file, when the installation has them.
     audit_seal: Option<std::sync::Arc<audit::AuditSeal>>,
     /// Where attached dossier files are kept, when the installation keeps them.
-    files_dir: Option<std::sync::Arc<std::path::PathBuf>>,
+    files: Option<std::sync::Arc<files::FileStore>>,
 }
 
 impl App {
@@ -87,7 +88,7 @@ impl App {
             answers: Default::default(),
             recent_sessions: Default::default(),
             audit_seal: None,
-            files_dir: None,
+            files: None,
         }
     }
 
@@ -102,7 +103,7 @@ impl App {
             answers: Default::default(),
             recent_sessions: Default::default(),
             audit_seal: None,
-            files_dir: None,
+            files: None,
         }
     }
 

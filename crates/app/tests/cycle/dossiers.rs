@@ -2,11 +2,13 @@
 //! refused with nothing stored (no file on disk, no row); an accepted one counts as present, its
 //! SHA-256 in the audit trail; a file changed on disk is found by the verification; the results
 //! are not sent up while a required item is missing, the item named; the national dossier date
-//! (01/02 under HD 43) puts a plan not sent on the late list.
+//! (01/02 under HD 43) puts a plan not sent on the late list. The same guarantees with the files
+//! in an S3 bucket, against the stand-in `KIEMDIEM_TEST_S3` names (skipped, said, without one).
 
 use crate::support::{TestDb, YEAR, actor, app, build, official, on_both_backends, open_year_plan};
 use kiemdiem_app::App;
 use kiemdiem_app::dossiers::Attachment;
+use kiemdiem_app::files::{FileStore, S3Config, S3Files};
 use time::macros::date;
 
 on_both_backends!(a_dossier_refuses_bad_files_detects_changes_and_blocks_submission);
@@ -199,4 +201,111 @@ async fn a_dossier_refuses_bad_files_detects_changes_and_blocks_submission(db: &
     assert_eq!(late[0].org, org.grassroots);
     assert!(late[0].submitted_on.is_none());
     assert!(late[0].deadline.citation.source.contains("01/02"));
+}
+
+on_both_backends!(a_dossier_kept_in_an_s3_bucket_stores_only_what_is_accepted_and_detects_changes);
+
+/// A fresh bucket of the S3 stand-in named by `KIEMDIEM_TEST_S3` (`moto_server`, MinIO …; the
+/// keys from `KIEMDIEM_FILES_S3_ACCESS_KEY_ID`/`…_SECRET_ACCESS_KEY`, `test` by default, which
+/// moto accepts); `None`, said, when there is none.
+async fn test_bucket() -> Option<S3Files> {
+    let Ok(endpoint) = std::env::var("KIEMDIEM_TEST_S3") else {
+        eprintln!("skipped: no S3 stand-in (set KIEMDIEM_TEST_S3)");
+        return None;
+    };
+    let key = |name: &str| std::env::var(name).unwrap_or_else(|_| "test".to_owned());
+    let s3 = S3Files::new(&S3Config {
+        endpoint,
+        bucket: format!("kd-{}", uuid::Uuid::now_v7().simple()),
+        region: "us-east-1".into(),
+        access_key_id: key("KIEMDIEM_FILES_S3_ACCESS_KEY_ID"),
+        secret_access_key: key("KIEMDIEM_FILES_S3_SECRET_ACCESS_KEY"),
+        prefix: "hoso/".into(),
+    })
+    .unwrap();
+    s3.create_bucket().await.unwrap();
+    Some(s3)
+}
+
+async fn a_dossier_kept_in_an_s3_bucket_stores_only_what_is_accepted_and_detects_changes(
+    db: &TestDb,
+) {
+    let Some(s3) = test_bucket().await else {
+        return;
+    };
+    let store = FileStore::S3(Box::new(s3.clone()));
+    let org = build(&db.store, &[official("Nguyễn Văn An")], &[]).await;
+    let app = app(db).with_file_store(store.clone());
+    let who = actor("bithu");
+    let (plan, subjects) = open_year_plan(&app, &who, org.grassroots, YEAR).await;
+    let an = &subjects[0];
+    let attach = |file_name: &str, content: Vec<u8>| Attachment {
+        subject: Some(an.id),
+        item: "member_record_supplement".into(),
+        file_name: file_name.into(),
+        content,
+    };
+
+    // Refused by content, and by size: nothing reaches the bucket.
+    let refused = app
+        .attach_dossier_file(
+            &who,
+            plan.id,
+            attach("phieu.pdf", b"MZ\x90\0 not a PDF".to_vec()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.field(), Some("content"));
+    let mut oversized = b"%PDF-1.7\n".to_vec();
+    oversized.resize(kiemdiem_app::dossiers::MAX_FILE_BYTES + 1, b' ');
+    let too_big = app
+        .attach_dossier_file(&who, plan.id, attach("lon.pdf", oversized))
+        .await
+        .unwrap_err();
+    assert_eq!(too_big.field(), Some("content"));
+    assert!(
+        too_big.message().contains("20 MiB"),
+        "{}",
+        too_big.message()
+    );
+    assert!(s3.keys().await.unwrap().is_empty(), "no object stored");
+
+    // Accepted: one object, under its key, with the SHA-256 recorded and audited.
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".to_vec();
+    let attached = app
+        .attach_dossier_file(&who, plan.id, attach("phieu.pdf", pdf.clone()))
+        .await
+        .unwrap();
+    let key = format!("{}/{}", &attached.sha256[..2], attached.id);
+    assert_eq!(s3.keys().await.unwrap(), vec![key.clone()]);
+    assert_eq!(store.read(&key).await.unwrap(), Some(pdf.clone()));
+    assert_eq!(
+        store.sha256(&key).await.unwrap().as_deref(),
+        Some(attached.sha256.as_str())
+    );
+    let trail = app
+        .audit_trail(&actor("admin"), "plan", &plan.id.to_string())
+        .await
+        .unwrap();
+    let entry = trail.iter().find(|e| e.action == "dossier.attach").unwrap();
+    assert_eq!(entry.detail["data"]["sha256"], attached.sha256.as_str());
+    let check = app.verify_dossier_files(&who, plan.id).await.unwrap();
+    assert_eq!((check.checked, check.problems.len()), (1, 0));
+
+    // Changed in the bucket, then removed from it: both found.
+    let altered = b"%PDF-1.4\n altered \n%%EOF\n".to_vec();
+    store.put(&key, &altered).await.unwrap();
+    let check = app.verify_dossier_files(&who, plan.id).await.unwrap();
+    assert_eq!(check.problems.len(), 1);
+    assert_eq!(check.problems[0].problem, "changed");
+    assert_eq!(check.problems[0].file.id, attached.id);
+    assert_eq!(
+        check.problems[0].found_sha256.as_deref(),
+        Some(kiemdiem_app::files::sha256_hex(&altered).as_str())
+    );
+    store.delete(&key).await.unwrap();
+    assert!(s3.keys().await.unwrap().is_empty());
+    let check = app.verify_dossier_files(&who, plan.id).await.unwrap();
+    assert_eq!(check.problems.len(), 1);
+    assert_eq!(check.problems[0].problem, "missing");
 }

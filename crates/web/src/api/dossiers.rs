@@ -1,6 +1,7 @@
 //! Dossiers: `/api/v1/plans/{id}/dossier` (the era's checklist of the organisation's items and
 //! each subject's, present or missing), `…/dossier/files` (attach a file, sent as base64; its
-//! type read from the content), `…/dossier/verification` (every file read again against its
+//! type read from the content; this route alone takes a body up to [`ATTACH_BODY_LIMIT`], the
+//! rest of the API keeps the server's limit), `…/dossier/verification` (every file read again against its
 //! SHA-256), `/api/v1/plans/{id}/submission` (send the results up: refused while a required item
 //! is missing) and `/api/v1/orgs/{code}/late-dossiers` (against the national dossier date).
 
@@ -9,7 +10,7 @@ use crate::actor::Acting;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use kiemdiem_app::AppError;
 use kiemdiem_app::dossiers::{
@@ -22,10 +23,20 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+/// The largest body of an upload: a file of the app's largest size
+/// ([`kiemdiem_app::dossiers::MAX_FILE_BYTES`], 20 MiB) in base64 — four characters for every
+/// three bytes — with room for the other fields (≈ 26.7 MiB).
+pub const ATTACH_BODY_LIMIT: usize =
+    kiemdiem_app::dossiers::MAX_FILE_BYTES.div_ceil(3) * 4 + 64 * 1024;
+
 pub fn routes() -> OpenApiRouter<ApiState> {
+    // The upload's own limit replaces the server's (applied outside) for this route only.
+    let upload = OpenApiRouter::new()
+        .routes(routes!(attach_file))
+        .route_layer(DefaultBodyLimit::max(ATTACH_BODY_LIMIT));
     OpenApiRouter::new()
         .routes(routes!(get_dossier))
-        .routes(routes!(attach_file))
+        .merge(upload)
         .routes(routes!(verify_files))
         .routes(routes!(submit_results))
         .routes(routes!(late_dossiers))
@@ -148,7 +159,9 @@ async fn get_dossier(
 }
 
 /// Attaches a file (PDF, PNG, JPEG, Word, Excel, PowerPoint — read from the content, never the
-/// name; at most 20 MiB and the server's body limit) to an item of the checklist. A refused
+/// name; at most 20 MiB) to an item of the checklist. This route takes a body up to 27 MiB (the
+/// file in base64 and the other fields), above the server's limit for other routes; a larger
+/// one is `413 body_too_large`, a file over 20 MiB `422 invalid` (field `content`). A refused
 /// file stores nothing; `409 conflict` when the server keeps no files.
 #[utoipa::path(post, path = "/plans/{id}/dossier/files", tag = "after", operation_id = "attach_dossier_file",
     params(("id" = Uuid, Path, description = "The plan's id")),

@@ -2,7 +2,8 @@
 //! an award proposal refused naming the year that breaks the run and one accepted with its
 //! certificate, the attention list (two years of KHTNV, nothing automatic), and a dossier whose
 //! disallowed file is refused with nothing stored and whose results are not sent up while an
-//! item is missing.
+//! item is missing; the upload route's own body limit (a 5 MiB PDF taken, a 21 MiB one refused
+//! with nothing stored, the server's 2 MB kept everywhere else).
 
 use crate::cycle::open_commune_plan;
 use crate::support::{TestApp, api_test, expect_error, expect_json, seed_tree};
@@ -10,7 +11,106 @@ use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::json;
 
-api_test!(rewards_attention_and_dossier_over_http);
+api_test!(
+    rewards_attention_and_dossier_over_http,
+    large_files_over_http
+);
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// A PDF of `size` bytes (a header, then padding).
+fn pdf_of(size: usize) -> Vec<u8> {
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(size - 6, b' ');
+    pdf.extend_from_slice(b"\n%%EOF");
+    pdf
+}
+
+async fn large_files_over_http(app: &TestApp) {
+    seed_tree(&app.store).await;
+    let plan = open_commune_plan(app).await;
+    let id = plan["id"].as_str().unwrap().to_string();
+    let upload = |content: &[u8]| {
+        json!({
+            "item": "summary_report",
+            "file_name": "bao_cao.pdf",
+            "content_base64": base64::engine::general_purpose::STANDARD.encode(content),
+        })
+    };
+    const MIB: usize = 1024 * 1024;
+
+    // 5 MiB (≈ 6.7 MiB of JSON, above the server's 2 MB): taken whole.
+    let five = pdf_of(5 * MIB);
+    let attached = expect_json(
+        app.post(&format!("/api/v1/plans/{id}/dossier/files"), &upload(&five))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(attached["size_bytes"], 5 * MIB);
+    let stored = files_under(app.files.path());
+    assert_eq!(stored.len(), 1);
+    assert_eq!(std::fs::read(&stored[0]).unwrap(), five);
+
+    // 21 MiB (28 MiB of JSON): refused at the edge, nothing stored.
+    let refused = expect_error(
+        app.post(
+            &format!("/api/v1/plans/{id}/dossier/files"),
+            &upload(&pdf_of(21 * MIB)),
+        )
+        .await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+    )
+    .await;
+    assert!(refused["message"].as_str().unwrap().contains("quá lớn"));
+    // 20 MiB and one byte fits the route's body but not the app's limit: refused by the app.
+    let over = expect_error(
+        app.post(
+            &format!("/api/v1/plans/{id}/dossier/files"),
+            &upload(&pdf_of(20 * MIB + 1)),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    )
+    .await;
+    assert_eq!(over["field"], "content");
+    assert_eq!(files_under(app.files.path()), stored, "nothing more stored");
+    let dossier = app.get_ok(&format!("/api/v1/plans/{id}/dossier")).await;
+    let summary = dossier["organisation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "summary_report")
+        .unwrap()
+        .clone();
+    assert_eq!(summary["files"].as_array().unwrap().len(), 1);
+
+    // Every other route keeps the server's 2 MB.
+    expect_error(
+        app.post(
+            &format!("/api/v1/plans/{id}/submission"),
+            &json!({ "padding": " ".repeat(3 * MIB) }),
+        )
+        .await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+    )
+    .await;
+}
 
 async fn rewards_attention_and_dossier_over_http(app: &TestApp) {
     seed_tree(&app.store).await;
