@@ -1,12 +1,13 @@
 //! Answers computed from the database and kept until the next change: the progress of a plan,
 //! the distribution of levels and the list of those not yet rated at a node are read by every
 //! visit of an office's progress page, and computing them costs hundreds of statements, while
-//! the data under them changes a few times a minute. Every change is audited in the same
-//! transaction that makes it, so the audit trail's head sequence names the state of the
-//! database: an answer is kept with the sequence it was read at and served only while the head
-//! is still there. Authorisation is never kept here: each use case asks before it reads.
+//! the data under them changes a few times a minute (so are whole pages' answers, `views.rs`).
+//! Every change is audited in the same transaction that makes it, so the audit trail's head
+//! sequence names the state of the database: an answer is kept with the sequence it was read at
+//! and served only while the head is still there. Authorisation is never kept here: each use case asks before it reads.
 
 use crate::progress::{NodeProgress, PendingSubject, StepDay};
+use crate::views::{OverviewNode, PlanOverview, UnitPage};
 use crate::work::LevelsAt;
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -68,6 +69,10 @@ pub(crate) struct Answers {
     pub(crate) pending: Kept<(Uuid, Uuid, Date), Vec<PendingSubject>>,
     /// (plan, node) → the days on which its subjects passed each step.
     pub(crate) days: Kept<(Uuid, Uuid), Vec<StepDay>>,
+    /// (code, as of, today) → an organisation's page.
+    pub(crate) units: Kept<(String, Date, Date), UnitPage>,
+    /// (plan, node, today) → the plan at the node, as its progress page shows it.
+    pub(crate) overviews: Kept<(Uuid, OverviewNode, Date), PlanOverview>,
 }
 
 impl std::fmt::Debug for Answers {
@@ -83,6 +88,8 @@ impl Default for Answers {
             levels: Kept::new(1024),
             pending: Kept::new(1024),
             days: Kept::new(256),
+            units: Kept::new(512),
+            overviews: Kept::new(256),
         }
     }
 }

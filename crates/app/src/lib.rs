@@ -49,6 +49,7 @@ pub mod rewards;
 pub mod similarity;
 pub mod state;
 pub mod tree;
+pub mod views;
 pub mod vocab;
 pub mod work;
 

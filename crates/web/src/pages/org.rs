@@ -159,9 +159,10 @@ async fn build_org_page(
     let tr = tr();
     let app = state.app();
     let actor = &viewer.actor;
-    let org = app.find_org(actor, code, Some(on)).await?;
-    let ancestors = app.org_ancestors(actor, code, on).await.unwrap_or_default();
-    let path = ancestors
+    let page = app.unit_page(actor, code, on).await?;
+    let org = &page.org;
+    let path = page
+        .ancestors
         .iter()
         .filter(|a| a.id != org.id)
         .map(|a| Link {
@@ -170,9 +171,8 @@ async fn build_org_page(
             note: String::new(),
         })
         .collect();
-    let children: Vec<Link> = app
-        .org_children(actor, code, on)
-        .await?
+    let children: Vec<Link> = page
+        .children
         .iter()
         .map(|o| Link {
             href: format!("/to-chuc/{}", o.code),
@@ -181,7 +181,7 @@ async fn build_org_page(
         })
         .collect();
     // The organisation and those above it: where a role shows this page's buttons.
-    let mut nodes: Vec<Uuid> = ancestors.iter().map(|a| a.id).collect();
+    let mut nodes: Vec<Uuid> = page.ancestors.iter().map(|a| a.id).collect();
     nodes.push(org.id);
     let unit_roles = holds(
         viewer,
@@ -201,7 +201,8 @@ async fn build_org_page(
     let mut drafts = Vec::new();
     let mut plans = Vec::new();
     let mut decided: Vec<Option<Level>> = Vec::new();
-    for plan in app.plans_covering(actor, org.id).await? {
+    for unit_plan in &page.plans {
+        let plan = &unit_plan.plan;
         if plan.status == "draft" {
             if can_plan && plan.org_id == org.id {
                 drafts.push(Link {
@@ -212,13 +213,8 @@ async fn build_org_page(
             }
             continue;
         }
-        let mut subjects = app.unit_overview(actor, plan.id, org.id).await?;
-        // The review order of the rules (collective, head, then the others by name).
-        let ids: Vec<Uuid> = subjects.iter().map(|s| s.subject.id).collect();
-        let order = app.agenda_in_order(actor, plan.id, org.id, &ids).await?;
-        subjects.sort_by_key(|s| order.iter().position(|id| *id == s.subject.id));
-        let mut rows = Vec::with_capacity(subjects.len());
-        for unit_subject in &subjects {
+        let mut rows = Vec::with_capacity(unit_plan.subjects.len());
+        for unit_subject in &unit_plan.subjects {
             let subject = &unit_subject.subject;
             if subject.participation == Participation::ReviewAndClassify {
                 decided.push(subject.level);
@@ -257,9 +253,8 @@ async fn build_org_page(
                 error,
             });
         }
-        let meetings = app
-            .meetings_at(actor, plan.id, org.id)
-            .await?
+        let meetings = unit_plan
+            .meetings
             .iter()
             .map(|m| Link {
                 href: format!("/hoi-nghi/{}", m.id),
@@ -314,25 +309,25 @@ async fn build_org_page(
         });
     }
     let chart = (!decided.is_empty()).then(|| levels_chart(&decided));
-    let (members, members_total) = if org.kind.is_branch() || children.len() <= 3 {
-        let page = app.org_members(actor, code, on, 0, 200).await?;
-        let rows = page
-            .members
-            .iter()
-            .map(|m| MemberRow {
-                code: m.member.code.clone(),
-                name: m.member.details.full_name.clone(),
-                branch: m.branch.name.clone(),
-                note: if m.probationary {
-                    tr.t(tk("org.probationary")).to_string()
-                } else {
-                    String::new()
-                },
-            })
-            .collect();
-        (rows, number(page.total as i64))
-    } else {
-        (Vec::new(), String::new())
+    let (members, members_total) = match &page.members {
+        Some(listed) => (
+            listed
+                .members
+                .iter()
+                .map(|m| MemberRow {
+                    code: m.member.code.clone(),
+                    name: m.member.details.full_name.clone(),
+                    branch: m.branch.name.clone(),
+                    note: if m.probationary {
+                        tr.t(tk("org.probationary")).to_string()
+                    } else {
+                        String::new()
+                    },
+                })
+                .collect(),
+            number(listed.total as i64),
+        ),
+        None => (Vec::new(), String::new()),
     };
     Ok(OrgPage {
         c: chrome(Some(viewer), &org.name, ""),

@@ -21,7 +21,7 @@ use kiemdiem_app::evaluation::DecisionInput;
 use kiemdiem_app::plan::{PhaseInput, Step};
 use kiemdiem_app::progress::StepCount;
 use kiemdiem_app::state::Stage;
-use kiemdiem_app::{AppError, ErrorKind, Role};
+use kiemdiem_app::{AppError, Role};
 use kiemdiem_pages::{
     Choice, DecideGroup, DecidePage, DecideRow, EscalationRow, FindingRow, Link, PendingPager,
     PendingRow, PhaseRow, PlanPage, ProgressRow, tk,
@@ -120,40 +120,12 @@ async fn build_plan_page(
 ) -> Result<PlanPage, AppError> {
     let app = state.app();
     let actor = &viewer.actor;
-    let plan = app.plan(actor, id).await?;
-    // The plan's own organisation, or a node below it: whoever reads the node follows the plan
-    // there (a district's office the province's plan in its district).
-    let at = match node_code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => Some(app.find_org(actor, code, Some(plan.review_date)).await?.id),
-        None => None,
-    };
-    let progress = match app.progress_at(actor, id, at).await {
-        Err(error) if at.is_none() && error.kind() == ErrorKind::Forbidden => {
-            // Not the whole plan: the first node of the viewer's roles inside it.
-            let mut found = Err(error);
-            for org in actor.grants().iter().filter_map(|g| g.org) {
-                found = app.progress_at(actor, id, Some(org)).await;
-                if found.is_ok() {
-                    break;
-                }
-            }
-            found?
-        }
-        other => other?,
-    };
-    let node = progress
-        .iter()
-        .find(|n| n.depth == 0)
-        .cloned()
-        .ok_or_else(|| AppError::not_found(tr().t("plan.node"), node_code.unwrap_or("")))?;
+    let (overview, escalations) = app.plan_overview(actor, id, node_code).await?;
+    let plan = &overview.plan;
+    let node = &overview.node;
     // The way down from the plan's organisation to the node, each step to its own progress.
-    let path: Vec<Link> = if node.org == plan.org_id {
-        Vec::new()
-    } else {
-        let ancestors = app
-            .org_ancestors(actor, &node.code, plan.review_date)
-            .await
-            .unwrap_or_default();
+    let path: Vec<Link> = {
+        let ancestors = &overview.ancestors;
         let from = ancestors
             .iter()
             .position(|a| a.id == plan.org_id)
@@ -177,7 +149,11 @@ async fn build_plan_page(
         decision: cell(&node.decision),
         late: node.self_review.late + node.review.late + node.decision.late > 0,
     }];
-    for child in progress.iter().filter(|n| n.parent == Some(node.org)) {
+    for child in overview
+        .progress
+        .iter()
+        .filter(|n| n.parent == Some(node.org))
+    {
         rows.push(ProgressRow {
             name: child.name.clone(),
             href: format!("/ke-hoach/{id}?to-chuc={}", child.code),
@@ -188,9 +164,8 @@ async fn build_plan_page(
             late: child.self_review.late + child.review.late + child.decision.late > 0,
         });
     }
-    let days = app.progress_days(actor, id, Some(node.org)).await?;
     let over_time = super::chart::progress_over_time(
-        &days,
+        &overview.days,
         node.self_review.done + node.self_review.pending,
         [
             node.self_review.deadline,
@@ -199,14 +174,13 @@ async fn build_plan_page(
         ],
         state.app().today(),
     );
-    let levels = app.levels_at(actor, id, node.org).await?;
     // No chart before anyone is a subject of the plan (a draft).
-    let chart = levels
+    let chart = overview
+        .levels
         .iter()
         .any(|l| l.levels.iter().any(|(_, n)| *n > 0))
-        .then(|| levels_by_child(&levels));
-    let all_pending = app.pending_subjects(actor, id, node.org).await?;
-    let pending_total = all_pending.len();
+        .then(|| levels_by_child(&overview.levels));
+    let pending_total = overview.pending.len();
     let pages = pending_total.div_ceil(PENDING_PAGE).max(1);
     let pending_page = pending_page.clamp(1, pages);
     let here = if node.org == plan.org_id {
@@ -245,47 +219,45 @@ async fn build_plan_page(
             String::new()
         },
     };
-    let pending = all_pending
-        .into_iter()
+    let pending = overview
+        .pending
+        .iter()
         .skip((pending_page - 1) * PENDING_PAGE)
         .take(PENDING_PAGE)
         .map(|p| PendingRow {
             subject: p.subject.to_string(),
-            name: p.name,
+            name: p.name.clone(),
             stage: p.stage.name_vi().to_string(),
-            reason: p.reason,
+            reason: p.reason.clone(),
             late: p.late,
         })
         .collect();
-    let escalations = match app.escalations(actor, id).await {
-        Ok(list) => list
-            .into_iter()
-            .map(|e| EscalationRow {
-                id: e.id.to_string(),
-                person: e.places.first().map(|p| p.name.clone()).unwrap_or_default(),
-                places: e
-                    .places
-                    .iter()
-                    .map(|p| {
-                        let level = p
-                            .level
-                            .as_deref()
-                            .and_then(Level::parse)
-                            .map(|l| l.name_vi())
-                            .unwrap_or("—");
-                        format!("{}: {level}", p.kind)
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                version: e.version,
-                error: match problem.escalation {
-                    Some((escalation, error)) if escalation == e.id => error.message().to_string(),
-                    _ => String::new(),
-                },
-            })
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+    let escalations = escalations
+        .into_iter()
+        .map(|e| EscalationRow {
+            id: e.id.to_string(),
+            person: e.places.first().map(|p| p.name.clone()).unwrap_or_default(),
+            places: e
+                .places
+                .iter()
+                .map(|p| {
+                    let level = p
+                        .level
+                        .as_deref()
+                        .and_then(Level::parse)
+                        .map(|l| l.name_vi())
+                        .unwrap_or("—");
+                    format!("{}: {level}", p.kind)
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            version: e.version,
+            error: match problem.escalation {
+                Some((escalation, error)) if escalation == e.id => error.message().to_string(),
+                _ => String::new(),
+            },
+        })
+        .collect();
     let can_publish = plan.status == "open"
         && viewer
             .actor

@@ -15,6 +15,7 @@ api_test!(
     the_pending_list_comes_fifty_at_a_time,
     progress_follows_each_change_at_once,
     a_committee_drafts_changes_and_opens_its_plan,
+    a_kept_page_reaches_no_one_who_could_not_read_it,
 );
 
 const PASSWORD: &str = "mật khẩu trang thử";
@@ -31,7 +32,14 @@ async fn demo(app: &TestApp) -> (App, DemoCycle) {
 
 /// The page at `path` as the district's organisation board sees it.
 async fn board_page(app: &TestApp, path: &str) -> String {
-    let cookie = crate::support::session_cookie(app, "bantochuc", PASSWORD).await;
+    let (status, page) = page_as(app, "bantochuc", path).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    page
+}
+
+/// The page at `path` as the account `login` sees it, with its status.
+async fn page_as(app: &TestApp, login: &str, path: &str) -> (StatusCode, String) {
+    let cookie = crate::support::session_cookie(app, login, PASSWORD).await;
     let page = app
         .client
         .get(app.url(path))
@@ -39,8 +47,7 @@ async fn board_page(app: &TestApp, path: &str) -> String {
         .send()
         .await
         .expect("page");
-    assert_eq!(page.status(), StatusCode::OK, "{path}");
-    page.text().await.expect("page text")
+    (page.status(), page.text().await.expect("page text"))
 }
 
 /// The subjects the page's pending list links to.
@@ -148,6 +155,16 @@ async fn progress_follows_each_change_at_once(app: &TestApp) {
             .rfind(|d| d.day <= on)
             .map_or(0, |d| d.self_review)
     };
+    let kept = board_page(app, &format!("/ke-hoach/{plan}")).await;
+    let cell_before = format!(
+        "{}/{}",
+        thousands(root_of(&before).done),
+        thousands(root_of(&before).pending)
+    );
+    assert!(
+        kept.contains(&cell_before),
+        "the progress table shows {cell_before}"
+    );
     // Someone who has not written their self-review writes and submits it.
     let writer = pending
         .iter()
@@ -173,13 +190,7 @@ async fn progress_follows_each_change_at_once(app: &TestApp) {
     .await
     .expect("submitted");
     let after = k.progress(&system, plan).await.expect("progress");
-    let root = |nodes: &[kiemdiem_app::progress::NodeProgress]| {
-        nodes
-            .iter()
-            .find(|n| n.depth == 0)
-            .expect("root")
-            .self_review
-    };
+    let root = root_of;
     assert_eq!(root(&after).done, root(&before).done + 1);
     // Over time: one more submitted by 20/12/2025, and the last day counts every submission.
     let days_after = k
@@ -209,7 +220,7 @@ async fn progress_follows_each_change_at_once(app: &TestApp) {
         Some(Stage::Pending),
         "no longer waiting for a self-review"
     );
-    // The page served between the two shows the new count too.
+    // The page served after the change shows the new count, though it was kept before it.
     let page = board_page(app, &format!("/ke-hoach/{plan}")).await;
     let cell = format!(
         "{}/{}",
@@ -224,6 +235,15 @@ async fn progress_follows_each_change_at_once(app: &TestApp) {
     );
     assert!(page.contains("Tiến độ theo thời gian"));
     assert!(page.contains(&legend), "the chart over time shows {legend}");
+}
+
+/// The counts of the self-review step at the plan's own organisation.
+fn root_of(nodes: &[kiemdiem_app::progress::NodeProgress]) -> kiemdiem_app::progress::StepCount {
+    nodes
+        .iter()
+        .find(|n| n.depth == 0)
+        .expect("root")
+        .self_review
 }
 
 /// A count as the pages write it (1.234).
@@ -590,5 +610,87 @@ async fn a_committee_drafts_changes_and_opens_its_plan(app: &TestApp) {
     assert!(
         plan.iter()
             .any(|p| p.title == "Kế hoạch số 15-KH/ĐU" && p.status == "open")
+    );
+}
+
+/// The organisation and progress pages are kept whole between visits (until the next audited
+/// change); each viewer is still asked whether they read them: the district's board reads the
+/// grassroots organisation's pages, then its branch secretary and a member of the branch are
+/// refused the same pages, and the secretary's own branch page follows a submission at once.
+async fn a_kept_page_reaches_no_one_who_could_not_read_it(app: &TestApp) {
+    let (k, cycle) = demo(app).await;
+    let code = |id: uuid::Uuid| {
+        let store = app.store.clone();
+        async move {
+            let mut tx = store.read().await.expect("read");
+            tx.org_code(id).await.expect("code").expect("known code")
+        }
+    };
+    let grassroots = code(cycle.grassroots).await;
+    let branch = code(cycle.branches[1]).await;
+    let plan = cycle.plan.id;
+    let unit = format!("/to-chuc/{grassroots}");
+    let overview = format!("/ke-hoach/{plan}?to-chuc={grassroots}");
+    for path in [&unit, &overview] {
+        let (status, _) = page_as(app, "bantochuc", path).await;
+        assert_eq!(status, StatusCode::OK, "the board reads {path}");
+        let (status, page) = page_as(app, "bithu", path).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "the secretary is refused {path}"
+        );
+        assert!(page.contains("không có quyền"), "{page}");
+    }
+    let own = format!("/to-chuc/{branch}");
+    let (status, before) = page_as(app, "bithu", &own).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = page_as(app, "dangvien1", &own).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a member reads no branch page"
+    );
+    // A member of the branch submits their self-review: the kept page gives way at once.
+    let system = Actor::trusted("test");
+    let unit_subjects = k
+        .unit_overview(&system, plan, cycle.branches[1])
+        .await
+        .expect("the branch's subjects");
+    let writer = unit_subjects
+        .iter()
+        .find(|s| s.review.is_none() && s.subject.kind.is_member())
+        .expect("a member still to write");
+    // The self-review column of the subjects' table.
+    let submitted = |page: &str| page.matches("<td>Đã nộp</td>").count();
+    let book = cycle.plan.book().expect("rule book");
+    let sections = kiemdiem_app::review::form_sections(&book, writer.subject.kind)
+        .iter()
+        .map(|s| {
+            (
+                s.code.to_owned(),
+                format!("{} — {}", writer.subject.name, s.title),
+            )
+        })
+        .collect();
+    let draft = k
+        .save_self_review(&system, writer.subject.id, 0, sections)
+        .await
+        .expect("draft");
+    k.submit_self_review(
+        &system,
+        writer.subject.id,
+        draft.version,
+        day("20/12/2025"),
+        None,
+    )
+    .await
+    .expect("submitted");
+    let (status, after) = page_as(app, "bithu", &own).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        submitted(&after),
+        submitted(&before) + 1,
+        "one more submitted"
     );
 }
