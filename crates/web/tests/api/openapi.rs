@@ -359,7 +359,7 @@ fn described_vocabularies_match_the_real_codes() {
         described("SubjectKind"),
         kiemdiem_rules::SubjectKind::ALL
             .iter()
-            .map(|k| kiemdiem_app::vocab::kind_code(*k).to_string())
+            .map(|k| k.code().to_string())
             .collect::<Vec<_>>()
     );
     let sources: Vec<Value> = described("OpinionSource")

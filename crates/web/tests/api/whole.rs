@@ -29,7 +29,7 @@ async fn postgres() {
 
 async fn run(backend: crate::support::Backend) {
     let Some(app) = TestApp::spawn(backend, day("15/12/2025")).await else {
-        eprintln!("KIEMDIEM_TEST_PG not set: PostgreSQL case not run");
+        kiemdiem_testdb::skipped();
         return;
     };
     whole_cycle(&app).await;
