@@ -4,8 +4,10 @@
 //! database, reported as [`StoreError::Corrupt`](crate::StoreError::Corrupt) naming the column
 //! and the value; it never reaches the app as text.
 //!
-//! A row field reads a code with `#[sqlx(try_from = "Code")]`; `Code` accepts NULL so that
-//! `Option<Level>` and friends read the same way (NULL is `None`, and corrupt for a required one).
+//! A row field reads a code with `#[sqlx(try_from = "Coded<SubjectKind>")]`, or
+//! `#[sqlx(try_from = "OptCoded<Level>")]` for a nullable column (NULL is `None`); a tuple reads
+//! `Coded<T>` and takes `.0`. The check happens while the column is decoded, so sqlx's error
+//! names the column; [`StoreError`](crate::StoreError)'s conversion turns it into `Corrupt`.
 
 use kiemdiem_rules::authority::Body;
 use kiemdiem_rules::eligibility::Participation;
@@ -16,11 +18,15 @@ use sqlx::decode::Decode;
 use sqlx::error::BoxDynError;
 use sqlx::types::Type;
 
-/// A code as read from a TEXT column (NULL as `None`), before it is checked against a vocabulary.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Code(Option<String>);
+/// A value of a vocabulary read from a TEXT column holding its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coded<T>(pub T);
 
-impl<DB: Database> Type<DB> for Code
+/// A value of a vocabulary read from a nullable TEXT column (NULL is `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptCoded<T>(pub Option<T>);
+
+impl<DB: Database, T> Type<DB> for Coded<T>
 where
     String: Type<DB>,
 {
@@ -33,12 +39,44 @@ where
     }
 }
 
-impl<'r, DB: Database> Decode<'r, DB> for Code
+impl<'r, DB: Database, T: Stored> Decode<'r, DB> for Coded<T>
+where
+    String: Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Coded<T>, BoxDynError> {
+        let code = <String as Decode<'r, DB>>::decode(value)?;
+        Ok(Coded(T::from_code(&code)?))
+    }
+}
+
+impl<DB: Database, T> Type<DB> for OptCoded<T>
+where
+    String: Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <String as Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <String as Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: Database, T: Stored> Decode<'r, DB> for OptCoded<T>
 where
     Option<String>: Decode<'r, DB>,
 {
-    fn decode(value: DB::ValueRef<'r>) -> Result<Code, BoxDynError> {
-        <Option<String> as Decode<'r, DB>>::decode(value).map(Code)
+    fn decode(value: DB::ValueRef<'r>) -> Result<OptCoded<T>, BoxDynError> {
+        match <Option<String> as Decode<'r, DB>>::decode(value)? {
+            Some(code) => Ok(OptCoded(Some(T::from_code(&code)?))),
+            None => Ok(OptCoded(None)),
+        }
+    }
+}
+
+impl<T> From<OptCoded<T>> for Option<T> {
+    fn from(read: OptCoded<T>) -> Option<T> {
+        read.0
     }
 }
 
@@ -50,12 +88,6 @@ pub struct BadCode {
     pub what: &'static str,
     /// The stored text, or `NULL`.
     pub code: String,
-}
-
-impl From<BadCode> for crate::StoreError {
-    fn from(bad: BadCode) -> crate::StoreError {
-        crate::StoreError::Corrupt(bad.to_string())
-    }
 }
 
 /// One of the rules' vocabularies stored as its code.
@@ -87,20 +119,9 @@ macro_rules! stored {
             }
         }
 
-        impl TryFrom<Code> for $ty {
-            type Error = BadCode;
-            fn try_from(code: Code) -> Result<$ty, BadCode> {
-                match code.0 {
-                    Some(text) => <$ty as Stored>::from_code(&text),
-                    None => Err(BadCode { what: $what, code: "NULL".to_owned() }),
-                }
-            }
-        }
-
-        impl TryFrom<Code> for Option<$ty> {
-            type Error = BadCode;
-            fn try_from(code: Code) -> Result<Option<$ty>, BadCode> {
-                code.0.map(|text| <$ty as Stored>::from_code(&text)).transpose()
+        impl From<Coded<$ty>> for $ty {
+            fn from(read: Coded<$ty>) -> $ty {
+                read.0
             }
         }
     )*};
@@ -125,24 +146,16 @@ mod tests {
 
     #[test]
     fn codes_read_back_exactly_and_a_stranger_is_named() {
-        assert_eq!(
-            SubjectKind::try_from(Code(Some("leader".into()))),
-            Ok(SubjectKind::Leader)
-        );
-        assert_eq!(
-            Option::<Level>::try_from(Code(Some("HTNV".into()))),
-            Ok(Some(Level::Htnv))
-        );
-        assert_eq!(Option::<Level>::try_from(Code(None)), Ok(None));
+        assert_eq!(SubjectKind::from_code("leader"), Ok(SubjectKind::Leader));
+        assert_eq!(Level::from_code("HTNV"), Ok(Level::Htnv));
         // The rules read levels case-insensitively; the store wrote upper case only.
-        let bad = Level::try_from(Code(Some("htnv".into()))).unwrap_err();
+        let bad = Level::from_code("htnv").unwrap_err();
         assert_eq!(
             bad.to_string(),
             "mức xếp loại «htnv» không có trong danh mục"
         );
-        let null = Stage::try_from(Code(None)).unwrap_err();
-        assert_eq!(null.code, "NULL");
         assert_eq!(optional::<Level>(""), Ok(None));
         assert_eq!(optional::<Body>("own_branch"), Ok(Some(Body::OwnBranch)));
+        assert!(optional::<Stage>("done").is_err());
     }
 }

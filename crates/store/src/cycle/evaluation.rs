@@ -3,7 +3,7 @@
 
 use crate::db::{Tx, on_conn};
 use crate::error::Result;
-use crate::vocab::Code;
+use crate::vocab::{Coded, OptCoded};
 use kiemdiem_rules::Level;
 use kiemdiem_rules::authority::Body;
 use time::OffsetDateTime;
@@ -25,9 +25,9 @@ pub struct EvaluationRow {
     pub evidence: String,
     /// Total points in hundredths, when scored on points.
     pub total: Option<i64>,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "OptCoded<Level>")]
     pub score_level: Option<Level>,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "OptCoded<Level>")]
     pub proposed_level: Option<Level>,
     pub note: String,
     pub version: i64,
@@ -43,11 +43,11 @@ pub struct DecisionRow {
     pub previous_id: Option<Uuid>,
     /// `decision`, `correction`, `reopen` or `escalation`.
     pub kind: String,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "OptCoded<Level>")]
     pub level: Option<Level>,
     pub deciding_org_id: Option<Uuid>,
     /// The deciding body (rules crate's `Body`).
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "Coded<Body>")]
     pub body: Body,
     pub reason: Option<String>,
     /// JSON of what the decision rested on (classification, quota, ballot outcome, overrides).
@@ -93,7 +93,7 @@ pub struct EscalationRow {
     pub places: String,
     /// `open` or `resolved`.
     pub status: String,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "OptCoded<Level>")]
     pub resolved_level: Option<Level>,
     pub reason: Option<String>,
     pub version: i64,

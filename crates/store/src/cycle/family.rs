@@ -11,7 +11,7 @@ use super::batch::placeholders;
 use super::plan::SubjectRow;
 use crate::db::{Tx, on_conn};
 use crate::error::Result;
-use crate::vocab::Code;
+use crate::vocab::Coded;
 use kiemdiem_rules::Level;
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::stage::Stage;
@@ -89,15 +89,13 @@ impl Tx {
         plan: Uuid,
         group: &str,
     ) -> Result<Vec<(Level, i64)>> {
-        let rows: Vec<(Code, i64)> = on_conn!(self, c => sqlx::query_as(
+        let rows: Vec<(Coded<Level>, i64)> = on_conn!(self, c => sqlx::query_as(
             "SELECT s.level, COUNT(*) FROM plans me \
              JOIN plans p ON p.year = me.year AND p.period_kind = me.period_kind AND p.period_no = me.period_no \
              JOIN subjects s ON s.plan_id = p.id AND s.quota_group = $2 AND s.level IS NOT NULL \
              WHERE me.id = $1 GROUP BY s.level",
         ).bind(plan).bind(group).fetch_all(c).await?);
-        rows.into_iter()
-            .map(|(level, n)| Ok((Level::try_from(level)?, n)))
-            .collect()
+        Ok(rows.into_iter().map(|(level, n)| (level.0, n)).collect())
     }
 
     /// Counts per (unit, stage, participation) of every subject reviewed in `plan`'s subtree,
@@ -398,13 +396,12 @@ impl Tx {
     }
 }
 
-/// (unit, stage, participation, count) as read, before the codes are checked.
-type StageCountRow = (Uuid, Code, Code, i64);
+/// (unit, stage, participation, count) as read.
+type StageCountRow = (Uuid, Coded<Stage>, Coded<Participation>, i64);
 
 fn stage_counts(rows: Vec<StageCountRow>) -> Result<Vec<(Uuid, Stage, Participation, i64)>> {
-    rows.into_iter()
-        .map(|(unit, stage, participation, n)| {
-            Ok((unit, stage.try_into()?, participation.try_into()?, n))
-        })
-        .collect()
+    Ok(rows
+        .into_iter()
+        .map(|(unit, stage, participation, n)| (unit, stage.0, participation.0, n))
+        .collect())
 }

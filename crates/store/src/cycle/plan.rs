@@ -5,7 +5,7 @@
 use super::batch::{Cell, placeholders};
 use crate::db::{Tx, on_conn};
 use crate::error::{Result, StoreError};
-use crate::vocab::Code;
+use crate::vocab::{Coded, OptCoded};
 use kiemdiem_rules::authority::Body;
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::stage::Stage;
@@ -97,7 +97,7 @@ pub struct SubjectLoad {
 pub struct SubjectRow {
     pub id: Uuid,
     pub plan_id: Uuid,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "Coded<SubjectKind>")]
     pub kind: SubjectKind,
     pub member_id: Option<Uuid>,
     pub leader_id: Option<Uuid>,
@@ -106,20 +106,20 @@ pub struct SubjectRow {
     pub unit_id: Uuid,
     pub name: String,
     pub sort_key: String,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "Coded<Participation>")]
     pub participation: Participation,
     pub eligibility: Option<String>,
     pub form_code: String,
     pub framework_id: Option<String>,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "Coded<Body>")]
     pub decides_body: Body,
     pub deciding_org_id: Option<Uuid>,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "OptCoded<Body>")]
     pub proposes_body: Option<Body>,
     pub quota_group: String,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "Coded<Stage>")]
     pub stage: Stage,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "OptCoded<Level>")]
     pub level: Option<Level>,
     pub decision_id: Option<Uuid>,
     pub version: i64,
@@ -365,12 +365,13 @@ impl Tx {
 
     /// (subject kind, framework id) chosen by the plan.
     pub async fn plan_frameworks(&mut self, plan: Uuid) -> Result<Vec<(SubjectKind, String)>> {
-        let rows: Vec<(Code, String)> = on_conn!(self, c => sqlx::query_as(
+        let rows: Vec<(Coded<SubjectKind>, String)> = on_conn!(self, c => sqlx::query_as(
             "SELECT subject_kind, framework_id FROM plan_frameworks WHERE plan_id = $1 ORDER BY subject_kind",
         ).bind(plan).fetch_all(c).await?);
-        rows.into_iter()
-            .map(|(kind, framework)| Ok((SubjectKind::try_from(kind)?, framework)))
-            .collect()
+        Ok(rows
+            .into_iter()
+            .map(|(kind, framework)| (kind.0, framework))
+            .collect())
     }
 
     /// Whether any subject exists for the plan.

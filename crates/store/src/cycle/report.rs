@@ -17,7 +17,7 @@
 use super::batch::placeholders;
 use crate::db::{Tx, on_conn};
 use crate::error::{Result, StoreError};
-use crate::vocab::{Code, Stored, optional};
+use crate::vocab::{Coded, OptCoded, Stored, optional};
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::stage::Stage;
 use kiemdiem_rules::{Level, SubjectKind};
@@ -112,7 +112,7 @@ pub struct RatedSubject {
     pub id: Uuid,
     pub name: String,
     pub sort_key: String,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "Coded<SubjectKind>")]
     pub kind: SubjectKind,
     pub unit_id: Uuid,
 }
@@ -121,11 +121,11 @@ pub struct RatedSubject {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RolledUp {
     pub org_id: Uuid,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "Coded<SubjectKind>")]
     pub kind: SubjectKind,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "Coded<Stage>")]
     pub stage: Stage,
-    #[sqlx(try_from = "Code")]
+    #[sqlx(try_from = "OptCoded<Level>")]
     pub level: Option<Level>,
     pub count: i64,
 }

@@ -139,11 +139,9 @@ async fn vocabularies_read_back_typed(backend: Backend) {
     leader.proposes_body = Some(Body::PartialCommittee);
     leader.stage = Stage::SelfReviewed;
     let plan = plan_with(&db.store, &[leader.clone()]).await;
-    db.execute_raw(&format!(
-        "UPDATE subjects SET level = 'HTTNV' WHERE id = '{}'",
-        leader.id
-    ))
-    .await;
+    // The database holds this one subject: the raw statements need no key (a UUID is a BLOB
+    // on SQLite and a uuid on PostgreSQL).
+    db.execute_raw("UPDATE subjects SET level = 'HTTNV'").await;
 
     let mut tx = db.store.read().await.unwrap();
     let row = tx.subject(leader.id).await.unwrap().expect("the subject");
@@ -165,11 +163,8 @@ async fn vocabularies_read_back_typed(backend: Backend) {
         ("decides_body", "branch"),
         ("proposes_body", ""),
     ] {
-        db.execute_raw(&format!(
-            "UPDATE subjects SET {column} = '{value}' WHERE id = '{}'",
-            leader.id
-        ))
-        .await;
+        db.execute_raw(&format!("UPDATE subjects SET {column} = '{value}'"))
+            .await;
         let mut tx = db.store.read().await.unwrap();
         let error = tx.subject(leader.id).await.unwrap_err();
         let StoreError::Corrupt(message) = &error else {
@@ -182,12 +177,11 @@ async fn vocabularies_read_back_typed(backend: Backend) {
         let listed = tx.subjects_of_plan(plan, None).await;
         assert!(matches!(listed, Err(StoreError::Corrupt(_))), "{column}");
         drop(tx);
-        db.execute_raw(&format!(
+        db.execute_raw(
             "UPDATE subjects SET kind = 'leader', stage = 'self_reviewed', level = 'HTTNV', \
              participation = 'review_only', decides_body = 'superior_standing_committee', \
-             proposes_body = 'partial_committee' WHERE id = '{}'",
-            leader.id
-        ))
+             proposes_body = 'partial_committee'",
+        )
         .await;
     }
     db.finish().await;
