@@ -58,7 +58,7 @@ pub struct CreatePlan {
     pub title: Option<String>,
     /// The year's default (or the superior plan's) when absent.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "qd366-hd43")]
+    #[schema(value_type = Option<crate::api::schema::RuleSetCode>, example = "qd366-hd43")]
     pub rule_set: Option<RuleSetId>,
     /// A shipped local layer by id (the superior plan's when absent).
     #[serde(default)]
@@ -146,7 +146,7 @@ pub struct PlanView {
     /// The superior's plan this one inherits from.
     pub parent_plan_id: Option<Uuid>,
     pub title: String,
-    #[schema(value_type = String, example = "qd366-hd43")]
+    #[schema(value_type = crate::api::schema::RuleSetCode, example = "qd366-hd43")]
     pub rule_set: RuleSetId,
     pub legal_basis: String,
     pub local_layer: Option<String>,
