@@ -661,7 +661,7 @@ fn query_error(
                 Some((_, value)) => format!("giá trị «{value}» của «{field}» không hợp lệ"),
                 None => format!("thiếu tham số «{field}»"),
             };
-            ApiError::bad_query(&field, &format!("tham số truy vấn không hợp lệ: {problem}"))
+            ApiError::bad_query(&field, format!("tham số truy vấn không hợp lệ: {problem}"))
         }
         None => ApiError::new(
             StatusCode::BAD_REQUEST,
