@@ -45,12 +45,9 @@ fn main() {
         if let Ok(url) = std::env::var("KIEMDIEM_BENCH_PG_DB") {
             run("PostgreSQL", &url, &scale_name, None).await;
         } else if let Ok(base) = std::env::var("KIEMDIEM_BENCH_PG") {
-            let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
-            admin(&base, &format!("CREATE SCHEMA {schema}")).await;
-            let separator = if base.contains('?') { '&' } else { '?' };
-            let url = format!("{base}{separator}options[search_path]={schema}");
-            run("PostgreSQL", &url, &scale_name, Some(scale)).await;
-            admin(&base, &format!("DROP SCHEMA {schema} CASCADE")).await;
+            let place = kiemdiem_testdb::TestUrl::postgres_in(&base).await;
+            run("PostgreSQL", &place.url, &scale_name, Some(scale)).await;
+            place.remove().await;
         }
     });
 }
@@ -131,17 +128,6 @@ async fn run(backend: &str, url: &str, scale_name: &str, scale: Option<DemoScale
         subjects as f64 / seconds
     );
     store.close().await;
-}
-
-async fn admin(url: &str, statement: &str) {
-    let pool = sqlx::PgPool::connect(url)
-        .await
-        .expect("connect to KIEMDIEM_BENCH_PG");
-    sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
-        .execute(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{statement}: {e}"));
-    pool.close().await;
 }
 
 /// Vacuums and analyses the freshly loaded database, then asks for a checkpoint (which needs a

@@ -21,6 +21,7 @@ use crate::plan::{load_plan, require_status};
 use kiemdiem_rules::ballot::{
     BallotOutcome, Denominator, RollEntry, Tally, Vote, denominator, may_vote, outcome, tally,
 };
+use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::{Citation, Level, StatusKind};
 use kiemdiem_store::cycle::ballot::{BallotResultRow, BallotRow, CastOutcome, NewPaper, RollRow};
 use kiemdiem_store::people::MembershipKind;
@@ -319,7 +320,9 @@ impl App {
                 None => {}
             }
             let subject = load_subject(&mut tx, *id).await?;
-            if subject.plan_id != plan.id || subject.participation != "review_and_classify" {
+            if subject.plan_id != plan.id
+                || subject.participation != Participation::ReviewAndClassify
+            {
                 return Err(AppError::invalid(
                     format!("agenda[{i}]"),
                     format!(

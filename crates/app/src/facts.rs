@@ -9,7 +9,6 @@
 
 use crate::error::Result;
 use crate::plan::Plan;
-use crate::vocab::{parse_kind, parse_level};
 use kiemdiem_rules::SubjectKind;
 use kiemdiem_rules::facts::{
     CivilService, Composition, DisciplineRecord, LeavePeriod, LevelCounts, StatusPeriod,
@@ -38,7 +37,7 @@ pub(crate) fn tasks_of(evaluations: &[EvaluationRow]) -> Option<TaskResults> {
 
 /// The facts of `subject` as of the plan's review date.
 pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Result<SubjectFacts> {
-    let kind = parse_kind(&subject.kind)?;
+    let kind = subject.kind;
     let on = plan.review_date;
     let year_start = Date::from_calendar_date(plan.year, Month::January, 1).unwrap_or(on);
     let mut facts = SubjectFacts::new(kind);
@@ -122,9 +121,7 @@ pub(crate) async fn gather(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Re
                 let entered = evaluations
                     .iter()
                     .find(|e| e.source == "civil_service")
-                    .and_then(|e| e.proposed_level.as_deref())
-                    .map(parse_level)
-                    .transpose()?;
+                    .and_then(|e| e.proposed_level);
                 let rating = match entered {
                     Some(level) => Some(level),
                     None => tx
@@ -349,11 +346,10 @@ async fn composition(
     let mut subs = LevelCounts::default();
     let mut leadership = None;
     for row in tx.family_subjects(subject.plan_id, &units).await? {
-        let Some(level) = row.level.as_deref() else {
+        let Some(level) = row.level else {
             continue;
         };
-        let level = parse_level(level)?;
-        let kind = parse_kind(&row.kind)?;
+        let kind = row.kind;
         if kind.is_member() && row.unit_id == org {
             members.add(level);
             rated_members.extend(row.member_id);

@@ -29,8 +29,7 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
-use crate::plan::{Plan, load_plan, load_subject, require_status, stage_of};
-use crate::vocab::parse_kind;
+use crate::plan::{Plan, load_plan, load_subject, require_status};
 use kiemdiem_rules::facts::{ConfidenceVote, FactCode, KeyTargets, SubjectFacts};
 use kiemdiem_rules::{OrgKind, SubjectKind};
 use kiemdiem_store::Tx;
@@ -327,7 +326,7 @@ async fn recorded(tx: &mut Tx, subject: Uuid) -> Result<Vec<(SubjectFact, FactVa
 /// commune's). Read where the texts are silent: the targets are a locality's; others record
 /// "not applicable" (`applies: false`) if a rule book asks.
 async fn key_targets_awaited(tx: &mut Tx, plan: &Plan, subject: &SubjectRow) -> Result<bool> {
-    let kind = parse_kind(&subject.kind)?;
+    let kind = subject.kind;
     if !(kind.holds_post() || matches!(kind, SubjectKind::Organisation | SubjectKind::Collective)) {
         return Ok(false);
     }
@@ -353,7 +352,7 @@ pub(crate) async fn apply(
     subject: &SubjectRow,
     facts: &mut SubjectFacts,
 ) -> Result<()> {
-    let kind = parse_kind(&subject.kind)?;
+    let kind = subject.kind;
     let records = recorded(tx, subject.id).await?;
     let current = in_force(&records);
     let get = |fact: FactCode| current.get(&(fact.code().to_owned(), None));
@@ -571,12 +570,12 @@ impl App {
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
         require_status(&plan, "open", "ghi nhận sự việc trong năm")?;
-        if stage_of(&row)?.decided() {
+        if row.stage.decided() {
             return Err(AppError::conflict(
                 "Đối tượng đã được quyết định xếp loại: sự việc ghi nhận sau đó được xem xét bằng xếp loại lại",
             ));
         }
-        check_input(&input, parse_kind(&row.kind)?, self.today())?;
+        check_input(&input, row.kind, self.today())?;
         if let Some(discipline) = input.value.discipline()
             && tx.member_discipline_places(discipline).await?.is_none()
         {
@@ -660,7 +659,7 @@ impl App {
                 at: f.recorded_at,
             })
             .collect();
-        let mut gathered = SubjectFacts::new(parse_kind(&row.kind)?);
+        let mut gathered = SubjectFacts::new(row.kind);
         apply(&mut tx, &plan, &row, &mut gathered).await?;
         let book = plan.book()?;
         let unknown = gathered

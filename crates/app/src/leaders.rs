@@ -24,8 +24,9 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, ErrorCode, Result};
-use crate::plan::{Plan, load_plan, load_subject, require_status, stage_of};
-use crate::vocab::parse_level;
+use crate::plan::{Plan, load_plan, load_subject, require_status};
+use kiemdiem_rules::SubjectKind;
+use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::facts::{HeadedUnit, LedUnit, TaskResults};
 use kiemdiem_rules::{Citation, PositionKind};
 use kiemdiem_store::Tx;
@@ -92,7 +93,7 @@ pub(crate) async fn leadership(
     plan: &Plan,
     subject: &SubjectRow,
 ) -> Result<Leadership> {
-    let kind = crate::vocab::parse_kind(&subject.kind)?;
+    let kind = subject.kind;
     let mut out = Leadership::default();
     if !kind.holds_post() {
         return Ok(out);
@@ -144,16 +145,16 @@ pub(crate) async fn leadership(
         .family_subjects(plan.id, &units)
         .await?
         .into_iter()
-        .filter(|r| r.participation == "review_and_classify")
+        .filter(|r| r.participation == Participation::ReviewAndClassify)
         .collect();
     let org_subject = |org: Uuid| {
         rows.iter()
-            .find(|r| r.kind == "organisation" && r.org_id == Some(org))
+            .find(|r| r.kind == SubjectKind::Organisation && r.org_id == Some(org))
             .cloned()
     };
     let collective_subject = |collective: Uuid| {
         rows.iter()
-            .find(|r| r.kind == "collective" && r.collective_id == Some(collective))
+            .find(|r| r.kind == SubjectKind::Collective && r.collective_id == Some(collective))
             .cloned()
     };
     let mut led_seen = HashSet::new();
@@ -205,7 +206,7 @@ pub(crate) async fn subject_tasks(
 ) -> Result<Option<TaskResults>> {
     let evaluations = tx.evaluations(subject.id).await?;
     let mut tasks = crate::facts::tasks_of(&evaluations);
-    if subject.kind == "organisation" {
+    if subject.kind == SubjectKind::Organisation {
         let parts = tx.subject_parts(subject.id).await?;
         let summed = parts.iter().try_fold(None::<TaskResults>, |acc, p| {
             let part = TaskResults {
@@ -242,7 +243,7 @@ pub(crate) async fn unit_facts(
     for body in &leadership.led {
         led.push(LedUnit {
             name: body.subject.name.clone(),
-            level: body.subject.level.as_deref().map(parse_level).transpose()?,
+            level: body.subject.level,
             tasks: subject_tasks(tx, &body.subject).await?,
             disciplined: false,
         });
@@ -253,7 +254,7 @@ pub(crate) async fn unit_facts(
     for body in &leadership.headed {
         headed.push(HeadedUnit {
             name: body.subject.name.clone(),
-            level: body.subject.level.as_deref().map(parse_level).transpose()?,
+            level: body.subject.level,
             moved_in_without_part: body.post_from > start
                 && declared
                     .iter()
@@ -306,7 +307,7 @@ impl App {
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
         require_status(&plan, "open", "ghi nhận người đứng đầu chuyển đến")?;
-        if stage_of(&row)?.decided() {
+        if row.stage.decided() {
             return Err(AppError::conflict(
                 "Đối tượng đã được quyết định xếp loại: điều chỉnh bằng xếp loại lại",
             ));

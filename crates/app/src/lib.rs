@@ -50,7 +50,6 @@ pub mod similarity;
 pub mod state;
 pub mod tree;
 pub mod views;
-pub mod vocab;
 pub mod work;
 
 pub use access::{Grant, Role};

@@ -9,7 +9,7 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
-use crate::plan::{advance, load_plan, load_subject, require_status, stage_of};
+use crate::plan::{advance, load_plan, load_subject, require_status};
 use crate::similarity::{containment, jaccard, shingles};
 use crate::state::{Event, Stage};
 use kiemdiem_store::Tx;
@@ -182,10 +182,10 @@ impl App {
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
         require_status(&plan, "open", "trả lại bản kiểm điểm")?;
-        if stage_of(&row)? != Stage::SelfReviewed {
+        if row.stage != Stage::SelfReviewed {
             return Err(AppError::conflict(format!(
                 "Chỉ trả lại bản kiểm điểm đã nộp, chưa kiểm điểm tại hội nghị: {}",
-                stage_of(&row)?.name_vi()
+                row.stage.name_vi()
             )));
         }
         let mut review = tx

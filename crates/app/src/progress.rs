@@ -10,6 +10,8 @@ use crate::actor::{Action, Actor, Scope};
 use crate::error::Result;
 use crate::plan::{Step, load_plan};
 use crate::state::Stage;
+use kiemdiem_rules::SubjectKind;
+use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::eligibility::{Eligibility, eligibility};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -84,7 +86,7 @@ pub struct NodeProgress {
 pub struct PendingSubject {
     pub subject: Uuid,
     pub name: String,
-    pub kind: String,
+    pub kind: SubjectKind,
     pub stage: Stage,
     pub reason: String,
     pub late: bool,
@@ -172,9 +174,6 @@ impl App {
         };
         for (unit, stage, participation, count) in counts {
             let count = count as u64;
-            let Some(stage) = Stage::parse(&stage) else {
-                continue;
-            };
             // Walk up from the unit, adding to every ancestor within the plan's subtree.
             let mut at = index.get(&unit).copied();
             while let Some(i) = at {
@@ -183,7 +182,7 @@ impl App {
                 if stage == Stage::Excluded {
                     node.excluded += count;
                 } else {
-                    let classified = participation == "review_and_classify";
+                    let classified = participation == Participation::ReviewAndClassify;
                     let steps = [
                         (
                             &mut node.self_review,
@@ -282,10 +281,8 @@ impl App {
         let mut out = Vec::new();
         let mut plans = HashMap::new();
         for row in tx.family_subjects(plan, &units).await? {
-            let Some(stage) = Stage::parse(&row.stage) else {
-                continue;
-            };
-            let classified = row.participation == "review_and_classify";
+            let stage = row.stage;
+            let classified = row.participation == Participation::ReviewAndClassify;
             let done = match stage {
                 Stage::Excluded | Stage::Published => true,
                 Stage::Decided => true,

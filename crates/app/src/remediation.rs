@@ -17,7 +17,6 @@ use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::plan::{Plan, load_plan, load_subject};
-use crate::vocab::parse_kind;
 use kiemdiem_rules::SubjectKind;
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::plan::SubjectRow;
@@ -161,7 +160,7 @@ fn view(item: Remediation, today: Date) -> Result<RemediationView> {
 
 /// The person or body a subject is about.
 pub(crate) fn entity_of(subject: &SubjectRow) -> Result<Option<RemediationEntity>> {
-    Ok(match parse_kind(&subject.kind)? {
+    Ok(match subject.kind {
         SubjectKind::Organisation => Some(RemediationEntity::Org(
             subject.org_id.unwrap_or(subject.unit_id),
         )),
@@ -371,7 +370,7 @@ impl App {
             .map(|i| view(i, today))
             .collect::<Result<Vec<_>>>()?;
         let form = if matches!(
-            parse_kind(&row.kind)?,
+            row.kind,
             SubjectKind::Organisation | SubjectKind::Collective
         ) {
             "Mẫu 12"

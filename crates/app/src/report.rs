@@ -14,7 +14,8 @@ use crate::actor::{Action, Actor, Scope};
 use crate::error::{AppError, Result};
 use crate::plan::{Plan, load_plan};
 use crate::progress::{NodeProgress, PendingSubject};
-use crate::vocab::parse_kind;
+use crate::state::Stage;
+use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::facts::LevelCounts;
 use kiemdiem_rules::quota::group_name;
 use kiemdiem_rules::summary::{
@@ -120,33 +121,30 @@ pub struct ProgressReport {
 /// excluded subject's eligibility reasons joined by "; " (as the store keeps them with the
 /// counts in `subject_counts`).
 pub fn outcome_of(
-    stage: &str,
-    participation: &str,
-    level: Option<&str>,
+    stage: Stage,
+    participation: Participation,
+    level: Option<Level>,
     excluded_reason: Option<&str>,
 ) -> Outcome {
-    let classified = participation == "review_and_classify";
+    let classified = participation == Participation::ReviewAndClassify;
     match stage {
-        "excluded" => Outcome::Excluded {
+        Stage::Excluded => Outcome::Excluded {
             reason: excluded_reason
                 .filter(|r| !r.is_empty())
                 .map(str::to_owned)
                 .unwrap_or_else(|| "Không kiểm điểm, không ghi lý do".to_owned()),
         },
-        "pending" => Outcome::Pending(Waiting::SelfReview),
-        "self_reviewed" => Outcome::Pending(Waiting::Review),
-        "reviewed" | "proposed" if !classified => Outcome::ReviewedOnly,
-        "reviewed" => Outcome::Pending(Waiting::Proposal),
-        "proposed" => Outcome::Pending(Waiting::Decision),
-        "decided" | "published" if !classified => Outcome::ReviewedOnly,
-        "decided" | "published" => match level.and_then(Level::parse) {
+        Stage::Pending => Outcome::Pending(Waiting::SelfReview),
+        Stage::SelfReviewed => Outcome::Pending(Waiting::Review),
+        Stage::Reviewed | Stage::Proposed if !classified => Outcome::ReviewedOnly,
+        Stage::Reviewed => Outcome::Pending(Waiting::Proposal),
+        Stage::Proposed => Outcome::Pending(Waiting::Decision),
+        Stage::Decided | Stage::Published if !classified => Outcome::ReviewedOnly,
+        Stage::Decided | Stage::Published => match level {
             Some(level) => Outcome::Rated(level),
             None => Outcome::Unplaced {
                 state: "đã quyết định nhưng không có mức xếp loại".to_owned(),
             },
-        },
-        _ => Outcome::Unplaced {
-            state: "trạng thái không rõ".to_owned(),
         },
     }
 }
@@ -207,11 +205,11 @@ pub struct Rollup {
 fn counts_of(rows: &[UnitCount]) -> Result<HashMap<Uuid, NodeCounts>> {
     let mut own: HashMap<Uuid, NodeCounts> = HashMap::new();
     for row in rows {
-        let kind = parse_kind(&row.kind)?;
+        let kind = row.kind;
         let outcome = outcome_of(
-            &row.stage,
-            &row.participation,
-            row.level.as_deref(),
+            row.stage,
+            row.participation,
+            row.level,
             row.excluded_reason.as_deref(),
         );
         own.entry(row.unit_id).or_insert([[0; BUCKETS]; 6])[kind_index(kind)][bucket(&outcome)] +=
@@ -362,15 +360,15 @@ async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts>
     let disagreeing = disagreeing_units(&rows, &counted);
     let mut merged: BTreeMap<(SubjectKind, Option<u8>, Outcome), u64> = BTreeMap::new();
     for row in &rows {
-        let kind = parse_kind(&row.kind)?;
+        let kind = row.kind;
         let org_kind = (kind == SubjectKind::Organisation)
             .then(|| row.org_id.and_then(|id| kinds.get(&id)))
             .flatten()
             .map(|k| OrgKind::ALL.iter().position(|x| x == k).unwrap_or_default() as u8);
         let outcome = outcome_of(
-            &row.stage,
-            &row.participation,
-            row.level.as_deref(),
+            row.stage,
+            row.participation,
+            row.level,
             row.excluded_reason.as_deref(),
         );
         *merged.entry((kind, org_kind, outcome)).or_default() += row.count as u64;
@@ -439,13 +437,13 @@ async fn quota_groups(
 ) -> Result<Vec<QuotaGroupCounts>> {
     let mut groups: BTreeMap<String, QuotaGroupCounts> = BTreeMap::new();
     for row in rows {
-        if row.participation != "review_and_classify" {
+        if row.participation != Participation::ReviewAndClassify {
             continue;
         }
-        let Some(level) = row.level.as_deref().and_then(Level::parse) else {
+        let Some(level) = row.level else {
             continue;
         };
-        let kind = parse_kind(&row.kind)?;
+        let kind = row.kind;
         let group = groups
             .entry(row.quota_group.clone())
             .or_insert_with(|| QuotaGroupCounts {
@@ -562,7 +560,7 @@ impl App {
         let mut khtnv_units: Vec<Uuid> = now
             .rows
             .iter()
-            .filter(|r| r.level.as_deref() == Some(Level::Khtnv.code()))
+            .filter(|r| r.level == Some(Level::Khtnv))
             .map(|r| r.unit_id)
             .collect();
         khtnv_units.sort();
@@ -575,7 +573,7 @@ impl App {
                 Ok(NamedSubject {
                     subject: s.id,
                     name: s.name,
-                    kind_name: parse_kind(&s.kind)?.name_vi().to_owned(),
+                    kind_name: s.kind.name_vi().to_owned(),
                     unit: names.get(&s.unit_id).cloned().unwrap_or_default(),
                 })
             })
@@ -668,25 +666,26 @@ mod tests {
 
     #[test]
     fn stored_states_map_to_the_columns() {
-        let rated = outcome_of("decided", "review_and_classify", Some("HTTNV"), None);
+        use Participation::{Excluded, ReviewAndClassify, ReviewOnly};
+        let rated = outcome_of(Stage::Decided, ReviewAndClassify, Some(Level::Httnv), None);
         assert_eq!(rated, Outcome::Rated(Level::Httnv));
         assert_eq!(
-            outcome_of("proposed", "review_and_classify", None, None),
+            outcome_of(Stage::Proposed, ReviewAndClassify, None, None),
             Outcome::Pending(Waiting::Decision)
         );
         assert_eq!(
-            outcome_of("reviewed", "review_only", None, None),
+            outcome_of(Stage::Reviewed, ReviewOnly, None, None),
             Outcome::ReviewedOnly
         );
         assert_eq!(
-            outcome_of("pending", "review_only", None, None),
+            outcome_of(Stage::Pending, ReviewOnly, None, None),
             Outcome::Pending(Waiting::SelfReview)
         );
         assert!(matches!(
-            outcome_of("decided", "review_and_classify", None, None),
+            outcome_of(Stage::Decided, ReviewAndClassify, None, None),
             Outcome::Unplaced { .. }
         ));
-        let Outcome::Excluded { reason } = outcome_of("excluded", "excluded", None, Some(""))
+        let Outcome::Excluded { reason } = outcome_of(Stage::Excluded, Excluded, None, Some(""))
         else {
             panic!("excluded");
         };
@@ -720,13 +719,13 @@ mod tests {
             org(leaf, Some(mid)),
             org(other, Some(root)),
         ];
-        let row = |unit: Uuid, level: &str, count: i64| UnitCount {
+        let row = |unit: Uuid, level: Level, count: i64| UnitCount {
             unit_id: unit,
             org_id: None,
-            kind: "member_without_post".into(),
-            stage: "decided".into(),
-            participation: "review_and_classify".into(),
-            level: Some(level.into()),
+            kind: SubjectKind::MemberWithoutPost,
+            stage: Stage::Decided,
+            participation: Participation::ReviewAndClassify,
+            level: Some(level),
             excluded_reason: None,
             quota_group: "members@X".into(),
             deciding_org_id: None,
@@ -743,9 +742,9 @@ mod tests {
             scope,
             &tree,
             &[
-                row(leaf, "HTTNV", 3),
-                row(other, "HTNV", 2),
-                row(mid, "HTTNV", 1),
+                row(leaf, Level::Httnv, 3),
+                row(other, Level::Htnv, 2),
+                row(mid, Level::Httnv, 1),
             ],
         )
         .unwrap();

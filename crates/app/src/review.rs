@@ -11,9 +11,8 @@ use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 pub use crate::near_copy::{PEER_THRESHOLD, SAMPLE_THRESHOLD, SimilarityFlag};
-use crate::plan::{advance, load_plan, load_subject, require_status, stage_of};
+use crate::plan::{advance, load_plan, load_subject, require_status};
 use crate::state::{Event, Stage};
-use crate::vocab::parse_kind;
 pub use kiemdiem_rules::forms::sections::Section;
 use kiemdiem_rules::forms::self_review_sections;
 use kiemdiem_rules::{RuleBook, SubjectKind};
@@ -128,13 +127,13 @@ impl App {
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
         require_status(&plan, "open", "viết bản kiểm điểm")?;
-        if stage_of(&row)? != Stage::Pending {
+        if row.stage != Stage::Pending {
             return Err(AppError::conflict(format!(
                 "Không sửa được bản kiểm điểm: {}",
-                stage_of(&row)?.name_vi()
+                row.stage.name_vi()
             )));
         }
-        let allowed = form_sections(&plan.book()?, parse_kind(&row.kind)?);
+        let allowed = form_sections(&plan.book()?, row.kind);
         let mut cleaned = BTreeMap::new();
         for (code, text) in sections {
             if !allowed.iter().any(|s| s.code == code) {
@@ -200,7 +199,7 @@ impl App {
         }
         let sections: BTreeMap<String, String> =
             serde_json::from_str(&review.sections).unwrap_or_default();
-        for section in form_sections(&plan.book()?, parse_kind(&row.kind)?) {
+        for section in form_sections(&plan.book()?, row.kind) {
             if section.required && sections.get(section.code).is_none_or(|t| t.is_empty()) {
                 return Err(AppError::invalid(
                     format!("sections.{}", section.code),
@@ -264,7 +263,7 @@ impl App {
         let plan = load_plan(&mut tx, row.plan_id).await?;
         require_status(&plan, "open", "ghi ngày gửi dự thảo báo cáo")?;
         if !matches!(
-            parse_kind(&row.kind)?,
+            row.kind,
             SubjectKind::Organisation | SubjectKind::Collective
         ) {
             return Err(AppError::invalid(
@@ -272,7 +271,7 @@ impl App {
                 "Chỉ báo cáo kiểm điểm của tập thể gửi dự thảo trước cho người dự hội nghị; bản tự kiểm điểm cá nhân nộp chi bộ",
             ));
         }
-        if stage_of(&row)?.reviewed() {
+        if row.stage.reviewed() {
             return Err(AppError::conflict(format!(
                 "{} đã được kiểm điểm: ngày gửi dự thảo không sửa sau hội nghị",
                 row.name
@@ -309,7 +308,7 @@ impl App {
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
         Ok(FormSections {
-            sections: form_sections(&plan.book()?, parse_kind(&row.kind)?),
+            sections: form_sections(&plan.book()?, row.kind),
             code: row.form_code,
         })
     }

@@ -13,27 +13,8 @@
 //! versions pointing to the old one: nothing decided is edited in place.
 
 use kiemdiem_rules::eligibility::Participation;
+pub use kiemdiem_rules::stage::Stage;
 use serde::{Deserialize, Serialize};
-
-/// Where a subject stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// Not reviewed this year (miễn, đình chỉ, mới kết nạp under QĐ 366 …).
-    Excluded,
-    /// Waiting for the self-review (bản kiểm điểm).
-    Pending,
-    /// Self-review submitted.
-    SelfReviewed,
-    /// Reviewed at a meeting (đã kiểm điểm).
-    Reviewed,
-    /// A level proposed (branch vote, committee proposal).
-    Proposed,
-    /// Decided by the competent level.
-    Decided,
-    /// Notified and published.
-    Published,
-}
 
 /// Something that happens to a subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -50,67 +31,6 @@ pub enum Event {
     Reopen,
     /// Corrected or re-classified (a new decision version of kind `correction`).
     Correct,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 7] = [
-        Stage::Excluded,
-        Stage::Pending,
-        Stage::SelfReviewed,
-        Stage::Reviewed,
-        Stage::Proposed,
-        Stage::Decided,
-        Stage::Published,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Stage::Excluded => "excluded",
-            Stage::Pending => "pending",
-            Stage::SelfReviewed => "self_reviewed",
-            Stage::Reviewed => "reviewed",
-            Stage::Proposed => "proposed",
-            Stage::Decided => "decided",
-            Stage::Published => "published",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    pub fn name_vi(self) -> &'static str {
-        match self {
-            Stage::Excluded => "Không thuộc đối tượng",
-            Stage::Pending => "Chưa nộp bản kiểm điểm",
-            Stage::SelfReviewed => "Đã nộp bản kiểm điểm",
-            Stage::Reviewed => "Đã kiểm điểm",
-            Stage::Proposed => "Đã đề xuất mức xếp loại",
-            Stage::Decided => "Đã quyết định xếp loại",
-            Stage::Published => "Đã thông báo, công khai",
-        }
-    }
-
-    /// The first stage of a subject with this participation.
-    pub fn initial(participation: Participation) -> Stage {
-        match participation {
-            Participation::Excluded => Stage::Excluded,
-            _ => Stage::Pending,
-        }
-    }
-
-    /// Whether the review (kiểm điểm) is done.
-    pub fn reviewed(self) -> bool {
-        matches!(
-            self,
-            Stage::Reviewed | Stage::Proposed | Stage::Decided | Stage::Published
-        )
-    }
-
-    /// Whether a level is in force.
-    pub fn decided(self) -> bool {
-        matches!(self, Stage::Decided | Stage::Published)
-    }
 }
 
 impl Event {

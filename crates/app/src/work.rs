@@ -142,7 +142,7 @@ impl App {
                 if current.contains(&row.id) {
                     continue;
                 }
-                if let Some(level) = row.level.as_deref().and_then(Level::parse) {
+                if let Some(level) = row.level {
                     work.history.push(PastLevel {
                         year: year as i32,
                         plan_title: title,
@@ -283,9 +283,7 @@ impl App {
             .decided_history_of_member(member)
             .await?
             .into_iter()
-            .filter(|(row, year, _)| {
-                *year < plan.year && row.kind == crate::vocab::kind_code(current.kind)
-            })
+            .filter(|(row, year, _)| *year < plan.year && row.kind == current.kind)
             .collect();
         earlier.sort_by_key(|(_, year, _)| -*year);
         let Some((row, year, _)) = earlier.into_iter().next() else {
@@ -323,7 +321,7 @@ impl App {
             .rfind(|c| !c.trim().is_empty());
         Ok(Some(PreviousYear {
             year: year as i32,
-            level: row.level.as_deref().and_then(Level::parse),
+            level: row.level,
             shortcomings,
             conclusion,
         }))

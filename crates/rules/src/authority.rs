@@ -30,6 +30,34 @@ pub enum Body {
 }
 
 impl Body {
+    pub const ALL: [Body; 7] = [
+        Body::OwnBranch,
+        Body::GrassrootsCommittee,
+        Body::PartialCommittee,
+        Body::SuperiorStandingCommittee,
+        Body::UpperStandingCommittee,
+        Body::ManagingStandingCommittee,
+        Body::ProvinceExecutiveCommittee,
+    ];
+
+    /// The stable code used in APIs and the database (`grassroots_committee` …), as serde spells it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Body::OwnBranch => "own_branch",
+            Body::GrassrootsCommittee => "grassroots_committee",
+            Body::PartialCommittee => "partial_committee",
+            Body::SuperiorStandingCommittee => "superior_standing_committee",
+            Body::UpperStandingCommittee => "upper_standing_committee",
+            Body::ManagingStandingCommittee => "managing_standing_committee",
+            Body::ProvinceExecutiveCommittee => "province_executive_committee",
+        }
+    }
+
+    /// The body of a code, exactly as [`Body::code`] spells it.
+    pub fn parse(code: &str) -> Option<Body> {
+        Body::ALL.into_iter().find(|b| b.code() == code)
+    }
+
     pub fn name_vi(self) -> &'static str {
         match self {
             Body::OwnBranch => "Chi bộ",

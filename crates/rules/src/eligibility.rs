@@ -21,6 +21,28 @@ pub enum Participation {
     ReviewAndClassify,
 }
 
+impl Participation {
+    pub const ALL: [Participation; 3] = [
+        Participation::Excluded,
+        Participation::ReviewOnly,
+        Participation::ReviewAndClassify,
+    ];
+
+    /// The stable code used in APIs and the database (`review_and_classify` …), as serde spells it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Participation::Excluded => "excluded",
+            Participation::ReviewOnly => "review_only",
+            Participation::ReviewAndClassify => "review_and_classify",
+        }
+    }
+
+    /// The participation of a code, exactly as [`Participation::code`] spells it.
+    pub fn parse(code: &str) -> Option<Participation> {
+        Participation::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
 /// A document needed before classification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

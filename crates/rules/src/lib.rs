@@ -31,6 +31,7 @@ pub mod resolution;
 pub mod rewards;
 pub mod ruleset;
 pub mod share;
+pub mod stage;
 pub mod subject;
 pub mod summary;
 pub mod timing;

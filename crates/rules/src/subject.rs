@@ -65,6 +65,23 @@ impl SubjectKind {
         }
     }
 
+    /// The stable code used in APIs and the database (`member_without_post` …), as serde spells it.
+    pub fn code(self) -> &'static str {
+        match self {
+            SubjectKind::Organisation => "organisation",
+            SubjectKind::Collective => "collective",
+            SubjectKind::MemberWithPost => "member_with_post",
+            SubjectKind::MemberWithoutPost => "member_without_post",
+            SubjectKind::MemberOutsideSystem => "member_outside_system",
+            SubjectKind::Leader => "leader",
+        }
+    }
+
+    /// The kind of a code, exactly as [`SubjectKind::code`] spells it.
+    pub fn parse(code: &str) -> Option<SubjectKind> {
+        SubjectKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn name_vi(self) -> &'static str {
         match self {
             SubjectKind::Organisation => "Tổ chức đảng",

@@ -166,6 +166,11 @@ impl From<sqlx::Error> for StoreError {
         if matches!(error, sqlx::Error::PoolTimedOut) {
             return StoreError::Overloaded(error);
         }
+        if let sqlx::Error::ColumnDecode { index, source } = &error
+            && let Some(bad) = source.downcast_ref::<crate::vocab::BadCode>()
+        {
+            return StoreError::Corrupt(format!("{bad} (cột {})", index.trim_matches('"')));
+        }
         let Some(db) = error.as_database_error() else {
             return StoreError::Database(error);
         };

@@ -34,6 +34,7 @@ pub mod rewards;
 pub mod sealed;
 mod sqlite_rows;
 pub mod text;
+pub mod vocab;
 
 pub use db::{AuditKeyBytes, Backend, Change, DEFAULT_URL, Stamp, Store, Tx, redact_url, retry};
 pub use error::{Result, StoreError};

@@ -143,27 +143,14 @@ fn main() {
             .ok();
         match pg {
             Some(base) => {
-                let schema = format!("bench_{}", Uuid::now_v7().simple());
-                admin(&base, &format!("CREATE SCHEMA {schema}")).await;
-                let separator = if base.contains('?') { '&' } else { '?' };
-                let url = format!("{base}{separator}options[search_path]={schema}");
+                let place = kiemdiem_testdb::TestUrl::postgres_in(&base).await;
+                let url = place.url.clone();
                 run("PostgreSQL", &url, rounds, rate, seconds).await;
-                admin(&base, &format!("DROP SCHEMA {schema} CASCADE")).await;
+                place.remove().await;
             }
             None => eprintln!("PostgreSQL: KIEMDIEM_BENCH_PG not set, not run"),
         }
     });
-}
-
-async fn admin(url: &str, statement: &str) {
-    let pool = sqlx::PgPool::connect(url)
-        .await
-        .expect("connect to PostgreSQL");
-    sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
-        .execute(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{statement}: {e}"));
-    pool.close().await;
 }
 
 /// One kind of page, and who asks for it.

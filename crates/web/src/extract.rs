@@ -628,15 +628,46 @@ where
                 "tham số truy vấn chứa ký tự không hợp lệ (ký tự điều khiển như NUL)",
             ));
         }
-        axum::extract::Query::<T>::try_from_uri(&parts.uri)
-            .map(|q| ApiQuery(q.0))
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_query",
-                    format!("tham số truy vấn không hợp lệ: «{query}»"),
-                )
-            })
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(ApiQuery)
+            .map_err(|error| query_error(&pairs, error))
+    }
+}
+
+/// The `400 invalid_query` of a query the handler's type cannot read, naming the parameter: the
+/// one serde was reading, or the one its message names (a missing field), with its value.
+fn query_error(
+    pairs: &[(String, String)],
+    error: serde_path_to_error::Error<serde_urlencoded::de::Error>,
+) -> ApiError {
+    let path = error.path().to_string();
+    let message = error.inner().to_string();
+    let named = |quote: char| {
+        message
+            .split_once(quote)
+            .and_then(|(_, rest)| rest.split_once(quote))
+            .map(|(name, _)| name.to_owned())
+    };
+    let field = if path.is_empty() || path == "." {
+        named('`')
+    } else {
+        Some(path)
+    };
+    match field {
+        Some(field) => {
+            let problem = match pairs.iter().find(|(k, _)| *k == field) {
+                Some((_, value)) => format!("giá trị «{value}» của «{field}» không hợp lệ"),
+                None => format!("thiếu tham số «{field}»"),
+            };
+            ApiError::bad_query(&field, format!("tham số truy vấn không hợp lệ: {problem}"))
+        }
+        None => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "tham số truy vấn không hợp lệ".to_string(),
+        ),
     }
 }
 

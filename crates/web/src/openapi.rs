@@ -7,6 +7,7 @@ use crate::ApiState;
 use crate::actor::{SESSION_COOKIE, SESSION_SCHEME, TOKEN_SCHEME};
 use crate::api;
 use crate::error::ErrorBody;
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, RefOr, ResponseBuilder};
@@ -75,6 +76,133 @@ impl Modify for ActorSecurity {
 pub fn api_router() -> OpenApiRouter<ApiState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(API_PREFIX, api::routes())
 }
+
+/// OpenAPI links from a creating operation's response to the operations that read what it
+/// created, so that a stateful client (schemathesis' stateful phase, a generated SDK) can follow
+/// create → read: (operation, status, link name, target operation, parameter, runtime
+/// expression giving the parameter's value).
+pub const LINKS: &[(&str, &str, &str, &str, &str, &str)] = &[
+    (
+        "create_plan",
+        "201",
+        "GetPlan",
+        "get_plan",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "create_plan",
+        "201",
+        "ListPlanSubjects",
+        "list_plan_subjects",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "create_plan",
+        "201",
+        "ListPlanMeetings",
+        "list_plan_meetings",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "schedule_meeting",
+        "201",
+        "GetMeeting",
+        "get_meeting",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "schedule_meeting",
+        "201",
+        "ListMeetingBallots",
+        "list_meeting_ballots",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "prepare_ballot",
+        "201",
+        "GetBallot",
+        "get_ballot",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "create_account",
+        "201",
+        "GetAccount",
+        "get_account",
+        "login",
+        "$response.body#/account/login",
+    ),
+    (
+        "derive_framework",
+        "201",
+        "GetOrgFramework",
+        "get_org_framework",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "import_framework",
+        "201",
+        "GetOrgFramework",
+        "get_org_framework",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "decide_level",
+        "201",
+        "GetSubject",
+        "get_subject",
+        "id",
+        "$request.path.id",
+    ),
+    (
+        "decide_level",
+        "201",
+        "ListDecisions",
+        "list_decisions",
+        "id",
+        "$request.path.id",
+    ),
+    (
+        "correct_level",
+        "201",
+        "ListDecisions",
+        "list_decisions",
+        "id",
+        "$request.path.id",
+    ),
+    (
+        "lodge_matter",
+        "201",
+        "ListSubjectMatters",
+        "list_subject_matters",
+        "id",
+        "$request.path.id",
+    ),
+    (
+        "record_subject_fact",
+        "201",
+        "ListSubjectFacts",
+        "list_subject_facts",
+        "id",
+        "$request.path.id",
+    ),
+    (
+        "add_review_input",
+        "201",
+        "ListReviewInputs",
+        "list_review_inputs",
+        "id",
+        "$request.path.id",
+    ),
+];
 
 /// Adds the responses every operation shares: 401 and 403 where an acting user is required;
 /// 400, 413, 415 and 422 where the edge refuses a path, query, header or body; 503 and 500.
@@ -166,6 +294,22 @@ pub fn finish(mut document: Document) -> Document {
             responses
                 .entry("500".to_string())
                 .or_insert_with(|| error("Lỗi hệ thống (`internal`), kèm mã tham chiếu"));
+            let id = operation.operation_id.as_deref().unwrap_or_default();
+            for (_, status, name, target, parameter, expression) in
+                LINKS.iter().filter(|link| link.0 == id)
+            {
+                if let Some(RefOr::T(response)) = responses.get_mut(*status) {
+                    response.links.insert(
+                        name.to_string(),
+                        RefOr::T(
+                            LinkBuilder::new()
+                                .operation_id(*target)
+                                .parameter(*parameter, *expression)
+                                .build(),
+                        ),
+                    );
+                }
+            }
         }
     }
     document

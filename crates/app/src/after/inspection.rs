@@ -9,7 +9,7 @@ use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::evaluation::{DecisionView, reopen_in};
-use crate::plan::{load_plan, load_subject, stage_of};
+use crate::plan::{load_plan, load_subject};
 use kiemdiem_store::cycle::after::InspectionOrderRow;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -148,7 +148,7 @@ impl App {
                 "Chỉ cấp ủy, ủy ban kiểm tra cấp trên của cấp ban hành kế hoạch mới yêu cầu kiểm điểm, xếp loại lại",
             ));
         }
-        let stage = stage_of(&row)?;
+        let stage = row.stage;
         let reopened = match input.kind {
             OrderKind::Reclassify if !stage.decided() => {
                 return Err(AppError::conflict(format!(

@@ -19,7 +19,7 @@ use crate::error::{AppError, Result};
 use crate::evaluation::{
     DecisionInput, DecisionKind, DecisionView, Sitting, decide_in, notify_complainant,
 };
-use crate::plan::{load_subject, stage_of};
+use crate::plan::load_subject;
 use kiemdiem_rules::facts::{BlockingMatter, MatterKind};
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::after::MatterRow;
@@ -270,7 +270,7 @@ impl App {
             complainant_login: who.actor.user.clone(),
             content,
             received_on: today,
-            before_decision: !stage_of(&row)?.decided(),
+            before_decision: !row.stage.decided(),
             handling_org_id: row.deciding_org_id,
             ordered_on: None,
             due_on: None,

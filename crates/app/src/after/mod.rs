@@ -15,7 +15,7 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
-use crate::plan::{load_plan, load_subject, stage_of};
+use crate::plan::{load_plan, load_subject};
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::after::DissentRow;
 use serde::Serialize;
@@ -95,7 +95,7 @@ impl App {
         let mut tx = self.begin(&who).await?;
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
-        let decision = match (stage_of(&row)?.decided(), row.decision_id) {
+        let decision = match (row.stage.decided(), row.decision_id) {
             (true, Some(decision)) => decision,
             _ => {
                 return Err(AppError::conflict(format!(

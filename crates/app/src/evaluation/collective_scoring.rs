@@ -12,8 +12,7 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
-use crate::plan::{load_plan, load_subject, require_status, stage_of};
-use crate::vocab::parse_kind;
+use crate::plan::{load_plan, load_subject, require_status};
 use kiemdiem_rules::framework::{Adjustment, EvaluationInput, Framework, Scale, ScoreSheet};
 use kiemdiem_rules::resolution::{Resolution, resolution};
 use kiemdiem_rules::timing::{TimingStatus, draft_notice};
@@ -89,7 +88,7 @@ async fn scored_body(
     subject: Uuid,
 ) -> Result<(SubjectRow, crate::plan::Plan, Framework)> {
     let row = load_subject(tx, subject).await?;
-    if parse_kind(&row.kind)? != SubjectKind::Organisation {
+    if row.kind != SubjectKind::Organisation {
         return Err(AppError::invalid(
             "subject",
             "Chấm điểm tập thể là của tổ chức đảng (chi bộ, đảng bộ) tự đánh giá",
@@ -97,7 +96,7 @@ async fn scored_body(
     }
     let plan = load_plan(tx, row.plan_id).await?;
     require_status(&plan, "open", "chấm điểm tập thể")?;
-    if stage_of(&row)?.decided() {
+    if row.stage.decided() {
         return Err(AppError::conflict(format!(
             "{} đã được quyết định xếp loại",
             row.name
@@ -473,7 +472,7 @@ impl App {
                 step: "self".into(),
                 source: "self".into(),
                 column_no: 1,
-                proposed_level: existing.as_ref().and_then(|e| e.proposed_level.clone()),
+                proposed_level: existing.as_ref().and_then(|e| e.proposed_level),
                 note: format!("Chi bộ biểu quyết tổng số điểm: {}", decided.message),
                 version: existing.as_ref().map(|e| e.version).unwrap_or(0),
                 ..scored_row(subject, &stored, Some(&sheet))

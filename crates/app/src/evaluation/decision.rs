@@ -18,11 +18,10 @@ use crate::audit::{self, AuditEvent};
 use crate::document::{self, Document, DocumentInput, DocumentKind};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::plan::{
-    Plan, advance, load_plan, load_subject, reopen_if_published, require_status, stage_of,
-    stale_subject,
+    Plan, advance, load_plan, load_subject, reopen_if_published, require_status, stale_subject,
 };
-use crate::state::{Event, Stage, transition};
-use crate::vocab::{parse_body, parse_level, parse_participation};
+use crate::state::{Event, transition};
+use kiemdiem_rules::authority::Body;
 use kiemdiem_rules::classify::{Effect, Readiness};
 use kiemdiem_rules::ordering::Precedence;
 use kiemdiem_rules::quota::{ExceptionalShareDecision, QuotaCheck, check_quota};
@@ -61,7 +60,7 @@ pub struct DecisionView {
     pub previous: Option<Uuid>,
     pub kind: String,
     pub level: Option<Level>,
-    pub body: String,
+    pub body: Body,
     pub deciding_org: Option<Uuid>,
     pub reason: Option<String>,
     pub basis: serde_json::Value,
@@ -305,13 +304,8 @@ pub(crate) async fn decide_in(
     if row.version != input.version {
         return Err(stale_subject(&row, input.version));
     }
-    transition(
-        stage_of(&row)?,
-        parse_participation(&row.participation)?,
-        event,
-    )
-    .map_err(|message| {
-        if !correcting && !stage_of(&row).is_ok_and(Stage::reviewed) {
+    transition(row.stage, row.participation, event).map_err(|message| {
+        if !correcting && !row.stage.reviewed() {
             AppError::new(ErrorCode::OutOfOrder, message).with_citation(Citation::new(
                 format!("{}.order.ReviewBeforeRating", book.rule_set),
                 book.era()
@@ -324,7 +318,7 @@ pub(crate) async fn decide_in(
     })?;
     if kind == DecisionKind::Correction
         && let Some(level) = input.level
-        && row.level.as_deref() == Some(level.code())
+        && row.level == Some(level)
     {
         return Err(AppError::invalid(
             "level",
@@ -335,7 +329,7 @@ pub(crate) async fn decide_in(
         ));
     }
     let checked = check_decision(tx, &plan, &book, &row, input, correcting, sitting).await?;
-    let body = parse_body(&row.decides_body)?;
+    let body = row.decides_body;
     let decision = next_version(
         tx,
         who,
@@ -423,9 +417,9 @@ async fn next_version(
         version_no: previous.as_ref().map(|d| d.version_no + 1).unwrap_or(1),
         previous_id: previous.as_ref().map(|d| d.id),
         kind: kind.into(),
-        level: level.map(|l| l.code().into()),
+        level,
         deciding_org_id: subject.deciding_org_id,
-        body: subject.decides_body.clone(),
+        body: subject.decides_body,
         reason,
         basis,
         decided_by: who.actor.user.clone(),
@@ -562,7 +556,7 @@ async fn check_decision(
             .filter(|e| e.step == "proposal")
             .filter_map(|e| e.proposed_level)
             .next_back();
-        if let Some(proposed) = proposal.as_deref().map(parse_level).transpose()?
+        if let Some(proposed) = proposal
             && proposed != level
         {
             return Err(AppError::rule(
@@ -632,7 +626,7 @@ fn decision_view(
         version_no: row.version_no,
         previous: row.previous_id,
         kind: row.kind,
-        level: row.level.as_deref().map(parse_level).transpose()?,
+        level: row.level,
         body: row.body,
         deciding_org: row.deciding_org_id,
         reason: row.reason,

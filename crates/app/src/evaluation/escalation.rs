@@ -12,6 +12,7 @@ use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::plan::{Plan, load_subject};
 use kiemdiem_rules::Level;
+use kiemdiem_rules::SubjectKind;
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::evaluation::EscalationRow;
 use kiemdiem_store::cycle::plan::SubjectRow;
@@ -24,8 +25,8 @@ use uuid::Uuid;
 pub struct Place {
     pub subject: Uuid,
     pub name: String,
-    pub kind: String,
-    pub level: Option<String>,
+    pub kind: SubjectKind,
+    pub level: Option<Level>,
 }
 
 /// A person rated differently in several places, waiting for the organisation board.
@@ -91,7 +92,7 @@ impl App {
         let mut views = Vec::new();
         for place in places_of(&row) {
             let subject = load_subject(&mut tx, place.subject).await?;
-            if subject.level.as_deref() == Some(level.code()) {
+            if subject.level == Some(level) {
                 continue;
             }
             let input = DecisionInput {
@@ -113,7 +114,7 @@ impl App {
             );
         }
         row.status = "resolved".into();
-        row.resolved_level = Some(level.code().into());
+        row.resolved_level = Some(level);
         row.reason = Some(reason.clone());
         row.version = version;
         if !tx.update_escalation(&row).await? {
@@ -175,7 +176,7 @@ pub(super) async fn escalate_if_different(
     };
     let differs = rows
         .iter()
-        .any(|r| r.id != subject.id && r.level.as_deref().is_some_and(|l| l != level.code()));
+        .any(|r| r.id != subject.id && r.level.is_some_and(|l| l != level));
     if !differs {
         return Ok(None);
     }
@@ -185,11 +186,11 @@ pub(super) async fn escalate_if_different(
         .map(|r| Place {
             subject: r.id,
             name: r.name.clone(),
-            kind: r.kind.clone(),
+            kind: r.kind,
             level: if r.id == subject.id {
-                Some(level.code().into())
+                Some(level)
             } else {
-                r.level.clone()
+                r.level
             },
         })
         .collect();

@@ -55,7 +55,6 @@ use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
 use crate::facts;
 use crate::plan::{Plan, load_plan};
-use crate::vocab::parse_level;
 use kiemdiem_rules::classify::{Classification, Context, classify};
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::framework::{self, EvaluationInput, Framework, ScoreSheet};
@@ -118,7 +117,7 @@ fn evaluation_view(
         step: row.step.clone(),
         source: row.source.clone(),
         column: row.column_no,
-        level: row.proposed_level.as_deref().map(parse_level).transpose()?,
+        level: row.proposed_level,
         score,
         tasks: stored.tasks,
         evidence: serde_json::from_str(&row.evidence).unwrap_or_default(),
@@ -154,7 +153,7 @@ fn scored_row(subject: Uuid, stored: &StoredInput, score: Option<&ScoreSheet>) -
         input: serde_json::to_string(stored).unwrap_or_default(),
         evidence: "{}".into(),
         total: score.and_then(|s| s.total).map(|p| p.0),
-        score_level: score.map(|s| s.level.code().to_owned()),
+        score_level: score.map(|s| s.level),
         proposed_level: None,
         note: String::new(),
         version: 0,

@@ -9,9 +9,10 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
-use crate::plan::{advance, load_plan, load_subject, require_status, stage_of};
+use crate::plan::{advance, load_plan, load_subject, require_status};
 use crate::state::{Event, Stage};
 use kiemdiem_rules::Level;
+use kiemdiem_rules::authority::Body;
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::framework::EvaluationInput;
 use kiemdiem_rules::ordering::{Precedence, Predecessor};
@@ -146,7 +147,7 @@ impl App {
             step: opinion.source.step().into(),
             source: opinion.source.code().into(),
             column_no: opinion.source.column(),
-            proposed_level: opinion.level.map(|l| l.code().to_owned()),
+            proposed_level: opinion.level,
             note: opinion.note.clone(),
             version: opinion.version,
             ..scored_row(subject, &stored, score.as_ref())
@@ -192,14 +193,11 @@ impl App {
             &[Predecessor {
                 precedence: Precedence::ReviewBeforeRating,
                 name: format!("Kiểm điểm {}", row.name),
-                done: stage_of(&row)?.reviewed(),
+                done: row.stage.reviewed(),
             }],
         )?;
         let stage = advance(&mut tx, &row, version, Event::Propose, None, None).await?;
-        let proposer = row
-            .proposes_body
-            .clone()
-            .unwrap_or_else(|| "own_branch".into());
+        let proposer = row.proposes_body.unwrap_or(Body::OwnBranch).code();
         let existing = tx
             .evaluations(subject)
             .await?
@@ -209,13 +207,13 @@ impl App {
             id: Uuid::now_v7(),
             subject_id: subject,
             step: "proposal".into(),
-            source: proposer.clone(),
+            source: proposer.to_owned(),
             column_no: 5,
             input: "{}".into(),
             evidence: "{}".into(),
             total: None,
             score_level: None,
-            proposed_level: Some(level.code().into()),
+            proposed_level: Some(level),
             note: note.to_owned(),
             version: existing.as_ref().map(|e| e.version).unwrap_or(0),
             changed_by: String::new(),

@@ -5,9 +5,8 @@
 //! missing. Which precedences apply is the rules crate's (`ordering::check_order`).
 
 use crate::error::{AppError, ErrorCode, Result};
-use crate::plan::{Plan, stage_of};
-use crate::state::Stage;
-use crate::vocab::parse_kind;
+use crate::plan::Plan;
+use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::ordering::{Precedence, Predecessor, check_order};
 use kiemdiem_rules::{RuleBook, SubjectKind};
 use kiemdiem_store::Tx;
@@ -21,15 +20,15 @@ pub(super) async fn rating_predecessors(
     plan: &Plan,
     subject: &SubjectRow,
 ) -> Result<Vec<Predecessor>> {
-    let kind = parse_kind(&subject.kind)?;
-    let stage = stage_of(subject)?;
+    let kind = subject.kind;
+    let stage = subject.stage;
     let mut out = vec![Predecessor {
         precedence: Precedence::ReviewBeforeRating,
         name: format!("Kiểm điểm {}", subject.name),
         done: stage.reviewed(),
     }];
-    let decided = |row: &SubjectRow| Stage::parse(&row.stage).is_some_and(Stage::decided);
-    let excluded = |row: &SubjectRow| row.participation != "review_and_classify";
+    let decided = |row: &SubjectRow| row.stage.decided();
+    let excluded = |row: &SubjectRow| row.participation != Participation::ReviewAndClassify;
     match kind {
         SubjectKind::MemberWithPost
         | SubjectKind::MemberWithoutPost
@@ -40,7 +39,7 @@ pub(super) async fn rating_predecessors(
                 .await?;
             for row in unit_subjects
                 .iter()
-                .filter(|r| r.kind == "collective" && !excluded(r))
+                .filter(|r| r.kind == SubjectKind::Collective && !excluded(r))
             {
                 if kind == SubjectKind::Leader && subject.collective_id != row.collective_id {
                     continue;
@@ -59,10 +58,7 @@ pub(super) async fn rating_predecessors(
                     .await?
             {
                 for row in tx.family_subjects(subject.plan_id, &[branch]).await? {
-                    if row.member_id == Some(member)
-                        && parse_kind(&row.kind)?.is_member()
-                        && !excluded(&row)
-                    {
+                    if row.member_id == Some(member) && row.kind.is_member() && !excluded(&row) {
                         out.push(Predecessor {
                             precedence: Precedence::BranchBeforeCollective,
                             name: format!("Xếp loại {} ở chi bộ", row.name),
@@ -78,7 +74,7 @@ pub(super) async fn rating_predecessors(
             // member's) — except those who lead it, who come after it (the unit before its head).
             let leading = crate::leaders::members_leading(tx, org, plan.review_date).await?;
             for row in tx.family_subjects(subject.plan_id, &[org]).await? {
-                if parse_kind(&row.kind)?.is_member()
+                if row.kind.is_member()
                     && !excluded(&row)
                     && !row.member_id.is_some_and(|m| leading.contains(&m))
                 {
@@ -97,7 +93,7 @@ pub(super) async fn rating_predecessors(
                 .collect();
             if !children.is_empty() {
                 for row in tx.family_subjects(subject.plan_id, &children).await? {
-                    if row.kind == "organisation" && !excluded(&row) {
+                    if row.kind == SubjectKind::Organisation && !excluded(&row) {
                         out.push(Predecessor {
                             precedence: Precedence::LowerBeforeUpper,
                             name: format!("Xếp loại {}", row.name),

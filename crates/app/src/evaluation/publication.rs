@@ -10,6 +10,8 @@ use crate::error::ErrorCode;
 use crate::error::{AppError, Result};
 use crate::plan::{Plan, load_plan, require_status};
 use crate::state::Stage;
+use kiemdiem_rules::Level;
+use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::evaluation::PublicationRow;
 use kiemdiem_store::cycle::plan::SubjectRow;
@@ -45,18 +47,18 @@ impl App {
         let mut ids = Vec::new();
         let mut undecided = 0;
         for s in &subjects {
-            match Stage::parse(&s.stage) {
-                Some(Stage::Decided) => {
+            match s.stage {
+                Stage::Decided => {
                     ids.push(s.id);
                     *summary
                         .levels
-                        .entry(s.kind.clone())
+                        .entry(s.kind.code().to_owned())
                         .or_default()
-                        .entry(s.level.clone().unwrap_or_default())
+                        .entry(s.level.map(Level::code).unwrap_or_default().to_owned())
                         .or_default() += 1;
                 }
-                Some(Stage::Excluded | Stage::Published) => {}
-                Some(Stage::Reviewed) if s.participation == "review_only" => {}
+                Stage::Excluded | Stage::Published => {}
+                Stage::Reviewed if s.participation == Participation::ReviewOnly => {}
                 _ => undecided += 1,
             }
         }

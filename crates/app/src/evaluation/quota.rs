@@ -9,8 +9,8 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::plan::{Plan, load_plan, load_subject};
-use crate::vocab::{parse_kind, parse_level};
 use kiemdiem_rules::Level;
+use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::facts::LevelCounts;
 use kiemdiem_rules::quota::{ExceptionalShareDecision, QuotaCheck, check_quota, group_name};
 use kiemdiem_store::Tx;
@@ -53,7 +53,7 @@ pub(crate) async fn group_position(
         .await?;
     let classified: Vec<_> = rows
         .iter()
-        .filter(|r| r.participation == "review_and_classify")
+        .filter(|r| r.participation == Participation::ReviewAndClassify)
         .collect();
     let org = subject.deciding_org_id.unwrap_or(subject.unit_id);
     let org_name = match tx.org_as_of(org, plan.review_date).await? {
@@ -67,7 +67,7 @@ pub(crate) async fn group_position(
     };
     Ok(GroupPosition {
         group: subject.quota_group.clone(),
-        name: group_name(parse_kind(&subject.kind)?.quota_category(), &org_name),
+        name: group_name(subject.kind.quota_category(), &org_name),
         subjects: classified.len() as u64,
         undecided: classified.iter().filter(|r| r.level.is_none()).count() as u64,
     })
@@ -113,8 +113,8 @@ impl App {
             Some(level) => group_counts(&mut tx, &row, Some(level)).await?,
             None => {
                 let mut counts = group_counts(&mut tx, &row, None).await?;
-                if let Some(current) = row.level.as_deref() {
-                    counts.add(parse_level(current)?);
+                if let Some(current) = row.level {
+                    counts.add(current);
                 }
                 counts
             }
@@ -136,8 +136,7 @@ impl App {
 /// The levels decided in quota group `group` over every plan of `plan`'s period.
 pub(super) async fn family_counts(tx: &mut Tx, plan: Uuid, group: &str) -> Result<LevelCounts> {
     let mut counts = LevelCounts::default();
-    for (code, n) in tx.family_group_levels(plan, group).await? {
-        let l = parse_level(&code)?;
+    for (l, n) in tx.family_group_levels(plan, group).await? {
         for _ in 0..n {
             counts.add(l);
         }
@@ -170,7 +169,7 @@ pub(super) async fn group_counts(
     level: Option<Level>,
 ) -> Result<LevelCounts> {
     let mut counts = family_counts(tx, subject.plan_id, &subject.quota_group).await?;
-    if let Some(current) = subject.level.as_deref().map(parse_level).transpose()? {
+    if let Some(current) = subject.level {
         counts.remove(current);
     }
     if let Some(level) = level {

@@ -13,8 +13,8 @@ use super::quota::{family_counts, group_position, recorded_exceptional_share};
 use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::error::{AppError, Result};
-use crate::plan::{Plan, Step, load_plan, stage_of};
-use crate::vocab::{parse_kind, parse_level};
+use crate::plan::{Plan, Step, load_plan};
+use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::ordering::check_order;
 use kiemdiem_rules::quota::check_quota;
 use kiemdiem_rules::{Citation, Level, RuleBook, SubjectKind};
@@ -112,7 +112,7 @@ async fn recheck(
     relation: Option<&str>,
 ) -> Result<Rechecked> {
     let classification = classify_subject(tx, plan, book, subject).await?;
-    let level = subject.level.as_deref().map(parse_level).transpose()?;
+    let level = subject.level;
     let caps: Vec<_> = match level {
         Some(level) => classification.caps_below(level).collect(),
         None => Vec::new(),
@@ -142,12 +142,13 @@ pub(crate) async fn dependents(
     plan: &Plan,
     changed: &SubjectRow,
 ) -> Result<Vec<Rechecked>> {
-    let kind = parse_kind(&changed.kind)?;
+    let kind = changed.kind;
     let on = plan.review_date;
     let mut found: Vec<(SubjectRow, &'static str)> = Vec::new();
     let organisation_of = |rows: Vec<SubjectRow>, org: Uuid| {
-        rows.into_iter()
-            .filter(move |r| r.kind == "organisation" && r.org_id.unwrap_or(r.unit_id) == org)
+        rows.into_iter().filter(move |r| {
+            r.kind == SubjectKind::Organisation && r.org_id.unwrap_or(r.unit_id) == org
+        })
     };
     match kind {
         SubjectKind::Organisation => {
@@ -161,7 +162,7 @@ pub(crate) async fn dependents(
             let plans = period_plans(tx, plan).await?;
             for member in leading {
                 for row in tx.decided_subjects_of_member(member, &plans).await? {
-                    if parse_kind(&row.kind)?.holds_post() {
+                    if row.kind.holds_post() {
                         found.push((row, "head"));
                     }
                 }
@@ -175,13 +176,13 @@ pub(crate) async fn dependents(
                 if row.id == changed.id {
                     continue;
                 }
-                if row.kind == "organisation"
+                if row.kind == SubjectKind::Organisation
                     && row.org_id.unwrap_or(row.unit_id) == changed.unit_id
                 {
                     found.push((row, "organisation_collective"));
                 } else if row.collective_id.is_some()
                     && row.collective_id == changed.collective_id
-                    && parse_kind(&row.kind)?.holds_post()
+                    && row.kind.holds_post()
                 {
                     found.push((row, "collective_members"));
                 }
@@ -199,7 +200,7 @@ pub(crate) async fn dependents(
     let mut out: Vec<Rechecked> = Vec::new();
     for (row, relation) in found {
         if row.id == changed.id
-            || row.participation != "review_and_classify"
+            || row.participation != Participation::ReviewAndClassify
             || out.iter().any(|d| d.subject == row.id)
         {
             continue;
@@ -349,11 +350,11 @@ impl App {
                 }
             }
             for subject in &subjects {
-                if subject.participation != "review_and_classify" {
+                if subject.participation != Participation::ReviewAndClassify {
                     continue;
                 }
                 let org = subject.unit_id;
-                let stage = stage_of(subject)?;
+                let stage = subject.stage;
                 if stage.decided() {
                     let predecessors = rating_predecessors(&mut tx, &plan, subject).await?;
                     if let Err(missing) = check_order(&book, &predecessors) {

@@ -7,7 +7,7 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::AuditEvent;
 use crate::error::{AppError, Result};
-use crate::plan::{load_plan, load_subject, require_status, stage_of};
+use crate::plan::{load_plan, load_subject, require_status};
 use kiemdiem_rules::Level;
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::framework::EvaluationInput;
@@ -51,7 +51,7 @@ impl App {
         let row = load_subject(&mut tx, subject).await?;
         let plan = load_plan(&mut tx, row.plan_id).await?;
         require_status(&plan, "open", "tự đánh giá")?;
-        if stage_of(&row)?.decided() {
+        if row.stage.decided() {
             return Err(AppError::conflict(
                 "Đối tượng đã được quyết định xếp loại: không sửa tự đánh giá",
             ));
@@ -73,7 +73,7 @@ impl App {
             source: "self".into(),
             column_no: 1,
             evidence: serde_json::to_string(&input.evidence).unwrap_or_default(),
-            proposed_level: input.proposed.map(|l| l.code().to_owned()),
+            proposed_level: input.proposed,
             note: input.note.clone(),
             version,
             ..scored_row(subject, &stored, score.as_ref())

@@ -7,7 +7,7 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::error::Result;
 use crate::plan::{Period, load_plan, load_subject};
-use crate::vocab::{parse_level, parse_participation};
+use kiemdiem_rules::authority::Body;
 use kiemdiem_rules::classify::Classification;
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::{Level, Points};
@@ -58,12 +58,7 @@ impl App {
             columns.push(Column {
                 no: e.column_no,
                 title,
-                level: e
-                    .proposed_level
-                    .as_deref()
-                    .or(e.score_level.as_deref())
-                    .map(parse_level)
-                    .transpose()?,
+                level: e.proposed_level.or(e.score_level),
                 total: e.total.map(Points),
                 note: e.note,
             });
@@ -105,14 +100,14 @@ impl App {
                 columns.push(Column {
                     no: 10,
                     title: format!("Kết quả {label}"),
-                    level: other.level.as_deref().map(parse_level).transpose()?,
+                    level: other.level,
                     total: None,
                     note: other.name,
                 });
             }
         }
         columns.sort_by_key(|c| c.no);
-        let participation = parse_participation(&row.participation)?;
+        let participation = row.participation;
         let classification = if participation == Participation::ReviewAndClassify {
             Some(classify_subject(&mut tx, &plan, &book, &row).await?)
         } else {
@@ -123,14 +118,14 @@ impl App {
             name: row.name.clone(),
             columns,
             classification,
-            decided: row.level.as_deref().map(parse_level).transpose()?,
+            decided: row.level,
         })
     }
 }
 
 /// The title of a proposal's column: "Đề xuất của chi bộ", "Đề xuất của đảng ủy bộ phận".
 fn proposal_title(body: &str) -> String {
-    let name = crate::vocab::parse_body(body)
+    let name = Body::parse(body)
         .map(|b| b.name_vi())
         .unwrap_or("cấp đề nghị");
     let mut chars = name.chars();

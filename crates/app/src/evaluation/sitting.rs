@@ -14,7 +14,6 @@ use crate::audit::{self, AuditEvent};
 use crate::document::{self, Document, DocumentInput, DocumentKind};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::plan::{load_plan, load_subject};
-use crate::vocab::parse_level;
 use kiemdiem_rules::quota::{ExceptionalShareDecision, QuotaCheck, check_quota};
 use kiemdiem_rules::{Citation, Level};
 use kiemdiem_store::Tx;
@@ -166,8 +165,8 @@ async fn sitting_in(
     let book = plan.book()?;
     let mut counts = group_counts(tx, first, None).await?;
     for (item, row) in input.decisions.iter().zip(&rows) {
-        if let Some(current) = row.level.as_deref() {
-            counts.remove(parse_level(current)?);
+        if let Some(current) = row.level {
+            counts.remove(current);
         }
         if let Some(level) = item.level {
             counts.add(level);

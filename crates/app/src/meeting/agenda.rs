@@ -10,9 +10,8 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, ErrorCode, Result};
-use crate::plan::{advance, load_plan, load_subject, require_status, stage_of};
+use crate::plan::{advance, load_plan, load_subject, require_status};
 use crate::state::{Event, Stage};
-use crate::vocab::parse_kind;
 use kiemdiem_rules::Citation;
 use kiemdiem_rules::ordering::Precedence;
 use kiemdiem_store::cycle::review::MeetingItemRow;
@@ -94,10 +93,10 @@ impl App {
             tx.commit().await?;
             return Ok(view);
         }
-        if stage_of(&row)? != Stage::SelfReviewed {
+        if row.stage != Stage::SelfReviewed {
             return Err(AppError::new(
                 ErrorCode::OutOfOrder,
-                format!("{}: {}", row.name, stage_of(&row)?.name_vi()),
+                format!("{}: {}", row.name, row.stage.name_vi()),
             )
             .with_citation(precedence_citation(
                 &book,
@@ -123,12 +122,7 @@ impl App {
         })?;
         // Notice of the draft report / self-review.
         let review = tx.self_review(subject).await?;
-        let notice_failure = notice_problem(
-            &book,
-            parse_kind(&row.kind)?,
-            review.as_ref(),
-            current.held_on,
-        );
+        let notice_failure = notice_problem(&book, row.kind, review.as_ref(), current.held_on);
         if let Some(problem) = &notice_failure
             && override_reason.is_none()
         {

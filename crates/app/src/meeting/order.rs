@@ -5,8 +5,7 @@
 //! precedence means and cites is the rules crate's (`ordering::check_order`).
 
 use crate::error::{AppError, ErrorCode, Result};
-use crate::state::Stage;
-use crate::vocab::parse_kind;
+use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::ordering::{MissingPredecessor, Precedence, Predecessor, check_order};
 use kiemdiem_rules::{Citation, RuleBook, SubjectKind};
 use kiemdiem_store::Tx;
@@ -47,7 +46,7 @@ pub(super) async fn review_predecessors(
     subject: &SubjectRow,
     on: Date,
 ) -> Result<(Vec<Predecessor>, bool)> {
-    let kind = parse_kind(&subject.kind)?;
+    let kind = subject.kind;
     let mut out = Vec::new();
     if matches!(kind, SubjectKind::Organisation | SubjectKind::Collective) {
         return Ok((government_bodies_first(tx, subject, on).await?, false));
@@ -60,13 +59,13 @@ pub(super) async fn review_predecessors(
     let unit = tx
         .family_subjects(subject.plan_id, &[subject.unit_id])
         .await?;
-    let reviewed = |row: &SubjectRow| Stage::parse(&row.stage).is_some_and(Stage::reviewed);
+    let reviewed = |row: &SubjectRow| row.stage.reviewed();
     for row in &unit {
-        if row.participation == "excluded" || row.id == subject.id {
+        if row.participation == Participation::Excluded || row.id == subject.id {
             continue;
         }
-        if row.kind == "collective"
-            || (row.kind == "organisation" && row.org_id == Some(subject.unit_id))
+        if row.kind == SubjectKind::Collective
+            || (row.kind == SubjectKind::Organisation && row.org_id == Some(subject.unit_id))
         {
             out.push(Predecessor {
                 precedence: Precedence::CollectiveBeforeMembers,
@@ -74,7 +73,7 @@ pub(super) async fn review_predecessors(
                 done: reviewed(row),
             });
         } else if !is_head
-            && parse_kind(&row.kind)?.is_member()
+            && row.kind.is_member()
             && row.member_id.is_some_and(|m| heads.contains(&m))
         {
             out.push(Predecessor {
@@ -118,7 +117,7 @@ async fn government_bodies_first(
                     CollectiveKind::PartyCommittee | CollectiveKind::PartyStandingCommittee
                 )
         }),
-        None => subject.kind == "organisation" && subject.org_id == Some(org),
+        None => subject.kind == SubjectKind::Organisation && subject.org_id == Some(org),
     };
     if !party_body {
         return Ok(Vec::new());
@@ -136,14 +135,14 @@ async fn government_bodies_first(
         .await?
         .into_iter()
         .filter(|row| {
-            row.kind == "collective"
-                && row.participation != "excluded"
+            row.kind == SubjectKind::Collective
+                && row.participation != Participation::Excluded
                 && row.collective_id.is_some_and(|c| government.contains(&c))
         })
         .map(|row| Predecessor {
             precedence: Precedence::GovernmentBodiesBeforeCommittee,
             name: format!("Kiểm điểm tập thể {}", row.name),
-            done: Stage::parse(&row.stage).is_some_and(Stage::reviewed),
+            done: row.stage.reviewed(),
         })
         .collect())
 }

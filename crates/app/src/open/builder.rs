@@ -7,7 +7,6 @@
 use super::OpenReport;
 use crate::plan::{Period, Plan};
 use crate::state::Stage;
-use crate::vocab::{body_code, kind_code, participation_code};
 use kiemdiem_rules::authority::{Body, Placement, authority};
 use kiemdiem_rules::eligibility::{Participation, eligibility};
 use kiemdiem_rules::facts::SubjectFacts;
@@ -196,9 +195,8 @@ impl SubjectKey {
 
     /// The key of a stored subject.
     pub(crate) fn of_row(row: &kiemdiem_store::cycle::plan::SubjectRow) -> Option<SubjectKey> {
-        let kind = crate::vocab::parse_kind(&row.kind).ok()?;
         SubjectKey::of(
-            kind,
+            row.kind,
             &SubjectIds {
                 member: row.member_id,
                 leader: row.leader_id,
@@ -286,13 +284,13 @@ impl<'a> Builder<'a> {
             .entry((
                 kind.quota_category(),
                 grassroots,
-                body_code(who.decides),
+                who.decides.code(),
                 deciding_org,
             ))
             .or_insert_with(|| {
                 let deciding_body = match deciding_org {
-                    Some(org) => format!("{}:{}", body_code(who.decides), tree.code(org)),
-                    None => body_code(who.decides).to_owned(),
+                    Some(org) => format!("{}:{}", who.decides.code(), tree.code(org)),
+                    None => who.decides.code().to_owned(),
                 };
                 group_key(
                     book,
@@ -319,14 +317,14 @@ impl<'a> Builder<'a> {
         *self
             .report
             .by_kind
-            .entry(kind_code(kind).to_owned())
+            .entry(kind.code().to_owned())
             .or_default() += 1;
         self.report.subjects += 1;
         let form_code = self.catalogue.forms[&kind].clone();
         let framework_id = self.catalogue.framework(kind, facts.org_kind);
         self.out.push(SubjectLoad {
             id: Uuid::now_v7(),
-            kind: kind_code(kind),
+            kind,
             member_id: ids.member,
             leader_id: ids.leader,
             collective_id: ids.collective,
@@ -334,15 +332,15 @@ impl<'a> Builder<'a> {
             unit_id: unit,
             name,
             sort_key,
-            participation: participation_code(participation),
+            participation,
             eligibility: eligibility_json,
             form_code,
             framework_id,
-            decides_body: body_code(who.decides),
+            decides_body: who.decides,
             deciding_org_id: deciding_org,
-            proposes_body: who.proposes.map(body_code),
+            proposes_body: who.proposes,
             quota_group,
-            stage: Stage::initial(participation).code(),
+            stage: Stage::initial(participation),
         });
     }
 }

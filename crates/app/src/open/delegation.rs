@@ -11,6 +11,7 @@ use crate::actor::Authorized;
 use crate::audit::{self, AuditEvent};
 use crate::error::Result;
 use crate::plan::Plan;
+use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_store::Tx;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -55,7 +56,7 @@ pub(super) async fn take_over(tx: &mut Tx, who: &Authorized, plan: &Plan) -> Res
         let (mut release, mut moving) = (Vec::new(), Vec::new());
         let (mut release_excluded, mut moving_excluded, mut decided) = (0, 0, 0);
         for (row, touched) in &held {
-            let excluded = i64::from(row.participation == "excluded");
+            let excluded = i64::from(row.participation == Participation::Excluded);
             if row.level.is_some() {
                 decided += 1;
                 out.kept.extend(SubjectKey::of_row(row));

@@ -486,11 +486,7 @@ fn pending_blocks(report: &ProgressReport) -> Vec<Block> {
         table.rows.push(vec![
             Cell::count(i as u64 + 1),
             Cell::text(p.name.clone()),
-            Cell::text(
-                crate::vocab::parse_kind(&p.kind)
-                    .map(|k| k.name_vi().to_owned())
-                    .unwrap_or_default(),
-            ),
+            Cell::text(p.kind.name_vi()),
             Cell::text(p.reason.clone()),
         ]);
     }

@@ -16,14 +16,13 @@ pub use period::Period;
 pub use phases::{Phase, PhaseInput, Step};
 pub use subjects::Subject;
 pub(crate) use subjects::subject_view;
-pub(crate) use subjects::{advance, load_subject, stage_of, stale_subject};
+pub(crate) use subjects::{advance, load_subject, stale_subject};
 
 use crate::App;
 use crate::actor::{Action, Actor, Authorized, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::document::{self, Document, DocumentInput, DocumentKind};
 use crate::error::{AppError, ErrorCode, Result};
-use crate::vocab::{kind_code, parse_kind};
 use kiemdiem_rules::SubjectKind;
 use kiemdiem_rules::framework;
 use kiemdiem_rules::ruleset::{RuleBook, RuleSetId, builtin_local_layer};
@@ -164,7 +163,7 @@ pub(crate) async fn plan_from_row(tx: &mut Tx, row: PlanRow) -> Result<Plan> {
         .collect();
     let mut frameworks = BTreeMap::new();
     for (kind, id) in tx.plan_frameworks(row.id).await? {
-        frameworks.insert(parse_kind(&kind)?, id);
+        frameworks.insert(kind, id);
     }
     let rule_set = RuleSetId::parse(&row.rule_set)
         .ok_or_else(|| AppError::internal(format!("bộ quy tắc «{}»", row.rule_set)))?;
@@ -202,7 +201,7 @@ async fn check_frameworks(
     frameworks: &BTreeMap<SubjectKind, String>,
 ) -> Result<()> {
     for (kind, id) in frameworks {
-        let field = format!("frameworks.{}", kind_code(*kind));
+        let field = format!("frameworks.{}", kind.code());
         let found = match framework::builtin_by_id(id) {
             Some(found) => found.clone(),
             None => {
@@ -336,8 +335,7 @@ impl App {
         .await?;
         tx.replace_phases(id, &phases::phase_rows(&phases)).await?;
         for (kind, framework) in &frameworks {
-            tx.set_plan_framework(id, kind_code(*kind), Some(framework))
-                .await?;
+            tx.set_plan_framework(id, *kind, Some(framework)).await?;
         }
         let document = match &new.document {
             Some(typed) => {

@@ -7,6 +7,7 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::audit::{self, AuditEvent};
 use crate::error::{AppError, Result};
+use kiemdiem_rules::SubjectKind;
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_store::cycle::plan::SubjectPartRow;
 use serde::{Deserialize, Serialize};
@@ -75,7 +76,7 @@ impl App {
         }
         let mut tx = self.begin(&who).await?;
         let row = load_subject(&mut tx, subject).await?;
-        if row.kind != "organisation" {
+        if row.kind != SubjectKind::Organisation {
             return Err(AppError::invalid(
                 "subject",
                 "Chỉ tổ chức đảng mới có đơn vị sinh hoạt ghép",

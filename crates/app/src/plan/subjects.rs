@@ -7,7 +7,7 @@ use crate::App;
 use crate::actor::{Action, Actor, Scope};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::state::{Event, Stage, transition};
-use crate::vocab::{parse_kind, parse_level, parse_participation};
+use kiemdiem_rules::authority::Body;
 use kiemdiem_rules::eligibility::{Eligibility, Participation};
 use kiemdiem_rules::{Level, SubjectKind};
 use kiemdiem_store::Tx;
@@ -34,9 +34,9 @@ pub struct Subject {
     pub form_code: String,
     pub framework: Option<String>,
     /// Who decides (the rule set's answer) and the organisation whose body it is.
-    pub decides_body: String,
+    pub decides_body: Body,
     pub deciding_org: Option<Uuid>,
-    pub proposes_body: Option<String>,
+    pub proposes_body: Option<Body>,
     pub quota_group: String,
     pub stage: Stage,
     pub level: Option<Level>,
@@ -44,18 +44,18 @@ pub struct Subject {
 }
 
 pub(crate) fn subject_view(row: SubjectRow) -> Result<Subject> {
-    let stage = stage_of(&row)?;
+    let stage = row.stage;
     Ok(Subject {
         id: row.id,
         plan: row.plan_id,
-        kind: parse_kind(&row.kind)?,
+        kind: row.kind,
         name: row.name,
         member: row.member_id,
         leader: row.leader_id,
         collective: row.collective_id,
         org: row.org_id,
         unit: row.unit_id,
-        participation: parse_participation(&row.participation)?,
+        participation: row.participation,
         eligibility: row
             .eligibility
             .as_deref()
@@ -67,7 +67,7 @@ pub(crate) fn subject_view(row: SubjectRow) -> Result<Subject> {
         proposes_body: row.proposes_body,
         quota_group: row.quota_group,
         stage,
-        level: row.level.as_deref().map(parse_level).transpose()?,
+        level: row.level,
         version: row.version,
     })
 }
@@ -127,11 +127,6 @@ pub(crate) async fn load_subject(tx: &mut Tx, id: Uuid) -> Result<SubjectRow> {
         .ok_or_else(|| AppError::not_found("đối tượng", id))
 }
 
-pub(crate) fn stage_of(subject: &SubjectRow) -> Result<Stage> {
-    Stage::parse(&subject.stage)
-        .ok_or_else(|| AppError::internal(format!("bước «{}»", subject.stage)))
-}
-
 /// Applies `event` to the subject at `version` (stage, level, current decision).
 pub(crate) async fn advance(
     tx: &mut Tx,
@@ -144,8 +139,8 @@ pub(crate) async fn advance(
     if subject.version != version {
         return Err(stale_subject(subject, version));
     }
-    let participation = parse_participation(&subject.participation)?;
-    let next = transition(stage_of(subject)?, participation, event)
+    let participation = subject.participation;
+    let next = transition(subject.stage, participation, event)
         .map_err(|message| AppError::new(ErrorCode::Conflict, message))?;
     if !tx
         .set_subject_stage(

@@ -18,56 +18,33 @@ use time::Date;
 use time::macros::date;
 use uuid::Uuid;
 
-/// A store on a throw-away database, with the URL to reach it directly.
-pub struct TestDb {
-    pub store: Store,
-    pub url: String,
-    _dir: Option<tempfile::TempDir>,
-    pg_cleanup: Option<(String, String)>,
+/// A store on a throw-away database (`kiemdiem-testdb`), with the URL to reach it directly;
+/// [`TestDb::finish`] also checks the counts the reports read.
+pub struct TestDb(kiemdiem_testdb::TestDb);
+
+impl std::ops::Deref for TestDb {
+    type Target = kiemdiem_testdb::TestDb;
+    fn deref(&self) -> &kiemdiem_testdb::TestDb {
+        &self.0
+    }
 }
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = Store::open(&url).await.expect("open SQLite store");
-        TestDb {
-            store,
-            url,
-            _dir: Some(dir),
-            pg_cleanup: None,
-        }
+        TestDb(kiemdiem_testdb::TestDb::sqlite().await)
     }
 
     /// `None` when `KIEMDIEM_TEST_PG` is not set.
     pub async fn postgres() -> Option<TestDb> {
-        let base = std::env::var("KIEMDIEM_TEST_PG").ok()?;
-        let schema = format!("app_{}", Uuid::now_v7().simple());
-        admin_execute(&base, &format!("CREATE SCHEMA {schema}")).await;
-        let separator = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{separator}options[search_path]={schema}");
-        let store = Store::open(&url).await.expect("open PostgreSQL store");
-        Some(TestDb {
-            store,
-            url,
-            _dir: None,
-            pg_cleanup: Some((base, schema)),
-        })
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.pg_cleanup.is_some()
+        kiemdiem_testdb::TestDb::postgres().await.map(TestDb)
     }
 
     pub async fn finish(self) {
         // Whatever the test wrote (plans opened and delegated, decisions, corrections,
         // re-openings, merged and split branches), the counts the reports read agree with the
         // subjects counted in full.
-        assert_counts_agree(&self.store).await;
-        self.store.close().await;
-        if let Some((base, schema)) = self.pg_cleanup {
-            admin_execute(&base, &format!("DROP SCHEMA {schema} CASCADE")).await;
-        }
+        assert_counts_agree(&self.0.store).await;
+        self.0.finish().await;
     }
 }
 
@@ -80,17 +57,6 @@ pub async fn assert_counts_agree(store: &Store) {
         drift.is_empty(),
         "the kept counts differ from the subjects: {drift:#?}"
     );
-}
-
-async fn admin_execute(url: &str, statement: &str) {
-    let pool = sqlx::PgPool::connect(url)
-        .await
-        .expect("connect to KIEMDIEM_TEST_PG");
-    sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
-        .execute(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{statement}: {e}"));
-    pool.close().await;
 }
 
 /// Declares one test per backend for an `async fn(&TestDb)`.
@@ -108,7 +74,7 @@ macro_rules! on_both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     let Some(db) = $crate::support::TestDb::postgres().await else {
-                        eprintln!("KIEMDIEM_TEST_PG not set: PostgreSQL case not run");
+                        kiemdiem_testdb::skipped();
                         return;
                     };
                     super::$name(&db).await;

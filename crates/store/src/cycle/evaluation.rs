@@ -3,6 +3,9 @@
 
 use crate::db::{Tx, on_conn};
 use crate::error::Result;
+use crate::vocab::{Coded, OptCoded};
+use kiemdiem_rules::Level;
+use kiemdiem_rules::authority::Body;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -22,8 +25,10 @@ pub struct EvaluationRow {
     pub evidence: String,
     /// Total points in hundredths, when scored on points.
     pub total: Option<i64>,
-    pub score_level: Option<String>,
-    pub proposed_level: Option<String>,
+    #[sqlx(try_from = "OptCoded<Level>")]
+    pub score_level: Option<Level>,
+    #[sqlx(try_from = "OptCoded<Level>")]
+    pub proposed_level: Option<Level>,
     pub note: String,
     pub version: i64,
     pub changed_by: String,
@@ -38,10 +43,12 @@ pub struct DecisionRow {
     pub previous_id: Option<Uuid>,
     /// `decision`, `correction`, `reopen` or `escalation`.
     pub kind: String,
-    pub level: Option<String>,
+    #[sqlx(try_from = "OptCoded<Level>")]
+    pub level: Option<Level>,
     pub deciding_org_id: Option<Uuid>,
     /// The deciding body (rules crate's `Body`).
-    pub body: String,
+    #[sqlx(try_from = "Coded<Body>")]
+    pub body: Body,
     pub reason: Option<String>,
     /// JSON of what the decision rested on (classification, quota, ballot outcome, overrides).
     pub basis: String,
@@ -86,7 +93,8 @@ pub struct EscalationRow {
     pub places: String,
     /// `open` or `resolved`.
     pub status: String,
-    pub resolved_level: Option<String>,
+    #[sqlx(try_from = "OptCoded<Level>")]
+    pub resolved_level: Option<Level>,
     pub reason: Option<String>,
     pub version: i64,
     pub changed_by: String,
@@ -107,7 +115,7 @@ impl Tx {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13) ON CONFLICT (subject_id, step, source) DO NOTHING",
             )
             .bind(row.id).bind(row.subject_id).bind(&row.step).bind(&row.source).bind(row.column_no).bind(&row.input)
-            .bind(&row.evidence).bind(row.total).bind(&row.score_level).bind(&row.proposed_level).bind(&row.note)
+            .bind(&row.evidence).bind(row.total).bind(row.score_level.map(Level::code)).bind(row.proposed_level.map(Level::code)).bind(&row.note)
             .bind(&stamp.by).bind(stamp.at)
             .execute(c).await?.rows_affected())
         } else {
@@ -115,8 +123,8 @@ impl Tx {
                 "UPDATE evaluations SET column_no = $1, input = $2, evidence = $3, total = $4, score_level = $5, proposed_level = $6, note = $7, \
                  version = version + 1, changed_by = $8, changed_at = $9 WHERE subject_id = $10 AND step = $11 AND source = $12 AND version = $13",
             )
-            .bind(row.column_no).bind(&row.input).bind(&row.evidence).bind(row.total).bind(&row.score_level)
-            .bind(&row.proposed_level).bind(&row.note).bind(&stamp.by).bind(stamp.at)
+            .bind(row.column_no).bind(&row.input).bind(&row.evidence).bind(row.total).bind(row.score_level.map(Level::code))
+            .bind(row.proposed_level.map(Level::code)).bind(&row.note).bind(&stamp.by).bind(stamp.at)
             .bind(row.subject_id).bind(&row.step).bind(&row.source).bind(row.version)
             .execute(c).await?.rows_affected())
         };
@@ -144,8 +152,8 @@ impl Tx {
             "INSERT INTO decisions (id, subject_id, version_no, previous_id, kind, level, deciding_org_id, body, reason, basis, decided_by, decided_at, document_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
-        .bind(row.id).bind(row.subject_id).bind(row.version_no).bind(row.previous_id).bind(&row.kind).bind(&row.level)
-        .bind(row.deciding_org_id).bind(&row.body).bind(&row.reason).bind(&row.basis).bind(&row.decided_by).bind(row.decided_at)
+        .bind(row.id).bind(row.subject_id).bind(row.version_no).bind(row.previous_id).bind(&row.kind).bind(row.level.map(Level::code))
+        .bind(row.deciding_org_id).bind(row.body.code()).bind(&row.reason).bind(&row.basis).bind(&row.decided_by).bind(row.decided_at)
         .bind(row.document_id)
         .execute(c).await?.rows_affected());
         self.record("decisions", row.id.to_string(), "insert");
@@ -227,7 +235,7 @@ impl Tx {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11)",
         )
         .bind(row.id).bind(row.plan_id).bind(row.member_id).bind(&row.person_kind).bind(row.competent_org_id)
-        .bind(&row.places).bind(&row.status).bind(&row.resolved_level).bind(&row.reason).bind(&stamp.by).bind(stamp.at)
+        .bind(&row.places).bind(&row.status).bind(row.resolved_level.map(Level::code)).bind(&row.reason).bind(&stamp.by).bind(stamp.at)
         .execute(c).await?.rows_affected());
         self.record("escalations", row.id.to_string(), "insert");
         Ok(())
@@ -240,7 +248,7 @@ impl Tx {
             "UPDATE escalations SET places = $1, status = $2, resolved_level = $3, reason = $4, competent_org_id = $5, \
              version = version + 1, changed_by = $6, changed_at = $7 WHERE id = $8 AND version = $9",
         )
-        .bind(&row.places).bind(&row.status).bind(&row.resolved_level).bind(&row.reason).bind(row.competent_org_id)
+        .bind(&row.places).bind(&row.status).bind(row.resolved_level.map(Level::code)).bind(&row.reason).bind(row.competent_org_id)
         .bind(&stamp.by).bind(stamp.at).bind(row.id).bind(row.version)
         .execute(c).await?.rows_affected());
         if n == 1 {

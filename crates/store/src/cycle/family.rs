@@ -11,6 +11,10 @@ use super::batch::placeholders;
 use super::plan::SubjectRow;
 use crate::db::{Tx, on_conn};
 use crate::error::Result;
+use crate::vocab::Coded;
+use kiemdiem_rules::Level;
+use kiemdiem_rules::eligibility::Participation;
+use kiemdiem_rules::stage::Stage;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -84,13 +88,14 @@ impl Tx {
         &mut self,
         plan: Uuid,
         group: &str,
-    ) -> Result<Vec<(String, i64)>> {
-        Ok(on_conn!(self, c => sqlx::query_as(
+    ) -> Result<Vec<(Level, i64)>> {
+        let rows: Vec<(Coded<Level>, i64)> = on_conn!(self, c => sqlx::query_as(
             "SELECT s.level, COUNT(*) FROM plans me \
              JOIN plans p ON p.year = me.year AND p.period_kind = me.period_kind AND p.period_no = me.period_no \
              JOIN subjects s ON s.plan_id = p.id AND s.quota_group = $2 AND s.level IS NOT NULL \
              WHERE me.id = $1 GROUP BY s.level",
-        ).bind(plan).bind(group).fetch_all(c).await?))
+        ).bind(plan).bind(group).fetch_all(c).await?);
+        Ok(rows.into_iter().map(|(level, n)| (level.0, n)).collect())
     }
 
     /// Counts per (unit, stage, participation) of every subject reviewed in `plan`'s subtree,
@@ -100,8 +105,8 @@ impl Tx {
     pub async fn family_stage_counts(
         &mut self,
         plan: Uuid,
-    ) -> Result<Vec<(Uuid, String, String, i64)>> {
-        Ok(on_conn!(self, c => sqlx::query_as(
+    ) -> Result<Vec<(Uuid, Stage, Participation, i64)>> {
+        let rows: Vec<StageCountRow> = on_conn!(self, c => sqlx::query_as(
             "SELECT unit_id, stage, participation, COUNT(*) FROM ( \
                SELECT s.unit_id, s.stage, s.participation FROM plans me \
                JOIN org_closure c ON c.ancestor_id = me.org_id AND c.valid_from <= me.review_date AND c.valid_to > me.review_date \
@@ -116,7 +121,8 @@ impl Tx {
                JOIN subjects s ON s.plan_id = p.id AND s.unit_id = c.descendant_id \
                WHERE me.id = $1 \
              ) x GROUP BY unit_id, stage, participation",
-        ).bind(plan).fetch_all(c).await?))
+        ).bind(plan).fetch_all(c).await?);
+        stage_counts(rows)
     }
 
     /// [`Tx::family_stage_counts`] of the units in `root`'s subtree only (on the plan's review
@@ -127,7 +133,7 @@ impl Tx {
         &mut self,
         plan: Uuid,
         root: Uuid,
-    ) -> Result<Vec<(Uuid, String, String, i64)>> {
+    ) -> Result<Vec<(Uuid, Stage, Participation, i64)>> {
         let family = self.plan_family(plan).await?;
         let Some(on) = family.first().map(|(_, on)| *on) else {
             return Ok(Vec::new());
@@ -141,13 +147,14 @@ impl Tx {
              GROUP BY s.unit_id, s.stage, s.participation",
             placeholders(3, family.len())
         );
-        Ok(on_conn!(self, c => {
+        let rows: Vec<StageCountRow> = on_conn!(self, c => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(root).bind(on);
             for (id, _) in &family {
                 q = q.bind(*id);
             }
             q.fetch_all(c).await?
-        }))
+        });
+        stage_counts(rows)
     }
 
     /// The plans of `plan`'s period in its subtree (itself included), each with `plan`'s review
@@ -387,4 +394,14 @@ impl Tx {
              WHERE subject_id = $1 ORDER BY unit_subject_id",
         ).bind(subject).fetch_all(c).await?))
     }
+}
+
+/// (unit, stage, participation, count) as read.
+type StageCountRow = (Uuid, Coded<Stage>, Coded<Participation>, i64);
+
+fn stage_counts(rows: Vec<StageCountRow>) -> Result<Vec<(Uuid, Stage, Participation, i64)>> {
+    Ok(rows
+        .into_iter()
+        .map(|(unit, stage, participation, n)| (unit, stage.0, participation.0, n))
+        .collect())
 }

@@ -5,6 +5,11 @@
 use super::batch::{Cell, placeholders};
 use crate::db::{Tx, on_conn};
 use crate::error::{Result, StoreError};
+use crate::vocab::{Coded, OptCoded};
+use kiemdiem_rules::authority::Body;
+use kiemdiem_rules::eligibility::Participation;
+use kiemdiem_rules::stage::Stage;
+use kiemdiem_rules::{Level, SubjectKind};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -65,7 +70,7 @@ pub struct PhaseRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubjectLoad {
     pub id: Uuid,
-    pub kind: &'static str,
+    pub kind: SubjectKind,
     pub member_id: Option<Uuid>,
     pub leader_id: Option<Uuid>,
     pub collective_id: Option<Uuid>,
@@ -75,16 +80,16 @@ pub struct SubjectLoad {
     pub unit_id: Uuid,
     pub name: String,
     pub sort_key: String,
-    pub participation: &'static str,
+    pub participation: Participation,
     /// JSON of the eligibility reasons and attachments, when there are any.
     pub eligibility: Option<String>,
     pub form_code: String,
     pub framework_id: Option<String>,
-    pub decides_body: &'static str,
+    pub decides_body: Body,
     pub deciding_org_id: Option<Uuid>,
-    pub proposes_body: Option<&'static str>,
+    pub proposes_body: Option<Body>,
     pub quota_group: String,
-    pub stage: &'static str,
+    pub stage: Stage,
 }
 
 /// A subject as stored.
@@ -92,7 +97,8 @@ pub struct SubjectLoad {
 pub struct SubjectRow {
     pub id: Uuid,
     pub plan_id: Uuid,
-    pub kind: String,
+    #[sqlx(try_from = "Coded<SubjectKind>")]
+    pub kind: SubjectKind,
     pub member_id: Option<Uuid>,
     pub leader_id: Option<Uuid>,
     pub collective_id: Option<Uuid>,
@@ -100,16 +106,21 @@ pub struct SubjectRow {
     pub unit_id: Uuid,
     pub name: String,
     pub sort_key: String,
-    pub participation: String,
+    #[sqlx(try_from = "Coded<Participation>")]
+    pub participation: Participation,
     pub eligibility: Option<String>,
     pub form_code: String,
     pub framework_id: Option<String>,
-    pub decides_body: String,
+    #[sqlx(try_from = "Coded<Body>")]
+    pub decides_body: Body,
     pub deciding_org_id: Option<Uuid>,
-    pub proposes_body: Option<String>,
+    #[sqlx(try_from = "OptCoded<Body>")]
+    pub proposes_body: Option<Body>,
     pub quota_group: String,
-    pub stage: String,
-    pub level: Option<String>,
+    #[sqlx(try_from = "Coded<Stage>")]
+    pub stage: Stage,
+    #[sqlx(try_from = "OptCoded<Level>")]
+    pub level: Option<Level>,
     pub decision_id: Option<Uuid>,
     pub version: i64,
     pub changed_by: String,
@@ -334,9 +345,10 @@ impl Tx {
     pub async fn set_plan_framework(
         &mut self,
         plan: Uuid,
-        subject_kind: &str,
+        subject_kind: SubjectKind,
         framework: Option<&str>,
     ) -> Result<()> {
+        let subject_kind = subject_kind.code();
         on_conn!(self, c => sqlx::query("DELETE FROM plan_frameworks WHERE plan_id = $1 AND subject_kind = $2")
             .bind(plan).bind(subject_kind).execute(c).await?.rows_affected());
         if let Some(framework) = framework {
@@ -352,10 +364,14 @@ impl Tx {
     }
 
     /// (subject kind, framework id) chosen by the plan.
-    pub async fn plan_frameworks(&mut self, plan: Uuid) -> Result<Vec<(String, String)>> {
-        Ok(on_conn!(self, c => sqlx::query_as(
+    pub async fn plan_frameworks(&mut self, plan: Uuid) -> Result<Vec<(SubjectKind, String)>> {
+        let rows: Vec<(Coded<SubjectKind>, String)> = on_conn!(self, c => sqlx::query_as(
             "SELECT subject_kind, framework_id FROM plan_frameworks WHERE plan_id = $1 ORDER BY subject_kind",
-        ).bind(plan).fetch_all(c).await?))
+        ).bind(plan).fetch_all(c).await?);
+        Ok(rows
+            .into_iter()
+            .map(|(kind, framework)| (kind.0, framework))
+            .collect())
     }
 
     /// Whether any subject exists for the plan.
@@ -739,7 +755,7 @@ fn subject_cells<'a>(
     [
         Cell::Uuid(s.id),
         Cell::Uuid(plan),
-        Cell::Text(s.kind),
+        Cell::Text(s.kind.code()),
         Cell::OptUuid(s.member_id),
         Cell::OptUuid(s.leader_id),
         Cell::OptUuid(s.collective_id),
@@ -747,15 +763,15 @@ fn subject_cells<'a>(
         Cell::Uuid(s.unit_id),
         Cell::Text(&s.name),
         Cell::Text(&s.sort_key),
-        Cell::Text(s.participation),
+        Cell::Text(s.participation.code()),
         Cell::OptText(s.eligibility.as_deref()),
         Cell::Text(&s.form_code),
         Cell::OptText(s.framework_id.as_deref()),
-        Cell::Text(s.decides_body),
+        Cell::Text(s.decides_body.code()),
         Cell::OptUuid(s.deciding_org_id),
-        Cell::OptText(s.proposes_body),
+        Cell::OptText(s.proposes_body.map(Body::code)),
         Cell::Text(&s.quota_group),
-        Cell::Text(s.stage),
+        Cell::Text(s.stage.code()),
         Cell::OptText(None),
         Cell::OptUuid(None),
         Cell::Int(1),

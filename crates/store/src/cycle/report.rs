@@ -11,11 +11,16 @@
 //! is the app's (it holds the tree); [`Tx::report_rollup_sql`] is the same roll-up written as one
 //! SQL statement over the subjects themselves, kept for the benchmark to compare with.
 //!
-//! Like the rest of the store this knows no rule: stages, kinds and levels are the app's codes.
+//! Like the rest of the store this knows no rule: stages, kinds and levels are the rules'
+//! vocabularies, stored as their codes (see [`crate::vocab`]).
 
 use super::batch::placeholders;
 use crate::db::{Tx, on_conn};
-use crate::error::Result;
+use crate::error::{Result, StoreError};
+use crate::vocab::{Coded, OptCoded, Stored, optional};
+use kiemdiem_rules::eligibility::Participation;
+use kiemdiem_rules::stage::Stage;
+use kiemdiem_rules::{Level, SubjectKind};
 use time::Date;
 use uuid::Uuid;
 
@@ -36,10 +41,10 @@ pub struct UnitCount {
     pub unit_id: Uuid,
     /// The organisation rated, for organisation subjects (and collectives).
     pub org_id: Option<Uuid>,
-    pub kind: String,
-    pub stage: String,
-    pub participation: String,
-    pub level: Option<String>,
+    pub kind: SubjectKind,
+    pub stage: Stage,
+    pub participation: Participation,
+    pub level: Option<Level>,
     /// For excluded subjects: the messages of their eligibility's reasons, joined by "; "
     /// (empty when it gave none).
     pub excluded_reason: Option<String>,
@@ -64,21 +69,24 @@ struct StoredCount {
     count: i64,
 }
 
-impl From<StoredCount> for UnitCount {
-    fn from(r: StoredCount) -> UnitCount {
-        let excluded = r.stage == "excluded";
-        UnitCount {
+impl TryFrom<StoredCount> for UnitCount {
+    type Error = StoreError;
+    fn try_from(r: StoredCount) -> Result<UnitCount> {
+        let corrupt =
+            |bad: crate::vocab::BadCode| StoreError::Corrupt(format!("{bad} (subject_counts)"));
+        let stage = Stage::from_code(&r.stage).map_err(corrupt)?;
+        Ok(UnitCount {
             unit_id: r.unit_id,
             org_id: (!r.org_id.is_nil()).then_some(r.org_id),
-            kind: r.kind,
-            stage: r.stage,
-            participation: r.participation,
-            level: (!r.level.is_empty()).then_some(r.level),
-            excluded_reason: excluded.then_some(r.excluded_reason),
+            kind: SubjectKind::from_code(&r.kind).map_err(corrupt)?,
+            stage,
+            participation: Participation::from_code(&r.participation).map_err(corrupt)?,
+            level: optional(&r.level).map_err(corrupt)?,
+            excluded_reason: (stage == Stage::Excluded).then_some(r.excluded_reason),
             quota_group: r.quota_group,
             deciding_org_id: (!r.deciding_org_id.is_nil()).then_some(r.deciding_org_id),
             count: r.count,
-        }
+        })
     }
 }
 
@@ -104,7 +112,8 @@ pub struct RatedSubject {
     pub id: Uuid,
     pub name: String,
     pub sort_key: String,
-    pub kind: String,
+    #[sqlx(try_from = "Coded<SubjectKind>")]
+    pub kind: SubjectKind,
     pub unit_id: Uuid,
 }
 
@@ -112,9 +121,12 @@ pub struct RatedSubject {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RolledUp {
     pub org_id: Uuid,
-    pub kind: String,
-    pub stage: String,
-    pub level: Option<String>,
+    #[sqlx(try_from = "Coded<SubjectKind>")]
+    pub kind: SubjectKind,
+    #[sqlx(try_from = "Coded<Stage>")]
+    pub stage: Stage,
+    #[sqlx(try_from = "OptCoded<Level>")]
+    pub level: Option<Level>,
     pub count: i64,
 }
 
@@ -156,7 +168,7 @@ impl Tx {
              {SUBTREE_COUNTS} GROUP BY {UNIT_COUNT_FIELDS}"
         );
         let rows: Vec<StoredCount> = on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope).fetch_all(c).await?);
-        Ok(rows.into_iter().map(UnitCount::from).collect())
+        rows.into_iter().map(UnitCount::try_from).collect()
     }
 
     /// Counts of the subjects of `units` (in the period's plans): what a change in a few branches
@@ -184,7 +196,9 @@ impl Tx {
                 }
                 q.fetch_all(c).await?
             });
-            out.extend(rows.into_iter().map(UnitCount::from));
+            for row in rows {
+                out.push(UnitCount::try_from(row)?);
+            }
         }
         Ok(out)
     }

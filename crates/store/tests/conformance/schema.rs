@@ -4,8 +4,8 @@
 //! apart silently otherwise. Runs when `KIEMDIEM_TEST_PG` names a server.
 
 use kiemdiem_store::Store;
+use kiemdiem_testdb::{Backend, TestUrl};
 use std::collections::{BTreeMap, BTreeSet};
-use uuid::Uuid;
 
 /// Everything compared, as plain text so that a difference reads well in the failure.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -253,21 +253,13 @@ fn as_set<K: Ord + Clone, V: Ord + Clone>(map: &BTreeMap<K, V>) -> BTreeSet<(K, 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_and_postgres_schemas_agree() {
-    let Ok(base) = std::env::var("KIEMDIEM_TEST_PG") else {
+    let Some(pg_place) = TestUrl::new(Backend::Postgres).await else {
         eprintln!("KIEMDIEM_TEST_PG not set: the schemas are not compared");
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite_url = format!("sqlite://{}", dir.path().join("schema.db").display());
+    let lite_place = TestUrl::new(Backend::Sqlite).await.expect("SQLite");
+    let (sqlite_url, pg_url) = (lite_place.url.clone(), pg_place.url.clone());
     let sqlite = Store::open(&sqlite_url).await.unwrap();
-    let schema_name = format!("s_{}", Uuid::now_v7().simple());
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema_name}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let pg_url = format!("{base}{separator}options[search_path]={schema_name}");
     let postgres = Store::open(&pg_url).await.unwrap();
 
     let lite_pool = sqlx::SqlitePool::connect(&sqlite_url).await.unwrap();
@@ -278,13 +270,8 @@ async fn sqlite_and_postgres_schemas_agree() {
     pg_pool.close().await;
     sqlite.close().await;
     postgres.close().await;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP SCHEMA {schema_name} CASCADE"
-    )))
-    .execute(&admin)
-    .await
-    .unwrap();
-    admin.close().await;
+    pg_place.remove().await;
+    lite_place.remove().await;
 
     let pg = without_known_differences(pg, &lite);
     let mut drift = Vec::new();

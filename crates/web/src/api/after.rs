@@ -143,6 +143,7 @@ pub struct RecheckedRecord {
     /// Why it was checked again: `organisation_members`, `sub_organisations`, `head`,
     /// `collective_members`, `organisation_collective`; absent when checked for itself.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub relation: Option<String>,
     #[schema(value_type = Option<crate::api::schema::LevelCode>)]
     pub level: Option<Level>,
@@ -347,6 +348,7 @@ pub struct InspectionOrderRecord {
     pub changed_at: OffsetDateTime,
     /// A new review: the re-opening written when it was ordered.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub reopened: Option<DecisionRecord>,
 }
 

@@ -52,8 +52,10 @@ pub struct OpenBallotBody {
     #[serde(default)]
     pub version: Option<i64>,
     /// Members being prosecuted, indicted or in temporary detention (id or card number): not
-    /// counted in the denominator.
+    /// counted in the denominator. A blank entry, or one naming no member, is `422 invalid_body`
+    /// naming the entry (`prosecuted_or_detained[0]`).
     #[serde(default)]
+    #[schema(value_type = Vec<crate::api::schema::MemberRefSchema>)]
     pub prosecuted_or_detained: Vec<String>,
 }
 
@@ -237,15 +239,18 @@ async fn open(
     let mut adjustments = RollAdjustments::default();
     if !body.prosecuted_or_detained.is_empty() {
         for (i, text) in body.prosecuted_or_detained.iter().enumerate() {
-            adjustments.prosecuted_or_detained.push(
-                resolve_member(
-                    &state,
-                    &actor,
-                    text,
-                    &format!("prosecuted_or_detained[{i}]"),
+            let field = format!("prosecuted_or_detained[{i}]");
+            if text.trim().is_empty() {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_body",
+                    "mục để trống: hãy ghi mã định danh hoặc số thẻ đảng viên",
                 )
-                .await?,
-            );
+                .with_field(&field));
+            }
+            adjustments
+                .prosecuted_or_detained
+                .push(resolve_member(&state, &actor, text, &field).await?);
         }
     }
     let ballot = state

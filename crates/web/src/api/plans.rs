@@ -16,7 +16,6 @@ use kiemdiem_app::evaluation::{Escalation, PublicationSummary};
 use kiemdiem_app::open::OpenReport;
 use kiemdiem_app::plan::{NewPlan, Period, Phase, PhaseInput, Plan, Step};
 use kiemdiem_app::progress::{NodeProgress, PendingSubject, StepCount};
-use kiemdiem_app::vocab::{kind_code, participation_code};
 use kiemdiem_rules::{RuleSetId, SubjectKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -59,7 +58,7 @@ pub struct CreatePlan {
     pub title: Option<String>,
     /// The year's default (or the superior plan's) when absent.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "qd366-hd43")]
+    #[schema(value_type = Option<crate::api::schema::RuleSetCode>, example = "qd366-hd43")]
     pub rule_set: Option<RuleSetId>,
     /// A shipped local layer by id (the superior plan's when absent).
     #[serde(default)]
@@ -147,7 +146,7 @@ pub struct PlanView {
     /// The superior's plan this one inherits from.
     pub parent_plan_id: Option<Uuid>,
     pub title: String,
-    #[schema(value_type = String, example = "qd366-hd43")]
+    #[schema(value_type = crate::api::schema::RuleSetCode, example = "qd366-hd43")]
     pub rule_set: RuleSetId,
     pub legal_basis: String,
     pub local_layer: Option<String>,
@@ -329,8 +328,8 @@ impl From<Escalation> for EscalationView {
                 .map(|p| PlaceView {
                     subject_id: p.subject,
                     name: p.name,
-                    kind: p.kind,
-                    level: p.level,
+                    kind: p.kind.code().to_string(),
+                    level: p.level.map(|l| l.code().to_string()),
                 })
                 .collect(),
             status: e.status,
@@ -521,9 +520,9 @@ async fn subjects(
         .filter(|p| !p.is_empty());
     let selected: Vec<_> = all
         .into_iter()
-        .filter(|s| kind.is_none_or(|k| kind_code(s.kind) == k))
+        .filter(|s| kind.is_none_or(|k| s.kind.code() == k))
         .filter(|s| stage.is_none_or(|st| s.stage.code() == st))
-        .filter(|s| participation.is_none_or(|p| participation_code(s.participation) == p))
+        .filter(|s| participation.is_none_or(|p| s.participation.code() == p))
         .collect();
     let total = selected.len();
     let subjects = selected
@@ -650,7 +649,7 @@ impl From<PendingSubject> for PendingSubjectView {
         PendingSubjectView {
             subject_id: p.subject,
             name: p.name,
-            kind: p.kind,
+            kind: p.kind.code().to_string(),
             stage: p.stage.code().to_string(),
             reason: p.reason,
             late: p.late,

@@ -83,6 +83,7 @@ pub struct SelfReviewView {
     /// On reading: the shortcomings found at earlier reviews of the same person or body and what
     /// was done (seed 004 Mẫu 12, 13), for the section on remedying earlier shortcomings.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub previous_shortcomings: Option<Vec<crate::api::facts::RemediationItemView>>,
     /// The commitment registered last year for this year (bản đăng ký phấn đấu), shown beside
     /// the self-review.

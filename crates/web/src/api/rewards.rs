@@ -94,7 +94,7 @@ pub struct PastLevelBody {
     pub level: String,
     /// The rule set the year was decided under (`qd132-hd21` …); the year's default when left out.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::api::schema::RuleSetCode>)]
     pub rule_set: Option<RuleSetId>,
     /// Code of the branch that rated a member that year.
     #[serde(default)]

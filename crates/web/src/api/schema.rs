@@ -23,6 +23,31 @@ pub enum LevelCode {
     Khtnv,
 }
 
+/// A rule set (bộ quy tắc) by its code: the guidance a year is reviewed under, `hd20`
+/// (2008–2013), `hd27` (2014–2017), `qd132-hd16` (2018), `qd132-hd21` (2019–2022),
+/// `qd124-hd25` (2023–2024), `qd366-hd43` (2025 onward).
+#[derive(ToSchema)]
+#[schema(as = RuleSet)]
+pub enum RuleSetCode {
+    #[schema(rename = "hd20")]
+    Hd20,
+    #[schema(rename = "hd27")]
+    Hd27,
+    #[schema(rename = "qd132-hd16")]
+    Qd132Hd16,
+    #[schema(rename = "qd132-hd21")]
+    Qd132Hd21,
+    #[schema(rename = "qd124-hd25")]
+    Qd124Hd25,
+    #[schema(rename = "qd366-hd43")]
+    Qd366Hd43,
+}
+
+/// A member named by id (UUID) or party card number (số thẻ đảng viên); never blank.
+#[derive(ToSchema)]
+#[schema(as = MemberRef, value_type = String, min_length = 1, pattern = r"\S")]
+pub struct MemberRefSchema(String);
+
 /// The kind of subject.
 #[derive(ToSchema)]
 #[schema(as = SubjectKind, rename_all = "snake_case")]

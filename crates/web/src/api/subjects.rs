@@ -17,7 +17,6 @@ use kiemdiem_app::evaluation::{
     SelfEvaluation, SideBySide,
 };
 use kiemdiem_app::plan::{Part, Subject};
-use kiemdiem_app::vocab::{kind_code, participation_code};
 use kiemdiem_rules::Level;
 use kiemdiem_rules::facts::TaskResults;
 use kiemdiem_rules::framework::EvaluationInput;
@@ -93,7 +92,7 @@ impl From<Subject> for SubjectView {
         SubjectView {
             id: s.id,
             plan_id: s.plan,
-            kind: kind_code(s.kind).to_string(),
+            kind: s.kind.code().to_string(),
             kind_name: s.kind.name_vi().to_string(),
             member_id: s.member,
             leader_id: s.leader,
@@ -101,13 +100,13 @@ impl From<Subject> for SubjectView {
             org_id: s.org,
             unit_id: s.unit,
             name: s.name,
-            participation: participation_code(s.participation).to_string(),
+            participation: s.participation.code().to_string(),
             eligibility: s.eligibility.and_then(|e| serde_json::to_value(e).ok()),
             form_code: s.form_code,
             framework_id: s.framework,
-            decides_body: s.decides_body,
+            decides_body: s.decides_body.code().to_string(),
             deciding_org_id: s.deciding_org,
-            proposes_body: s.proposes_body,
+            proposes_body: s.proposes_body.map(|b| b.code().to_string()),
             quota_group: s.quota_group,
             stage: s.stage.code().to_string(),
             stage_name: s.stage.name_vi().to_string(),
@@ -400,7 +399,7 @@ impl From<DecisionView> for DecisionRecord {
             previous_id: d.previous,
             kind: d.kind,
             level: d.level,
-            body: d.body,
+            body: d.body.code().to_string(),
             deciding_org_id: d.deciding_org,
             reason: d.reason,
             basis: d.basis,

@@ -365,7 +365,7 @@ fn chosen_none() -> BTreeMap<SubjectKind, String> {
 
 /// The form field that pins the framework for `kind`.
 fn framework_field(kind: SubjectKind) -> String {
-    format!("framework_{}", kiemdiem_app::vocab::kind_code(kind))
+    format!("framework_{}", kind.code())
 }
 
 /// One choice per kind of subject the committee of `org` made a framework for: every version

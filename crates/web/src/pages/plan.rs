@@ -241,13 +241,8 @@ async fn build_plan_page(
                 .places
                 .iter()
                 .map(|p| {
-                    let level = p
-                        .level
-                        .as_deref()
-                        .and_then(Level::parse)
-                        .map(|l| l.name_vi())
-                        .unwrap_or("—");
-                    format!("{}: {level}", p.kind)
+                    let level = p.level.map(|l| l.name_vi()).unwrap_or("—");
+                    format!("{}: {level}", p.kind.name_vi())
                 })
                 .collect::<Vec<_>>()
                 .join("; "),

@@ -185,7 +185,7 @@ async fn build_subject_page(
             version: d.version_no.to_string(),
             kind: decision_kind(&d.kind),
             level: d.level.map(|l| l.name_vi().to_string()).unwrap_or_default(),
-            body: d.body.clone(),
+            body: d.body.name_vi().to_string(),
             at: day(d.decided_at.date()),
             reason: d.reason.clone().unwrap_or_default(),
             dissents: d

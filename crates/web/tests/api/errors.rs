@@ -157,6 +157,21 @@ async fn bad_queries_name_the_parameter(app: &TestApp) {
     )
     .await;
     assert_eq!(error["field"], "limit");
+    // Found by schemathesis: a typed parameter the handler cannot read (a year that is not a
+    // number, a required one missing) named no field.
+    for (query, field) in [
+        ("org=XA&year=nam-nay", "year"),
+        ("org=XA", "year"),
+        ("year=2025", "org"),
+    ] {
+        let error = expect_error(
+            app.get(&format!("/api/v1/reports/summary?{query}")).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        )
+        .await;
+        assert_eq!(error["field"], field, "{query}: {error}");
+    }
 }
 
 /// Found by schemathesis: `GET /plans?year=-1` answered 200 with an empty list although the
@@ -173,13 +188,14 @@ async fn plan_years_out_of_range_are_refused(app: &TestApp) {
         assert_eq!(error["field"], "year", "year={year}");
     }
     // The same on the routes that read a year for a list (PostgreSQL refused the date with an
-    // undocumented 422). `ApiQuery` names no field for a typed parameter it cannot read.
-    expect_error(
+    // undocumented 422), naming the parameter as every typed query value does.
+    let error = expect_error(
         app.get("/api/v1/orgs/XA/attention?year=48760").await,
         StatusCode::BAD_REQUEST,
         "invalid_query",
     )
     .await;
+    assert_eq!(error["field"], "year");
     let response = app.get("/api/v1/plans?year=1995").await;
     let body = expect_json(response, StatusCode::OK).await;
     assert_eq!(body["plans"], serde_json::json!([]));

@@ -356,10 +356,17 @@ fn described_vocabularies_match_the_real_codes() {
             .collect::<Vec<_>>()
     );
     assert_eq!(
+        described("RuleSet"),
+        kiemdiem_rules::RuleSetId::ALL
+            .iter()
+            .map(|r| r.code().to_string())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
         described("SubjectKind"),
         kiemdiem_rules::SubjectKind::ALL
             .iter()
-            .map(|k| kiemdiem_app::vocab::kind_code(*k).to_string())
+            .map(|k| k.code().to_string())
             .collect::<Vec<_>>()
     );
     let sources: Vec<Value> = described("OpinionSource")
@@ -372,4 +379,51 @@ fn described_vocabularies_match_the_real_codes() {
         })
         .collect();
     assert_eq!(codes(sources), described("OpinionSource"));
+}
+
+/// The document's links let a client follow create → read: each link sits on a response the
+/// creating operation documents, targets an operation that exists and fills a parameter that
+/// operation has.
+#[test]
+fn links_lead_from_creation_to_reading() {
+    let document = serde_json::to_value(kiemdiem_web::openapi::document()).expect("document");
+    let operations: Vec<&Value> = document["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().expect("path item").values())
+        .collect();
+    let by_id = |id: &str| {
+        operations
+            .iter()
+            .copied()
+            .find(|op| op["operationId"] == id)
+            .unwrap_or_else(|| panic!("no operation {id}"))
+    };
+    let mut followed = 0;
+    for (from, status, name, target, parameter, expression) in kiemdiem_web::openapi::LINKS {
+        let link = &by_id(from)["responses"][*status]["links"][*name];
+        assert_eq!(link["operationId"], *target, "{from} {status} {name}");
+        assert_eq!(link["parameters"][*parameter], *expression, "{from} {name}");
+        let parameters = by_id(target)["parameters"].as_array().expect("parameters");
+        assert!(
+            parameters
+                .iter()
+                .any(|p| p["name"] == *parameter && p["in"] == "path"),
+            "{target} has no path parameter {parameter}"
+        );
+        followed += 1;
+    }
+    for main in [
+        "create_plan",
+        "schedule_meeting",
+        "prepare_ballot",
+        "create_account",
+    ] {
+        assert!(
+            kiemdiem_web::openapi::LINKS.iter().any(|l| l.0 == main),
+            "{main} links to its read"
+        );
+    }
+    assert!(followed >= 10);
 }

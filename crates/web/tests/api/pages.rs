@@ -168,7 +168,7 @@ async fn progress_follows_each_change_at_once(app: &TestApp) {
     // Someone who has not written their self-review writes and submits it.
     let writer = pending
         .iter()
-        .find(|p| p.stage == Stage::Pending && p.kind.starts_with("member"))
+        .find(|p| p.stage == Stage::Pending && p.kind.is_member())
         .expect("someone still to write");
     let subject = k.subject(&system, writer.subject).await.expect("subject");
     let book = cycle.plan.book().expect("rule book");

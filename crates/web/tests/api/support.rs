@@ -26,36 +26,20 @@ pub struct TestApp {
     pub url: String,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    _dir: Option<tempfile::TempDir>,
+    /// The throw-away database (`kiemdiem-testdb`), removed by [`TestApp::finish`].
+    place: Option<TestUrl>,
     /// Where the server keeps attached dossier files.
     pub files: tempfile::TempDir,
-    pg_cleanup: Option<(String, String)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub use kiemdiem_testdb::Backend;
+use kiemdiem_testdb::TestUrl;
 
 impl TestApp {
     /// `None` for PostgreSQL when `KIEMDIEM_TEST_PG` is not set.
     pub async fn spawn(backend: Backend, today: Date) -> Option<TestApp> {
-        let (url, dir, pg_cleanup) = match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temporary directory");
-                let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                (url, Some(dir), None)
-            }
-            Backend::Postgres => {
-                let base = std::env::var("KIEMDIEM_TEST_PG").ok()?;
-                let schema = format!("w_{}", Uuid::now_v7().simple());
-                admin_execute(&base, &format!("CREATE SCHEMA {schema}")).await;
-                let separator = if base.contains('?') { '&' } else { '?' };
-                let url = format!("{base}{separator}options[search_path]={schema}");
-                (url, None, Some((base, schema)))
-            }
-        };
+        let place = TestUrl::new(backend).await?;
+        let url = place.url.clone();
         let store = Store::open(&url).await.expect("open the test database");
         let files = tempfile::tempdir().expect("files directory");
         let app = App::with_today(store.clone(), today)
@@ -80,9 +64,8 @@ impl TestApp {
             url: url.clone(),
             stop: Some(stop),
             server: Some(server),
-            _dir: dir,
+            place: Some(place),
             files,
-            pg_cleanup,
         })
     }
 
@@ -162,8 +145,8 @@ impl TestApp {
                 .expect("server ran without I/O error");
         }
         self.store.close().await;
-        if let Some((base, schema)) = self.pg_cleanup.take() {
-            admin_execute(&base, &format!("DROP SCHEMA {schema} CASCADE")).await;
+        if let Some(place) = self.place.take() {
+            place.remove().await;
         }
     }
 }
@@ -192,17 +175,6 @@ pub async fn expect_error(response: Response, status: StatusCode, code: &str) ->
     error
 }
 
-async fn admin_execute(url: &str, statement: &str) {
-    let pool = sqlx::PgPool::connect(url)
-        .await
-        .expect("connect to KIEMDIEM_TEST_PG");
-    sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
-        .execute(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{statement}: {e}"));
-    pool.close().await;
-}
-
 /// Declares one test per backend for an `async fn(&TestApp)`, on a server whose today is
 /// 31/12/2025.
 macro_rules! api_test {
@@ -213,7 +185,7 @@ macro_rules! api_test {
 
                 async fn run(backend: Backend) {
                     let Some(app) = TestApp::spawn(backend, day("31/12/2025")).await else {
-                        eprintln!("KIEMDIEM_TEST_PG not set: PostgreSQL case not run");
+                        kiemdiem_testdb::skipped();
                         return;
                     };
                     super::$name(&app).await;
