@@ -206,14 +206,16 @@ fn counts_of(rows: &[UnitCount]) -> Result<HashMap<Uuid, NodeCounts>> {
     let mut own: HashMap<Uuid, NodeCounts> = HashMap::new();
     for row in rows {
         let kind = row.kind;
-        let outcome = outcome_of(
-            row.stage,
-            row.participation,
-            row.level,
-            row.excluded_reason.as_deref(),
-        );
-        own.entry(row.unit_id).or_insert([[0; BUCKETS]; 6])[kind_index(kind)][bucket(&outcome)] +=
-            row.count;
+        let counts = own.entry(row.unit_id).or_insert([[0; BUCKETS]; 6]);
+        for part in row.parts() {
+            let outcome = outcome_of(
+                part.stage,
+                row.participation,
+                part.level,
+                row.excluded_reason.as_deref(),
+            );
+            counts[kind_index(kind)][bucket(&outcome)] += part.count;
+        }
     }
     Ok(own)
 }
@@ -355,7 +357,13 @@ async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts>
         .collect();
     let kinds: HashMap<Uuid, OrgKind> = subtree.iter().map(|o| (o.id, o.kind)).collect();
     let rows = tx.report_unit_counts(&scope).await?;
-    let counted = tx.report_unit_totals(&scope).await?;
+    // The subjects are counted in the plans a subtree's subjects belong in, and in any other
+    // the kept counts name.
+    let mut plans = tx.report_plans(&scope).await?;
+    plans.extend(rows.iter().map(|r| r.plan_id));
+    plans.sort();
+    plans.dedup();
+    let counted = tx.report_unit_totals(&scope, &plans).await?;
     let subjects = counted.iter().map(|u| u.count.max(0) as u64).sum();
     let disagreeing = disagreeing_units(&rows, &counted);
     let mut merged: BTreeMap<(SubjectKind, Option<u8>, Outcome), u64> = BTreeMap::new();
@@ -365,13 +373,16 @@ async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts>
             .then(|| row.org_id.and_then(|id| kinds.get(&id)))
             .flatten()
             .map(|k| OrgKind::ALL.iter().position(|x| x == k).unwrap_or_default() as u8);
-        let outcome = outcome_of(
-            row.stage,
-            row.participation,
-            row.level,
-            row.excluded_reason.as_deref(),
-        );
-        *merged.entry((kind, org_kind, outcome)).or_default() += row.count as u64;
+        for part in row.parts() {
+            let outcome = outcome_of(
+                part.stage,
+                row.participation,
+                part.level,
+                row.excluded_reason.as_deref(),
+            );
+            let sum = merged.entry((kind, org_kind, outcome)).or_default();
+            *sum = sum.saturating_add_signed(part.count);
+        }
     }
     let tallies = merged
         .into_iter()
@@ -398,7 +409,7 @@ async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts>
 fn disagreeing_units(rows: &[UnitCount], counted: &[UnitTotal]) -> Vec<(Uuid, u64, u64)> {
     let mut both: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
     for row in rows {
-        both.entry(row.unit_id).or_default().0 += row.count;
+        both.entry(row.unit_id).or_default().0 += row.subjects;
     }
     for unit in counted {
         both.entry(unit.unit_id).or_default().1 += unit.count;
@@ -428,8 +439,8 @@ fn report_disagreement(
     }
 }
 
-/// The decided levels of every quota group met in `rows` (classified subjects only), each
-/// group named after its deciding organisation.
+/// The decided levels of every quota group met in `rows` (classified subjects decided or
+/// published), each group named after its deciding organisation.
 async fn quota_groups(
     tx: &mut Tx,
     rows: &[UnitCount],
@@ -440,9 +451,9 @@ async fn quota_groups(
         if row.participation != Participation::ReviewAndClassify {
             continue;
         }
-        let Some(level) = row.level else {
+        if row.levels.iter().all(|n| *n == 0) {
             continue;
-        };
+        }
         let kind = row.kind;
         let group = groups
             .entry(row.quota_group.clone())
@@ -468,13 +479,11 @@ async fn quota_groups(
                 group.name = group_name(kind.quota_category(), &org_name);
             }
         }
-        let count = u32::try_from(row.count).unwrap_or(u32::MAX);
-        match level {
-            Level::Htxsnv => group.levels.htxsnv += count,
-            Level::Httnv => group.levels.httnv += count,
-            Level::Htnv => group.levels.htnv += count,
-            Level::Khtnv => group.levels.khtnv += count,
-        }
+        let count = |level: Level| u32::try_from(row.decided_at(level)).unwrap_or(u32::MAX);
+        group.levels.htxsnv += count(Level::Htxsnv);
+        group.levels.httnv += count(Level::Httnv);
+        group.levels.htnv += count(Level::Htnv);
+        group.levels.khtnv += count(Level::Khtnv);
     }
     Ok(groups
         .into_values()
@@ -557,16 +566,16 @@ impl App {
                 total: lines(&now.rollup.tallies(child.id)).1,
             })
             .collect();
-        let mut khtnv_units: Vec<Uuid> = now
+        let mut khtnv_places: Vec<(Uuid, Uuid)> = now
             .rows
             .iter()
-            .filter(|r| r.level == Some(Level::Khtnv))
-            .map(|r| r.unit_id)
+            .filter(|r| r.decided_at(Level::Khtnv) > 0)
+            .map(|r| (r.plan_id, r.unit_id))
             .collect();
-        khtnv_units.sort();
-        khtnv_units.dedup();
+        khtnv_places.sort();
+        khtnv_places.dedup();
         let khtnv = tx
-            .report_rated_khtnv(&scope_of(&plan, org), &khtnv_units)
+            .report_rated_khtnv(&khtnv_places)
             .await?
             .into_iter()
             .map(|s| {
@@ -719,17 +728,25 @@ mod tests {
             org(leaf, Some(mid)),
             org(other, Some(root)),
         ];
-        let row = |unit: Uuid, level: Level, count: i64| UnitCount {
-            unit_id: unit,
-            org_id: None,
-            kind: SubjectKind::MemberWithoutPost,
-            stage: Stage::Decided,
-            participation: Participation::ReviewAndClassify,
-            level: Some(level),
-            excluded_reason: None,
-            quota_group: "members@X".into(),
-            deciding_org_id: None,
-            count,
+        let row = |unit: Uuid, level: Level, count: i64| {
+            let mut levels = [0; 4];
+            levels[kiemdiem_store::cycle::report::COUNTED_LEVELS
+                .iter()
+                .position(|l| *l == level)
+                .unwrap()] = count;
+            UnitCount {
+                unit_id: unit,
+                plan_id: Uuid::nil(),
+                org_id: None,
+                kind: SubjectKind::MemberWithoutPost,
+                participation: Participation::ReviewAndClassify,
+                excluded_reason: None,
+                quota_group: "members@X".into(),
+                deciding_org_id: None,
+                subjects: count,
+                stages: [0, 0, 0, 0, count, 0],
+                levels,
+            }
         };
         let scope = ReportScope {
             root,

@@ -135,11 +135,6 @@ stored! {
     Body => "cấp quyết định",
 }
 
-/// A possibly empty stored code (`''` for none, as in `subject_counts`' key) as a value.
-pub(crate) fn optional<T: Stored>(code: &str) -> Result<Option<T>, BadCode> {
-    (!code.is_empty()).then(|| T::from_code(code)).transpose()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,8 +149,7 @@ mod tests {
             bad.to_string(),
             "mức xếp loại «htnv» không có trong danh mục"
         );
-        assert_eq!(optional::<Level>(""), Ok(None));
-        assert_eq!(optional::<Body>("own_branch"), Ok(Some(Body::OwnBranch)));
-        assert!(optional::<Stage>("done").is_err());
+        assert_eq!(Body::from_code("own_branch"), Ok(Body::OwnBranch));
+        assert!(Stage::from_code("done").is_err());
     }
 }

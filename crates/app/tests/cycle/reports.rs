@@ -140,8 +140,9 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
         let url = db.url.clone();
         let postgres = db.is_postgres();
         async move {
-            let sql = "UPDATE subject_counts SET subjects = subjects + $1 \
-                       WHERE unit_id = $2 AND stage = 'decided' AND level = 'HTTNV'";
+            let sql = "UPDATE subject_counts \
+                       SET subjects = subjects + $1, decided = decided + $1, httnv = httnv + $1 \
+                       WHERE unit_id = $2 AND httnv > 0";
             let changed = if postgres {
                 let pool = sqlx::PgPool::connect(&url).await.unwrap();
                 let n = sqlx::query(sql)

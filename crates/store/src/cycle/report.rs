@@ -1,15 +1,16 @@
 //! The counts behind the summary reports (biểu tổng hợp): the subjects of one period under one
-//! organisation, per unit (branch), kind, stage, participation and level, with each count's
-//! quota group. They are read from `subject_counts` (migration 0032), which triggers on
-//! `subjects` keep in the same transaction as every write of a subject, over the subtree on the
-//! plan's date (the closure joined to the counts of the period's plans — each subject is in
-//! exactly one plan of a period, so nothing is counted twice): a national summary sums a few
-//! hundred thousand rows instead of reading six million subjects. The subjects stay the record:
-//! [`Tx::report_unit_totals`] counts them per unit from the (plan, unit) index alone, for the
-//! report to check the kept counts against, and [`Tx::subject_counts_drift`] compares everything.
-//! The subjects rated KHTNV are named from a partial index. Rolling the units' counts up the tree
-//! is the app's (it holds the tree); [`Tx::report_rollup_sql`] is the same roll-up written as one
-//! SQL statement over the subjects themselves, kept for the benchmark to compare with.
+//! organisation, per unit (branch), kind, participation, organisation rated, quota group and
+//! deciding organisation, with in columns how many are at each stored stage and, decided, at
+//! each level. They are read from `subject_counts` (migration 0040: one wide row where 0032 kept
+//! a narrow row per stage and level), which triggers on `subjects` keep in the same transaction
+//! as every write of a subject, over the subtree on the plan's date (the closure joined to the
+//! counts of the period's plans — each subject is in exactly one plan of a period, so nothing is
+//! counted twice). The subjects stay the record: [`Tx::report_unit_totals`] counts them per unit
+//! from the (plan, unit) index alone, for the report to check the kept counts against, and
+//! [`Tx::subject_counts_drift`] compares everything. The subjects rated KHTNV are named from a
+//! partial index. Rolling the units' counts up the tree is the app's (it holds the tree);
+//! [`Tx::report_rollup_sql`] is the same roll-up written as one SQL statement over the subjects
+//! themselves, kept for the benchmark to compare with.
 //!
 //! Like the rest of the store this knows no rule: stages, kinds and levels are the rules'
 //! vocabularies, stored as their codes (see [`crate::vocab`]).
@@ -17,7 +18,7 @@
 use super::batch::placeholders;
 use crate::db::{Tx, on_conn};
 use crate::error::{Result, StoreError};
-use crate::vocab::{Coded, OptCoded, Stored, optional};
+use crate::vocab::{Coded, OptCoded, Stored};
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::stage::Stage;
 use kiemdiem_rules::{Level, SubjectKind};
@@ -35,57 +36,164 @@ pub struct ReportScope {
     pub period_no: i64,
 }
 
-/// Subjects of one unit with one kind, stage, participation and level.
+/// The stages and levels the kept counts have a column for, in their order: a unit count's
+/// [`UnitCount::parts`] name them. `Decided` counts the decided and the published.
+pub const COUNTED_STAGES: [Stage; 6] = [
+    Stage::Pending,
+    Stage::SelfReviewed,
+    Stage::Reviewed,
+    Stage::Proposed,
+    Stage::Decided,
+    Stage::Excluded,
+];
+/// The levels counted among the decided (or published) subjects.
+pub const COUNTED_LEVELS: [Level; 4] = [Level::Htxsnv, Level::Httnv, Level::Htnv, Level::Khtnv];
+
+/// The subjects of one unit with one kind, participation, organisation rated, quota group and
+/// deciding organisation (and, for those excluded, one reason): how many, how many at each
+/// stored stage, and of those decided (or published) how many at each level — one row of
+/// `subject_counts` (migration 0040).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitCount {
     pub unit_id: Uuid,
+    /// The plan the subjects are in (one of the period's).
+    pub plan_id: Uuid,
     /// The organisation rated, for organisation subjects (and collectives).
     pub org_id: Option<Uuid>,
     pub kind: SubjectKind,
-    pub stage: Stage,
     pub participation: Participation,
-    pub level: Option<Level>,
-    /// For excluded subjects: the messages of their eligibility's reasons, joined by "; "
-    /// (empty when it gave none).
+    /// For a row of excluded subjects: the messages of their eligibility's reasons, joined by
+    /// "; " (empty when it gave none); `None` for the row of the others.
     pub excluded_reason: Option<String>,
     /// The comparable group of the HTXSNV quota and the organisation whose body decides.
     pub quota_group: String,
     pub deciding_org_id: Option<Uuid>,
+    /// Every subject of the row, whatever its stage.
+    pub subjects: i64,
+    /// Per [`COUNTED_STAGES`]: `decided` counts `decided` and `published`.
+    pub stages: [i64; 6],
+    /// Per [`COUNTED_LEVELS`], among the decided (or published).
+    pub levels: [i64; 4],
+}
+
+/// One part of a [`UnitCount`]: the subjects at one stage (and, decided, one level).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountPart {
+    /// One of [`COUNTED_STAGES`]; `Decided` stands for the decided and the published.
+    pub stage: Stage,
+    /// For decided subjects: one of [`COUNTED_LEVELS`], or `None` for those decided without a
+    /// level.
+    pub level: Option<Level>,
     pub count: i64,
+}
+
+impl UnitCount {
+    /// The row's subjects split by stage (the decided by level), leaving out the empty parts:
+    /// together they are exactly `subjects` (reading the row checked that the stage columns add
+    /// up to it); what no level column takes is the decided part without a level.
+    pub fn parts(&self) -> Vec<CountPart> {
+        let mut out = Vec::with_capacity(10);
+        for (stage, n) in COUNTED_STAGES.into_iter().zip(self.stages) {
+            if stage == Stage::Decided {
+                let mut leveled = 0;
+                for (level, m) in COUNTED_LEVELS.into_iter().zip(self.levels) {
+                    leveled += m;
+                    out.push(CountPart {
+                        stage,
+                        level: Some(level),
+                        count: m,
+                    });
+                }
+                out.push(CountPart {
+                    stage,
+                    level: None,
+                    count: n - leveled,
+                });
+            } else {
+                out.push(CountPart {
+                    stage,
+                    level: None,
+                    count: n,
+                });
+            }
+        }
+        out.retain(|p| p.count != 0);
+        out
+    }
+
+    /// How many of the row's subjects are decided (or published) at `level`.
+    pub fn decided_at(&self, level: Level) -> i64 {
+        COUNTED_LEVELS
+            .iter()
+            .position(|l| *l == level)
+            .map(|i| self.levels[i])
+            .unwrap_or_default()
+    }
 }
 
 /// A row of `subject_counts` as stored: no NULL in the key (nil UUID, empty text).
 #[derive(sqlx::FromRow)]
 struct StoredCount {
     unit_id: Uuid,
+    plan_id: Uuid,
     org_id: Uuid,
     kind: String,
-    stage: String,
     participation: String,
-    level: String,
     excluded_reason: String,
     quota_group: String,
     deciding_org_id: Uuid,
-    count: i64,
+    subjects: i64,
+    pending: i64,
+    self_reviewed: i64,
+    reviewed: i64,
+    proposed: i64,
+    decided: i64,
+    excluded_subjects: i64,
+    htxsnv: i64,
+    httnv: i64,
+    htnv: i64,
+    khtnv: i64,
 }
 
 impl TryFrom<StoredCount> for UnitCount {
     type Error = StoreError;
     fn try_from(r: StoredCount) -> Result<UnitCount> {
-        let corrupt =
-            |bad: crate::vocab::BadCode| StoreError::Corrupt(format!("{bad} (subject_counts)"));
-        let stage = Stage::from_code(&r.stage).map_err(corrupt)?;
+        let corrupt = |column: &str, bad: crate::vocab::BadCode| {
+            StoreError::Corrupt(format!("{bad} (subject_counts.{column})"))
+        };
+        let stages = [
+            r.pending,
+            r.self_reviewed,
+            r.reviewed,
+            r.proposed,
+            r.decided,
+            r.excluded_subjects,
+        ];
+        let levels = [r.htxsnv, r.httnv, r.htnv, r.khtnv];
+        // Every stored stage has its column (`decided` takes `published` too): subjects the
+        // columns leave over were written at a stage the rules do not know.
+        if stages.iter().sum::<i64>() != r.subjects || levels.iter().sum::<i64>() > r.decided {
+            return Err(StoreError::Corrupt(format!(
+                "subject_counts.subjects: {} đối tượng nhưng các bước cộng lại {} (trong đó đã quyết định {}, các mức cộng lại {})",
+                r.subjects,
+                stages.iter().sum::<i64>(),
+                r.decided,
+                levels.iter().sum::<i64>()
+            )));
+        }
         Ok(UnitCount {
             unit_id: r.unit_id,
+            plan_id: r.plan_id,
             org_id: (!r.org_id.is_nil()).then_some(r.org_id),
-            kind: SubjectKind::from_code(&r.kind).map_err(corrupt)?,
-            stage,
-            participation: Participation::from_code(&r.participation).map_err(corrupt)?,
-            level: optional(&r.level).map_err(corrupt)?,
-            excluded_reason: (stage == Stage::Excluded).then_some(r.excluded_reason),
+            kind: SubjectKind::from_code(&r.kind).map_err(|bad| corrupt("kind", bad))?,
+            participation: Participation::from_code(&r.participation)
+                .map_err(|bad| corrupt("participation", bad))?,
+            excluded_reason: (r.excluded_subjects != 0).then_some(r.excluded_reason),
             quota_group: r.quota_group,
             deciding_org_id: (!r.deciding_org_id.is_nil()).then_some(r.deciding_org_id),
-            count: r.count,
+            subjects: r.subjects,
+            stages,
+            levels,
         })
     }
 }
@@ -104,6 +212,34 @@ pub struct CountDrift {
     pub key: String,
     pub kept: i64,
     pub counted: i64,
+}
+
+/// A row of the kept counts or of the same counted from the subjects, for the drift check: its
+/// key as text and its eleven counts.
+fn drift_row<R>(row: &R) -> std::result::Result<(String, [i64; 11]), sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let key = format!(
+        "plan {} unit {} kind {} participation {} org {} group {} deciding {} reason «{}»",
+        row.try_get::<Uuid, _>(0)?,
+        row.try_get::<Uuid, _>(1)?,
+        row.try_get::<String, _>(2)?,
+        row.try_get::<String, _>(3)?,
+        row.try_get::<Uuid, _>(4)?,
+        row.try_get::<String, _>(5)?,
+        row.try_get::<Uuid, _>(6)?,
+        row.try_get::<String, _>(7)?,
+    );
+    let mut values = [0; 11];
+    for (i, value) in values.iter_mut().enumerate() {
+        *value = row.try_get::<i64, _>(8 + i)?;
+    }
+    Ok((key, values))
 }
 
 /// A subject rated at one level, for the lists (KHTNV …).
@@ -130,25 +266,35 @@ pub struct RolledUp {
     pub count: i64,
 }
 
-/// What a unit's counts are grouped by (in `subject_counts`, alias `c`).
-const UNIT_COUNT_FIELDS: &str = "c.unit_id, c.org_id, c.kind, c.stage, c.participation, c.level, \
-     c.excluded_reason, c.quota_group, c.deciding_org_id";
+/// A row of the kept counts (`subject_counts`, alias `c`) as [`StoredCount`] reads it.
+const UNIT_COUNT_FIELDS: &str = "c.unit_id, c.plan_id, c.org_id, c.kind, c.participation, c.excluded_reason, \
+     c.quota_group, c.deciding_org_id, c.subjects, c.pending, c.self_reviewed, c.reviewed, \
+     c.proposed, c.decided, c.excluded_subjects, c.htxsnv, c.httnv, c.htnv, c.khtnv";
 
 /// `c` (kept counts) restricted to the period's plans and `u` (closure rows) to the subtree:
 /// binds `$1` root, `$2` date, `$3` year, `$4` period kind, `$5` period number. CROSS JOIN keeps
-/// SQLite's loop over the subtree outside, through the (plan, unit …) key.
-const SUBTREE_COUNTS: &str = "FROM org_closure u CROSS JOIN subject_counts c \
+/// SQLite's loop over the subtree outside; each unit is then one range of the counts' key (which
+/// starts with the unit), the period's plans a filter on it — `+` keeps SQLite from looking every
+/// unit up once per plan of the period (56 nationally) through the key's second column. No
+/// grouping: a unit whose subjects are in two plans of the period (a lower plan took some over)
+/// gives a row per plan, and every reader adds rows up.
+const SUBTREE_COUNTS_SQLITE: &str = "FROM org_closure u CROSS JOIN subject_counts c \
      WHERE u.ancestor_id = $1 AND u.valid_from <= $2 AND u.valid_to > $2 \
-       AND c.unit_id = u.descendant_id AND c.subjects <> 0 \
+       AND c.unit_id = u.descendant_id \
+       AND +c.plan_id IN (SELECT id FROM plans WHERE year = $3 AND period_kind = $4 AND period_no = $5)";
+/// The same for PostgreSQL (which has no unary `+` on a UUID and needs none).
+const SUBTREE_COUNTS_POSTGRES: &str = "FROM org_closure u CROSS JOIN subject_counts c \
+     WHERE u.ancestor_id = $1 AND u.valid_from <= $2 AND u.valid_to > $2 \
+       AND c.unit_id = u.descendant_id \
        AND c.plan_id IN (SELECT id FROM plans WHERE year = $3 AND period_kind = $4 AND period_no = $5)";
 
-/// The same over the subjects themselves (alias `s`).
+/// The subjects (alias `s`) of the units of the subtree (`u`, binds `$1` root and `$2` date) in
+/// the plans bound from `$3` on: each (plan, unit) one range of the (plan, unit) index.
 const SUBTREE_SUBJECTS: &str = "FROM org_closure u CROSS JOIN subjects s \
      WHERE u.ancestor_id = $1 AND u.valid_from <= $2 AND u.valid_to > $2 \
-       AND s.unit_id = u.descendant_id \
-       AND s.plan_id IN (SELECT id FROM plans WHERE year = $3 AND period_kind = $4 AND period_no = $5)";
+       AND s.unit_id = u.descendant_id";
 
-/// Binds a [`ReportScope`] as `$1`…`$5` of [`SUBTREE_SUBJECTS`].
+/// Binds a [`ReportScope`] as `$1`…`$5` of [`SUBTREE_COUNTS_SQLITE`].
 macro_rules! scoped {
     ($query:expr, $scope:expr) => {
         $query
@@ -163,10 +309,11 @@ macro_rules! scoped {
 impl Tx {
     /// Counts per unit of every subject in the scope, as kept in `subject_counts`.
     pub async fn report_unit_counts(&mut self, scope: &ReportScope) -> Result<Vec<UnitCount>> {
-        let sql = format!(
-            "SELECT {UNIT_COUNT_FIELDS}, CAST(SUM(c.subjects) AS BIGINT) AS count \
-             {SUBTREE_COUNTS} GROUP BY {UNIT_COUNT_FIELDS}"
-        );
+        let subtree = match self.backend() {
+            crate::db::Backend::Sqlite => SUBTREE_COUNTS_SQLITE,
+            crate::db::Backend::Postgres => SUBTREE_COUNTS_POSTGRES,
+        };
+        let sql = format!("SELECT {UNIT_COUNT_FIELDS} {subtree}");
         let rows: Vec<StoredCount> = on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope).fetch_all(c).await?);
         rows.into_iter().map(UnitCount::try_from).collect()
     }
@@ -181,9 +328,9 @@ impl Tx {
         let mut out = Vec::new();
         for chunk in units.chunks(500) {
             let sql = format!(
-                "SELECT {UNIT_COUNT_FIELDS}, CAST(SUM(c.subjects) AS BIGINT) AS count \
+                "SELECT {UNIT_COUNT_FIELDS} \
                  FROM subject_counts c WHERE c.plan_id IN (SELECT id FROM plans WHERE year = $1 AND period_kind = $2 AND period_no = $3) \
-                 AND c.subjects <> 0 AND c.unit_id IN ({}) GROUP BY {UNIT_COUNT_FIELDS}",
+                 AND c.unit_id IN ({})",
                 placeholders(4, chunk.len())
             );
             let rows: Vec<StoredCount> = on_conn!(self, c => {
@@ -203,105 +350,158 @@ impl Tx {
         Ok(out)
     }
 
-    /// The number of subjects of each unit in the scope, counted from the subjects themselves
+    /// The periods' plans that may hold subjects of the scope's subtree: those of an
+    /// organisation above the root (or the root) or inside its subtree on the scope's date. A
+    /// report adds those its kept counts name (a unit moved out of a plan's tree during the
+    /// year keeps its subjects in that plan).
+    pub async fn report_plans(&mut self, scope: &ReportScope) -> Result<Vec<Uuid>> {
+        let sql = "SELECT p.id FROM plans p WHERE p.year = $3 AND p.period_kind = $4 AND p.period_no = $5 \
+             AND (p.org_id IN (SELECT a.ancestor_id FROM org_closure a \
+                               WHERE a.descendant_id = $1 AND a.valid_from <= $2 AND a.valid_to > $2) \
+               OR p.org_id IN (SELECT d.descendant_id FROM org_closure d \
+                               WHERE d.ancestor_id = $1 AND d.valid_from <= $2 AND d.valid_to > $2))";
+        Ok(on_conn!(self, c => scoped!(sqlx::query_scalar(sql), scope).fetch_all(c).await?))
+    }
+
+    /// The number of subjects of each unit of the scope's subtree in `plans` (the period's
+    /// plans the report reads, see [`Tx::report_plans`]), counted from the subjects themselves
     /// (their (plan, unit) index, never the rows): what the report checks the kept counts
     /// against, and the cross-check's reference.
-    pub async fn report_unit_totals(&mut self, scope: &ReportScope) -> Result<Vec<UnitTotal>> {
-        let sql =
-            format!("SELECT s.unit_id, COUNT(*) AS count {SUBTREE_SUBJECTS} GROUP BY s.unit_id");
-        Ok(
-            on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope).fetch_all(c).await?),
-        )
+    pub async fn report_unit_totals(
+        &mut self,
+        scope: &ReportScope,
+        plans: &[Uuid],
+    ) -> Result<Vec<UnitTotal>> {
+        if plans.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT s.unit_id, COUNT(*) AS count {SUBTREE_SUBJECTS} AND s.plan_id IN ({}) GROUP BY s.unit_id",
+            placeholders(3, plans.len())
+        );
+        Ok(on_conn!(self, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(scope.root).bind(scope.on);
+            for plan in plans {
+                q = q.bind(*plan);
+            }
+            q.fetch_all(c).await?
+        }))
     }
 
     /// Every difference between `subject_counts` and the subjects counted in full (one scan of
-    /// `subjects`): empty when the kept counts are right. For tests and for an operator who
-    /// doubts them; the report itself checks only the totals per unit.
+    /// `subjects`), key by key and column by column: empty when the kept counts are right. For
+    /// tests and for an operator who doubts them; the report itself checks only the totals per
+    /// unit.
     pub async fn subject_counts_drift(&mut self) -> Result<Vec<CountDrift>> {
         let counted_sql = match self.backend() {
             crate::db::Backend::Sqlite => {
-                "SELECT plan_id, unit_id, kind, stage, participation, COALESCE(level, '') AS level, \
-                   COALESCE(org_id, zeroblob(16)) AS org_id, quota_group, \
-                   COALESCE(deciding_org_id, zeroblob(16)) AS deciding_org_id, \
+                "SELECT plan_id, unit_id, kind, participation, COALESCE(org_id, zeroblob(16)) AS org_id, \
+                   quota_group, COALESCE(deciding_org_id, zeroblob(16)) AS deciding_org_id, \
                    CASE WHEN stage = 'excluded' AND json_valid(eligibility) THEN \
                      COALESCE((SELECT group_concat(json_extract(r.value, '$.message'), '; ') FROM json_each(eligibility, '$.reasons') r), '') \
-                   ELSE '' END AS excluded_reason, COUNT(*) AS subjects \
-                 FROM subjects GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+                   ELSE '' END AS excluded_reason, COUNT(*) AS subjects, \
+                   SUM(stage = 'pending'), SUM(stage = 'self_reviewed'), SUM(stage = 'reviewed'), \
+                   SUM(stage = 'proposed'), SUM(stage IN ('decided', 'published')), SUM(stage = 'excluded'), \
+                   SUM(stage IN ('decided', 'published') AND level IS 'HTXSNV'), \
+                   SUM(stage IN ('decided', 'published') AND level IS 'HTTNV'), \
+                   SUM(stage IN ('decided', 'published') AND level IS 'HTNV'), \
+                   SUM(stage IN ('decided', 'published') AND level IS 'KHTNV') \
+                 FROM subjects GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
             }
             crate::db::Backend::Postgres => {
-                "SELECT plan_id, unit_id, kind, stage, participation, COALESCE(level, '') AS level, \
+                "SELECT plan_id, unit_id, kind, participation, \
                    COALESCE(org_id, '00000000-0000-0000-0000-000000000000') AS org_id, quota_group, \
                    COALESCE(deciding_org_id, '00000000-0000-0000-0000-000000000000') AS deciding_org_id, \
-                   subject_excluded_reason(stage, eligibility) AS excluded_reason, COUNT(*) AS subjects \
-                 FROM subjects GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+                   subject_excluded_reason(stage, eligibility) AS excluded_reason, COUNT(*) AS subjects, \
+                   COUNT(*) FILTER (WHERE stage = 'pending'), COUNT(*) FILTER (WHERE stage = 'self_reviewed'), \
+                   COUNT(*) FILTER (WHERE stage = 'reviewed'), COUNT(*) FILTER (WHERE stage = 'proposed'), \
+                   COUNT(*) FILTER (WHERE stage IN ('decided', 'published')), \
+                   COUNT(*) FILTER (WHERE stage = 'excluded'), \
+                   COUNT(*) FILTER (WHERE stage IN ('decided', 'published') AND level = 'HTXSNV'), \
+                   COUNT(*) FILTER (WHERE stage IN ('decided', 'published') AND level = 'HTTNV'), \
+                   COUNT(*) FILTER (WHERE stage IN ('decided', 'published') AND level = 'HTNV'), \
+                   COUNT(*) FILTER (WHERE stage IN ('decided', 'published') AND level = 'KHTNV') \
+                 FROM subjects GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
             }
         };
-        let kept_sql = "SELECT plan_id, unit_id, kind, stage, participation, level, org_id, quota_group, \
-             deciding_org_id, excluded_reason, subjects FROM subject_counts WHERE subjects <> 0";
-        type Row = (
-            Uuid,
-            Uuid,
-            String,
-            String,
-            String,
-            String,
-            Uuid,
-            String,
-            Uuid,
-            String,
-            i64,
-        );
-        let counted: Vec<Row> =
-            on_conn!(self, c => sqlx::query_as(counted_sql).fetch_all(c).await?);
-        let kept: Vec<Row> = on_conn!(self, c => sqlx::query_as(kept_sql).fetch_all(c).await?);
-        let key = |r: &Row| {
-            format!(
-                "plan {} unit {} kind {} stage {} participation {} level «{}» org {} group {} deciding {} reason «{}»",
-                r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9
-            )
-        };
-        let mut both: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
-        for row in &kept {
-            both.entry(key(row)).or_default().0 += row.10;
+        let kept_sql = "SELECT plan_id, unit_id, kind, participation, org_id, quota_group, \
+             deciding_org_id, excluded_reason, subjects, pending, self_reviewed, reviewed, proposed, \
+             decided, excluded_subjects, htxsnv, httnv, htnv, khtnv FROM subject_counts";
+        let counted = on_conn!(self, c => sqlx::query(counted_sql).fetch_all(c).await?
+            .iter().map(drift_row).collect::<std::result::Result<Vec<_>, sqlx::Error>>()?);
+        let kept = on_conn!(self, c => sqlx::query(kept_sql).fetch_all(c).await?
+            .iter().map(drift_row).collect::<std::result::Result<Vec<_>, sqlx::Error>>()?);
+        const COLUMNS: [&str; 11] = [
+            "subjects",
+            "pending",
+            "self_reviewed",
+            "reviewed",
+            "proposed",
+            "decided",
+            "excluded_subjects",
+            "htxsnv",
+            "httnv",
+            "htnv",
+            "khtnv",
+        ];
+        let mut both: std::collections::BTreeMap<String, ([i64; 11], [i64; 11])> =
+            Default::default();
+        for (key, values) in kept {
+            let entry = both.entry(key).or_default();
+            for (sum, n) in entry.0.iter_mut().zip(values) {
+                *sum += n;
+            }
         }
-        for row in &counted {
-            both.entry(key(row)).or_default().1 += row.10;
+        for (key, values) in counted {
+            let entry = both.entry(key).or_default();
+            for (sum, n) in entry.1.iter_mut().zip(values) {
+                *sum += n;
+            }
         }
-        Ok(both
-            .into_iter()
-            .filter(|(_, (kept, counted))| kept != counted)
-            .map(|(key, (kept, counted))| CountDrift { key, kept, counted })
-            .collect())
+        let mut out = Vec::new();
+        for (key, (kept, counted)) in both {
+            for (i, column) in COLUMNS.iter().enumerate() {
+                if kept[i] != counted[i] {
+                    out.push(CountDrift {
+                        key: format!("{key} column {column}"),
+                        kept: kept[i],
+                        counted: counted[i],
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
-    /// The subjects of `units` (in the scope's period) rated KHTNV, in name order (the stored
-    /// sort key): the caller names the units its counts found such subjects in. Read from the
-    /// partial index `subjects_khtnv` alone (the level is written into the statement so that
-    /// both planners can use it).
+    /// The subjects of the (plan, unit) pairs `places` rated KHTNV, in name order (the stored
+    /// sort key): the caller names the places its counts found such subjects in. Read from the
+    /// partial index `subjects_khtnv` (plan, unit, …) alone (the level is written into the
+    /// statement so that both planners can use it).
     pub async fn report_rated_khtnv(
         &mut self,
-        scope: &ReportScope,
-        units: &[Uuid],
+        places: &[(Uuid, Uuid)],
     ) -> Result<Vec<RatedSubject>> {
+        let mut by_plan: std::collections::BTreeMap<Uuid, Vec<Uuid>> = Default::default();
+        for (plan, unit) in places {
+            by_plan.entry(*plan).or_default().push(*unit);
+        }
         let mut out: Vec<RatedSubject> = Vec::new();
-        for chunk in units.chunks(500) {
-            let sql = format!(
-                "SELECT s.id, s.name, s.sort_key, s.kind, s.unit_id FROM subjects s \
-                 WHERE s.plan_id IN (SELECT id FROM plans WHERE year = $1 AND period_kind = $2 AND period_no = $3) \
-                 AND s.level = 'KHTNV' AND s.unit_id IN ({})",
-                placeholders(4, chunk.len())
-            );
-            let rows: Vec<RatedSubject> = on_conn!(self, c => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                    .bind(scope.year)
-                    .bind(scope.period_kind)
-                    .bind(scope.period_no);
-                for unit in chunk {
-                    q = q.bind(*unit);
-                }
-                q.fetch_all(c).await?
-            });
-            out.extend(rows);
+        for (plan, units) in by_plan {
+            for chunk in units.chunks(500) {
+                let sql = format!(
+                    "SELECT s.id, s.name, s.sort_key, s.kind, s.unit_id FROM subjects s \
+                     WHERE s.plan_id = $1 AND s.level = 'KHTNV' AND s.unit_id IN ({})",
+                    placeholders(2, chunk.len())
+                );
+                let rows: Vec<RatedSubject> = on_conn!(self, c => {
+                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(plan);
+                    for unit in chunk {
+                        q = q.bind(*unit);
+                    }
+                    q.fetch_all(c).await?
+                });
+                out.extend(rows);
+            }
         }
         out.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.id.cmp(&b.id)));
         Ok(out)
