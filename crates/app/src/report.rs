@@ -202,34 +202,40 @@ pub struct Rollup {
     nodes: HashMap<Uuid, NodeCounts>,
 }
 
-fn counts_of(rows: &[UnitCount]) -> Result<HashMap<Uuid, NodeCounts>> {
+/// Each part of a kept count row (a stage, or a level once decided) as the tables place it.
+fn outcomes(row: &UnitCount) -> impl Iterator<Item = (Outcome, i64)> + '_ {
+    row.parts().into_iter().map(move |part| {
+        let outcome = outcome_of(
+            part.stage,
+            row.participation,
+            part.level,
+            row.excluded_reason.as_deref(),
+        );
+        (outcome, part.count)
+    })
+}
+
+fn counts_of(rows: &[UnitCount]) -> HashMap<Uuid, NodeCounts> {
     let mut own: HashMap<Uuid, NodeCounts> = HashMap::new();
     for row in rows {
-        let kind = row.kind;
         let counts = own.entry(row.unit_id).or_insert([[0; BUCKETS]; 6]);
-        for part in row.parts() {
-            let outcome = outcome_of(
-                part.stage,
-                row.participation,
-                part.level,
-                row.excluded_reason.as_deref(),
-            );
-            counts[kind_index(kind)][bucket(&outcome)] += part.count;
+        for (outcome, count) in outcomes(row) {
+            counts[kind_index(row.kind)][bucket(&outcome)] += count;
         }
     }
-    Ok(own)
+    own
 }
 
 impl Rollup {
     /// Rolls `rows` (the branches' counts) up the tree of `subtree` (every node with its
     /// parent, the root's parent outside it).
-    pub fn build(scope: ReportScope, subtree: &[Org], rows: &[UnitCount]) -> Result<Rollup> {
+    pub fn build(scope: ReportScope, subtree: &[Org], rows: &[UnitCount]) -> Rollup {
         let parent: HashMap<Uuid, Uuid> = subtree
             .iter()
             .filter(|o| o.id != scope.root)
             .filter_map(|o| o.parent_id.map(|p| (o.id, p)))
             .collect();
-        let own = counts_of(rows)?;
+        let own = counts_of(rows);
         let mut rollup = Rollup {
             scope,
             parent,
@@ -240,7 +246,7 @@ impl Rollup {
             rollup.add_path(unit, &counts, 1);
             rollup.own.insert(unit, counts);
         }
-        Ok(rollup)
+        rollup
     }
 
     fn add_path(&mut self, unit: Uuid, counts: &NodeCounts, sign: i64) {
@@ -264,7 +270,7 @@ impl Rollup {
     /// decisions changing costs.
     pub async fn refresh_units(&mut self, tx: &mut Tx, units: &[Uuid]) -> Result<()> {
         let rows = tx.report_counts_of_units(&self.scope, units).await?;
-        let mut fresh = counts_of(&rows)?;
+        let mut fresh = counts_of(&rows);
         for unit in units {
             if let Some(old) = self.own.remove(unit) {
                 self.add_path(*unit, &old, -1);
@@ -373,15 +379,9 @@ async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts>
             .then(|| row.org_id.and_then(|id| kinds.get(&id)))
             .flatten()
             .map(|k| OrgKind::ALL.iter().position(|x| x == k).unwrap_or_default() as u8);
-        for part in row.parts() {
-            let outcome = outcome_of(
-                part.stage,
-                row.participation,
-                part.level,
-                row.excluded_reason.as_deref(),
-            );
+        for (outcome, count) in outcomes(row) {
             let sum = merged.entry((kind, org_kind, outcome)).or_default();
-            *sum = sum.saturating_add_signed(part.count);
+            *sum = sum.saturating_add_signed(count);
         }
     }
     let tallies = merged
@@ -393,7 +393,7 @@ async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts>
             count,
         })
         .collect();
-    let rollup = Rollup::build(scope, &subtree, &rows)?;
+    let rollup = Rollup::build(scope, &subtree, &rows);
     Ok(YearCounts {
         tallies,
         subjects,
@@ -665,7 +665,7 @@ impl App {
             .map(|n| n.org)
             .collect();
         let rows = tx.report_unit_counts(&scope).await?;
-        Rollup::build(scope, &subtree, &rows)
+        Ok(Rollup::build(scope, &subtree, &rows))
     }
 }
 
@@ -763,8 +763,7 @@ mod tests {
                 row(other, Level::Htnv, 2),
                 row(mid, Level::Httnv, 1),
             ],
-        )
-        .unwrap();
+        );
         let k = kind_index(SubjectKind::MemberWithoutPost);
         assert_eq!(rollup.node(root)[k][1], 4);
         assert_eq!(rollup.node(root)[k][2], 2);

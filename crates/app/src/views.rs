@@ -197,12 +197,9 @@ impl App {
         };
         self.authorize(actor, Action::Read, Scope::PlanDocument(plan))
             .await?;
+        // (The whole plan's reading was asked above, when the node was chosen.)
         self.authorize(actor, Action::Read, Scope::Org(overview.node.org))
             .await?;
-        if node == OverviewNode::Whole {
-            self.authorize(actor, Action::Read, Scope::Plan(plan))
-                .await?;
-        }
         let escalations = if overview.escalations.is_empty()
             || self
                 .authorize(actor, Action::Read, Scope::Plan(plan))

@@ -30,6 +30,16 @@ fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     found
 }
 
+/// The plan's audit trail records the attached file with its SHA-256.
+async fn assert_attach_audited(app: &App, plan: uuid::Uuid, sha256: &str) {
+    let trail = app
+        .audit_trail(&actor("admin"), "plan", &plan.to_string())
+        .await
+        .unwrap();
+    let entry = trail.iter().find(|e| e.action == "dossier.attach").unwrap();
+    assert_eq!(entry.detail["data"]["sha256"], sha256);
+}
+
 async fn a_dossier_refuses_bad_files_detects_changes_and_blocks_submission(db: &TestDb) {
     let org = build(
         &db.store,
@@ -136,12 +146,7 @@ async fn a_dossier_refuses_bad_files_detects_changes_and_blocks_submission(db: &
     let item = supplement(&dossier);
     assert!(item.present);
     assert_eq!(item.by, Some("attached"));
-    let trail = app
-        .audit_trail(&actor("admin"), "plan", &plan.id.to_string())
-        .await
-        .unwrap();
-    let entry = trail.iter().find(|e| e.action == "dossier.attach").unwrap();
-    assert_eq!(entry.detail["data"]["sha256"], attached.sha256.as_str());
+    assert_attach_audited(&app, plan.id, &attached.sha256).await;
 
     // Unchanged, then changed on disk.
     let check = app.verify_dossier_files(&who, plan.id).await.unwrap();
@@ -283,12 +288,7 @@ async fn a_dossier_kept_in_an_s3_bucket_stores_only_what_is_accepted_and_detects
         store.sha256(&key).await.unwrap().as_deref(),
         Some(attached.sha256.as_str())
     );
-    let trail = app
-        .audit_trail(&actor("admin"), "plan", &plan.id.to_string())
-        .await
-        .unwrap();
-    let entry = trail.iter().find(|e| e.action == "dossier.attach").unwrap();
-    assert_eq!(entry.detail["data"]["sha256"], attached.sha256.as_str());
+    assert_attach_audited(&app, plan.id, &attached.sha256).await;
     let check = app.verify_dossier_files(&who, plan.id).await.unwrap();
     assert_eq!((check.checked, check.problems.len()), (1, 0));
 

@@ -39,39 +39,7 @@ fn subject(name: &str) -> SubjectLoad {
 }
 
 async fn subjects_name_an_existing_plan(store: &Store) {
-    let mut tx = store.begin("tester").await.unwrap();
-    let org = tx
-        .create_org(
-            &crate::support::new_org(
-                "T",
-                "Đảng bộ tỉnh",
-                kiemdiem_rules::OrgKind::Province,
-                None,
-                "01/01/2000",
-            ),
-            day("01/01/2000"),
-        )
-        .await
-        .unwrap();
-    let plan = Uuid::now_v7();
-    tx.insert_plan(&NewPlan {
-        id: plan,
-        org_id: org,
-        year: 2025,
-        period_kind: "year".into(),
-        period_no: 0,
-        parent_plan_id: None,
-        title: "Kế hoạch".into(),
-        rule_set: "qd366-hd43".into(),
-        local_layer: None,
-        review_date: day("31/12/2025"),
-    })
-    .await
-    .unwrap();
-    tx.load_subjects(plan, &[subject("Nguyễn Văn An"), subject("Trần Văn Bình")])
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    plan_with(store, &[subject("Nguyễn Văn An"), subject("Trần Văn Bình")]).await;
 
     let mut tx = store.begin("tester").await.unwrap();
     let orphan = tx

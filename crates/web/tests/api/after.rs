@@ -16,6 +16,18 @@ api_test!(
     large_files_over_http
 );
 
+/// The plan's summary report as its organisation's dossier lists it.
+async fn summary_report_item(app: &TestApp, plan: &str) -> serde_json::Value {
+    let dossier = app.get_ok(&format!("/api/v1/plans/{plan}/dossier")).await;
+    dossier["organisation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "summary_report")
+        .unwrap()
+        .clone()
+}
+
 /// Every file under `dir`, recursively.
 fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
@@ -101,14 +113,7 @@ async fn large_files_over_http(app: &TestApp) {
     .await;
     assert_eq!(over["field"], "content");
     assert_eq!(files_under(app.files.path()), stored, "nothing more stored");
-    let dossier = app.get_ok(&format!("/api/v1/plans/{id}/dossier")).await;
-    let summary = dossier["organisation"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == "summary_report")
-        .unwrap()
-        .clone();
+    let summary = summary_report_item(app, &id).await;
     assert_eq!(summary["files"].as_array().unwrap().len(), 1);
 
     // Every other route keeps the server's 2 MB.
@@ -226,14 +231,7 @@ async fn rewards_attention_and_dossier_over_http(app: &TestApp) {
     )
     .await;
     assert_eq!(attached["media_type"], "application/pdf");
-    let dossier = app.get_ok(&format!("/api/v1/plans/{id}/dossier")).await;
-    let summary = dossier["organisation"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == "summary_report")
-        .unwrap()
-        .clone();
+    let summary = summary_report_item(app, &id).await;
     assert_eq!(summary["by"], "attached");
     let check = expect_json(
         app.post(
