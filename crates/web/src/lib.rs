@@ -114,6 +114,7 @@ pub struct ApiState {
     app: Arc<App>,
     config: Arc<WebConfig>,
     limiters: Arc<limits::Limiters>,
+    charts: Arc<pages::chart::KeptCharts>,
 }
 
 impl ApiState {
@@ -128,6 +129,7 @@ impl ApiState {
             app: Arc::new(app),
             config: Arc::new(config),
             limiters: Arc::new(limiters),
+            charts: Arc::default(),
         }
     }
 
@@ -141,6 +143,11 @@ impl ApiState {
 
     pub fn limiters(&self) -> &limits::Limiters {
         &self.limiters
+    }
+
+    /// The charts drawn from kept plan overviews.
+    pub(crate) fn charts(&self) -> &pages::chart::KeptCharts {
+        &self.charts
     }
 
     /// The day a query describes when it names none: the app's today.

@@ -4,8 +4,98 @@
 
 use super::format::{number, share};
 use super::subject::LEVELS;
+use kiemdiem_app::views::PlanOverview;
 use kiemdiem_rules::Level;
-use std::fmt::Write;
+use std::collections::HashMap;
+use std::fmt::{self, Write};
+use std::sync::{Arc, Mutex, Weak};
+
+/// A coordinate written with one decimal (`12.5`), by integer arithmetic: `{:.1}` on a float
+/// is the costliest part of drawing a chart with a few hundred shapes.
+#[derive(Clone, Copy)]
+struct Px(f64);
+
+impl fmt::Display for Px {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tenths = (self.0 * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let tenths = tenths.unsigned_abs();
+        write!(f, "{sign}{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
+/// The charts of a plan's progress page drawn from one kept overview, kept beside it: they
+/// depend only on the overview and the day, so a page asked many times a second draws them
+/// once per change. An entry holds only a weak reference (the app decides how long an overview
+/// is kept) and goes when its overview has gone.
+#[derive(Debug, Default)]
+pub struct KeptCharts {
+    drawn: Mutex<HashMap<usize, Drawn>>,
+}
+
+#[derive(Debug)]
+struct Drawn {
+    overview: Weak<PlanOverview>,
+    today: time::Date,
+    charts: Arc<PlanCharts>,
+}
+
+/// The progress over time and the levels per child of one overview (see [`KeptCharts`]).
+#[derive(Debug)]
+pub struct PlanCharts {
+    pub over_time: Option<String>,
+    /// `None` before anyone is a subject of the plan (a draft).
+    pub levels: Option<String>,
+}
+
+impl KeptCharts {
+    /// The overview's charts on `today`, drawn now unless drawn already.
+    pub fn plan(&self, overview: &Arc<PlanOverview>, today: time::Date) -> Arc<PlanCharts> {
+        // The weak reference held in an entry keeps the overview's allocation, so its address
+        // names no other overview while the entry is there.
+        let key = Arc::as_ptr(overview) as usize;
+        if let Some(drawn) = self.lock().get(&key)
+            && drawn.today == today
+            && drawn.overview.strong_count() > 0
+        {
+            return Arc::clone(&drawn.charts);
+        }
+        let node = &overview.node;
+        let charts = Arc::new(PlanCharts {
+            over_time: progress_over_time(
+                &overview.days,
+                node.self_review.done + node.self_review.pending,
+                [
+                    node.self_review.deadline,
+                    node.review.deadline,
+                    node.decision.deadline,
+                ],
+                today,
+            ),
+            levels: overview
+                .levels
+                .iter()
+                .any(|l| l.levels.iter().any(|(_, n)| *n > 0))
+                .then(|| levels_by_child(&overview.levels)),
+        });
+        let mut drawn = self.lock();
+        drawn.retain(|_, d| d.overview.strong_count() > 0);
+        drawn.insert(
+            key,
+            Drawn {
+                overview: Arc::downgrade(overview),
+                today,
+                charts: Arc::clone(&charts),
+            },
+        );
+        charts
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<usize, Drawn>> {
+        // A panic while drawing leaves nothing half-written in the map.
+        self.drawn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 /// Escapes text for SVG.
 fn escape(text: &str) -> String {
@@ -52,15 +142,17 @@ fn stacked_bar(total: i64, count: impl Fn(Option<Level>) -> i64) -> String {
         let width = 600.0 * *n as f64 / total as f64;
         let _ = write!(
             svg,
-            r##"<rect class="level-{code}" x="{x:.1}" y="0" width="{width:.1}" height="40"><title>{}: {}</title></rect>"##,
+            r##"<rect class="level-{code}" x="{}" y="0" width="{}" height="40"><title>{}: {}</title></rect>"##,
+            Px(x),
+            Px(width),
             escape(name),
             number(*n)
         );
         if width > 40.0 {
             let _ = write!(
                 svg,
-                r##"<text x="{:.1}" y="26" fill="#fff" font-size="14" text-anchor="middle">{}</text>"##,
-                x + width / 2.0,
+                r##"<text x="{}" y="26" fill="#fff" font-size="14" text-anchor="middle">{}</text>"##,
+                Px(x + width / 2.0),
                 number(*n)
             );
         }
@@ -117,7 +209,7 @@ pub fn levels_by_child(rows: &[kiemdiem_app::work::LevelsAt]) -> String {
             .collect()
     };
     let (label_width, bar_width, row_height) = (230.0, 360.0, 30.0);
-    let height = row_height * rows.len() as f64;
+    let height = 30 * rows.len();
     let node_parts = parts(node);
     let node_total: i64 = node_parts.iter().map(|(_, _, n)| n).sum();
     let summary = escape(&format!(
@@ -128,7 +220,7 @@ pub fn levels_by_child(rows: &[kiemdiem_app::work::LevelsAt]) -> String {
     let mut svg = String::from(r##"<div class="by-child">"##);
     let _ = write!(
         svg,
-        r##"<svg class="chart" viewBox="0 0 600 {height:.0}" role="img" aria-label="{summary}"><title>{summary}</title>"##
+        r##"<svg class="chart" viewBox="0 0 600 {height}" role="img" aria-label="{summary}"><title>{summary}</title>"##
     );
     for (i, row) in rows.iter().enumerate() {
         let row_parts = parts(row);
@@ -146,10 +238,10 @@ pub fn levels_by_child(rows: &[kiemdiem_app::work::LevelsAt]) -> String {
         };
         let _ = write!(
             svg,
-            r##"<g><title>{}: {}</title><text x="0" y="{:.1}" font-size="13">{}</text>"##,
+            r##"<g><title>{}: {}</title><text x="0" y="{}" font-size="13">{}</text>"##,
             escape(&row.org.name),
             escape(&words(&row_parts, total).join("; ")),
-            y + 19.0,
+            Px(y + 19.0),
             escape(&name)
         );
         let mut x = label_width;
@@ -160,15 +252,17 @@ pub fn levels_by_child(rows: &[kiemdiem_app::work::LevelsAt]) -> String {
             let width = bar_width * *n as f64 / total as f64;
             let _ = write!(
                 svg,
-                r##"<rect class="level-{code}" x="{x:.1}" y="{:.1}" width="{width:.1}" height="24"/>"##,
-                y + 2.0
+                r##"<rect class="level-{code}" x="{}" y="{}" width="{}" height="24"/>"##,
+                Px(x),
+                Px(y + 2.0),
+                Px(width)
             );
             if width > 44.0 {
                 let _ = write!(
                     svg,
-                    r##"<text x="{:.1}" y="{:.1}" fill="#fff" font-size="12" text-anchor="middle">{}</text>"##,
-                    x + width / 2.0,
-                    y + 19.0,
+                    r##"<text x="{}" y="{}" fill="#fff" font-size="12" text-anchor="middle">{}</text>"##,
+                    Px(x + width / 2.0),
+                    Px(y + 19.0),
                     share(*n, total)
                 );
             }
@@ -262,19 +356,19 @@ pub fn progress_over_time(
     for n in [0, target / 2, target] {
         let _ = write!(
             svg,
-            r##"<line class="grid" x1="{left}" x2="{right}" y1="{y:.1}" y2="{y:.1}"/><text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end">{}</text>"##,
-            left - 6.0,
-            y(n) + 4.0,
+            r##"<line class="grid" x1="{left}" x2="{right}" y1="{y}" y2="{y}"/><text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>"##,
+            Px(left - 6.0),
+            Px(y(n) + 4.0),
             number(n as i64),
-            y = y(n)
+            y = Px(y(n))
         );
     }
     for (day, anchor) in [(start, "start"), (end, "end")] {
         let _ = write!(
             svg,
-            r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="{anchor}">{}</text>"##,
-            x(day),
-            lower + 18.0,
+            r##"<text x="{}" y="{}" font-size="12" text-anchor="{anchor}">{}</text>"##,
+            Px(x(day)),
+            Px(lower + 18.0),
             super::format::day(day)
         );
     }
@@ -285,32 +379,32 @@ pub fn progress_over_time(
         let (class, key) = STEPS[i];
         let _ = write!(
             svg,
-            r##"<line class="deadline {class}" x1="{x:.1}" x2="{x:.1}" y1="{upper}" y2="{lower}"><title>{}: {}</title></line>"##,
+            r##"<line class="deadline {class}" x1="{x}" x2="{x}" y1="{upper}" y2="{lower}"><title>{}: {}</title></line>"##,
             escape(&tr.fill("chart.deadline", &[("step", tr.t(key))])),
             super::format::day(deadline),
-            x = x(deadline)
+            x = Px(x(deadline))
         );
     }
     for (i, (class, _)) in STEPS.iter().enumerate() {
-        let mut points = format!("{:.1},{:.1}", x(start), y(0));
+        let mut points = format!("{},{}", Px(x(start)), Px(y(0)));
         let mut previous = 0;
         for d in days.iter().filter(|d| d.day >= start) {
             let n = value(d, i);
             let _ = write!(
                 points,
-                " {:.1},{:.1} {:.1},{:.1}",
-                x(d.day),
-                y(previous),
-                x(d.day),
-                y(n)
+                " {},{} {},{}",
+                Px(x(d.day)),
+                Px(y(previous)),
+                Px(x(d.day)),
+                Px(y(n))
             );
             previous = n;
         }
         let _ = write!(
             points,
-            " {:.1},{:.1}",
-            x(latest.day.max(today).min(end)),
-            y(previous)
+            " {},{}",
+            Px(x(latest.day.max(today).min(end))),
+            Px(y(previous))
         );
         let _ = write!(
             svg,
@@ -340,6 +434,18 @@ pub fn progress_over_time(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_are_written_with_one_decimal() {
+        let written: Vec<String> = [0.0, 12.34, 12.36, 599.96, 600.0, -1.26, -0.04]
+            .into_iter()
+            .map(|v| Px(v).to_string())
+            .collect();
+        assert_eq!(
+            written,
+            ["0.0", "12.3", "12.4", "600.0", "600.0", "-1.3", "0.0"]
+        );
+    }
 
     #[test]
     fn the_levels_chart_counts_every_subject_and_escapes_text() {

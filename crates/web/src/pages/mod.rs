@@ -9,7 +9,7 @@
 mod accounts;
 mod assets;
 mod ballot;
-mod chart;
+pub(crate) mod chart;
 mod format;
 mod framework;
 mod home;

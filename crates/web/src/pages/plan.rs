@@ -5,7 +5,6 @@
 //! by quota group with the headroom shown, each subject with the proposals, what the rules allow
 //! and why, and the decision or correction form (a refusal shown on the row with its rule).
 
-use super::chart::levels_by_child;
 use super::format::{day, number};
 use super::session::Viewer;
 use super::subject::LEVELS;
@@ -164,22 +163,7 @@ async fn build_plan_page(
             late: child.self_review.late + child.review.late + child.decision.late > 0,
         });
     }
-    let over_time = super::chart::progress_over_time(
-        &overview.days,
-        node.self_review.done + node.self_review.pending,
-        [
-            node.self_review.deadline,
-            node.review.deadline,
-            node.decision.deadline,
-        ],
-        state.app().today(),
-    );
-    // No chart before anyone is a subject of the plan (a draft).
-    let chart = overview
-        .levels
-        .iter()
-        .any(|l| l.levels.iter().any(|(_, n)| *n > 0))
-        .then(|| levels_by_child(&overview.levels));
+    let charts = state.charts().plan(&overview, state.app().today());
     let pending_total = overview.pending.len();
     let pages = pending_total.div_ceil(PENDING_PAGE).max(1);
     let pending_page = pending_page.clamp(1, pages);
@@ -330,8 +314,8 @@ async fn build_plan_page(
             .unwrap_or_default(),
         publish_rules: problem.publish.map(sources).unwrap_or_default(),
         progress: rows,
-        over_time,
-        chart,
+        over_time: charts.over_time.clone(),
+        chart: charts.levels.clone(),
         pending,
         pending_pager,
         can_manage,
