@@ -259,10 +259,11 @@ impl S3Files {
     /// policy) or failed.
     fn refused(what: &str, status: u16, body: &[u8]) -> AppError {
         let body = String::from_utf8_lossy(body);
-        let code = elements(&body, "Code")
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+        // S3's error document names the refusal in its one `<Code>` element.
+        let code = body
+            .split_once("<Code>")
+            .and_then(|(_, rest)| rest.split_once("</Code>"))
+            .map_or("", |(code, _)| code);
         if status >= 500 {
             unavailable(what, format!("HTTP {status} {code}"))
         } else {
@@ -298,17 +299,10 @@ impl S3Files {
             return Ok(());
         }
         let what = "tạo bucket";
-        let url = self
-            .bucket
-            .create_bucket(&self.credentials)
-            .sign(SIGNED_FOR);
-        // Outside us-east-1 the region goes in the body as the location constraint.
-        let body = match self.bucket.region() {
-            "us-east-1" => String::new(),
-            region => format!(
-                "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>{region}</LocationConstraint></CreateBucketConfiguration>"
-            ),
-        };
+        // Outside us-east-1 the body names the region (the location constraint).
+        let action = self.bucket.create_bucket(&self.credentials);
+        let body = action.body();
+        let url = action.sign(SIGNED_FOR);
         match self
             .send(what, rusty_s3::Method::Put, url, Some(body.into_bytes()))
             .await?
@@ -368,81 +362,44 @@ impl S3Files {
     /// The keys stored under the prefix (the prefix taken off), in the store's order (ListObjectsV2,
     /// page after page).
     pub async fn keys(&self) -> Result<Vec<String>> {
+        use rusty_s3::S3Action;
+        use rusty_s3::actions::ListObjectsV2;
         let what = "liệt kê tệp";
         let mut keys = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let mut query: Vec<(&str, &str)> = Vec::new();
-            if let Some(token) = &token {
-                query.push(("continuation-token", token));
-            }
-            query.push(("list-type", "2"));
+            let mut list = self.bucket.list_objects_v2(Some(&self.credentials));
             if !self.prefix.is_empty() {
-                query.push(("prefix", &self.prefix));
+                list.with_prefix(self.prefix.as_str());
             }
-            let url = rusty_s3::signing::sign(
-                &jiff::Timestamp::now(),
-                rusty_s3::Method::Get,
-                self.bucket.base_url().clone(),
-                self.credentials.key(),
-                self.credentials.secret(),
-                self.credentials.token(),
-                self.bucket.region(),
-                SIGNED_FOR.as_secs(),
-                query.iter().copied(),
-                std::iter::empty(),
-            );
+            if let Some(token) = &token {
+                list.with_continuation_token(token.as_str());
+            }
+            let url = list.sign(SIGNED_FOR);
             let body = match self.send(what, rusty_s3::Method::Get, url, None).await? {
                 (200..=299, body) => String::from_utf8_lossy(&body).into_owned(),
                 (status, body) => return Err(Self::refused(what, status, &body)),
             };
-            for key in elements(&body, "Key") {
+            let page = ListObjectsV2::parse_response(&body).map_err(|e| {
+                AppError::internal(format!(
+                    "Kho tệp S3 trả lời việc {what} bằng một danh sách không đọc được ({e})"
+                ))
+            })?;
+            for object in page.contents {
+                let key = object.key;
                 keys.push(key.strip_prefix(&self.prefix).unwrap_or(&key).to_owned());
             }
-            token = elements(&body, "NextContinuationToken").into_iter().next();
-            let truncated =
-                elements(&body, "IsTruncated").first().map(String::as_str) == Some("true");
-            if !truncated || token.is_none() {
-                return Ok(keys);
+            match page.next_continuation_token {
+                Some(next) => token = Some(next),
+                None => return Ok(keys),
             }
         }
     }
 }
 
-/// The text of every `<name>…</name>` element of an S3 listing, XML entities decoded.
-fn elements(xml: &str, name: &str) -> Vec<String> {
-    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
-    let mut found = Vec::new();
-    let mut rest = xml;
-    while let Some((_, after)) = rest.split_once(open.as_str()) {
-        let Some((text, tail)) = after.split_once(close.as_str()) else {
-            break;
-        };
-        found.push(
-            text.replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&apos;", "'")
-                .replace("&amp;", "&"),
-        );
-        rest = tail;
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_listing_is_read_key_by_key() {
-        let xml = "<ListBucketResult><IsTruncated>true</IsTruncated><Contents><Key>ab/1</Key></Contents>\
-                   <Contents><Key>k&amp;d/2</Key></Contents><NextContinuationToken>t1</NextContinuationToken></ListBucketResult>";
-        assert_eq!(elements(xml, "Key"), vec!["ab/1", "k&d/2"]);
-        assert_eq!(elements(xml, "IsTruncated"), vec!["true"]);
-        assert_eq!(elements(xml, "NextContinuationToken"), vec!["t1"]);
-        assert!(elements(xml, "Missing").is_empty());
-    }
 
     #[test]
     fn an_s3_store_needs_its_bucket_and_keys() {

@@ -222,7 +222,8 @@ async fn test_bucket() -> Option<S3Files> {
     let s3 = S3Files::new(&S3Config {
         endpoint,
         bucket: format!("kd-{}", uuid::Uuid::now_v7().simple()),
-        region: "us-east-1".into(),
+        // Outside us-east-1: the bucket is created with its location constraint.
+        region: "ap-southeast-1".into(),
         access_key_id: key("KIEMDIEM_FILES_S3_ACCESS_KEY_ID"),
         secret_access_key: key("KIEMDIEM_FILES_S3_SECRET_ACCESS_KEY"),
         prefix: "hoso/".into(),
