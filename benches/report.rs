@@ -10,7 +10,7 @@
 //! database (a throw-away schema is created and dropped). `KIEMDIEM_BENCH_KEEP=FILE` keeps the
 //! SQLite database in FILE instead, and a later run finding FILE reuses it (its plans already
 //! opened and decided; pending migrations run on opening) — a national database takes minutes to
-//! build. Every root of the demo tree (a
+//! build. `KIEMDIEM_BENCH_LOG=sqlx::query=debug` prints every statement with its time. Every root of the demo tree (a
 //! province) gets its year's plan, opened, and every classified subject is given a level straight
 //! in the database (a decided plan without replaying a national year of sittings; levels spread
 //! by the length of the name: about 10 % HTXSNV, 60 % HTTNV, 25 % HTNV, 5 % KHTNV).
@@ -37,6 +37,13 @@ use time::macros::date;
 use uuid::Uuid;
 
 fn main() {
+    // `KIEMDIEM_BENCH_LOG=sqlx::query=debug` prints every statement with its time.
+    if let Ok(filter) = std::env::var("KIEMDIEM_BENCH_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
