@@ -433,7 +433,7 @@ fn report_disagreement(
             .cloned()
             .unwrap_or_else(|| format!("đơn vị {unit}"));
         cross_check.problems.push(format!(
-            "{name}: số đếm lưu sẵn cho báo cáo là {kept} đối tượng nhưng đếm trực tiếp được {counted}; các số của đơn vị này chưa đúng, cần kiểm tra bảng subject_counts"
+            "{name}: số đếm lưu sẵn cho báo cáo là {kept} đối tượng nhưng đếm trực tiếp được {counted}; các số của đơn vị này chưa đúng, cần báo quản trị hệ thống kiểm tra lại số đếm"
         ));
         cross_check.balanced = false;
     }
