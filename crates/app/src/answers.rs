@@ -2,9 +2,12 @@
 //! the distribution of levels and the list of those not yet rated at a node are read by every
 //! visit of an office's progress page, and computing them costs hundreds of statements, while
 //! the data under them changes a few times a minute (so are whole pages' answers, `views.rs`).
-//! Every change is audited in the same transaction that makes it, so the audit trail's head
-//! sequence names the state of the database: an answer is kept with the sequence it was read at
-//! and served only while the head is still there. Authorisation is never kept here: each use case asks before it reads.
+//! Every change is audited in the same transaction that makes it, so the audit trail's sequence
+//! names the state of the database: an answer is kept with the sequence it was read at and
+//! served only while that is still the last entry that may change it (`answers_seq`: a sign-in
+//! does not count). Visitors asking for one answer at once wait for the first one's reading
+//! instead of each reading it again. Authorisation is never kept here: each use case asks before
+//! it reads.
 
 use crate::progress::{NodeProgress, PendingSubject, StepDay};
 use crate::views::{OverviewNode, PlanOverview, UnitPage};
@@ -18,15 +21,58 @@ use uuid::Uuid;
 /// Answers of one question, each with the audit sequence it was read at.
 pub(crate) struct Kept<K, V> {
     entries: Mutex<HashMap<K, (i64, Arc<V>)>>,
+    /// One turn per question being read now: whoever comes while it is read waits for it.
+    reading: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
     capacity: usize,
 }
 
-impl<K: Eq + Hash, V> Kept<K, V> {
+impl<K: Eq + Hash + Clone, V> Kept<K, V> {
     fn new(capacity: usize) -> Self {
         Kept {
             entries: Mutex::new(HashMap::new()),
+            reading: Mutex::new(HashMap::new()),
             capacity,
         }
+    }
+
+    /// The answer read at `seq`: kept, or read by `read` and kept. While one visitor reads it,
+    /// the others asking the same question wait and take that reading if it was made at their
+    /// sequence too (a hundred visitors of a progress page after a change read it once, not a
+    /// hundred times). A failed reading is not kept: the next in line reads for itself.
+    pub(crate) async fn get_or_read<E, F, R>(&self, key: K, seq: i64, read: F) -> Result<Arc<V>, E>
+    where
+        F: FnOnce() -> R,
+        R: Future<Output = Result<V, E>>,
+    {
+        if let Some(kept) = self.get(&key, seq) {
+            return Ok(kept);
+        }
+        let turn = Arc::clone(self.turns().entry(key.clone()).or_default());
+        let answer = {
+            let _mine = turn.lock().await;
+            match self.get(&key, seq) {
+                Some(kept) => Ok(kept),
+                None => match read().await {
+                    Ok(value) => {
+                        let value = Arc::new(value);
+                        self.put(key.clone(), seq, Arc::clone(&value));
+                        Ok(value)
+                    }
+                    Err(e) => Err(e),
+                },
+            }
+        };
+        // The last one through takes the turn away (the map holds one, this call another).
+        let mut turns = self.turns();
+        if Arc::strong_count(&turn) <= 2 {
+            turns.remove(&key);
+        }
+        answer
+    }
+
+    fn turns(&self) -> std::sync::MutexGuard<'_, HashMap<K, Arc<tokio::sync::Mutex<()>>>> {
+        // Nothing is left half-done in the map by a panic elsewhere.
+        self.reading.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The answer read at `seq`, if one is kept.

@@ -116,7 +116,7 @@ impl App {
         }
         let today = self.today();
         let mut tx = self.store().read().await?;
-        let seq = tx.audit_seq().await?;
+        let seq = tx.answers_seq().await?;
         let key = (plan, node, today);
         if let Some(kept) = self.answers.progress.get(&key, seq) {
             return Ok(kept.as_ref().clone());
@@ -237,7 +237,7 @@ impl App {
             Some(node) => self.authorize_plan_at(actor, plan, node).await?,
         }
         let mut tx = self.store().read().await?;
-        let seq = tx.audit_seq().await?;
+        let seq = tx.answers_seq().await?;
         let root = match node {
             Some(node) => node,
             None => load_plan(&mut tx, plan).await?.org_id,
@@ -265,7 +265,7 @@ impl App {
         self.authorize(actor, Action::Read, Scope::Org(org)).await?;
         let today = self.today();
         let mut tx = self.store().read().await?;
-        let seq = tx.audit_seq().await?;
+        let seq = tx.answers_seq().await?;
         let key = (plan, org, today);
         if let Some(kept) = self.answers.pending.get(&key, seq) {
             return Ok(kept.as_ref().clone());

@@ -83,10 +83,10 @@ pub struct PlanOverview {
 }
 
 impl App {
-    /// The audit head's sequence: the state of the database kept answers are read at.
+    /// The audit sequence kept answers are read at (the last entry that may change them).
     async fn audit_head(&self) -> Result<i64> {
         let mut tx = self.store().glance().await?;
-        let seq = tx.audit_seq().await?;
+        let seq = tx.answers_seq().await?;
         tx.rollback().await?;
         Ok(seq)
     }
@@ -97,14 +97,11 @@ impl App {
         check_signed_in(actor)?;
         let seq = self.audit_head().await?;
         let key = (code.to_owned(), on, self.today());
-        let page = match self.answers.units.get(&key, seq) {
-            Some(kept) => kept,
-            None => {
-                let page = Arc::new(self.read_unit_page(actor, code, on).await?);
-                self.answers.units.put(key, seq, Arc::clone(&page));
-                page
-            }
-        };
+        let page = self
+            .answers
+            .units
+            .get_or_read(key, seq, || self.read_unit_page(actor, code, on))
+            .await?;
         // What the use cases below ask (answered from the request's memo the first time).
         self.authorize(actor, Action::Read, Scope::Org(page.org.id))
             .await?;
@@ -187,14 +184,11 @@ impl App {
         };
         let seq = self.audit_head().await?;
         let key = (plan, node.clone(), self.today());
-        let overview = match self.answers.overviews.get(&key, seq) {
-            Some(kept) => kept,
-            None => {
-                let overview = Arc::new(self.read_plan_overview(actor, plan, &node).await?);
-                self.answers.overviews.put(key, seq, Arc::clone(&overview));
-                overview
-            }
-        };
+        let overview = self
+            .answers
+            .overviews
+            .get_or_read(key, seq, || self.read_plan_overview(actor, plan, &node))
+            .await?;
         self.authorize(actor, Action::Read, Scope::PlanDocument(plan))
             .await?;
         // (The whole plan's reading was asked above, when the node was chosen.)

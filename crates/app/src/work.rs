@@ -472,7 +472,7 @@ impl App {
     pub async fn levels_at(&self, actor: &Actor, plan: Uuid, org: Uuid) -> Result<Vec<LevelsAt>> {
         self.authorize_plan_at(actor, plan, org).await?;
         let mut tx = self.store().read().await?;
-        let seq = tx.audit_seq().await?;
+        let seq = tx.answers_seq().await?;
         if let Some(kept) = self.answers.levels.get(&(plan, org), seq) {
             return Ok(kept.as_ref().clone());
         }

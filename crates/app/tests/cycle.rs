@@ -76,3 +76,5 @@ mod rewards;
 
 #[path = "cycle/dossiers.rs"]
 mod dossiers;
+#[path = "cycle/kept.rs"]
+mod kept;

@@ -43,20 +43,26 @@ pub struct AuditSlot {
 const SELECT: &str = "SELECT seq, at, actor, action, entity, entity_id, reason, detail, prev_hash, hash, seal FROM audit_log";
 
 impl Tx {
-    /// The sequence number of the last entry: it moves with every change, so an answer read
-    /// at one sequence holds as long as the head is still there.
-    pub async fn audit_seq(&mut self) -> Result<i64> {
+    /// The sequence number of the last entry that may change what an answer kept between
+    /// visits shows (every entry but a session's own): an answer read at one sequence holds as
+    /// long as this is still there.
+    pub async fn answers_seq(&mut self) -> Result<i64> {
         Ok(
-            on_conn!(self, c => sqlx::query_scalar("SELECT seq FROM audit_head WHERE id = 1").fetch_one(c).await?),
+            on_conn!(self, c => sqlx::query_scalar("SELECT answers_seq FROM audit_head WHERE id = 1").fetch_one(c).await?),
         )
     }
 
     /// Reserves the next sequence number; call once per entry, before [`Tx::audit_append`].
-    pub async fn audit_reserve(&mut self) -> Result<AuditSlot> {
+    /// `moves_answers` is false only for an entry that changes nothing a kept answer reads (a
+    /// sign-in): [`Tx::answers_seq`] then stays where it was.
+    pub async fn audit_reserve(&mut self, moves_answers: bool) -> Result<AuditSlot> {
         self.stamp()?;
         let (seq, prev_hash): (i64, String) = on_conn!(self, c => sqlx::query_as(
-            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+            "UPDATE audit_head SET seq = seq + 1, \
+               answers_seq = CASE WHEN $1 THEN seq + 1 ELSE answers_seq END \
+             WHERE id = 1 RETURNING seq, hash",
         )
+        .bind(moves_answers)
         .fetch_one(c)
         .await?);
         Ok(AuditSlot { seq, prev_hash })

@@ -109,7 +109,11 @@ pub async fn append(tx: &mut Tx, who: &Authorized, event: AuditEvent) -> Result<
     let detail = serde_json::to_string(&detail)
         .map_err(|e| AppError::internal(format!("không mã hóa được nhật ký: {e}")))?;
     let at = tx.stamp()?.at;
-    let slot = tx.audit_reserve().await?;
+    // A session's own entry (sign-in, failed sign-in, lock-out, sign-out) that wrote nothing but
+    // sessions leaves the answers kept between visits standing: none of them reads a session.
+    let moves_answers = !(event.action.starts_with("session.")
+        && tx.changes().iter().all(|c| c.table == "sessions"));
+    let slot = tx.audit_reserve(moves_answers).await?;
     let mut record = AuditRecord {
         seq: slot.seq,
         at,
