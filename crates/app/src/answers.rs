@@ -11,7 +11,7 @@
 
 use crate::progress::{NodeProgress, PendingSubject, StepDay};
 use crate::views::{OverviewNode, PlanOverview, UnitPage};
-use crate::work::LevelsAt;
+use crate::work::{BranchPlans, LevelsAt};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
@@ -119,6 +119,8 @@ pub(crate) struct Answers {
     pub(crate) units: Kept<(String, Date, Date), UnitPage>,
     /// (plan, node, today) → the plan at the node, as its progress page shows it.
     pub(crate) overviews: Kept<(Uuid, OverviewNode, Date), PlanOverview>,
+    /// (branch, today) → the plans its members work under and its open ballots (their home).
+    pub(crate) branch_plans: Kept<(Uuid, Date), BranchPlans>,
 }
 
 impl std::fmt::Debug for Answers {
@@ -136,6 +138,7 @@ impl Default for Answers {
             days: Kept::new(256),
             units: Kept::new(512),
             overviews: Kept::new(256),
+            branch_plans: Kept::new(8192),
         }
     }
 }

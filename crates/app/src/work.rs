@@ -14,6 +14,8 @@ use crate::plan::{Plan, Step, Subject, plan_from_row, subject_view};
 use crate::state::Stage;
 use kiemdiem_rules::Level;
 use kiemdiem_rules::eligibility::Participation;
+use kiemdiem_store::Tx;
+use kiemdiem_store::cycle::work::OpenBallot;
 use serde::Serialize;
 use time::Date;
 use uuid::Uuid;
@@ -82,6 +84,35 @@ pub struct PastLevel {
     pub level: Level,
 }
 
+/// The plans a branch's members work under — of the branch and of every organisation above it,
+/// this year and last, oldest first — each with, when open, the branch's open ballots. The same
+/// for every member of the branch, so kept between visits (`answers.rs`).
+pub(crate) struct BranchPlans {
+    plans: Vec<(Plan, Vec<OpenBallot>)>,
+}
+
+async fn branch_plans(
+    tx: &mut Tx,
+    branch: Uuid,
+    today: Date,
+    years: [i64; 2],
+) -> Result<BranchPlans> {
+    let above = tx.org_ancestor_ids(branch, today).await?;
+    let mut plans = Vec::new();
+    for year in years {
+        for row in tx.plans_of_orgs(&above, year).await? {
+            let plan = plan_from_row(tx, row).await?;
+            let ballots = if plan.status == "open" {
+                tx.open_ballots_of(plan.id, branch).await?
+            } else {
+                Vec::new()
+            };
+            plans.push((plan, ballots));
+        }
+    }
+    Ok(BranchPlans { plans })
+}
+
 impl App {
     /// The signed-in person's work now.
     pub async fn my_work(&self, actor: &Actor) -> Result<Work> {
@@ -99,41 +130,42 @@ impl App {
         if let Some(member) = actor.member
             && let Some(branch) = tx.member_place(member, today).await?
         {
-            let above = tx.org_ancestor_ids(branch, today).await?;
-            for year in years {
-                for row in tx.plans_of_orgs(&above, year).await? {
-                    let plan = plan_from_row(&mut tx, row).await?;
-                    for subject in tx.member_subjects_in(plan.id, branch, member).await? {
-                        let subject = subject_view(subject)?;
-                        let self_evaluated = tx
-                            .evaluations(subject.id)
-                            .await?
-                            .iter()
-                            .any(|e| e.step == "self");
-                        let next = next_step(&plan, &subject, self_evaluated, today);
-                        work.own.push(OwnSubject {
-                            plan_title: plan.title.clone(),
-                            year: plan.year,
-                            subject,
-                            next,
+            // The branch's plans and open ballots are the same for each of its members: kept.
+            let seq = tx.answers_seq().await?;
+            let context = self
+                .answers
+                .branch_plans
+                .get_or_read((branch, today), seq, || {
+                    branch_plans(&mut tx, branch, today, years)
+                })
+                .await?;
+            for (plan, open_ballots) in &context.plans {
+                for subject in tx.member_subjects_in(plan.id, branch, member).await? {
+                    let subject = subject_view(subject)?;
+                    let self_evaluated = tx
+                        .evaluations(subject.id)
+                        .await?
+                        .iter()
+                        .any(|e| e.step == "self");
+                    let next = next_step(plan, &subject, self_evaluated, today);
+                    work.own.push(OwnSubject {
+                        plan_title: plan.title.clone(),
+                        year: plan.year,
+                        subject,
+                        next,
+                    });
+                }
+                for open in open_ballots {
+                    if let Some((entitled, voted)) = tx.roll_entry(open.ballot_id, member).await? {
+                        work.ballots.push(BallotToCast {
+                            ballot: open.ballot_id,
+                            meeting: open.meeting_id,
+                            meeting_title: open.meeting_title.clone(),
+                            held_on: open.held_on,
+                            electronic: open.mode == "electronic",
+                            entitled,
+                            voted,
                         });
-                    }
-                    if plan.status == "open" {
-                        for open in tx.open_ballots_of(plan.id, branch).await? {
-                            if let Some((entitled, voted)) =
-                                tx.roll_entry(open.ballot_id, member).await?
-                            {
-                                work.ballots.push(BallotToCast {
-                                    ballot: open.ballot_id,
-                                    meeting: open.meeting_id,
-                                    meeting_title: open.meeting_title,
-                                    held_on: open.held_on,
-                                    electronic: open.mode == "electronic",
-                                    entitled,
-                                    voted,
-                                });
-                            }
-                        }
                     }
                 }
             }

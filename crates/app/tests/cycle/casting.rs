@@ -19,7 +19,8 @@ use uuid::Uuid;
 on_both_backends!(
     one_transaction_casts_several_papers_and_refuses_each_voter_alone,
     concurrent_casts_are_grouped_and_each_voter_is_answered,
-    a_subject_is_voted_again_only_after_a_round_without_majority
+    a_subject_is_voted_again_only_after_a_round_without_majority,
+    a_members_home_follows_the_ballot_though_its_branch_plans_are_kept
 );
 
 const NAMES: [&str; 10] = [
@@ -366,4 +367,52 @@ async fn a_subject_is_voted_again_only_after_a_round_without_majority(db: &TestD
 /// The plan a meeting belongs to.
 async fn plan_of(app: &App, meeting: Uuid) -> Uuid {
     app.meeting(&actor("bithu"), meeting).await.unwrap().plan
+}
+
+/// A member's home: the branch's plans and open ballots are kept for all its members
+/// (`answers.rs`), what is the member's own (voted or not) is read on every visit, and closing
+/// the ballot shows at once.
+async fn a_members_home_follows_the_ballot_though_its_branch_plans_are_kept(db: &TestDb) {
+    let app = app(db);
+    let (ballot, agenda, members) = open_ballot(db, &app).await;
+    let home = |member: Uuid| {
+        let app = app.clone();
+        async move {
+            app.my_work(&Actor::trusted_member("dangvien", member))
+                .await
+                .unwrap()
+        }
+    };
+    let first = home(members[0]).await;
+    assert_eq!(first.ballots.len(), 1);
+    assert_eq!(first.ballots[0].ballot, ballot);
+    assert!(!first.ballots[0].voted);
+    assert!(
+        first.own.iter().any(|o| agenda.contains(&o.subject.id)),
+        "their own subject in the plan"
+    );
+    // The second member's home is read from the kept plans: their own ballot line all the same.
+    let second = home(members[1]).await;
+    assert_eq!(second.ballots.len(), 1);
+    assert!(
+        second
+            .own
+            .iter()
+            .all(|o| !first.own.iter().any(|f| f.subject.id == o.subject.id))
+    );
+    // The first member votes: their home says so at once, the second's does not.
+    app.cast_ballot(
+        &Actor::trusted_member("dangvien", members[0]),
+        ballot,
+        members[0],
+        &paper(&agenda, Level::Httnv),
+    )
+    .await
+    .unwrap();
+    assert!(home(members[0]).await.ballots[0].voted);
+    assert!(!home(members[1]).await.ballots[0].voted);
+    // The ballot closes: no home lists it any more.
+    close(&app, ballot).await;
+    assert!(home(members[0]).await.ballots.is_empty());
+    assert!(home(members[1]).await.ballots.is_empty());
 }
