@@ -1,6 +1,6 @@
 //! The page structs, one per template: the values each page shows, already formatted.
 
-use crate::{Chrome, Link};
+use crate::{Chrome, Link, Tr};
 use askama::Template;
 
 /// A demonstration account listed on the sign-in page (demo mode only).
@@ -505,6 +505,15 @@ pub struct EscalationRow {
     pub error: String,
 }
 
+/// The progress table of a plan at a node and its children: the same for every viewer, so the web
+/// crate renders it once per kept overview and [`PlanPage`] inserts it as is.
+#[derive(Template)]
+#[template(path = "plan_progress.html")]
+pub struct PlanProgressTable {
+    pub tr: &'static Tr,
+    pub progress: Vec<ProgressRow>,
+}
+
 /// `GET /ke-hoach/{id}`: a plan, its progress over the subtree, who is late and why.
 #[derive(Template)]
 #[template(path = "plan.html")]
@@ -526,7 +535,8 @@ pub struct PlanPage {
     pub version: i64,
     pub publish_error: String,
     pub publish_rules: Vec<String>,
-    pub progress: Vec<ProgressRow>,
+    /// The progress table, rendered once per kept overview ([`PlanProgressTable`]).
+    pub progress_table: String,
     /// Progress over time (SVG), `None` before any subject passed a step.
     pub over_time: Option<String>,
     pub chart: Option<String>,

@@ -24,7 +24,8 @@ impl fmt::Display for Px {
     }
 }
 
-/// The charts of a plan's progress page drawn from one kept overview, kept beside it: they
+/// The charts and the progress table of a plan's progress page drawn from one kept overview, kept
+/// beside it: they
 /// depend only on the overview and the day, so a page asked many times a second draws them
 /// once per change. An entry holds only a weak reference (the app decides how long an overview
 /// is kept) and goes when its overview has gone.
@@ -40,17 +41,25 @@ struct Drawn {
     charts: Arc<PlanCharts>,
 }
 
-/// The progress over time and the levels per child of one overview (see [`KeptCharts`]).
+/// The progress table, the progress over time and the levels per child of one overview (see
+/// [`KeptCharts`]).
 #[derive(Debug)]
 pub struct PlanCharts {
+    pub progress_table: String,
     pub over_time: Option<String>,
     /// `None` before anyone is a subject of the plan (a draft).
     pub levels: Option<String>,
 }
 
 impl KeptCharts {
-    /// The overview's charts on `today`, drawn now unless drawn already.
-    pub fn plan(&self, overview: &Arc<PlanOverview>, today: time::Date) -> Arc<PlanCharts> {
+    /// The overview's charts on `today`, and its progress table as `table` renders it, drawn now
+    /// unless drawn already.
+    pub fn plan(
+        &self,
+        overview: &Arc<PlanOverview>,
+        today: time::Date,
+        table: impl FnOnce() -> String,
+    ) -> Arc<PlanCharts> {
         // The weak reference held in an entry keeps the overview's allocation, so its address
         // names no other overview while the entry is there.
         let key = Arc::as_ptr(overview) as usize;
@@ -62,6 +71,7 @@ impl KeptCharts {
         }
         let node = &overview.node;
         let charts = Arc::new(PlanCharts {
+            progress_table: table(),
             over_time: progress_over_time(
                 &overview.days,
                 node.self_review.done + node.self_review.pending,

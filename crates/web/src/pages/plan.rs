@@ -20,10 +20,11 @@ use kiemdiem_app::evaluation::DecisionInput;
 use kiemdiem_app::plan::{PhaseInput, Step};
 use kiemdiem_app::progress::StepCount;
 use kiemdiem_app::state::Stage;
+use kiemdiem_app::views::PlanOverview;
 use kiemdiem_app::{AppError, Role};
 use kiemdiem_pages::{
     Choice, DecideGroup, DecidePage, DecideRow, EscalationRow, FindingRow, Link, PendingPager,
-    PendingRow, PhaseRow, PlanPage, ProgressRow, tk,
+    PendingRow, PhaseRow, PlanPage, PlanProgressTable, ProgressRow, Template, tk,
 };
 use kiemdiem_rules::{Level, QuotaCategory};
 use serde::Deserialize;
@@ -69,6 +70,46 @@ fn level_choices() -> Vec<Choice> {
             name: l.name_vi().to_string(),
         })
         .collect()
+}
+
+/// The progress table at the node (first) and each of its children, rendered: the same for every
+/// viewer of one kept overview, so drawn once with its charts (`KeptCharts`).
+fn progress_table(overview: &PlanOverview) -> String {
+    let id = overview.plan.id;
+    let node = &overview.node;
+    let mut rows = vec![ProgressRow {
+        name: node.name.clone(),
+        href: String::new(),
+        subjects: number(node.subjects as i64),
+        self_review: cell(&node.self_review),
+        review: cell(&node.review),
+        decision: cell(&node.decision),
+        late: node.self_review.late + node.review.late + node.decision.late > 0,
+    }];
+    for child in overview
+        .progress
+        .iter()
+        .filter(|n| n.parent == Some(node.org))
+    {
+        rows.push(ProgressRow {
+            name: child.name.clone(),
+            href: format!("/ke-hoach/{id}?to-chuc={}", child.code),
+            subjects: number(child.subjects as i64),
+            self_review: cell(&child.self_review),
+            review: cell(&child.review),
+            decision: cell(&child.decision),
+            late: child.self_review.late + child.review.late + child.decision.late > 0,
+        });
+    }
+    let table = PlanProgressTable {
+        tr: tr(),
+        progress: rows,
+    };
+    // Rendering writes into a string: it fails only if a value's formatting does.
+    table.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the progress table could not be rendered");
+        String::new()
+    })
 }
 
 fn cell(step: &StepCount) -> String {
@@ -139,31 +180,9 @@ async fn build_plan_page(
             })
             .collect()
     };
-    let mut rows = vec![ProgressRow {
-        name: node.name.clone(),
-        href: String::new(),
-        subjects: number(node.subjects as i64),
-        self_review: cell(&node.self_review),
-        review: cell(&node.review),
-        decision: cell(&node.decision),
-        late: node.self_review.late + node.review.late + node.decision.late > 0,
-    }];
-    for child in overview
-        .progress
-        .iter()
-        .filter(|n| n.parent == Some(node.org))
-    {
-        rows.push(ProgressRow {
-            name: child.name.clone(),
-            href: format!("/ke-hoach/{id}?to-chuc={}", child.code),
-            subjects: number(child.subjects as i64),
-            self_review: cell(&child.self_review),
-            review: cell(&child.review),
-            decision: cell(&child.decision),
-            late: child.self_review.late + child.review.late + child.decision.late > 0,
-        });
-    }
-    let charts = state.charts().plan(&overview, state.app().today());
+    let charts = state
+        .charts()
+        .plan(&overview, state.app().today(), || progress_table(&overview));
     let pending_total = overview.pending.len();
     let pages = pending_total.div_ceil(PENDING_PAGE).max(1);
     let pending_page = pending_page.clamp(1, pages);
@@ -313,7 +332,7 @@ async fn build_plan_page(
             .map(|e| e.message().to_string())
             .unwrap_or_default(),
         publish_rules: problem.publish.map(sources).unwrap_or_default(),
-        progress: rows,
+        progress_table: charts.progress_table.clone(),
         over_time: charts.over_time.clone(),
         chart: charts.levels.clone(),
         pending,
