@@ -23,7 +23,8 @@
 //! - `branch`: the secretary's branch page (`/to-chuc/{code}`);
 //! - `progress`: a district's progress page (`/ke-hoach/{plan}?to-chuc={code}`).
 //!
-//! Each page is first asked for by 20 sessions one after the other to count the statements it
+//! After loading, the database is settled as a running server's would be (PostgreSQL vacuumed,
+//! analysed and checkpointed; SQLite's write-ahead log folded back). Each page is first asked for by 20 sessions one after the other to count the statements it
 //! sends to the database (sqlx's debug events), then asked for at a fixed arrival rate
 //! (`KIEMDIEM_BENCH_RATE` pages/s in all, default 2 000, for `KIEMDIEM_BENCH_SECONDS`, default
 //! 5; latency counted from when each page was due, so a slow server cannot hide its queue), then
@@ -151,6 +152,30 @@ fn main() {
             None => eprintln!("PostgreSQL: KIEMDIEM_BENCH_PG not set, not run"),
         }
     });
+}
+
+/// Leaves the freshly loaded database as a server's would be in its steady state, so the run does
+/// not measure what follows a bulk load: PostgreSQL vacuumed and analysed (otherwise autovacuum
+/// works through the province's new rows during the run) and checkpointed; SQLite's write-ahead log
+/// folded back (the server's background checkpointer would have done it).
+async fn settle(url: &str) {
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.expect("connect");
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&pool)
+            .await
+            .expect("checkpoint");
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.expect("connect");
+        for statement in ["VACUUM (ANALYZE)", "CHECKPOINT"] {
+            sqlx::query(statement)
+                .execute(&pool)
+                .await
+                .expect(statement);
+        }
+        pool.close().await;
+    }
 }
 
 /// One kind of page, and who asks for it.
@@ -547,6 +572,7 @@ async fn run(backend: &str, url: &str, rounds: usize, rate: usize, seconds: usiz
     let app = App::with_today(store.clone(), TODAY).with_security(security);
     let prepared = Instant::now();
     let cast = setup(&app, &store).await;
+    settle(url).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
