@@ -47,27 +47,14 @@ impl<K: Eq + Hash + Clone, V> Kept<K, V> {
         if let Some(kept) = self.get(&key, seq) {
             return Ok(kept);
         }
-        let turn = Arc::clone(self.turns().entry(key.clone()).or_default());
-        let answer = {
-            let _mine = turn.lock().await;
-            match self.get(&key, seq) {
-                Some(kept) => Ok(kept),
-                None => match read().await {
-                    Ok(value) => {
-                        let value = Arc::new(value);
-                        self.put(key.clone(), seq, Arc::clone(&value));
-                        Ok(value)
-                    }
-                    Err(e) => Err(e),
-                },
-            }
-        };
-        // The last one through takes the turn away (the map holds one, this call another).
-        let mut turns = self.turns();
-        if Arc::strong_count(&turn) <= 2 {
-            turns.remove(&key);
+        let turn = Turn::take(self, &key);
+        let _mine = turn.wait().await;
+        if let Some(kept) = self.get(&key, seq) {
+            return Ok(kept);
         }
-        answer
+        let value = Arc::new(read().await?);
+        self.put(key, seq, Arc::clone(&value));
+        Ok(value)
     }
 
     fn turns(&self) -> std::sync::MutexGuard<'_, HashMap<K, Arc<tokio::sync::Mutex<()>>>> {
@@ -101,6 +88,50 @@ impl<K: Eq + Hash + Clone, V> Kept<K, V> {
             _ => {
                 entries.insert(key, (seq, value));
             }
+        }
+    }
+}
+
+/// A caller's place in the line for one question. Its clone of the line's gate is taken and
+/// given back under the map's lock, so the last one out (done, failed or cancelled: a visitor
+/// who closed the page) removes the line: no line outlives its callers.
+struct Turn<'a, K: Eq + Hash + Clone, V> {
+    kept: &'a Kept<K, V>,
+    key: K,
+    /// `Some` until dropped.
+    gate: Option<Arc<tokio::sync::Mutex<()>>>,
+}
+
+impl<'a, K: Eq + Hash + Clone, V> Turn<'a, K, V> {
+    fn take(kept: &'a Kept<K, V>, key: &K) -> Self {
+        let gate = Arc::clone(kept.turns().entry(key.clone()).or_default());
+        Turn {
+            kept,
+            key: key.clone(),
+            gate: Some(gate),
+        }
+    }
+
+    /// Waits for those ahead in the line.
+    async fn wait(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        Some(self.gate.as_ref()?.lock().await)
+    }
+}
+
+impl<K: Eq + Hash + Clone, V> Drop for Turn<'_, K, V> {
+    fn drop(&mut self) {
+        let mut turns = self.kept.turns();
+        if let Some(gate) = self.gate.take() {
+            // The map's clone and this one: nobody else is in line.
+            if Arc::strong_count(&gate) <= 2
+                && turns
+                    .get(&self.key)
+                    .is_some_and(|line| Arc::ptr_eq(line, &gate))
+            {
+                turns.remove(&self.key);
+            }
+            // Given back while the map is still locked.
+            drop(gate);
         }
     }
 }
@@ -146,6 +177,44 @@ impl Default for Answers {
 #[cfg(test)]
 mod tests {
     use super::Kept;
+
+    /// A line of callers waiting for one reading goes with its last caller: done, failed or
+    /// given up (a visitor who closed the page) — and two callers at once read once.
+    #[tokio::test]
+    async fn a_line_goes_with_its_last_caller_and_callers_at_once_read_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::time::Duration;
+        let kept: Kept<u8, u32> = Kept::new(8);
+        let done = kept.get_or_read(1, 1, || async { Ok::<_, ()>(7) }).await;
+        assert_eq!(done.map(|v| *v), Ok(7));
+        assert!(kept.turns().is_empty());
+        let failed = kept.get_or_read(2, 1, || async { Err::<u32, _>(()) }).await;
+        assert!(failed.is_err());
+        assert!(kept.turns().is_empty());
+        let slow = kept.get_or_read(3, 1, || async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok::<_, ()>(1)
+        });
+        assert!(
+            tokio::time::timeout(Duration::from_millis(20), slow)
+                .await
+                .is_err()
+        );
+        assert!(
+            kept.turns().is_empty(),
+            "the caller who gave up left no line"
+        );
+        let reads = AtomicUsize::new(0);
+        let read = || async {
+            reads.fetch_add(1, Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            Ok::<_, ()>(5)
+        };
+        let (a, b) = tokio::join!(kept.get_or_read(4, 1, read), kept.get_or_read(4, 1, read));
+        assert!(Arc::ptr_eq(&a.unwrap(), &b.unwrap()));
+        assert_eq!(reads.load(Ordering::SeqCst), 1, "one reading for both");
+        assert!(kept.turns().is_empty());
+    }
     use std::sync::Arc;
 
     #[test]
