@@ -104,15 +104,6 @@ async fn decide_all(url: &str, branch: Option<Uuid>) {
             q = q.bind(id);
         }
         q.execute(&pool).await.expect("decide");
-        // Rewriting every subject at once leaves a WAL of gigabytes, and every page read then
-        // searches its whole index: fold it back as the server's checkpointer would have done
-        // while a real year's decisions trickled in.
-        if branch.is_none() {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&pool)
-                .await
-                .expect("checkpoint");
-        }
         pool.close().await;
     } else {
         let pool = sqlx::PgPool::connect(url).await.expect("connect");
@@ -121,13 +112,12 @@ async fn decide_all(url: &str, branch: Option<Uuid>) {
             q = q.bind(id);
         }
         q.execute(&pool).await.expect("decide");
-        if branch.is_none() {
-            sqlx::query("VACUUM (ANALYZE)")
-                .execute(&pool)
-                .await
-                .expect("VACUUM");
-        }
         pool.close().await;
+    }
+    // Rewriting every subject at once leaves a WAL of gigabytes (SQLite) or a table to vacuum
+    // (PostgreSQL): settled as a server would be while a real year's decisions trickled in.
+    if branch.is_none() {
+        kiemdiem_testdb::settle(url).await;
     }
 }
 

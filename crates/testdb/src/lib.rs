@@ -1,6 +1,6 @@
 //! # kiemdiem-testdb
 //!
-//! Tests only (a dev-dependency of the store, app and web crates, for their tests and
+//! Tests only (a dev-dependency of the store, app, web and root crates, for their tests and
 //! benches): a fresh, throw-away database for each test, on either backend.
 //!
 //! - SQLite: a file in a temporary directory, removed with the [`TestDb`].
@@ -152,6 +152,31 @@ impl TestDb {
     pub async fn finish(self) {
         self.store.close().await;
         self.place.remove().await;
+    }
+}
+
+/// Leaves a database just loaded in bulk as a server's would be in its steady state, so a bench
+/// measures the server and not what follows the load: PostgreSQL vacuumed, analysed and
+/// checkpointed (else autovacuum works through the new rows during the runs); SQLite's
+/// write-ahead log folded back (the server's background checkpointer would have done it; a WAL of
+/// gigabytes makes every page read search it).
+pub async fn settle(url: &str) {
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.expect("connect");
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&pool)
+            .await
+            .expect("checkpoint");
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.expect("connect");
+        for statement in ["VACUUM (ANALYZE)", "CHECKPOINT"] {
+            sqlx::query(statement)
+                .execute(&pool)
+                .await
+                .expect(statement);
+        }
+        pool.close().await;
     }
 }
 

@@ -154,30 +154,6 @@ fn main() {
     });
 }
 
-/// Leaves the freshly loaded database as a server's would be in its steady state, so the run does
-/// not measure what follows a bulk load: PostgreSQL vacuumed and analysed (otherwise autovacuum
-/// works through the province's new rows during the run) and checkpointed; SQLite's write-ahead log
-/// folded back (the server's background checkpointer would have done it).
-async fn settle(url: &str) {
-    if url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(url).await.expect("connect");
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&pool)
-            .await
-            .expect("checkpoint");
-        pool.close().await;
-    } else {
-        let pool = sqlx::PgPool::connect(url).await.expect("connect");
-        for statement in ["VACUUM (ANALYZE)", "CHECKPOINT"] {
-            sqlx::query(statement)
-                .execute(&pool)
-                .await
-                .expect(statement);
-        }
-        pool.close().await;
-    }
-}
-
 /// One kind of page, and who asks for it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Page {
@@ -572,7 +548,7 @@ async fn run(backend: &str, url: &str, rounds: usize, rate: usize, seconds: usiz
     let app = App::with_today(store.clone(), TODAY).with_security(security);
     let prepared = Instant::now();
     let cast = setup(&app, &store).await;
-    settle(url).await;
+    kiemdiem_testdb::settle(url).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

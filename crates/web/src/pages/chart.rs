@@ -219,7 +219,7 @@ pub fn levels_by_child(rows: &[kiemdiem_app::work::LevelsAt]) -> String {
             .collect()
     };
     let (label_width, bar_width, row_height) = (230.0, 360.0, 30.0);
-    let height = 30 * rows.len();
+    let height = (row_height * rows.len() as f64) as usize;
     let node_parts = parts(node);
     let node_total: i64 = node_parts.iter().map(|(_, _, n)| n).sum();
     let summary = escape(&format!(
