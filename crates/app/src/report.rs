@@ -4,9 +4,12 @@
 //! position of every comparable group (breaches named), the previous year and a cross-check of
 //! the totals; the progress report (who is late at which step); the quota report.
 //!
-//! The store counts the subjects per branch in one SQL pass; [`Rollup`] adds the branches' counts
-//! up the tree (and, after a change in a few branches, updates only their paths); the rules crate
-//! (`summary`, `quota`) makes the tables. Every use case authorizes a read of the organisation
+//! A summary reads the kept counts of its subtree added up by the database, per direct child of
+//! the organisation and per quota group (never the units' rows: a national summary would read
+//! 1.6 million), checks them against each plan's subjects counted (unit by unit only where a
+//! plan's totals differ), and the rules crate (`summary`, `quota`) makes the tables. [`Rollup`]
+//! adds every branch's counts up the tree for a roll-up kept and updated after a change in a few
+//! branches (only their paths). Every use case authorizes a read of the organisation
 //! first. Rendering the tables as files is the `export` and `pdf` crates'.
 
 use crate::App;
@@ -24,7 +27,9 @@ use kiemdiem_rules::summary::{
 };
 use kiemdiem_rules::{Level, OrgKind, SubjectKind};
 use kiemdiem_store::Tx;
-use kiemdiem_store::cycle::report::{ReportScope, UnitCount, UnitTotal};
+use kiemdiem_store::cycle::report::{
+    ChildCount, QuotaCount, ReportScope, StageCounts, UnitCount, UnitTotal,
+};
 use kiemdiem_store::org::Org;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -202,15 +207,14 @@ pub struct Rollup {
     nodes: HashMap<Uuid, NodeCounts>,
 }
 
-/// Each part of a kept count row (a stage, or a level once decided) as the tables place it.
-fn outcomes(row: &UnitCount) -> impl Iterator<Item = (Outcome, i64)> + '_ {
-    row.parts().into_iter().map(move |part| {
-        let outcome = outcome_of(
-            part.stage,
-            row.participation,
-            part.level,
-            row.excluded_reason.as_deref(),
-        );
+/// Each part of kept counts (a stage, or a level once decided) as the tables place it.
+fn outcomes<'a>(
+    participation: Participation,
+    excluded_reason: Option<&'a str>,
+    counts: &StageCounts,
+) -> impl Iterator<Item = (Outcome, i64)> + 'a {
+    counts.parts().into_iter().map(move |part| {
+        let outcome = outcome_of(part.stage, participation, part.level, excluded_reason);
         (outcome, part.count)
     })
 }
@@ -219,7 +223,11 @@ fn counts_of(rows: &[UnitCount]) -> HashMap<Uuid, NodeCounts> {
     let mut own: HashMap<Uuid, NodeCounts> = HashMap::new();
     for row in rows {
         let counts = own.entry(row.unit_id).or_insert([[0; BUCKETS]; 6]);
-        for (outcome, count) in outcomes(row) {
+        for (outcome, count) in outcomes(
+            row.participation,
+            row.excluded_reason.as_deref(),
+            &row.counts,
+        ) {
             counts[kind_index(row.kind)][bucket(&outcome)] += count;
         }
     }
@@ -340,51 +348,30 @@ fn scope_of(plan: &Plan, root: Uuid) -> ReportScope {
     }
 }
 
-/// What a report needs of one year: the tallies of the subtree (organisations by kind), its
-/// quota groups, the roll-up and the store's own count.
-struct YearCounts {
-    tallies: Vec<Tally>,
-    subjects: u64,
-    rollup: Rollup,
-    subtree: Vec<Org>,
-    /// The units' counts as the store gave them.
-    rows: Vec<UnitCount>,
-    /// Units whose kept counts differ from their subjects counted: (unit, kept, counted).
-    disagreeing: Vec<(Uuid, u64, u64)>,
-}
-
-async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts> {
-    let scope = scope_of(plan, root);
-    let subtree: Vec<Org> = tx
-        .org_subtree(root, plan.review_date)
-        .await?
-        .into_iter()
-        .map(|n| n.org)
-        .collect();
-    let kinds: HashMap<Uuid, OrgKind> = subtree.iter().map(|o| (o.id, o.kind)).collect();
-    let rows = tx.report_unit_counts(&scope).await?;
-    // The subjects are counted in the plans a subtree's subjects belong in, and in any other
-    // the kept counts name.
-    let mut plans = tx.report_plans(&scope).await?;
-    plans.extend(rows.iter().map(|r| r.plan_id));
-    plans.sort();
-    plans.dedup();
-    let counted = tx.report_unit_totals(&scope, &plans).await?;
-    let subjects = counted.iter().map(|u| u.count.max(0) as u64).sum();
-    let disagreeing = disagreeing_units(&rows, &counted);
+/// The tallies of kept counts (organisations by their kind), as the rules' tables take them.
+fn tallies_of<'a>(rows: impl IntoIterator<Item = &'a ChildCount>) -> Vec<Tally> {
     let mut merged: BTreeMap<(SubjectKind, Option<u8>, Outcome), u64> = BTreeMap::new();
-    for row in &rows {
+    for row in rows {
         let kind = row.kind;
-        let org_kind = (kind == SubjectKind::Organisation)
-            .then(|| row.org_id.and_then(|id| kinds.get(&id)))
-            .flatten()
-            .map(|k| OrgKind::ALL.iter().position(|x| x == k).unwrap_or_default() as u8);
-        for (outcome, count) in outcomes(row) {
+        let org_kind = row
+            .org_kind
+            .filter(|_| kind == SubjectKind::Organisation)
+            .map(|k| {
+                OrgKind::ALL
+                    .iter()
+                    .position(|x| *x == k)
+                    .unwrap_or_default() as u8
+            });
+        for (outcome, count) in outcomes(
+            row.participation,
+            row.excluded_reason.as_deref(),
+            &row.counts,
+        ) {
             let sum = merged.entry((kind, org_kind, outcome)).or_default();
             *sum = sum.saturating_add_signed(count);
         }
     }
-    let tallies = merged
+    merged
         .into_iter()
         .map(|((kind, org_kind, outcome), count)| Tally {
             kind,
@@ -392,24 +379,62 @@ async fn year_counts(tx: &mut Tx, plan: &Plan, root: Uuid) -> Result<YearCounts>
             outcome,
             count,
         })
-        .collect();
-    let rollup = Rollup::build(scope, &subtree, &rows);
-    Ok(YearCounts {
-        tallies,
-        subjects,
-        rollup,
-        subtree,
-        rows,
-        disagreeing,
+        .collect()
+}
+
+/// The subjects of a report counted from the subjects themselves, against which the kept
+/// counts are checked.
+struct Counted {
+    /// The period's plans the report reads: those of the organisations above the root and
+    /// within its subtree, and any other the kept counts name.
+    plans: Vec<Uuid>,
+    /// The subjects of the subtree in those plans.
+    subjects: u64,
+    /// Units whose kept counts differ from their subjects counted: (unit, kept, counted).
+    disagreeing: Vec<(Uuid, u64, u64)>,
+}
+
+/// Counts the subjects of the report's subtree and checks the kept counts (`counts`) against
+/// them. First plan by plan (one range of the (plan, unit) index each): when every plan's kept
+/// total within the subtree is its whole count of subjects, the subtree holds all of them and
+/// the two agree. Otherwise (a report below the plan's organisation, a unit moved out of the
+/// plan's tree, or kept counts gone wrong) unit by unit, naming the units that disagree.
+async fn counted(tx: &mut Tx, scope: &ReportScope, counts: &[ChildCount]) -> Result<Counted> {
+    let mut plans = tx.report_plans(scope).await?;
+    plans.extend(counts.iter().map(|c| c.plan_id));
+    plans.sort();
+    plans.dedup();
+    let mut kept: HashMap<Uuid, i64> = HashMap::new();
+    for row in counts {
+        *kept.entry(row.plan_id).or_default() += row.counts.subjects;
+    }
+    let totals: HashMap<Uuid, i64> = tx.report_plan_totals(&plans).await?.into_iter().collect();
+    let whole = plans.iter().all(|plan| {
+        kept.get(plan).copied().unwrap_or_default() == totals.get(plan).copied().unwrap_or_default()
+    });
+    if whole {
+        let subjects = totals.values().map(|n| (*n).max(0) as u64).sum();
+        return Ok(Counted {
+            plans,
+            subjects,
+            disagreeing: Vec::new(),
+        });
+    }
+    let counted = tx.report_unit_totals(scope, &plans).await?;
+    let kept = tx.report_unit_kept(scope).await?;
+    Ok(Counted {
+        subjects: counted.iter().map(|u| u.count.max(0) as u64).sum(),
+        disagreeing: disagreeing_units(&kept, &counted),
+        plans,
     })
 }
 
-/// The units whose kept counts (`rows`) do not add up to their subjects counted one by one
-/// (`counted`): (unit, kept, counted), in unit order.
-fn disagreeing_units(rows: &[UnitCount], counted: &[UnitTotal]) -> Vec<(Uuid, u64, u64)> {
+/// The units whose kept number of subjects (`kept`) is not their number of subjects counted one
+/// by one (`counted`): (unit, kept, counted), in unit order.
+fn disagreeing_units(kept: &[UnitTotal], counted: &[UnitTotal]) -> Vec<(Uuid, u64, u64)> {
     let mut both: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
-    for row in rows {
-        both.entry(row.unit_id).or_default().0 += row.subjects;
+    for unit in kept {
+        both.entry(unit.unit_id).or_default().0 += unit.count;
     }
     for unit in counted {
         both.entry(unit.unit_id).or_default().1 += unit.count;
@@ -439,22 +464,11 @@ fn report_disagreement(
     }
 }
 
-/// The decided levels of every quota group met in `rows` (classified subjects decided or
-/// published), each group named after its deciding organisation.
-async fn quota_groups(
-    tx: &mut Tx,
-    rows: &[UnitCount],
-    names: &HashMap<Uuid, String>,
-) -> Result<Vec<QuotaGroupCounts>> {
+/// The decided levels of every quota group of a subtree, each group named after its deciding
+/// organisation.
+fn quota_groups(counts: Vec<QuotaCount>) -> Vec<QuotaGroupCounts> {
     let mut groups: BTreeMap<String, QuotaGroupCounts> = BTreeMap::new();
-    for row in rows {
-        if row.participation != Participation::ReviewAndClassify {
-            continue;
-        }
-        if row.levels.iter().all(|n| *n == 0) {
-            continue;
-        }
-        let kind = row.kind;
+    for row in counts {
         let group = groups
             .entry(row.quota_group.clone())
             .or_insert_with(|| QuotaGroupCounts {
@@ -463,29 +477,21 @@ async fn quota_groups(
                 levels: LevelCounts::default(),
             });
         if group.name.is_empty() {
-            let org_name = match row.deciding_org_id.and_then(|id| names.get(&id)) {
-                Some(name) => name.clone(),
-                None => match row.deciding_org_id {
-                    Some(id) => tx
-                        .org_history(id)
-                        .await?
-                        .pop()
-                        .map(|o| o.name)
-                        .unwrap_or_default(),
-                    None => String::new(),
-                },
-            };
+            let org_name = row
+                .deciding_org()
+                .and(row.deciding_org_name.as_deref())
+                .unwrap_or_default();
             if !org_name.is_empty() {
-                group.name = group_name(kind.quota_category(), &org_name);
+                group.name = group_name(row.kind.quota_category(), org_name);
             }
         }
-        let count = |level: Level| u32::try_from(row.decided_at(level)).unwrap_or(u32::MAX);
-        group.levels.htxsnv += count(Level::Htxsnv);
-        group.levels.httnv += count(Level::Httnv);
-        group.levels.htnv += count(Level::Htnv);
-        group.levels.khtnv += count(Level::Khtnv);
+        let count = |n: i64| u32::try_from(n).unwrap_or(if n < 0 { 0 } else { u32::MAX });
+        group.levels.htxsnv += count(row.htxsnv);
+        group.levels.httnv += count(row.httnv);
+        group.levels.htnv += count(row.htnv);
+        group.levels.khtnv += count(row.khtnv);
     }
-    Ok(groups
+    groups
         .into_values()
         .map(|mut g| {
             if g.name.is_empty() {
@@ -493,7 +499,7 @@ async fn quota_groups(
             }
             g
         })
-        .collect())
+        .collect()
 }
 
 impl App {
@@ -540,53 +546,54 @@ impl App {
         year: i32,
     ) -> Result<SummaryReport> {
         let (mut tx, node, plan, plan_ref) = self.report_basis(actor, org, year).await?;
-        let now = year_counts(&mut tx, &plan, org).await?;
-        let names: HashMap<Uuid, String> =
-            now.subtree.iter().map(|o| (o.id, o.name.clone())).collect();
-        let groups = quota_groups(&mut tx, &now.rows, &names).await?;
+        let scope = scope_of(&plan, org);
+        let counts = tx.report_child_counts(&scope).await?;
+        let counted = counted(&mut tx, &scope, &counts).await?;
+        let groups = quota_groups(tx.report_quota_counts(&scope).await?);
         let previous_plan = covering_plan(&mut tx, org, year - 1).await?;
         let previous = match &previous_plan {
-            Some(before) => Some(year_counts(&mut tx, before, org).await?.tallies),
+            Some(before) => Some(tallies_of(
+                &tx.report_child_counts(&scope_of(before, org)).await?,
+            )),
             None => None,
         };
         let mut summary = summarise(
             &plan.book()?,
-            &now.tallies,
-            now.subjects,
+            &tallies_of(&counts),
+            counted.subjects,
             &groups,
             previous.as_deref(),
         );
-        report_disagreement(&mut summary.cross_check, &now.disagreeing, &names);
-        let children = now
-            .subtree
+        let mut names = HashMap::new();
+        for (unit, _, _) in &counted.disagreeing {
+            if let Some(found) = tx.org_as_of(*unit, plan.review_date).await? {
+                names.insert(*unit, found.name);
+            }
+        }
+        report_disagreement(&mut summary.cross_check, &counted.disagreeing, &names);
+        let children = tx
+            .org_children(org, plan.review_date)
+            .await?
             .iter()
-            .filter(|o| o.parent_id == Some(org) && o.id != org)
             .map(|child| ChildLine {
                 org: OrgRef::of(child),
-                total: lines(&now.rollup.tallies(child.id)).1,
+                total: lines(&tallies_of(
+                    counts.iter().filter(|c| c.child == Some(child.id)),
+                ))
+                .1,
             })
             .collect();
-        let mut khtnv_places: Vec<(Uuid, Uuid)> = now
-            .rows
-            .iter()
-            .filter(|r| r.decided_at(Level::Khtnv) > 0)
-            .map(|r| (r.plan_id, r.unit_id))
-            .collect();
-        khtnv_places.sort();
-        khtnv_places.dedup();
         let khtnv = tx
-            .report_rated_khtnv(&khtnv_places)
+            .report_rated_khtnv(&scope, &counted.plans)
             .await?
             .into_iter()
-            .map(|s| {
-                Ok(NamedSubject {
-                    subject: s.id,
-                    name: s.name,
-                    kind_name: s.kind.name_vi().to_owned(),
-                    unit: names.get(&s.unit_id).cloned().unwrap_or_default(),
-                })
+            .map(|s| NamedSubject {
+                subject: s.id,
+                name: s.name,
+                kind_name: s.kind.name_vi().to_owned(),
+                unit: s.unit_name.unwrap_or_default(),
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect();
         Ok(SummaryReport {
             org: OrgRef::of(&node),
             year,
@@ -601,14 +608,7 @@ impl App {
     /// The quota position of every comparable group in `org`'s subtree for `year`.
     pub async fn report_quota(&self, actor: &Actor, org: Uuid, year: i32) -> Result<QuotaReport> {
         let (mut tx, node, plan, plan_ref) = self.report_basis(actor, org, year).await?;
-        let names: HashMap<Uuid, String> = tx
-            .org_subtree(org, plan.review_date)
-            .await?
-            .into_iter()
-            .map(|n| (n.org.id, n.org.name))
-            .collect();
-        let rows = tx.report_unit_counts(&scope_of(&plan, org)).await?;
-        let groups = quota_groups(&mut tx, &rows, &names).await?;
+        let groups = quota_groups(tx.report_quota_counts(&scope_of(&plan, org)).await?);
         let (groups, breaches) = kiemdiem_rules::summary::quota_lines(&plan.book()?, &groups);
         Ok(QuotaReport {
             org: OrgRef::of(&node),
@@ -743,9 +743,11 @@ mod tests {
                 excluded_reason: None,
                 quota_group: "members@X".into(),
                 deciding_org_id: None,
-                subjects: count,
-                stages: [0, 0, 0, 0, count, 0],
-                levels,
+                counts: StageCounts {
+                    subjects: count,
+                    stages: [0, 0, 0, 0, count, 0],
+                    levels,
+                },
             }
         };
         let scope = ReportScope {

@@ -12,7 +12,7 @@
 use kiemdiem_rules::authority::Body;
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::stage::Stage;
-use kiemdiem_rules::{Level, SubjectKind};
+use kiemdiem_rules::{Level, OrgKind, SubjectKind};
 use sqlx::Database;
 use sqlx::decode::Decode;
 use sqlx::error::BoxDynError;
@@ -133,6 +133,7 @@ stored! {
     Level => "mức xếp loại",
     Participation => "diện tham gia",
     Body => "cấp quyết định",
+    OrgKind => "loại tổ chức",
 }
 
 #[cfg(test)]

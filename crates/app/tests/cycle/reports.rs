@@ -94,6 +94,42 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
             .all(|r| !r.reason.is_empty())
     );
 
+    // Below the plan's organisation the plan's subjects lie partly outside the subtree: the
+    // cross-check then counts unit by unit, and the summary of the grassroots organisation is
+    // its line among the district's children (or its own progress), balanced.
+    let below = app
+        .report_summary(&office, cycle.grassroots, 2026)
+        .await
+        .unwrap();
+    assert!(
+        below.summary.cross_check.balanced,
+        "{:?}",
+        below.summary.cross_check
+    );
+    assert!(below.summary.total.subjects > 0);
+    assert_eq!(
+        below.summary.cross_check.subjects,
+        below.summary.total.subjects
+    );
+    if let Some(line) = summary
+        .children
+        .iter()
+        .find(|c| c.org.id == cycle.grassroots)
+    {
+        assert_eq!(line.total.subjects, below.summary.total.subjects);
+        assert_eq!(line.total.rated, below.summary.total.rated);
+    }
+    let below_khtnv = below
+        .summary
+        .total
+        .levels
+        .iter()
+        .find(|c| c.level == Level::Khtnv)
+        .unwrap()
+        .count;
+    assert_eq!(below.khtnv.len() as u64, below_khtnv);
+    assert!(below.khtnv.iter().all(|s| !s.unit.is_empty()));
+
     // The roll-up of every node agrees with the hand-written SQL roll-up.
     let rollup = app.report_rollup(&office, root, 2026).await.unwrap();
     let tallies = rollup.tallies(root);

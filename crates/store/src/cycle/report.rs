@@ -1,14 +1,21 @@
 //! The counts behind the summary reports (biểu tổng hợp): the subjects of one period under one
 //! organisation, per unit (branch), kind, participation, organisation rated, quota group and
 //! deciding organisation, with in columns how many are at each stored stage and, decided, at
-//! each level. They are read from `subject_counts` (migration 0040: one wide row where 0032 kept
+//! each level. They are kept in `subject_counts` (migration 0040: one wide row where 0032 kept
 //! a narrow row per stage and level), which triggers on `subjects` keep in the same transaction
-//! as every write of a subject, over the subtree on the plan's date (the closure joined to the
-//! counts of the period's plans — each subject is in exactly one plan of a period, so nothing is
-//! counted twice). The subjects stay the record: [`Tx::report_unit_totals`] counts them per unit
-//! from the (plan, unit) index alone, for the report to check the kept counts against, and
+//! as every write of a subject, and read over the subtree on the plan's date (the closure joined
+//! to the counts of the period's plans — each subject is in exactly one plan of a period, so
+//! nothing is counted twice).
+//!
+//! A summary does not read the units' rows (some thirty thousand for a province, 1.6 million
+//! for the country): the database adds them up, once per direct child of the root
+//! ([`Tx::report_child_counts`]) and once per quota group ([`Tx::report_quota_counts`]). The
+//! subjects stay the record: [`Tx::report_plan_totals`] counts each plan's subjects from the
+//! (plan, unit) index for the report to check the kept counts against, and where a plan's
+//! totals differ [`Tx::report_unit_totals`] and [`Tx::report_unit_kept`] find the units;
 //! [`Tx::subject_counts_drift`] compares everything. The subjects rated KHTNV are named from a
-//! partial index. Rolling the units' counts up the tree is the app's (it holds the tree);
+//! partial index. Rolling every unit's counts up the tree, for a roll-up kept and updated after
+//! a change, is the app's (it holds the tree, [`Tx::report_unit_counts`]);
 //! [`Tx::report_rollup_sql`] is the same roll-up written as one SQL statement over the subjects
 //! themselves, kept for the benchmark to compare with.
 //!
@@ -18,10 +25,10 @@
 use super::batch::placeholders;
 use crate::db::{Tx, on_conn};
 use crate::error::{Result, StoreError};
-use crate::vocab::{Coded, OptCoded, Stored};
+use crate::vocab::{Coded, OptCoded};
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::stage::Stage;
-use kiemdiem_rules::{Level, SubjectKind};
+use kiemdiem_rules::{Level, OrgKind, SubjectKind};
 use time::Date;
 use uuid::Uuid;
 
@@ -49,26 +56,11 @@ pub const COUNTED_STAGES: [Stage; 6] = [
 /// The levels counted among the decided (or published) subjects.
 pub const COUNTED_LEVELS: [Level; 4] = [Level::Htxsnv, Level::Httnv, Level::Htnv, Level::Khtnv];
 
-/// The subjects of one unit with one kind, participation, organisation rated, quota group and
-/// deciding organisation (and, for those excluded, one reason): how many, how many at each
-/// stored stage, and of those decided (or published) how many at each level — one row of
-/// `subject_counts` (migration 0040).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnitCount {
-    pub unit_id: Uuid,
-    /// The plan the subjects are in (one of the period's).
-    pub plan_id: Uuid,
-    /// The organisation rated, for organisation subjects (and collectives).
-    pub org_id: Option<Uuid>,
-    pub kind: SubjectKind,
-    pub participation: Participation,
-    /// For a row of excluded subjects: the messages of their eligibility's reasons, joined by
-    /// "; " (empty when it gave none); `None` for the row of the others.
-    pub excluded_reason: Option<String>,
-    /// The comparable group of the HTXSNV quota and the organisation whose body decides.
-    pub quota_group: String,
-    pub deciding_org_id: Option<Uuid>,
-    /// Every subject of the row, whatever its stage.
+/// How many subjects, how many of them at each stored stage and, of those decided (or
+/// published), how many at each level: the columns of a row of `subject_counts`, or their sums.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StageCounts {
+    /// Every subject counted, whatever its stage.
     pub subjects: i64,
     /// Per [`COUNTED_STAGES`]: `decided` counts `decided` and `published`.
     pub stages: [i64; 6],
@@ -76,7 +68,7 @@ pub struct UnitCount {
     pub levels: [i64; 4],
 }
 
-/// One part of a [`UnitCount`]: the subjects at one stage (and, decided, one level).
+/// One part of a [`StageCounts`]: the subjects at one stage (and, decided, one level).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CountPart {
     /// One of [`COUNTED_STAGES`]; `Decided` stands for the decided and the published.
@@ -87,10 +79,10 @@ pub struct CountPart {
     pub count: i64,
 }
 
-impl UnitCount {
-    /// The row's subjects split by stage (the decided by level), leaving out the empty parts:
-    /// together they are exactly `subjects` (reading the row checked that the stage columns add
-    /// up to it); what no level column takes is the decided part without a level.
+impl StageCounts {
+    /// The subjects split by stage (the decided by level), leaving out the empty parts:
+    /// together they are exactly `subjects` (reading the counts checked that the stage columns
+    /// add up to it); what no level column takes is the decided part without a level.
     pub fn parts(&self) -> Vec<CountPart> {
         let mut out = Vec::with_capacity(10);
         for (stage, n) in COUNTED_STAGES.into_iter().zip(self.stages) {
@@ -121,7 +113,7 @@ impl UnitCount {
         out
     }
 
-    /// How many of the row's subjects are decided (or published) at `level`.
+    /// How many are decided (or published) at `level`.
     pub fn decided_at(&self, level: Level) -> i64 {
         COUNTED_LEVELS
             .iter()
@@ -129,19 +121,16 @@ impl UnitCount {
             .map(|i| self.levels[i])
             .unwrap_or_default()
     }
+
+    /// How many are excluded.
+    pub fn excluded(&self) -> i64 {
+        self.stages[5]
+    }
 }
 
-/// A row of `subject_counts` as stored: no NULL in the key (nil UUID, empty text).
+/// The eleven count columns of `subject_counts` (or their sums) as read.
 #[derive(sqlx::FromRow)]
-struct StoredCount {
-    unit_id: Uuid,
-    plan_id: Uuid,
-    org_id: Uuid,
-    kind: String,
-    participation: String,
-    excluded_reason: String,
-    quota_group: String,
-    deciding_org_id: Uuid,
+struct StoredColumns {
     subjects: i64,
     pending: i64,
     self_reviewed: i64,
@@ -155,12 +144,9 @@ struct StoredCount {
     khtnv: i64,
 }
 
-impl TryFrom<StoredCount> for UnitCount {
+impl TryFrom<StoredColumns> for StageCounts {
     type Error = StoreError;
-    fn try_from(r: StoredCount) -> Result<UnitCount> {
-        let corrupt = |column: &str, bad: crate::vocab::BadCode| {
-            StoreError::Corrupt(format!("{bad} (subject_counts.{column})"))
-        };
+    fn try_from(r: StoredColumns) -> Result<StageCounts> {
         let stages = [
             r.pending,
             r.self_reviewed,
@@ -181,20 +167,141 @@ impl TryFrom<StoredCount> for UnitCount {
                 levels.iter().sum::<i64>()
             )));
         }
-        Ok(UnitCount {
-            unit_id: r.unit_id,
-            plan_id: r.plan_id,
-            org_id: (!r.org_id.is_nil()).then_some(r.org_id),
-            kind: SubjectKind::from_code(&r.kind).map_err(|bad| corrupt("kind", bad))?,
-            participation: Participation::from_code(&r.participation)
-                .map_err(|bad| corrupt("participation", bad))?,
-            excluded_reason: (r.excluded_subjects != 0).then_some(r.excluded_reason),
-            quota_group: r.quota_group,
-            deciding_org_id: (!r.deciding_org_id.is_nil()).then_some(r.deciding_org_id),
+        Ok(StageCounts {
             subjects: r.subjects,
             stages,
             levels,
         })
+    }
+}
+
+/// The subjects of one unit with one kind, participation, organisation rated, quota group and
+/// deciding organisation (and, for those excluded, one reason), with their counts — one row of
+/// `subject_counts` (migration 0040).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitCount {
+    pub unit_id: Uuid,
+    /// The plan the subjects are in (one of the period's).
+    pub plan_id: Uuid,
+    /// The organisation rated, for organisation subjects (and collectives).
+    pub org_id: Option<Uuid>,
+    pub kind: SubjectKind,
+    pub participation: Participation,
+    /// For a row of excluded subjects: the messages of their eligibility's reasons, joined by
+    /// "; " (empty when it gave none); `None` for the row of the others.
+    pub excluded_reason: Option<String>,
+    /// The comparable group of the HTXSNV quota and the organisation whose body decides.
+    pub quota_group: String,
+    pub deciding_org_id: Option<Uuid>,
+    pub counts: StageCounts,
+}
+
+/// A row of `subject_counts` as stored: no NULL in the key (nil UUID, empty text).
+#[derive(sqlx::FromRow)]
+struct StoredCount {
+    unit_id: Uuid,
+    plan_id: Uuid,
+    org_id: Uuid,
+    #[sqlx(try_from = "Coded<SubjectKind>")]
+    kind: SubjectKind,
+    #[sqlx(try_from = "Coded<Participation>")]
+    participation: Participation,
+    excluded_reason: String,
+    quota_group: String,
+    deciding_org_id: Uuid,
+    #[sqlx(flatten)]
+    counts: StoredColumns,
+}
+
+impl TryFrom<StoredCount> for UnitCount {
+    type Error = StoreError;
+    fn try_from(r: StoredCount) -> Result<UnitCount> {
+        let counts = StageCounts::try_from(r.counts)?;
+        Ok(UnitCount {
+            unit_id: r.unit_id,
+            plan_id: r.plan_id,
+            org_id: (!r.org_id.is_nil()).then_some(r.org_id),
+            kind: r.kind,
+            participation: r.participation,
+            excluded_reason: (counts.excluded() != 0).then_some(r.excluded_reason),
+            quota_group: r.quota_group,
+            deciding_org_id: (!r.deciding_org_id.is_nil()).then_some(r.deciding_org_id),
+            counts,
+        })
+    }
+}
+
+/// The kept counts of a subtree added up under each direct child of its root (the root's own
+/// subjects apart), per plan, kind, participation, kind of the organisation rated and reason of
+/// exclusion: what a summary's tables, its children's lines and its cross-check read — a few
+/// hundred rows for a province, where its units' rows are some thirty thousand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildCount {
+    /// The root's direct child whose subtree the subjects are in; `None` for the root's own.
+    pub child: Option<Uuid>,
+    pub plan_id: Uuid,
+    pub kind: SubjectKind,
+    pub participation: Participation,
+    /// For organisation subjects: the kind of the organisation rated, on the scope's date.
+    pub org_kind: Option<OrgKind>,
+    /// For excluded subjects: the messages of their eligibility's reasons, joined by "; ".
+    pub excluded_reason: Option<String>,
+    pub counts: StageCounts,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredChildCount {
+    child: Option<Uuid>,
+    plan_id: Uuid,
+    #[sqlx(try_from = "Coded<SubjectKind>")]
+    kind: SubjectKind,
+    #[sqlx(try_from = "Coded<Participation>")]
+    participation: Participation,
+    #[sqlx(try_from = "OptCoded<OrgKind>")]
+    org_kind: Option<OrgKind>,
+    excluded_reason: String,
+    #[sqlx(flatten)]
+    counts: StoredColumns,
+}
+
+impl TryFrom<StoredChildCount> for ChildCount {
+    type Error = StoreError;
+    fn try_from(r: StoredChildCount) -> Result<ChildCount> {
+        let counts = StageCounts::try_from(r.counts)?;
+        Ok(ChildCount {
+            child: r.child,
+            plan_id: r.plan_id,
+            kind: r.kind,
+            participation: r.participation,
+            org_kind: r.org_kind,
+            excluded_reason: (counts.excluded() != 0).then_some(r.excluded_reason),
+            counts,
+        })
+    }
+}
+
+/// The decided levels of one comparable group of the HTXSNV quota within a subtree (subjects
+/// reviewed and classified, decided or published), with the organisation whose body decides.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QuotaCount {
+    pub quota_group: String,
+    /// One kind of subject of the group (a group holds one quota category).
+    #[sqlx(try_from = "Coded<SubjectKind>")]
+    pub kind: SubjectKind,
+    /// Stored as the nil UUID when there is none, and read so: see [`QuotaCount::deciding_org`].
+    pub deciding_org_id: Option<Uuid>,
+    /// Its name on the scope's date, or its last name when it no longer exists then.
+    pub deciding_org_name: Option<String>,
+    pub htxsnv: i64,
+    pub httnv: i64,
+    pub htnv: i64,
+    pub khtnv: i64,
+}
+
+impl QuotaCount {
+    /// The organisation whose body decides, when the subjects name one.
+    pub fn deciding_org(&self) -> Option<Uuid> {
+        self.deciding_org_id.filter(|id| !id.is_nil())
     }
 }
 
@@ -251,6 +358,8 @@ pub struct RatedSubject {
     #[sqlx(try_from = "Coded<SubjectKind>")]
     pub kind: SubjectKind,
     pub unit_id: Uuid,
+    /// The unit's name on the report's date (none when it did not exist then).
+    pub unit_name: Option<String>,
 }
 
 /// One organisation's subtree counts by the hand-written roll-up.
@@ -270,6 +379,33 @@ pub struct RolledUp {
 const UNIT_COUNT_FIELDS: &str = "c.unit_id, c.plan_id, c.org_id, c.kind, c.participation, c.excluded_reason, \
      c.quota_group, c.deciding_org_id, c.subjects, c.pending, c.self_reviewed, c.reviewed, \
      c.proposed, c.decided, c.excluded_subjects, c.htxsnv, c.httnv, c.htnv, c.khtnv";
+
+/// The eleven count columns of `subject_counts` (alias `c`) summed, as [`StoredColumns`] reads
+/// them (PostgreSQL's sum of a BIGINT is a NUMERIC, cast back).
+const SUMMED_COLUMNS: &str = "CAST(SUM(c.subjects) AS BIGINT) AS subjects, \
+     CAST(SUM(c.pending) AS BIGINT) AS pending, CAST(SUM(c.self_reviewed) AS BIGINT) AS self_reviewed, \
+     CAST(SUM(c.reviewed) AS BIGINT) AS reviewed, CAST(SUM(c.proposed) AS BIGINT) AS proposed, \
+     CAST(SUM(c.decided) AS BIGINT) AS decided, \
+     CAST(SUM(c.excluded_subjects) AS BIGINT) AS excluded_subjects, \
+     CAST(SUM(c.htxsnv) AS BIGINT) AS htxsnv, CAST(SUM(c.httnv) AS BIGINT) AS httnv, \
+     CAST(SUM(c.htnv) AS BIGINT) AS htnv, CAST(SUM(c.khtnv) AS BIGINT) AS khtnv";
+
+/// [`SUBTREE_COUNTS_SQLITE`] reached through the root's direct children: `ch` is the root
+/// (depth 0, its own units only) or one of its children (depth 1, its whole subtree), `u` the
+/// units under it. Same binds; `$6` is the code of the organisation kind of subject.
+const CHILD_COUNTS_SQLITE: &str = "FROM org_closure ch CROSS JOIN org_closure u CROSS JOIN subject_counts c \
+     WHERE ch.ancestor_id = $1 AND ch.valid_from <= $2 AND ch.valid_to > $2 AND ch.depth <= 1 \
+       AND u.ancestor_id = ch.descendant_id AND u.valid_from <= $2 AND u.valid_to > $2 \
+       AND (ch.depth = 1 OR u.depth = 0) \
+       AND c.unit_id = u.descendant_id \
+       AND +c.plan_id IN (SELECT id FROM plans WHERE year = $3 AND period_kind = $4 AND period_no = $5)";
+/// The same for PostgreSQL.
+const CHILD_COUNTS_POSTGRES: &str = "FROM org_closure ch CROSS JOIN org_closure u CROSS JOIN subject_counts c \
+     WHERE ch.ancestor_id = $1 AND ch.valid_from <= $2 AND ch.valid_to > $2 AND ch.depth <= 1 \
+       AND u.ancestor_id = ch.descendant_id AND u.valid_from <= $2 AND u.valid_to > $2 \
+       AND (ch.depth = 1 OR u.depth = 0) \
+       AND c.unit_id = u.descendant_id \
+       AND c.plan_id IN (SELECT id FROM plans WHERE year = $3 AND period_kind = $4 AND period_no = $5)";
 
 /// `c` (kept counts) restricted to the period's plans and `u` (closure rows) to the subtree:
 /// binds `$1` root, `$2` date, `$3` year, `$4` period kind, `$5` period number. CROSS JOIN keeps
@@ -316,6 +452,93 @@ impl Tx {
         let sql = format!("SELECT {UNIT_COUNT_FIELDS} {subtree}");
         let rows: Vec<StoredCount> = on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope).fetch_all(c).await?);
         rows.into_iter().map(UnitCount::try_from).collect()
+    }
+
+    /// The kept counts of the scope's subtree added up under each direct child of the root
+    /// (and the root's own apart), per plan, kind, participation, kind of the organisation rated
+    /// and reason of exclusion, in one pass over the subtree's count rows.
+    pub async fn report_child_counts(&mut self, scope: &ReportScope) -> Result<Vec<ChildCount>> {
+        let from = match self.backend() {
+            crate::db::Backend::Sqlite => CHILD_COUNTS_SQLITE,
+            crate::db::Backend::Postgres => CHILD_COUNTS_POSTGRES,
+        };
+        // The kind of the organisation rated is looked up only for organisation subjects.
+        let sql = format!(
+            "SELECT child, plan_id, kind, participation, org_kind, excluded_reason, {SUMMED_COLUMNS} FROM ( \
+               SELECT CASE WHEN ch.depth = 0 THEN NULL ELSE ch.descendant_id END AS child, \
+                 c.plan_id, c.kind, c.participation, c.excluded_reason, \
+                 CASE WHEN c.kind = $6 THEN (SELECT v.kind FROM org_versions v \
+                   WHERE v.org_id = c.org_id AND v.valid_from <= $2 AND v.valid_to > $2) END AS org_kind, \
+                 c.subjects, c.pending, c.self_reviewed, c.reviewed, c.proposed, c.decided, \
+                 c.excluded_subjects, c.htxsnv, c.httnv, c.htnv, c.khtnv \
+               {from}) c \
+             GROUP BY child, plan_id, kind, participation, org_kind, excluded_reason"
+        );
+        let rows: Vec<StoredChildCount> = on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope)
+            .bind(SubjectKind::Organisation.code())
+            .fetch_all(c).await?);
+        rows.into_iter().map(ChildCount::try_from).collect()
+    }
+
+    /// The decided levels of every comparable group of the HTXSNV quota met in the scope's
+    /// subtree (subjects reviewed and classified, at least one decided), with the name of the
+    /// organisation whose body decides, in one pass over the subtree's count rows.
+    pub async fn report_quota_counts(&mut self, scope: &ReportScope) -> Result<Vec<QuotaCount>> {
+        let subtree = match self.backend() {
+            crate::db::Backend::Sqlite => SUBTREE_COUNTS_SQLITE,
+            crate::db::Backend::Postgres => SUBTREE_COUNTS_POSTGRES,
+        };
+        let sql = format!(
+            "SELECT c.quota_group, MIN(c.kind) AS kind, c.deciding_org_id, \
+               COALESCE((SELECT v.name FROM org_versions v WHERE v.org_id = c.deciding_org_id \
+                           AND v.valid_from <= $2 AND v.valid_to > $2), \
+                        (SELECT v.name FROM org_versions v WHERE v.org_id = c.deciding_org_id \
+                           ORDER BY v.seq DESC LIMIT 1)) AS deciding_org_name, \
+               CAST(SUM(c.htxsnv) AS BIGINT) AS htxsnv, CAST(SUM(c.httnv) AS BIGINT) AS httnv, \
+               CAST(SUM(c.htnv) AS BIGINT) AS htnv, CAST(SUM(c.khtnv) AS BIGINT) AS khtnv \
+             {subtree} AND c.participation = $6 \
+             GROUP BY c.quota_group, c.deciding_org_id \
+             HAVING SUM(c.htxsnv + c.httnv + c.htnv + c.khtnv) > 0"
+        );
+        Ok(
+            on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope)
+            .bind(Participation::ReviewAndClassify.code())
+            .fetch_all(c).await?),
+        )
+    }
+
+    /// The kept number of subjects of each unit of the scope's subtree: what the cross-check
+    /// compares unit by unit with [`Tx::report_unit_totals`] when the plans' totals differ.
+    pub async fn report_unit_kept(&mut self, scope: &ReportScope) -> Result<Vec<UnitTotal>> {
+        let subtree = match self.backend() {
+            crate::db::Backend::Sqlite => SUBTREE_COUNTS_SQLITE,
+            crate::db::Backend::Postgres => SUBTREE_COUNTS_POSTGRES,
+        };
+        let sql = format!(
+            "SELECT c.unit_id, CAST(SUM(c.subjects) AS BIGINT) AS count {subtree} GROUP BY c.unit_id"
+        );
+        Ok(
+            on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope).fetch_all(c).await?),
+        )
+    }
+
+    /// The number of subjects of each of `plans`, counted from the subjects themselves (their
+    /// (plan, unit) index, one range a plan): the first reference of a report's cross-check.
+    pub async fn report_plan_totals(&mut self, plans: &[Uuid]) -> Result<Vec<(Uuid, i64)>> {
+        if plans.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT plan_id, COUNT(*) FROM subjects WHERE plan_id IN ({}) GROUP BY plan_id",
+            placeholders(1, plans.len())
+        );
+        Ok(on_conn!(self, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for plan in plans {
+                q = q.bind(*plan);
+            }
+            q.fetch_all(c).await?
+        }))
     }
 
     /// Counts of the subjects of `units` (in the period's plans): what a change in a few branches
@@ -473,36 +696,40 @@ impl Tx {
         Ok(out)
     }
 
-    /// The subjects of the (plan, unit) pairs `places` rated KHTNV, in name order (the stored
-    /// sort key): the caller names the places its counts found such subjects in. Read from the
-    /// partial index `subjects_khtnv` (plan, unit, …) alone (the level is written into the
-    /// statement so that both planners can use it).
+    /// The subjects of the scope's subtree in `plans` decided (or published) KHTNV, in name
+    /// order (the stored sort key), each with the name of its unit on the scope's date. Each
+    /// unit is one range of the partial index `subjects_khtnv` (plan, unit, …), which SQLite is
+    /// told to use (its planner would otherwise take the plain (plan, unit) index and read every
+    /// subject); the level is written into the statement so that PostgreSQL's planner can.
     pub async fn report_rated_khtnv(
         &mut self,
-        places: &[(Uuid, Uuid)],
+        scope: &ReportScope,
+        plans: &[Uuid],
     ) -> Result<Vec<RatedSubject>> {
-        let mut by_plan: std::collections::BTreeMap<Uuid, Vec<Uuid>> = Default::default();
-        for (plan, unit) in places {
-            by_plan.entry(*plan).or_default().push(*unit);
+        if plans.is_empty() {
+            return Ok(Vec::new());
         }
-        let mut out: Vec<RatedSubject> = Vec::new();
-        for (plan, units) in by_plan {
-            for chunk in units.chunks(500) {
-                let sql = format!(
-                    "SELECT s.id, s.name, s.sort_key, s.kind, s.unit_id FROM subjects s \
-                     WHERE s.plan_id = $1 AND s.level = 'KHTNV' AND s.unit_id IN ({})",
-                    placeholders(2, chunk.len())
-                );
-                let rows: Vec<RatedSubject> = on_conn!(self, c => {
-                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(plan);
-                    for unit in chunk {
-                        q = q.bind(*unit);
-                    }
-                    q.fetch_all(c).await?
-                });
-                out.extend(rows);
+        let indexed = match self.backend() {
+            crate::db::Backend::Sqlite => "INDEXED BY subjects_khtnv",
+            crate::db::Backend::Postgres => "",
+        };
+        let sql = format!(
+            "SELECT s.id, s.name, s.sort_key, s.kind, s.unit_id, \
+               (SELECT v.name FROM org_versions v WHERE v.org_id = s.unit_id \
+                  AND v.valid_from <= $2 AND v.valid_to > $2) AS unit_name \
+             FROM org_closure u CROSS JOIN subjects s {indexed} \
+             WHERE u.ancestor_id = $1 AND u.valid_from <= $2 AND u.valid_to > $2 \
+               AND s.plan_id IN ({}) AND s.unit_id = u.descendant_id \
+               AND s.level = 'KHTNV' AND s.stage IN ('decided', 'published')",
+            placeholders(3, plans.len())
+        );
+        let mut out: Vec<RatedSubject> = on_conn!(self, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(scope.root).bind(scope.on);
+            for plan in plans {
+                q = q.bind(*plan);
             }
-        }
+            q.fetch_all(c).await?
+        });
         out.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.id.cmp(&b.id)));
         Ok(out)
     }
