@@ -390,6 +390,9 @@ struct Counted {
     plans: Vec<Uuid>,
     /// The subjects of the subtree in those plans.
     subjects: u64,
+    /// Whether the subtree holds every subject of those plans (their counts agree plan by
+    /// plan).
+    whole: bool,
     /// Units whose kept counts differ from their subjects counted: (unit, kept, counted).
     disagreeing: Vec<(Uuid, u64, u64)>,
 }
@@ -417,6 +420,7 @@ async fn counted(tx: &mut Tx, scope: &ReportScope, counts: &[ChildCount]) -> Res
         return Ok(Counted {
             plans,
             subjects,
+            whole,
             disagreeing: Vec::new(),
         });
     }
@@ -425,6 +429,7 @@ async fn counted(tx: &mut Tx, scope: &ReportScope, counts: &[ChildCount]) -> Res
     Ok(Counted {
         subjects: counted.iter().map(|u| u.count.max(0) as u64).sum(),
         disagreeing: disagreeing_units(&kept, &counted),
+        whole,
         plans,
     })
 }
@@ -547,13 +552,16 @@ impl App {
     ) -> Result<SummaryReport> {
         let (mut tx, node, plan, plan_ref) = self.report_basis(actor, org, year).await?;
         let scope = scope_of(&plan, org);
-        let counts = tx.report_child_counts(&scope).await?;
+        let read = tx.report_subtree_counts(&scope, true).await?;
+        let counts = read.children;
         let counted = counted(&mut tx, &scope, &counts).await?;
-        let groups = quota_groups(tx.report_quota_counts(&scope).await?);
+        let groups = quota_groups(read.quota);
         let previous_plan = covering_plan(&mut tx, org, year - 1).await?;
         let previous = match &previous_plan {
             Some(before) => Some(tallies_of(
-                &tx.report_child_counts(&scope_of(before, org)).await?,
+                &tx.report_subtree_counts(&scope_of(before, org), false)
+                    .await?
+                    .children,
             )),
             None => None,
         };
@@ -584,7 +592,7 @@ impl App {
             })
             .collect();
         let khtnv = tx
-            .report_rated_khtnv(&scope, &counted.plans)
+            .report_rated_khtnv(&scope, &counted.plans, counted.whole)
             .await?
             .into_iter()
             .map(|s| NamedSubject {
@@ -608,7 +616,10 @@ impl App {
     /// The quota position of every comparable group in `org`'s subtree for `year`.
     pub async fn report_quota(&self, actor: &Actor, org: Uuid, year: i32) -> Result<QuotaReport> {
         let (mut tx, node, plan, plan_ref) = self.report_basis(actor, org, year).await?;
-        let groups = quota_groups(tx.report_quota_counts(&scope_of(&plan, org)).await?);
+        let read = tx
+            .report_subtree_counts(&scope_of(&plan, org), true)
+            .await?;
+        let groups = quota_groups(read.quota);
         let (groups, breaches) = kiemdiem_rules::summary::quota_lines(&plan.book()?, &groups);
         Ok(QuotaReport {
             org: OrgRef::of(&node),

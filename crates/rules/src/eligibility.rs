@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 /// What happens to a subject this year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Participation {
     /// Neither reviewed nor classified.

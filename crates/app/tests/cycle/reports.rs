@@ -165,6 +165,24 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
             .sum();
         assert_eq!(sql_decided as u64, ours_decided);
     }
+    // Every quota group's decided levels add up, level by level, to the subjects decided at
+    // that level counted straight from the subjects (the hand-written roll-up at the root).
+    let quota_at_root = app.report_quota(&office, root, 2026).await.unwrap();
+    for level in [Level::Htxsnv, Level::Httnv, Level::Htnv, Level::Khtnv] {
+        let in_groups: u64 = quota_at_root
+            .groups
+            .iter()
+            .map(|g| u64::from(g.levels.get(level)))
+            .sum();
+        let counted: i64 = by_sql
+            .iter()
+            .filter(|r| r.org_id == root && r.level == Some(level))
+            .map(|r| r.count)
+            .sum();
+        assert_eq!(in_groups, counted as u64, "{level:?}");
+        let line = total.levels.iter().find(|c| c.level == level).unwrap();
+        assert_eq!(in_groups, line.count, "{level:?}");
+    }
     drop(tx);
 
     // The counts the report reads are kept beside the subjects; should they ever differ from
@@ -456,4 +474,78 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
         "{text}"
     );
     assert_eq!(paper.signatures[0].name, "Lữ Văn Đặng");
+
+    // The previous year: a 2025 plan of the district, opened, and its classified subjects
+    // decided HTTNV straight in the database (the kept counts follow by their triggers). The
+    // 2026 summary compares level by level with it.
+    let before = app
+        .create_plan(
+            &office,
+            kiemdiem_app::plan::NewPlan {
+                org: root,
+                year: 2025,
+                ..kiemdiem_app::plan::NewPlan::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.open_plan(&office, before.id, before.version)
+        .await
+        .unwrap();
+    let decided_2025 = {
+        let sql = "UPDATE subjects SET stage = 'decided', level = 'HTTNV' \
+                   WHERE plan_id = $1 AND participation = 'review_and_classify'";
+        if db.is_postgres() {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            let n = sqlx::query(sql)
+                .bind(before.id)
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            n.rows_affected()
+        } else {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            let n = sqlx::query(sql)
+                .bind(before.id)
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            n.rows_affected()
+        }
+    };
+    assert!(decided_2025 > 0);
+    let compared = app.report_summary(&office, root, 2026).await.unwrap();
+    assert_eq!(compared.previous_year, Some(2025));
+    let comparison = &compared.summary.comparison;
+    assert!(!comparison.is_empty());
+    // Level by level on each line, then again on the total line («Tổng số»).
+    let previous = |total: bool, level: Level| -> u64 {
+        comparison
+            .iter()
+            .filter(|c| (c.label == "Tổng số") == total && c.level == level)
+            .map(|c| c.previous_year)
+            .sum()
+    };
+    assert_eq!(previous(true, Level::Httnv), decided_2025, "{comparison:?}");
+    assert_eq!(
+        previous(false, Level::Httnv),
+        decided_2025,
+        "{comparison:?}"
+    );
+    for level in [Level::Htxsnv, Level::Htnv, Level::Khtnv] {
+        assert_eq!(
+            previous(true, level) + previous(false, level),
+            0,
+            "{level:?}"
+        );
+    }
+    // This year's figures are not touched by the other year's plan.
+    assert_eq!(
+        compared.summary.total.subjects,
+        summary.summary.total.subjects
+    );
+    assert_eq!(compared.summary.total.rated, summary.summary.total.rated);
+    assert!(compared.summary.cross_check.balanced);
 }
