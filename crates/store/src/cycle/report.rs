@@ -29,7 +29,7 @@ use crate::vocab::{Coded, OptCoded, Stored};
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::stage::Stage;
 use kiemdiem_rules::{Level, OrgKind, SubjectKind};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use time::Date;
 use uuid::Uuid;
 
@@ -835,6 +835,14 @@ fn sqlite_error_from_type(error: rusqlite::types::FromSqlError) -> StoreError {
     StoreError::Corrupt(format!("subject_counts: {error}"))
 }
 
+/// The text in the first column of a statement's first row, if it has one.
+fn first_text(mut rows: rusqlite::Rows<'_>) -> Result<Option<String>> {
+    match rows.next().map_err(sqlite_error)? {
+        Some(row) => Ok(Some(row.get::<_, String>(0).map_err(sqlite_error)?)),
+        None => Ok(None),
+    }
+}
+
 /// The decided levels of one quota group being added up, and the least code of its kinds.
 struct QuotaSums {
     kind: SubjectKind,
@@ -878,8 +886,8 @@ fn sqlite_subtree_counts(
         Option<OrgKind>,
         Option<String>,
     );
-    let mut children: HashMap<ChildKey, StageCounts> = HashMap::new();
-    let mut groups: HashMap<String, HashMap<Uuid, QuotaSums>> = HashMap::new();
+    let mut children: FxHashMap<ChildKey, StageCounts> = FxHashMap::default();
+    let mut groups: FxHashMap<String, FxHashMap<Uuid, QuotaSums>> = FxHashMap::default();
     let mut rows = statement.raw_query();
     while let Some(row) = rows.next().map_err(sqlite_error)? {
         let value = |i: usize| row.get_ref(i).map_err(sqlite_error);
@@ -931,17 +939,15 @@ fn sqlite_subtree_counts(
             let group = value(6)?.as_str().map_err(sqlite_error_from_type)?;
             let deciding = stored_uuid(value(7)?, "deciding_org_id")?.unwrap_or_default();
             if !groups.contains_key(group) {
-                groups.insert(group.to_owned(), HashMap::new());
+                groups.insert(group.to_owned(), FxHashMap::default());
             }
-            let sums = groups
-                .get_mut(group)
-                .map(|by_org| {
-                    by_org.entry(deciding).or_insert(QuotaSums {
-                        kind,
-                        levels: [0; 4],
-                    })
-                })
-                .ok_or_else(|| StoreError::Corrupt("subject_counts.quota_group".to_owned()))?;
+            let Some(by_org) = groups.get_mut(group) else {
+                continue;
+            };
+            let sums = by_org.entry(deciding).or_insert(QuotaSums {
+                kind,
+                levels: [0; 4],
+            });
             if kind.code() < sums.kind.code() {
                 sums.kind = kind;
             }
@@ -968,28 +974,33 @@ fn sqlite_subtree_counts(
         )
         .collect();
     // The deciding organisation's name on the date, or its last name when it no longer
-    // existed then.
-    let mut name_of = db
-        .prepare(
-            "SELECT name FROM org_versions WHERE org_id = $1 \
-             ORDER BY (valid_from <= $2 AND valid_to > $2) DESC, seq DESC LIMIT 1",
-        )
+    // existed then; many groups share one (members and branches decided by one committee).
+    let mut on_date = db
+        .prepare("SELECT name FROM org_versions WHERE org_id = $1 AND valid_from <= $2 AND valid_to > $2")
         .map_err(sqlite_error)?;
+    let mut last = db
+        .prepare("SELECT name FROM org_versions WHERE org_id = $1 ORDER BY seq DESC LIMIT 1")
+        .map_err(sqlite_error)?;
+    let mut names: FxHashMap<Uuid, Option<String>> = FxHashMap::default();
     let mut quota_counts = Vec::new();
     for (group, by_org) in groups {
         for (deciding, sums) in by_org {
             let deciding_org_name = if deciding.is_nil() {
                 None
+            } else if let Some(name) = names.get(&deciding) {
+                name.clone()
             } else {
-                name_of
+                on_date
                     .raw_bind_parameter("$1", &deciding.as_bytes()[..])
-                    .and_then(|_| name_of.raw_bind_parameter("$2", &on))
+                    .and_then(|_| on_date.raw_bind_parameter("$2", &on))
+                    .and_then(|_| last.raw_bind_parameter("$1", &deciding.as_bytes()[..]))
                     .map_err(sqlite_error)?;
-                let mut found = name_of.raw_query();
-                match found.next().map_err(sqlite_error)? {
-                    Some(row) => Some(row.get::<_, String>(0).map_err(sqlite_error)?),
-                    None => None,
+                let mut name = first_text(on_date.raw_query())?;
+                if name.is_none() {
+                    name = first_text(last.raw_query())?;
                 }
+                names.insert(deciding, name.clone());
+                name
             };
             quota_counts.push(QuotaCount {
                 quota_group: group.clone(),
