@@ -16,8 +16,9 @@
 //! by the length of the name: about 10 % HTXSNV, 60 % HTTNV, 25 % HTNV, 5 % KHTNV).
 //!
 //! Measured, over every root (the national summary is the roots' summaries):
-//! 1. the summary report from scratch (`App::report_summary`: counts per branch in SQL, the
-//!    roll-up, the quota of every group, the KHTNV list, the cross-check, the previous year);
+//! 1. the summary report from scratch (`App::report_summary`: the subtree's kept counts added
+//!    up per direct child and per quota group, the KHTNV list, the cross-check against each
+//!    plan's subjects counted, the previous year);
 //! 2. next to it, one hand-written SQL roll-up of the same counts (closure × subjects grouped by
 //!    ancestor, `Tx::report_rollup_sql`);
 //! 3. the roll-up built once, then one branch's decisions changed and its path updated
