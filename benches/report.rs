@@ -7,7 +7,8 @@
 //!
 //! `KIEMDIEM_BENCH_SCALE` is `district`, `province` (default) or `national`; SQLite runs on a
 //! temporary file unless `KIEMDIEM_BENCH_SQLITE=0`, PostgreSQL when `KIEMDIEM_BENCH_PG` names a
-//! database (a throw-away schema is created and dropped). `KIEMDIEM_BENCH_KEEP=FILE` keeps the
+//! database (a throw-away schema is created and dropped, unless `KIEMDIEM_BENCH_PG_SCHEMA`
+//! names one an interrupted run left: it is then reused as it is and kept). `KIEMDIEM_BENCH_KEEP=FILE` keeps the
 //! SQLite database in FILE instead, and a later run finding FILE reuses it (its plans already
 //! opened and decided; pending migrations run on opening) — a national database takes minutes to
 //! build. `KIEMDIEM_BENCH_LOG=sqlx::query=debug` prints every statement with its time. Every root of the demo tree (a
@@ -68,12 +69,21 @@ fn main() {
             run("SQLite", &url, &scale_name, scale, reuse).await;
         }
         if let Ok(base) = std::env::var("KIEMDIEM_BENCH_PG") {
-            let schema = format!("bench_{}", Uuid::now_v7().simple());
-            admin(&base, &format!("CREATE SCHEMA {schema}")).await;
+            // `KIEMDIEM_BENCH_PG_SCHEMA` names a schema a run kept (it is then reused and kept);
+            // otherwise a throw-away one is created, then dropped.
+            let kept = std::env::var("KIEMDIEM_BENCH_PG_SCHEMA").ok();
+            let schema = kept
+                .clone()
+                .unwrap_or_else(|| format!("bench_{}", Uuid::now_v7().simple()));
+            if kept.is_none() {
+                admin(&base, &format!("CREATE SCHEMA {schema}")).await;
+            }
             let separator = if base.contains('?') { '&' } else { '?' };
             let url = format!("{base}{separator}options[search_path]={schema}");
-            run("PostgreSQL", &url, &scale_name, scale, false).await;
-            admin(&base, &format!("DROP SCHEMA {schema} CASCADE")).await;
+            run("PostgreSQL", &url, &scale_name, scale, kept.is_some()).await;
+            if kept.is_none() {
+                admin(&base, &format!("DROP SCHEMA {schema} CASCADE")).await;
+            }
         }
     });
 }

@@ -26,6 +26,7 @@ use super::batch::placeholders;
 use crate::db::{Tx, on_conn};
 use crate::error::{Result, StoreError};
 use crate::vocab::{Coded, OptCoded, Stored};
+use futures_util::TryStreamExt;
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::stage::Stage;
 use kiemdiem_rules::{Level, OrgKind, SubjectKind};
@@ -250,37 +251,6 @@ pub struct ChildCount {
     pub counts: StageCounts,
 }
 
-#[derive(sqlx::FromRow)]
-struct StoredChildCount {
-    child: Option<Uuid>,
-    plan_id: Uuid,
-    #[sqlx(try_from = "Coded<SubjectKind>")]
-    kind: SubjectKind,
-    #[sqlx(try_from = "Coded<Participation>")]
-    participation: Participation,
-    #[sqlx(try_from = "OptCoded<OrgKind>")]
-    org_kind: Option<OrgKind>,
-    excluded_reason: String,
-    #[sqlx(flatten)]
-    counts: StoredColumns,
-}
-
-impl TryFrom<StoredChildCount> for ChildCount {
-    type Error = StoreError;
-    fn try_from(r: StoredChildCount) -> Result<ChildCount> {
-        let counts = StageCounts::try_from(r.counts)?;
-        Ok(ChildCount {
-            child: r.child,
-            plan_id: r.plan_id,
-            kind: r.kind,
-            participation: r.participation,
-            org_kind: r.org_kind,
-            excluded_reason: (counts.excluded() != 0).then_some(r.excluded_reason),
-            counts,
-        })
-    }
-}
-
 /// The decided levels of one comparable group of the HTXSNV quota within a subtree (subjects
 /// reviewed and classified, decided or published), with the organisation whose body decides.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -401,15 +371,17 @@ const UNIT_COUNT_FIELDS: &str = "c.unit_id, c.plan_id, c.org_id, c.kind, c.parti
      c.quota_group, c.deciding_org_id, c.subjects, c.pending, c.self_reviewed, c.reviewed, \
      c.proposed, c.decided, c.excluded_subjects, c.htxsnv, c.httnv, c.htnv, c.khtnv";
 
-/// The eleven count columns of `subject_counts` (alias `c`) summed, as [`StoredColumns`] reads
-/// them (PostgreSQL's sum of a BIGINT is a NUMERIC, cast back).
-const SUMMED_COLUMNS: &str = "CAST(SUM(c.subjects) AS BIGINT) AS subjects, \
-     CAST(SUM(c.pending) AS BIGINT) AS pending, CAST(SUM(c.self_reviewed) AS BIGINT) AS self_reviewed, \
-     CAST(SUM(c.reviewed) AS BIGINT) AS reviewed, CAST(SUM(c.proposed) AS BIGINT) AS proposed, \
-     CAST(SUM(c.decided) AS BIGINT) AS decided, \
-     CAST(SUM(c.excluded_subjects) AS BIGINT) AS excluded_subjects, \
-     CAST(SUM(c.htxsnv) AS BIGINT) AS htxsnv, CAST(SUM(c.httnv) AS BIGINT) AS httnv, \
-     CAST(SUM(c.htnv) AS BIGINT) AS htnv, CAST(SUM(c.khtnv) AS BIGINT) AS khtnv";
+/// What the summary's one pass reads of each count row of a subtree, in this order (SQLite
+/// reads them by position, PostgreSQL by name): the root's direct child the unit lies under
+/// (none for the root's own), the key, the kind of the organisation rated for organisation
+/// subjects (`$6` binds that kind of subject's code) and the eleven counts.
+const PASS_COLUMNS: &str = "CASE WHEN ch.depth = 0 THEN NULL ELSE ch.descendant_id END AS child, \
+     c.plan_id, c.kind, c.participation, \
+     CASE WHEN c.kind = $6 THEN (SELECT v.kind FROM org_versions v \
+       WHERE v.org_id = c.org_id AND v.valid_from <= $2 AND v.valid_to > $2) END AS org_kind, \
+     c.excluded_reason, c.quota_group, c.deciding_org_id, \
+     c.subjects, c.pending, c.self_reviewed, c.reviewed, c.proposed, c.decided, \
+     c.excluded_subjects, c.htxsnv, c.httnv, c.htnv, c.khtnv";
 
 /// [`SUBTREE_COUNTS_SQLITE`] reached through the root's direct children: `ch` is the root
 /// (depth 0, its own units only) or one of its children (depth 1, its whole subtree), `u` the
@@ -481,71 +453,76 @@ impl Tx {
     /// of the HTXSNV quota met in it (subjects reviewed and classified, at least one decided)
     /// with the name of the organisation whose body decides.
     ///
-    /// PostgreSQL adds them up itself (a statement for each). SQLite reads the subtree's count
-    /// rows once, on the connection's own handle, and they are added up here: grouping in
-    /// SQLite sorts every row, and sqlx's SQLite driver hands each row from its worker thread to
-    /// the task (measured at a province, 28 970 rows: grouping 47 ms and 25 ms for the two
-    /// statements, sqlx 70–250 ms for the rows alone, this pass 33 ms for both).
+    /// One pass over the subtree's count rows on both backends, added up here ([`SubtreeSums`],
+    /// as a `GROUP BY` would): grouping in the database costs more than reading the rows once
+    /// (measured at a province, 28 970 rows: SQLite's sorter 47 ms and 25 ms for the two
+    /// groupings, PostgreSQL 150 ms and 100 ms against 85 ms for its rows). SQLite's rows are
+    /// read on the connection's own handle (rusqlite), inside the same read transaction: sqlx's
+    /// SQLite driver hands each row from its worker thread to the task with a copy of each value
+    /// (70–250 ms for these rows, against 33 ms for the whole pass).
     pub async fn report_subtree_counts(
         &mut self,
         scope: &ReportScope,
         quota: bool,
     ) -> Result<SubtreeCounts> {
-        if let crate::db::TxConn::Sqlite(t) = &mut self.conn {
-            let conn: &mut sqlx::SqliteConnection = &mut **t;
-            let mut handle = conn.lock_handle().await?;
-            let raw = handle.as_raw_handle();
-            // SAFETY: the handle is locked out from sqlx's worker thread until `handle` is
-            // dropped, and this transaction holds the connection, so nothing else uses it
-            // meanwhile; `from_handle` does not close it, and `read` is dropped first (nothing
-            // here awaits while it lives).
-            let read =
-                unsafe { rusqlite::Connection::from_handle(raw.as_ptr()) }.map_err(sqlite_error)?;
-            let counts = sqlite_subtree_counts(&read, scope, quota);
-            drop(read);
-            drop(handle);
-            return counts;
-        }
-        let sql = format!(
-            "SELECT child, plan_id, kind, participation, org_kind, excluded_reason, {SUMMED_COLUMNS} FROM ( \
-               SELECT CASE WHEN ch.depth = 0 THEN NULL ELSE ch.descendant_id END AS child, \
-                 c.plan_id, c.kind, c.participation, c.excluded_reason, \
-                 CASE WHEN c.kind = $6 THEN (SELECT v.kind FROM org_versions v \
-                   WHERE v.org_id = c.org_id AND v.valid_from <= $2 AND v.valid_to > $2) END AS org_kind, \
-                 c.subjects, c.pending, c.self_reviewed, c.reviewed, c.proposed, c.decided, \
-                 c.excluded_subjects, c.htxsnv, c.httnv, c.htnv, c.khtnv \
-               {CHILD_COUNTS_POSTGRES}) c \
-             GROUP BY child, plan_id, kind, participation, org_kind, excluded_reason"
-        );
-        let rows: Vec<StoredChildCount> = on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope)
+        let mut sums = SubtreeSums::new(quota);
+        let postgres = match &mut self.conn {
+            crate::db::TxConn::Sqlite(t) => {
+                let conn: &mut sqlx::SqliteConnection = &mut **t;
+                let mut handle = conn.lock_handle().await?;
+                let raw = handle.as_raw_handle();
+                // SAFETY: the handle is locked out from sqlx's worker thread until `handle` is
+                // dropped, and this transaction holds the connection, so nothing else uses it
+                // meanwhile; `from_handle` does not close it, and `read` is dropped first
+                // (nothing here awaits while it lives).
+                let read = unsafe { rusqlite::Connection::from_handle(raw.as_ptr()) }
+                    .map_err(sqlite_error)?;
+                let counts = sqlite_subtree_counts(&read, scope, sums);
+                drop(read);
+                drop(handle);
+                return counts;
+            }
+            other => crate::db::pg_connection(other),
+        };
+        let sql = format!("SELECT {PASS_COLUMNS} {CHILD_COUNTS_POSTGRES}");
+        {
+            let mut rows = scoped!(
+                sqlx::query_as::<_, StoredPassRow>(sqlx::AssertSqlSafe(sql)),
+                scope
+            )
             .bind(SubjectKind::Organisation.code())
-            .fetch_all(c).await?);
-        let children = rows
-            .into_iter()
-            .map(ChildCount::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        if !quota {
-            return Ok(SubtreeCounts {
-                children,
-                quota: Vec::new(),
-            });
+            .fetch(&mut *postgres);
+            while let Some(row) = rows.try_next().await? {
+                let counts = StageCounts::try_from(row.counts)?;
+                sums.add(&PassRow {
+                    child: row.child,
+                    plan: row.plan_id,
+                    kind: row.kind,
+                    participation: row.participation,
+                    org_kind: row.org_kind,
+                    excluded_reason: &row.excluded_reason,
+                    quota_group: &row.quota_group,
+                    deciding: row.deciding_org_id,
+                    counts,
+                });
+            }
         }
-        let sql = format!(
-            "SELECT c.quota_group, MIN(c.kind) AS kind, c.deciding_org_id, \
-               COALESCE((SELECT v.name FROM org_versions v WHERE v.org_id = c.deciding_org_id \
-                           AND v.valid_from <= $2 AND v.valid_to > $2), \
-                        (SELECT v.name FROM org_versions v WHERE v.org_id = c.deciding_org_id \
-                           ORDER BY v.seq DESC LIMIT 1)) AS deciding_org_name, \
-               CAST(SUM(c.htxsnv) AS BIGINT) AS htxsnv, CAST(SUM(c.httnv) AS BIGINT) AS httnv, \
-               CAST(SUM(c.htnv) AS BIGINT) AS htnv, CAST(SUM(c.khtnv) AS BIGINT) AS khtnv \
-             {SUBTREE_COUNTS_POSTGRES} AND c.participation = $6 \
-             GROUP BY c.quota_group, c.deciding_org_id \
-             HAVING SUM(c.htxsnv + c.httnv + c.htnv + c.khtnv) > 0"
-        );
-        let quota = on_conn!(self, c => scoped!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), scope)
-            .bind(Participation::ReviewAndClassify.code())
-            .fetch_all(c).await?);
-        Ok(SubtreeCounts { children, quota })
+        // The deciding organisations' names on the date, or their last names.
+        let orgs = sums.deciding_orgs();
+        let names: Vec<(Uuid, String)> = if orgs.is_empty() {
+            Vec::new()
+        } else {
+            sqlx::query_as(
+                "SELECT DISTINCT ON (v.org_id) v.org_id, v.name FROM org_versions v \
+                 WHERE v.org_id = ANY($1) \
+                 ORDER BY v.org_id, (v.valid_from <= $2 AND v.valid_to > $2) DESC, v.seq DESC",
+            )
+            .bind(&orgs)
+            .bind(scope.on)
+            .fetch_all(&mut *postgres)
+            .await?
+        };
+        Ok(sums.finish(&names.into_iter().collect()))
     }
 
     /// The kept number of subjects of each unit of the scope's subtree: what the cross-check
@@ -849,27 +826,167 @@ struct QuotaSums {
     levels: [i64; 4],
 }
 
+/// One count row of the summary's pass, as either backend reads it.
+struct PassRow<'a> {
+    child: Option<Uuid>,
+    plan: Uuid,
+    kind: SubjectKind,
+    participation: Participation,
+    org_kind: Option<OrgKind>,
+    excluded_reason: &'a str,
+    quota_group: &'a str,
+    deciding: Uuid,
+    counts: StageCounts,
+}
+
+/// A count row as PostgreSQL gives it ([`PASS_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct StoredPassRow {
+    child: Option<Uuid>,
+    plan_id: Uuid,
+    #[sqlx(try_from = "Coded<SubjectKind>")]
+    kind: SubjectKind,
+    #[sqlx(try_from = "Coded<Participation>")]
+    participation: Participation,
+    #[sqlx(try_from = "OptCoded<OrgKind>")]
+    org_kind: Option<OrgKind>,
+    excluded_reason: String,
+    quota_group: String,
+    deciding_org_id: Uuid,
+    #[sqlx(flatten)]
+    counts: StoredColumns,
+}
+
+type ChildKey = (
+    Option<Uuid>,
+    Uuid,
+    SubjectKind,
+    Participation,
+    Option<OrgKind>,
+    Option<String>,
+);
+
+/// The sums of the summary's one pass over a subtree's count rows: per direct child and key
+/// (what [`ChildCount`] holds), and with `quota` per quota group and deciding organisation
+/// (subjects reviewed and classified with a decided level), as a `GROUP BY` would add them up.
+struct SubtreeSums {
+    quota: bool,
+    children: FxHashMap<ChildKey, StageCounts>,
+    groups: FxHashMap<String, FxHashMap<Uuid, QuotaSums>>,
+}
+
+impl SubtreeSums {
+    fn new(quota: bool) -> SubtreeSums {
+        SubtreeSums {
+            quota,
+            children: FxHashMap::default(),
+            groups: FxHashMap::default(),
+        }
+    }
+
+    fn add(&mut self, row: &PassRow<'_>) {
+        let counts = &row.counts;
+        let excluded_reason = (counts.excluded() != 0).then(|| row.excluded_reason.to_owned());
+        let key = (
+            row.child,
+            row.plan,
+            row.kind,
+            row.participation,
+            row.org_kind,
+            excluded_reason,
+        );
+        self.children.entry(key).or_default().add(counts);
+        if !self.quota
+            || row.participation != Participation::ReviewAndClassify
+            || counts.levels.iter().all(|n| *n == 0)
+        {
+            return;
+        }
+        if !self.groups.contains_key(row.quota_group) {
+            self.groups
+                .insert(row.quota_group.to_owned(), FxHashMap::default());
+        }
+        let Some(by_org) = self.groups.get_mut(row.quota_group) else {
+            return;
+        };
+        let sums = by_org.entry(row.deciding).or_insert(QuotaSums {
+            kind: row.kind,
+            levels: [0; 4],
+        });
+        if row.kind.code() < sums.kind.code() {
+            sums.kind = row.kind;
+        }
+        for (sum, n) in sums.levels.iter_mut().zip(counts.levels) {
+            *sum += n;
+        }
+    }
+
+    /// The organisations whose bodies decide the groups met, each once.
+    fn deciding_orgs(&self) -> Vec<Uuid> {
+        let mut orgs: Vec<Uuid> = self
+            .groups
+            .values()
+            .flat_map(|by_org| by_org.keys().copied())
+            .filter(|id| !id.is_nil())
+            .collect();
+        orgs.sort_unstable();
+        orgs.dedup();
+        orgs
+    }
+
+    /// The sums, each deciding organisation named from `names`.
+    fn finish(self, names: &FxHashMap<Uuid, String>) -> SubtreeCounts {
+        let children = self
+            .children
+            .into_iter()
+            .map(
+                |((child, plan_id, kind, participation, org_kind, excluded_reason), counts)| {
+                    ChildCount {
+                        child,
+                        plan_id,
+                        kind,
+                        participation,
+                        org_kind,
+                        excluded_reason,
+                        counts,
+                    }
+                },
+            )
+            .collect();
+        let mut quota = Vec::new();
+        for (group, by_org) in self.groups {
+            for (deciding, sums) in by_org {
+                quota.push(QuotaCount {
+                    quota_group: group.clone(),
+                    kind: sums.kind,
+                    deciding_org_id: Some(deciding),
+                    deciding_org_name: names.get(&deciding).cloned(),
+                    htxsnv: sums.levels[0],
+                    httnv: sums.levels[1],
+                    htnv: sums.levels[2],
+                    khtnv: sums.levels[3],
+                });
+            }
+        }
+        SubtreeCounts { children, quota }
+    }
+}
+
 /// [`Tx::report_subtree_counts`] on SQLite: one pass over the subtree's count rows (the root's
-/// own units and each direct child's subtree), added up here as the PostgreSQL statements add
-/// them up; then the deciding organisations' names, one lookup each.
+/// own units and each direct child's subtree) into `sums`; then the deciding organisations'
+/// names, one lookup each.
 fn sqlite_subtree_counts(
     db: &rusqlite::Connection,
     scope: &ReportScope,
-    quota: bool,
+    mut sums: SubtreeSums,
 ) -> Result<SubtreeCounts> {
-    let sql = format!(
-        "SELECT CASE WHEN ch.depth = 0 THEN NULL ELSE ch.descendant_id END, c.plan_id, c.kind, \
-           c.participation, \
-           CASE WHEN c.kind = $6 THEN (SELECT v.kind FROM org_versions v \
-             WHERE v.org_id = c.org_id AND v.valid_from <= $2 AND v.valid_to > $2) END, \
-           c.excluded_reason, c.quota_group, c.deciding_org_id, \
-           c.subjects, c.pending, c.self_reviewed, c.reviewed, c.proposed, c.decided, \
-           c.excluded_subjects, c.htxsnv, c.httnv, c.htnv, c.khtnv \
-         {CHILD_COUNTS_SQLITE}"
-    );
+    let sql = format!("SELECT {PASS_COLUMNS} {CHILD_COUNTS_SQLITE}");
     let mut statement = db.prepare(&sql).map_err(sqlite_error)?;
-    // Bound as sqlx binds them for SQLite: a UUID as its 16 bytes, a date as YYYY-MM-DD.
-    let on = scope.on.to_string();
+    // Bound as sqlx binds them for SQLite: a UUID as its 16 bytes, a date as sqlx writes it.
+    let on = scope
+        .on
+        .format(time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| StoreError::Invalid(format!("ngày báo cáo {}: {e}", scope.on)))?;
     statement
         .raw_bind_parameter("$1", &scope.root.as_bytes()[..])
         .and_then(|_| statement.raw_bind_parameter("$2", &on))
@@ -878,20 +995,12 @@ fn sqlite_subtree_counts(
         .and_then(|_| statement.raw_bind_parameter("$5", scope.period_no))
         .and_then(|_| statement.raw_bind_parameter("$6", SubjectKind::Organisation.code()))
         .map_err(sqlite_error)?;
-    type ChildKey = (
-        Option<Uuid>,
-        Uuid,
-        SubjectKind,
-        Participation,
-        Option<OrgKind>,
-        Option<String>,
-    );
-    let mut children: FxHashMap<ChildKey, StageCounts> = FxHashMap::default();
-    let mut groups: FxHashMap<String, FxHashMap<Uuid, QuotaSums>> = FxHashMap::default();
     let mut rows = statement.raw_query();
     while let Some(row) = rows.next().map_err(sqlite_error)? {
         let value = |i: usize| row.get_ref(i).map_err(sqlite_error);
         let int = |i: usize| row.get::<_, i64>(i).map_err(sqlite_error);
+        let text =
+            |i: usize| -> Result<&str> { value(i)?.as_str().map_err(sqlite_error_from_type) };
         let counts = StageCounts::try_from(StoredColumns {
             subjects: int(8)?,
             pending: int(9)?,
@@ -905,74 +1014,23 @@ fn sqlite_subtree_counts(
             htnv: int(17)?,
             khtnv: int(18)?,
         })?;
-        let plan = stored_uuid(value(1)?, "plan_id")?
-            .ok_or_else(|| StoreError::Corrupt("subject_counts.plan_id: trống".to_owned()))?;
-        let kind: SubjectKind = stored_code(value(2)?, "kind")?;
-        let participation: Participation = stored_code(value(3)?, "participation")?;
-        let org_kind: Option<OrgKind> = match value(4)? {
-            rusqlite::types::ValueRef::Null => None,
-            code => Some(stored_code(code, "org_id (loại tổ chức)")?),
-        };
-        let excluded_reason = if counts.excluded() != 0 {
-            Some(
-                value(5)?
-                    .as_str()
-                    .map_err(sqlite_error_from_type)?
-                    .to_owned(),
-            )
-        } else {
-            None
-        };
-        let key = (
-            stored_uuid(value(0)?, "unit_id (tổ chức trực thuộc)")?,
-            plan,
-            kind,
-            participation,
-            org_kind,
-            excluded_reason,
-        );
-        children.entry(key).or_default().add(&counts);
-        if quota
-            && participation == Participation::ReviewAndClassify
-            && counts.levels.iter().any(|n| *n != 0)
-        {
-            let group = value(6)?.as_str().map_err(sqlite_error_from_type)?;
-            let deciding = stored_uuid(value(7)?, "deciding_org_id")?.unwrap_or_default();
-            if !groups.contains_key(group) {
-                groups.insert(group.to_owned(), FxHashMap::default());
-            }
-            let Some(by_org) = groups.get_mut(group) else {
-                continue;
-            };
-            let sums = by_org.entry(deciding).or_insert(QuotaSums {
-                kind,
-                levels: [0; 4],
-            });
-            if kind.code() < sums.kind.code() {
-                sums.kind = kind;
-            }
-            for (sum, n) in sums.levels.iter_mut().zip(counts.levels) {
-                *sum += n;
-            }
-        }
+        sums.add(&PassRow {
+            child: stored_uuid(value(0)?, "unit_id (tổ chức trực thuộc)")?,
+            plan: stored_uuid(value(1)?, "plan_id")?
+                .ok_or_else(|| StoreError::Corrupt("subject_counts.plan_id: trống".to_owned()))?,
+            kind: stored_code(value(2)?, "kind")?,
+            participation: stored_code(value(3)?, "participation")?,
+            org_kind: match value(4)? {
+                rusqlite::types::ValueRef::Null => None,
+                code => Some(stored_code(code, "org_id (loại tổ chức)")?),
+            },
+            excluded_reason: text(5)?,
+            quota_group: text(6)?,
+            deciding: stored_uuid(value(7)?, "deciding_org_id")?.unwrap_or_default(),
+            counts,
+        });
     }
     drop(rows);
-    let children = children
-        .into_iter()
-        .map(
-            |((child, plan_id, kind, participation, org_kind, excluded_reason), counts)| {
-                ChildCount {
-                    child,
-                    plan_id,
-                    kind,
-                    participation,
-                    org_kind,
-                    excluded_reason,
-                    counts,
-                }
-            },
-        )
-        .collect();
     // The deciding organisation's name on the date, or its last name when it no longer
     // existed then; many groups share one (members and branches decided by one committee).
     let mut on_date = db
@@ -981,41 +1039,20 @@ fn sqlite_subtree_counts(
     let mut last = db
         .prepare("SELECT name FROM org_versions WHERE org_id = $1 ORDER BY seq DESC LIMIT 1")
         .map_err(sqlite_error)?;
-    let mut names: FxHashMap<Uuid, Option<String>> = FxHashMap::default();
-    let mut quota_counts = Vec::new();
-    for (group, by_org) in groups {
-        for (deciding, sums) in by_org {
-            let deciding_org_name = if deciding.is_nil() {
-                None
-            } else if let Some(name) = names.get(&deciding) {
-                name.clone()
-            } else {
-                on_date
-                    .raw_bind_parameter("$1", &deciding.as_bytes()[..])
-                    .and_then(|_| on_date.raw_bind_parameter("$2", &on))
-                    .and_then(|_| last.raw_bind_parameter("$1", &deciding.as_bytes()[..]))
-                    .map_err(sqlite_error)?;
-                let mut name = first_text(on_date.raw_query())?;
-                if name.is_none() {
-                    name = first_text(last.raw_query())?;
-                }
-                names.insert(deciding, name.clone());
-                name
-            };
-            quota_counts.push(QuotaCount {
-                quota_group: group.clone(),
-                kind: sums.kind,
-                deciding_org_id: Some(deciding),
-                deciding_org_name,
-                htxsnv: sums.levels[0],
-                httnv: sums.levels[1],
-                htnv: sums.levels[2],
-                khtnv: sums.levels[3],
-            });
+    let mut names: FxHashMap<Uuid, String> = FxHashMap::default();
+    for org in sums.deciding_orgs() {
+        on_date
+            .raw_bind_parameter("$1", &org.as_bytes()[..])
+            .and_then(|_| on_date.raw_bind_parameter("$2", &on))
+            .and_then(|_| last.raw_bind_parameter("$1", &org.as_bytes()[..]))
+            .map_err(sqlite_error)?;
+        let mut name = first_text(on_date.raw_query())?;
+        if name.is_none() {
+            name = first_text(last.raw_query())?;
+        }
+        if let Some(name) = name {
+            names.insert(org, name);
         }
     }
-    Ok(SubtreeCounts {
-        children,
-        quota: quota_counts,
-    })
+    Ok(sums.finish(&names))
 }
