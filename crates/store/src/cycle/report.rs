@@ -468,7 +468,7 @@ impl Tx {
         let mut sums = SubtreeSums::new(quota);
         let postgres = match &mut self.conn {
             crate::db::TxConn::Sqlite(t) => {
-                let conn: &mut sqlx::SqliteConnection = &mut **t;
+                let conn: &mut sqlx::SqliteConnection = t;
                 let mut handle = conn.lock_handle().await?;
                 let raw = handle.as_raw_handle();
                 // SAFETY: the handle is locked out from sqlx's worker thread until `handle` is
