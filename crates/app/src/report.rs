@@ -482,10 +482,7 @@ fn quota_groups(counts: Vec<QuotaCount>) -> Vec<QuotaGroupCounts> {
                 levels: LevelCounts::default(),
             });
         if group.name.is_empty() {
-            let org_name = row
-                .deciding_org()
-                .and(row.deciding_org_name.as_deref())
-                .unwrap_or_default();
+            let org_name = row.deciding_org_name.as_deref().unwrap_or_default();
             if !org_name.is_empty() {
                 group.name = group_name(row.kind.quota_category(), org_name);
             }

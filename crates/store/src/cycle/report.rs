@@ -128,6 +128,16 @@ impl StageCounts {
     pub fn excluded(&self) -> i64 {
         self.stages[5]
     }
+
+    fn add(&mut self, other: &StageCounts) {
+        self.subjects += other.subjects;
+        for (sum, n) in self.stages.iter_mut().zip(other.stages) {
+            *sum += n;
+        }
+        for (sum, n) in self.levels.iter_mut().zip(other.levels) {
+            *sum += n;
+        }
+    }
 }
 
 /// The eleven count columns of `subject_counts` (or their sums) as read.
@@ -253,13 +263,12 @@ pub struct ChildCount {
 
 /// The decided levels of one comparable group of the HTXSNV quota within a subtree (subjects
 /// reviewed and classified, decided or published), with the organisation whose body decides.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuotaCount {
     pub quota_group: String,
     /// One kind of subject of the group (a group holds one quota category).
-    #[sqlx(try_from = "Coded<SubjectKind>")]
     pub kind: SubjectKind,
-    /// Stored as the nil UUID when there is none, and read so: see [`QuotaCount::deciding_org`].
+    /// `None` when the subjects name no deciding organisation.
     pub deciding_org_id: Option<Uuid>,
     /// Its name on the scope's date, or its last name when it no longer exists then.
     pub deciding_org_name: Option<String>,
@@ -269,31 +278,12 @@ pub struct QuotaCount {
     pub khtnv: i64,
 }
 
-impl QuotaCount {
-    /// The organisation whose body decides, when the subjects name one.
-    pub fn deciding_org(&self) -> Option<Uuid> {
-        self.deciding_org_id.filter(|id| !id.is_nil())
-    }
-}
-
 /// What a summary reads of its subtree's kept counts: added up under each direct child of the
 /// root, and (when asked) per quota group.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SubtreeCounts {
     pub children: Vec<ChildCount>,
     pub quota: Vec<QuotaCount>,
-}
-
-impl StageCounts {
-    fn add(&mut self, other: &StageCounts) {
-        self.subjects += other.subjects;
-        for (sum, n) in self.stages.iter_mut().zip(other.stages) {
-            *sum += n;
-        }
-        for (sum, n) in self.levels.iter_mut().zip(other.levels) {
-            *sum += n;
-        }
-    }
 }
 
 /// The number of subjects of one unit in the scope.
@@ -959,7 +949,7 @@ impl SubtreeSums {
                 quota.push(QuotaCount {
                     quota_group: group.clone(),
                     kind: sums.kind,
-                    deciding_org_id: Some(deciding),
+                    deciding_org_id: (!deciding.is_nil()).then_some(deciding),
                     deciding_org_name: names.get(&deciding).cloned(),
                     htxsnv: sums.levels[0],
                     httnv: sums.levels[1],
