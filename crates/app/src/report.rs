@@ -28,7 +28,8 @@ use kiemdiem_rules::summary::{
 use kiemdiem_rules::{Level, OrgKind, SubjectKind};
 use kiemdiem_store::Tx;
 use kiemdiem_store::cycle::report::{
-    ChildCount, QuotaCount, ReportScope, StageCounts, UnitCount, UnitTotal,
+    ChildCount, QuotaCount, ReportScope, StageCounts, SubtreeAsk, SubtreeCounts, UnitCount,
+    UnitTotal,
 };
 use kiemdiem_store::org::Org;
 use serde::Serialize;
@@ -397,21 +398,36 @@ struct Counted {
     disagreeing: Vec<(Uuid, u64, u64)>,
 }
 
-/// Counts the subjects of the report's subtree and checks the kept counts (`counts`) against
-/// them. First plan by plan (one range of the (plan, unit) index each): when every plan's kept
-/// total within the subtree is its whole count of subjects, the subtree holds all of them and
-/// the two agree. Otherwise (a report below the plan's organisation, a unit moved out of the
-/// plan's tree, or kept counts gone wrong) unit by unit, naming the units that disagree.
-async fn counted(tx: &mut Tx, scope: &ReportScope, counts: &[ChildCount]) -> Result<Counted> {
-    let mut plans = tx.report_plans(scope).await?;
-    plans.extend(counts.iter().map(|c| c.plan_id));
+/// Counts the subjects of the report's subtree and checks the kept counts (`read.children`)
+/// against them. First plan by plan (`read.plan_totals`, one range of the (plan, unit) index
+/// each, read with the counts for `plans`): when every plan's kept total within the subtree is
+/// its whole count of subjects, the subtree holds all of them and the two agree. Otherwise (a
+/// report below the plan's organisation, a unit moved out of the plan's tree, or kept counts
+/// gone wrong) unit by unit, naming the units that disagree.
+async fn counted(
+    tx: &mut Tx,
+    scope: &ReportScope,
+    mut plans: Vec<Uuid>,
+    read: &SubtreeCounts,
+) -> Result<Counted> {
+    let mut totals: HashMap<Uuid, i64> = read.plan_totals.iter().copied().collect();
+    // Plans the kept counts name beyond those asked (a unit moved out of a plan's tree during
+    // the year keeps its subjects in that plan).
+    let mut named: Vec<Uuid> = read
+        .children
+        .iter()
+        .map(|c| c.plan_id)
+        .filter(|plan| !plans.contains(plan))
+        .collect();
+    named.sort();
+    named.dedup();
+    totals.extend(tx.report_plan_totals(&named).await?);
+    plans.extend(named);
     plans.sort();
-    plans.dedup();
     let mut kept: HashMap<Uuid, i64> = HashMap::new();
-    for row in counts {
+    for row in &read.children {
         *kept.entry(row.plan_id).or_default() += row.counts.subjects;
     }
-    let totals: HashMap<Uuid, i64> = tx.report_plan_totals(&plans).await?.into_iter().collect();
     let whole = plans.iter().all(|plan| {
         kept.get(plan).copied().unwrap_or_default() == totals.get(plan).copied().unwrap_or_default()
     });
@@ -549,14 +565,34 @@ impl App {
     ) -> Result<SummaryReport> {
         let (mut tx, node, plan, plan_ref) = self.report_basis(actor, org, year).await?;
         let scope = scope_of(&plan, org);
-        let read = tx.report_subtree_counts(&scope, true).await?;
-        let counts = read.children;
-        let counted = counted(&mut tx, &scope, &counts).await?;
-        let groups = quota_groups(read.quota);
+        let plans = tx.report_plans(&scope).await?;
+        // The KHTNV list is read with the counts, each plan whole, when the report is the
+        // plan's own organisation's (its subtree then holds the plans' subjects); otherwise, or
+        // when the counts say the subtree does not hold them, after, unit by unit.
+        let own_plan = org == plan.org_id;
+        let read = tx
+            .report_subtree_counts(
+                &scope,
+                &SubtreeAsk {
+                    quota: true,
+                    totals_of: &plans,
+                    khtnv_of: if own_plan { &plans } else { &[] },
+                },
+            )
+            .await?;
+        let counted = counted(&mut tx, &scope, plans.clone(), &read).await?;
+        let khtnv_read = own_plan && counted.whole && counted.plans == plans;
+        let SubtreeCounts {
+            children: counts,
+            quota,
+            khtnv,
+            ..
+        } = read;
+        let groups = quota_groups(quota);
         let previous_plan = covering_plan(&mut tx, org, year - 1).await?;
         let previous = match &previous_plan {
             Some(before) => Some(tallies_of(
-                &tx.report_subtree_counts(&scope_of(before, org), false)
+                &tx.report_subtree_counts(&scope_of(before, org), &SubtreeAsk::default())
                     .await?
                     .children,
             )),
@@ -588,9 +624,13 @@ impl App {
                 .1,
             })
             .collect();
-        let khtnv = tx
-            .report_rated_khtnv(&scope, &counted.plans, counted.whole)
-            .await?
+        let khtnv = if khtnv_read {
+            khtnv
+        } else {
+            tx.report_rated_khtnv(&scope, &counted.plans, counted.whole)
+                .await?
+        };
+        let khtnv = khtnv
             .into_iter()
             .map(|s| NamedSubject {
                 subject: s.id,
@@ -614,7 +654,13 @@ impl App {
     pub async fn report_quota(&self, actor: &Actor, org: Uuid, year: i32) -> Result<QuotaReport> {
         let (mut tx, node, plan, plan_ref) = self.report_basis(actor, org, year).await?;
         let read = tx
-            .report_subtree_counts(&scope_of(&plan, org), true)
+            .report_subtree_counts(
+                &scope_of(&plan, org),
+                &SubtreeAsk {
+                    quota: true,
+                    ..SubtreeAsk::default()
+                },
+            )
             .await?;
         let groups = quota_groups(read.quota);
         let (groups, breaches) = kiemdiem_rules::summary::quota_lines(&plan.book()?, &groups);

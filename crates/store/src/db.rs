@@ -126,6 +126,9 @@ pub struct Tx {
     stamp: Option<Stamp>,
     changes: Vec<Change>,
     audit_key: Option<AuditKeyBytes>,
+    /// For a SQLite read transaction: the pool a long read may borrow a second, idle connection
+    /// from, to read the same snapshot on another core (see [`Tx::report_subtree_counts`]).
+    pub(crate) helpers: Option<SqlitePool>,
     /// The SQLite write gate, released after the connection (fields drop in order: a dropped
     /// transaction queues its rollback before the next writer is let in).
     _gate: Option<OwnedSemaphorePermit>,
@@ -325,17 +328,21 @@ impl Store {
             }),
             changes: Vec::new(),
             audit_key: self.audit_key.clone(),
+            helpers: None,
             _gate: gate,
         })
     }
 
     /// Starts a read-only transaction: every query in it sees the same snapshot.
     pub async fn read(&self) -> Result<Tx> {
-        let conn = match &self.pool {
-            Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin().await?),
-            Pool::Postgres(pool) => TxConn::Postgres(
-                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .await?,
+        let (conn, helpers) = match &self.pool {
+            Pool::Sqlite(pool) => (TxConn::Sqlite(pool.begin().await?), Some(pool.clone())),
+            Pool::Postgres(pool) => (
+                TxConn::Postgres(
+                    pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                        .await?,
+                ),
+                None,
             ),
         };
         Ok(Tx {
@@ -343,6 +350,7 @@ impl Store {
             stamp: None,
             changes: Vec::new(),
             audit_key: self.audit_key.clone(),
+            helpers,
             _gate: None,
         })
     }
@@ -363,6 +371,7 @@ impl Store {
             stamp: None,
             changes: Vec::new(),
             audit_key: self.audit_key.clone(),
+            helpers: None,
             _gate: None,
         })
     }
@@ -488,6 +497,15 @@ impl Tx {
             TxConn::Sqlite(_) => Backend::Sqlite,
             TxConn::Postgres(_) | TxConn::PostgresLoose(_) => Backend::Postgres,
         }
+    }
+
+    /// Reads on this transaction's connection only, never borrowing a second one (a long read
+    /// on SQLite otherwise borrows an idle connection of the pool to read the same snapshot on
+    /// another core). For comparing the two ways in tests, and for a caller that must leave the
+    /// pool's connections to others.
+    pub fn alone(mut self) -> Tx {
+        self.helpers = None;
+        self
     }
 
     /// Who writes and when; refuses in a read-only transaction.

@@ -10,6 +10,7 @@ use kiemdiem_app::{App, ErrorCode};
 use kiemdiem_rules::quota::check_quota;
 use kiemdiem_rules::summary::Outcome;
 use kiemdiem_rules::{Level, SubjectKind};
+use kiemdiem_store::cycle::report::{ReportScope, SubtreeAsk, SubtreeCounts};
 use time::macros::date;
 
 on_both_backends!(reports_and_documents_of_the_demo_cycle);
@@ -218,6 +219,100 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
         assert_eq!(in_groups, line.count, "{level:?}");
     }
     drop(tx);
+
+    // On SQLite a summary's reading is shared with an idle connection of the pool, which
+    // opens the transaction's snapshot: what the two read is what one connection reads alone.
+    // A change committed by another connection after the transaction has read (every count
+    // row nudged, one subject's level turned KHTNV) is in no part of it (the second connection
+    // opens the snapshot, or, when the change has restarted the log, the transaction reads
+    // alone).
+    let plans = [cycle.plan.id];
+    let ask = SubtreeAsk {
+        quota: true,
+        totals_of: &plans,
+        khtnv_of: &plans,
+    };
+    let comparable = |mut read: SubtreeCounts| {
+        read.children.sort_by_key(|c| format!("{c:?}"));
+        read.quota.sort_by_key(|q| format!("{q:?}"));
+        read.plan_totals.sort();
+        read.connections = 0;
+        read
+    };
+    let flipped = app
+        .subjects(&office, cycle.plan.id, Some(&[cycle.branches[0]]))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.stage == Stage::Decided && matches!(s.level, Some(l) if l != Level::Khtnv))
+        .expect("a subject decided at a level other than KHTNV");
+    let level_code = match flipped.level {
+        Some(Level::Htxsnv) => "HTXSNV",
+        Some(Level::Httnv) => "HTTNV",
+        _ => "HTNV",
+    };
+    for org in [root, parent, cycle.grassroots] {
+        let scope = ReportScope { root: org, ..scope };
+        let read_alone = || async {
+            let read = db
+                .store
+                .read()
+                .await
+                .unwrap()
+                .alone()
+                .report_subtree_counts(&scope, &ask)
+                .await
+                .unwrap();
+            assert_eq!(read.connections, 1);
+            comparable(read)
+        };
+        let alone = read_alone().await;
+        assert!(!alone.children.is_empty() && !alone.plan_totals.is_empty());
+        let shared = db
+            .store
+            .read()
+            .await
+            .unwrap()
+            .report_subtree_counts(&scope, &ask)
+            .await
+            .unwrap();
+        let connections = if db.is_postgres() { 1 } else { 2 };
+        assert_eq!(shared.connections, connections, "{org}");
+        assert_eq!(comparable(shared), alone, "{org}");
+        let mut tx = db.store.read().await.unwrap();
+        tx.report_plans(&scope).await.unwrap();
+        let nudged = write_directly(
+            db,
+            "UPDATE subject_counts SET subjects = subjects + $2, pending = pending + $2 \
+             WHERE unit_id <> $1",
+            uuid::Uuid::nil(),
+            Some(1),
+        )
+        .await;
+        assert!(nudged > 0);
+        let set = |level: &str| format!("UPDATE subjects SET level = '{level}' WHERE id = $1");
+        assert_eq!(write_directly(db, &set("KHTNV"), flipped.id, None).await, 1);
+        let during = tx.report_subtree_counts(&scope, &ask).await.unwrap();
+        drop(tx);
+        assert_eq!(comparable(during), alone, "{org}");
+        let changed = read_alone().await;
+        assert_ne!(changed.children, alone.children, "the change was committed");
+        assert_eq!(
+            changed.khtnv.len(),
+            alone.khtnv.len() + 1,
+            "the plan's KHTNV"
+        );
+        write_directly(
+            db,
+            "UPDATE subject_counts SET subjects = subjects + $2, pending = pending + $2 \
+             WHERE unit_id <> $1",
+            uuid::Uuid::nil(),
+            Some(-1),
+        )
+        .await;
+        write_directly(db, &set(level_code), flipped.id, None).await;
+        assert_eq!(read_alone().await, alone, "{org}: the changes undone");
+    }
 
     // The counts the report reads are kept beside the subjects; should they ever differ from
     // the subjects (here: edited behind the application's back), the report says so and

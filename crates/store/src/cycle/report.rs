@@ -25,7 +25,7 @@
 use super::batch::placeholders;
 use crate::db::{Tx, on_conn};
 use crate::error::{Result, StoreError};
-use crate::vocab::{Coded, OptCoded, Stored};
+use crate::vocab::{Coded, OptCoded};
 use futures_util::TryStreamExt;
 use kiemdiem_rules::eligibility::Participation;
 use kiemdiem_rules::stage::Stage;
@@ -33,6 +33,8 @@ use kiemdiem_rules::{Level, OrgKind, SubjectKind};
 use rustc_hash::FxHashMap;
 use time::Date;
 use uuid::Uuid;
+
+mod sqlite;
 
 /// Which subjects a report counts: those of the plans of `year`'s period whose unit lies under
 /// `root` on `on` (the plan's review date).
@@ -278,12 +280,33 @@ pub struct QuotaCount {
     pub khtnv: i64,
 }
 
-/// What a summary reads of its subtree's kept counts: added up under each direct child of the
-/// root, and (when asked) per quota group.
+/// What a summary asks of its subtree besides the kept counts added up under each direct child,
+/// all read on one snapshot (see [`Tx::report_subtree_counts`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SubtreeAsk<'a> {
+    /// The decided levels of every quota group met.
+    pub quota: bool,
+    /// The plans whose subjects to count from the subjects themselves, as
+    /// [`Tx::report_plan_totals`] does.
+    pub totals_of: &'a [Uuid],
+    /// The plans whose subjects rated KHTNV to list, each plan whole, as
+    /// [`Tx::report_rated_khtnv`] does with `whole`.
+    pub khtnv_of: &'a [Uuid],
+}
+
+/// What a summary reads of its subtree: the kept counts added up under each direct child of the
+/// root, and what [`SubtreeAsk`] asked besides (empty when not asked).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SubtreeCounts {
     pub children: Vec<ChildCount>,
     pub quota: Vec<QuotaCount>,
+    /// Each plan of [`SubtreeAsk::totals_of`] that has subjects, with their number.
+    pub plan_totals: Vec<(Uuid, i64)>,
+    /// The subjects of [`SubtreeAsk::khtnv_of`]'s plans rated KHTNV, in name order.
+    pub khtnv: Vec<RatedSubject>,
+    /// How many connections shared the reading, on one snapshot: 2 when SQLite borrowed an
+    /// idle connection of the pool, else 1.
+    pub connections: usize,
 }
 
 /// The number of subjects of one unit in the scope.
@@ -361,28 +384,25 @@ const UNIT_COUNT_FIELDS: &str = "c.unit_id, c.plan_id, c.org_id, c.kind, c.parti
      c.quota_group, c.deciding_org_id, c.subjects, c.pending, c.self_reviewed, c.reviewed, \
      c.proposed, c.decided, c.excluded_subjects, c.htxsnv, c.httnv, c.htnv, c.khtnv";
 
-/// What the summary's one pass reads of each count row of a subtree, in this order (SQLite
-/// reads them by position, PostgreSQL by name): the root's direct child the unit lies under
-/// (none for the root's own), the key, the kind of the organisation rated for organisation
-/// subjects (`$6` binds that kind of subject's code) and the eleven counts.
-const PASS_COLUMNS: &str = "CASE WHEN ch.depth = 0 THEN NULL ELSE ch.descendant_id END AS child, \
-     c.plan_id, c.kind, c.participation, \
+/// What the summary's one pass reads of each count row of a subtree after the direct child it
+/// lies under, in this order (SQLite reads them by position, PostgreSQL by name): the key, the
+/// kind of the organisation rated for organisation subjects (`$6` binds that kind of subject's
+/// code, `$2` the date) and the eleven counts.
+const PASS_COLUMNS: &str = "c.plan_id, c.kind, c.participation, \
      CASE WHEN c.kind = $6 THEN (SELECT v.kind FROM org_versions v \
        WHERE v.org_id = c.org_id AND v.valid_from <= $2 AND v.valid_to > $2) END AS org_kind, \
      c.excluded_reason, c.quota_group, c.deciding_org_id, \
      c.subjects, c.pending, c.self_reviewed, c.reviewed, c.proposed, c.decided, \
      c.excluded_subjects, c.htxsnv, c.httnv, c.htnv, c.khtnv";
 
-/// [`SUBTREE_COUNTS_SQLITE`] reached through the root's direct children: `ch` is the root
+/// On PostgreSQL, the direct child of the root a count row of [`CHILD_COUNTS_POSTGRES`] lies
+/// under (none for the root's own), before [`PASS_COLUMNS`].
+const PASS_CHILD_POSTGRES: &str =
+    "CASE WHEN ch.depth = 0 THEN NULL ELSE ch.descendant_id END AS child";
+
+/// [`SUBTREE_COUNTS_POSTGRES`] reached through the root's direct children: `ch` is the root
 /// (depth 0, its own units only) or one of its children (depth 1, its whole subtree), `u` the
 /// units under it. Same binds; `$6` is the code of the organisation kind of subject.
-const CHILD_COUNTS_SQLITE: &str = "FROM org_closure ch CROSS JOIN org_closure u CROSS JOIN subject_counts c \
-     WHERE ch.ancestor_id = $1 AND ch.valid_from <= $2 AND ch.valid_to > $2 AND ch.depth <= 1 \
-       AND u.ancestor_id = ch.descendant_id AND u.valid_from <= $2 AND u.valid_to > $2 \
-       AND (ch.depth = 1 OR u.depth = 0) \
-       AND c.unit_id = u.descendant_id \
-       AND +c.plan_id IN (SELECT id FROM plans WHERE year = $3 AND period_kind = $4 AND period_no = $5)";
-/// The same for PostgreSQL.
 const CHILD_COUNTS_POSTGRES: &str = "FROM org_closure ch CROSS JOIN org_closure u CROSS JOIN subject_counts c \
      WHERE ch.ancestor_id = $1 AND ch.valid_from <= $2 AND ch.valid_to > $2 AND ch.depth <= 1 \
        AND u.ancestor_id = ch.descendant_id AND u.valid_from <= $2 AND u.valid_to > $2 \
@@ -439,42 +459,32 @@ impl Tx {
 
     /// The kept counts of the scope's subtree added up under each direct child of the root
     /// (and the root's own apart) per plan, kind, participation, kind of the organisation rated
-    /// and reason of exclusion, and with `quota` the decided levels of every comparable group
-    /// of the HTXSNV quota met in it (subjects reviewed and classified, at least one decided)
-    /// with the name of the organisation whose body decides.
+    /// and reason of exclusion, and what `ask` asks besides: the decided levels of every
+    /// comparable group of the HTXSNV quota met in it (subjects reviewed and classified, at
+    /// least one decided) with the name of the organisation whose body decides, plans' subjects
+    /// counted and their KHTNV listed — every part read on this transaction's snapshot.
     ///
     /// One pass over the subtree's count rows on both backends, added up here ([`SubtreeSums`],
     /// as a `GROUP BY` would): grouping in the database costs more than reading the rows once
     /// (measured at a province, 28 970 rows: SQLite's sorter 47 ms and 25 ms for the two
-    /// groupings, PostgreSQL 150 ms and 100 ms against 85 ms for its rows). SQLite's rows are
-    /// read on the connection's own handle (rusqlite), inside the same read transaction: sqlx's
-    /// SQLite driver hands each row from its worker thread to the task with a copy of each value
-    /// (70–250 ms for these rows, against 33 ms for the whole pass).
+    /// groupings, PostgreSQL 150 ms and 100 ms against 85 ms for its rows). On SQLite the rows
+    /// are read on the connection's own handle (sqlx's driver hands each row from its worker
+    /// thread with a copy of each value: 70–250 ms for these rows, against 33 ms for the whole
+    /// pass), one direct child at a time, and, when the pool has a connection idle, on two
+    /// connections reading the same snapshot, one thread each (see [`sqlite`]).
     pub async fn report_subtree_counts(
         &mut self,
         scope: &ReportScope,
-        quota: bool,
+        ask: &SubtreeAsk<'_>,
     ) -> Result<SubtreeCounts> {
-        let mut sums = SubtreeSums::new(quota);
         let postgres = match &mut self.conn {
             crate::db::TxConn::Sqlite(t) => {
-                let conn: &mut sqlx::SqliteConnection = t;
-                let mut handle = conn.lock_handle().await?;
-                let raw = handle.as_raw_handle();
-                // SAFETY: the handle is locked out from sqlx's worker thread until `handle` is
-                // dropped, and this transaction holds the connection, so nothing else uses it
-                // meanwhile; `from_handle` does not close it, and `read` is dropped first
-                // (nothing here awaits while it lives).
-                let read = unsafe { rusqlite::Connection::from_handle(raw.as_ptr()) }
-                    .map_err(sqlite_error)?;
-                let counts = sqlite_subtree_counts(&read, scope, sums);
-                drop(read);
-                drop(handle);
-                return counts;
+                return sqlite::subtree_counts(t, self.helpers.as_ref(), scope, ask).await;
             }
             other => crate::db::pg_connection(other),
         };
-        let sql = format!("SELECT {PASS_COLUMNS} {CHILD_COUNTS_POSTGRES}");
+        let mut sums = SubtreeSums::new(ask.quota);
+        let sql = format!("SELECT {PASS_CHILD_POSTGRES}, {PASS_COLUMNS} {CHILD_COUNTS_POSTGRES}");
         {
             let mut rows = scoped!(
                 sqlx::query_as::<_, StoredPassRow>(sqlx::AssertSqlSafe(sql)),
@@ -512,7 +522,10 @@ impl Tx {
             .fetch_all(&mut *postgres)
             .await?
         };
-        Ok(sums.finish(&names.into_iter().collect()))
+        let mut counts = sums.finish(&names.into_iter().collect());
+        counts.plan_totals = self.report_plan_totals(ask.totals_of).await?;
+        counts.khtnv = self.report_rated_khtnv(scope, ask.khtnv_of, true).await?;
+        Ok(counts)
     }
 
     /// The kept number of subjects of each unit of the scope's subtree: what the cross-check
@@ -536,10 +549,7 @@ impl Tx {
         if plans.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT plan_id, COUNT(*) FROM subjects WHERE plan_id IN ({}) GROUP BY plan_id",
-            placeholders(1, plans.len())
-        );
+        let sql = plan_totals_sql(plans.len());
         Ok(on_conn!(self, c => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
             for plan in plans {
@@ -720,30 +730,8 @@ impl Tx {
         if plans.is_empty() {
             return Ok(Vec::new());
         }
-        let indexed = match self.backend() {
-            crate::db::Backend::Sqlite => "INDEXED BY subjects_khtnv",
-            crate::db::Backend::Postgres => "",
-        };
-        // `$1` is the date the units are named on, the plans follow; `$2` the root if asked.
-        let columns = "s.id, s.name, s.sort_key, s.kind, s.unit_id, \
-               (SELECT v.name FROM org_versions v WHERE v.org_id = s.unit_id \
-                  AND v.valid_from <= $1 AND v.valid_to > $1) AS unit_name";
-        let rated = "s.level = 'KHTNV' AND s.stage IN ('decided', 'published')";
-        let sql = if whole {
-            format!(
-                "SELECT {columns} FROM subjects s {indexed} WHERE s.plan_id IN ({}) AND {rated}",
-                placeholders(2, plans.len())
-            )
-        } else {
-            format!(
-                "SELECT {columns} FROM org_closure u CROSS JOIN subjects s {indexed} \
-                 WHERE u.ancestor_id = ${} AND u.valid_from <= $1 AND u.valid_to > $1 \
-                   AND s.plan_id IN ({}) AND s.unit_id = u.descendant_id AND {rated}",
-                plans.len() + 2,
-                placeholders(2, plans.len())
-            )
-        };
-        let mut out: Vec<RatedSubject> = on_conn!(self, c => {
+        let sql = khtnv_sql(self.backend(), plans.len(), whole);
+        let out: Vec<RatedSubject> = on_conn!(self, c => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(scope.on);
             for plan in plans {
                 q = q.bind(*plan);
@@ -753,8 +741,7 @@ impl Tx {
             }
             q.fetch_all(c).await?
         });
-        out.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.id.cmp(&b.id)));
-        Ok(out)
+        Ok(khtnv_in_order(out))
     }
 
     /// The same counts rolled up to every organisation of the subtree in one hand-written SQL
@@ -773,41 +760,45 @@ impl Tx {
     }
 }
 
-/// A SQLite error met on the connection's own handle, as the store reports database errors.
-fn sqlite_error(error: rusqlite::Error) -> StoreError {
-    StoreError::Database(sqlx::Error::Protocol(error.to_string()))
+/// [`Tx::report_plan_totals`]'s statement for `plans` plans (`$1`…).
+fn plan_totals_sql(plans: usize) -> String {
+    format!(
+        "SELECT plan_id, COUNT(*) FROM subjects WHERE plan_id IN ({}) GROUP BY plan_id",
+        placeholders(1, plans)
+    )
 }
 
-/// A UUID stored as SQLite stores them (16 bytes), or NULL.
-fn stored_uuid(value: rusqlite::types::ValueRef<'_>, column: &str) -> Result<Option<Uuid>> {
-    match value {
-        rusqlite::types::ValueRef::Null => Ok(None),
-        rusqlite::types::ValueRef::Blob(bytes) => Uuid::from_slice(bytes)
-            .map(Some)
-            .map_err(|_| StoreError::Corrupt(format!("subject_counts.{column}: không phải UUID"))),
-        _ => Err(StoreError::Corrupt(format!(
-            "subject_counts.{column}: không phải UUID"
-        ))),
+/// [`Tx::report_rated_khtnv`]'s statement: `$1` is the date the units are named on, the
+/// `plans` plans follow, then (unless `whole`) the root.
+fn khtnv_sql(backend: crate::db::Backend, plans: usize, whole: bool) -> String {
+    let indexed = match backend {
+        crate::db::Backend::Sqlite => "INDEXED BY subjects_khtnv",
+        crate::db::Backend::Postgres => "",
+    };
+    let columns = "s.id, s.name, s.sort_key, s.kind, s.unit_id, \
+           (SELECT v.name FROM org_versions v WHERE v.org_id = s.unit_id \
+              AND v.valid_from <= $1 AND v.valid_to > $1) AS unit_name";
+    let rated = "s.level = 'KHTNV' AND s.stage IN ('decided', 'published')";
+    if whole {
+        format!(
+            "SELECT {columns} FROM subjects s {indexed} WHERE s.plan_id IN ({}) AND {rated}",
+            placeholders(2, plans)
+        )
+    } else {
+        format!(
+            "SELECT {columns} FROM org_closure u CROSS JOIN subjects s {indexed} \
+             WHERE u.ancestor_id = ${} AND u.valid_from <= $1 AND u.valid_to > $1 \
+               AND s.plan_id IN ({}) AND s.unit_id = u.descendant_id AND {rated}",
+            plans + 2,
+            placeholders(2, plans)
+        )
     }
 }
 
-/// A code of one of the rules' vocabularies, read as [`Coded`] reads it.
-fn stored_code<T: Stored>(value: rusqlite::types::ValueRef<'_>, column: &str) -> Result<T> {
-    let code = value.as_str().map_err(sqlite_error_from_type)?;
-    T::from_code(code)
-        .map_err(|bad| StoreError::Corrupt(format!("{bad} (subject_counts.{column})")))
-}
-
-fn sqlite_error_from_type(error: rusqlite::types::FromSqlError) -> StoreError {
-    StoreError::Corrupt(format!("subject_counts: {error}"))
-}
-
-/// The text in the first column of a statement's first row, if it has one.
-fn first_text(mut rows: rusqlite::Rows<'_>) -> Result<Option<String>> {
-    match rows.next().map_err(sqlite_error)? {
-        Some(row) => Ok(Some(row.get::<_, String>(0).map_err(sqlite_error)?)),
-        None => Ok(None),
-    }
+/// The KHTNV list in name order (the stored sort key), as every reader of it gives it.
+fn khtnv_in_order(mut rated: Vec<RatedSubject>) -> Vec<RatedSubject> {
+    rated.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.id.cmp(&b.id)));
+    rated
 }
 
 /// The decided levels of one quota group being added up, and the least code of its kinds.
@@ -911,6 +902,28 @@ impl SubtreeSums {
         }
     }
 
+    /// Adds the sums of another pass, over other count rows of the same subtree.
+    fn merge(&mut self, other: SubtreeSums) {
+        for (key, counts) in other.children {
+            self.children.entry(key).or_default().add(&counts);
+        }
+        for (group, by_org) in other.groups {
+            let mine = self.groups.entry(group).or_default();
+            for (deciding, theirs) in by_org {
+                let sums = mine.entry(deciding).or_insert(QuotaSums {
+                    kind: theirs.kind,
+                    levels: [0; 4],
+                });
+                if theirs.kind.code() < sums.kind.code() {
+                    sums.kind = theirs.kind;
+                }
+                for (sum, n) in sums.levels.iter_mut().zip(theirs.levels) {
+                    *sum += n;
+                }
+            }
+        }
+    }
+
     /// The organisations whose bodies decide the groups met, each once.
     fn deciding_orgs(&self) -> Vec<Uuid> {
         let mut orgs: Vec<Uuid> = self
@@ -958,91 +971,11 @@ impl SubtreeSums {
                 });
             }
         }
-        SubtreeCounts { children, quota }
-    }
-}
-
-/// [`Tx::report_subtree_counts`] on SQLite: one pass over the subtree's count rows (the root's
-/// own units and each direct child's subtree) into `sums`; then the deciding organisations'
-/// names, one lookup each.
-fn sqlite_subtree_counts(
-    db: &rusqlite::Connection,
-    scope: &ReportScope,
-    mut sums: SubtreeSums,
-) -> Result<SubtreeCounts> {
-    let sql = format!("SELECT {PASS_COLUMNS} {CHILD_COUNTS_SQLITE}");
-    let mut statement = db.prepare(&sql).map_err(sqlite_error)?;
-    // Bound as sqlx binds them for SQLite: a UUID as its 16 bytes, a date as sqlx writes it.
-    let on = scope
-        .on
-        .format(time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|e| StoreError::Invalid(format!("ngày báo cáo {}: {e}", scope.on)))?;
-    statement
-        .raw_bind_parameter("$1", &scope.root.as_bytes()[..])
-        .and_then(|_| statement.raw_bind_parameter("$2", &on))
-        .and_then(|_| statement.raw_bind_parameter("$3", scope.year))
-        .and_then(|_| statement.raw_bind_parameter("$4", scope.period_kind))
-        .and_then(|_| statement.raw_bind_parameter("$5", scope.period_no))
-        .and_then(|_| statement.raw_bind_parameter("$6", SubjectKind::Organisation.code()))
-        .map_err(sqlite_error)?;
-    let mut rows = statement.raw_query();
-    while let Some(row) = rows.next().map_err(sqlite_error)? {
-        let value = |i: usize| row.get_ref(i).map_err(sqlite_error);
-        let int = |i: usize| row.get::<_, i64>(i).map_err(sqlite_error);
-        let text =
-            |i: usize| -> Result<&str> { value(i)?.as_str().map_err(sqlite_error_from_type) };
-        let counts = StageCounts::try_from(StoredColumns {
-            subjects: int(8)?,
-            pending: int(9)?,
-            self_reviewed: int(10)?,
-            reviewed: int(11)?,
-            proposed: int(12)?,
-            decided: int(13)?,
-            excluded_subjects: int(14)?,
-            htxsnv: int(15)?,
-            httnv: int(16)?,
-            htnv: int(17)?,
-            khtnv: int(18)?,
-        })?;
-        sums.add(&PassRow {
-            child: stored_uuid(value(0)?, "unit_id (tổ chức trực thuộc)")?,
-            plan: stored_uuid(value(1)?, "plan_id")?
-                .ok_or_else(|| StoreError::Corrupt("subject_counts.plan_id: trống".to_owned()))?,
-            kind: stored_code(value(2)?, "kind")?,
-            participation: stored_code(value(3)?, "participation")?,
-            org_kind: match value(4)? {
-                rusqlite::types::ValueRef::Null => None,
-                code => Some(stored_code(code, "org_id (loại tổ chức)")?),
-            },
-            excluded_reason: text(5)?,
-            quota_group: text(6)?,
-            deciding: stored_uuid(value(7)?, "deciding_org_id")?.unwrap_or_default(),
-            counts,
-        });
-    }
-    drop(rows);
-    // The deciding organisation's name on the date, or its last name when it no longer
-    // existed then; many groups share one (members and branches decided by one committee).
-    let mut on_date = db
-        .prepare("SELECT name FROM org_versions WHERE org_id = $1 AND valid_from <= $2 AND valid_to > $2")
-        .map_err(sqlite_error)?;
-    let mut last = db
-        .prepare("SELECT name FROM org_versions WHERE org_id = $1 ORDER BY seq DESC LIMIT 1")
-        .map_err(sqlite_error)?;
-    let mut names: FxHashMap<Uuid, String> = FxHashMap::default();
-    for org in sums.deciding_orgs() {
-        on_date
-            .raw_bind_parameter("$1", &org.as_bytes()[..])
-            .and_then(|_| on_date.raw_bind_parameter("$2", &on))
-            .and_then(|_| last.raw_bind_parameter("$1", &org.as_bytes()[..]))
-            .map_err(sqlite_error)?;
-        let mut name = first_text(on_date.raw_query())?;
-        if name.is_none() {
-            name = first_text(last.raw_query())?;
-        }
-        if let Some(name) = name {
-            names.insert(org, name);
+        SubtreeCounts {
+            children,
+            quota,
+            connections: 1,
+            ..SubtreeCounts::default()
         }
     }
-    Ok(sums.finish(&names))
 }
