@@ -565,7 +565,8 @@ impl App {
     ) -> Result<SummaryReport> {
         let (mut tx, node, plan, plan_ref) = self.report_basis(actor, org, year).await?;
         let scope = scope_of(&plan, org);
-        let plans = tx.report_plans(&scope).await?;
+        let mut plans = tx.report_plans(&scope).await?;
+        plans.sort();
         // The KHTNV list is read with the counts, each plan whole, when the report is the
         // plan's own organisation's (its subtree then holds the plans' subjects); otherwise, or
         // when the counts say the subtree does not hold them, after, unit by unit.

@@ -53,11 +53,13 @@ enum Task {
     Under { org: Uuid, child: Option<Uuid> },
 }
 
-/// What one connection read of the tasks it took.
+/// What one connection read of the tasks it took, with the names of the deciding
+/// organisations its sums met.
 struct Read {
     sums: SubtreeSums,
     totals: Vec<(Uuid, i64)>,
     khtnv: Vec<RatedSubject>,
+    names: FxHashMap<Uuid, String>,
 }
 
 /// The values every statement of the reading binds, as sqlx binds them for SQLite (a date as
@@ -175,9 +177,9 @@ unsafe fn read_on(
         read.sums.merge(theirs.sums);
         read.totals.extend(theirs.totals);
         read.khtnv.extend(theirs.khtnv);
+        read.names.extend(theirs.names);
     }
-    let names = deciding_names(&db, &binds, read.sums.deciding_orgs())?;
-    let mut counts = read.sums.finish(&names);
+    let mut counts = read.sums.finish(&read.names);
     counts.plan_totals = read.totals;
     counts.khtnv = khtnv_in_order(read.khtnv);
     counts.connections = 1 + usize::from(other.is_some());
@@ -248,6 +250,7 @@ fn read_tasks(
         sums: SubtreeSums::new(ask.quota),
         totals: Vec::new(),
         khtnv: Vec::new(),
+        names: FxHashMap::default(),
     };
     let mut under = None;
     while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
@@ -263,6 +266,7 @@ fn read_tasks(
             }
         }
     }
+    read.names = deciding_names(db, binds, read.sums.deciding_orgs())?;
     Ok(read)
 }
 
