@@ -69,6 +69,8 @@ struct Binds<'a> {
     on: String,
 }
 
+/// [`super::Tx::report_subtree_counts`] on SQLite: on `conn`, the transaction's connection,
+/// and on a second connection when `helpers` (the transaction's pool) lends one.
 pub(super) async fn subtree_counts(
     conn: &mut sqlx::SqliteConnection,
     helpers: Option<&sqlx::SqlitePool>,
