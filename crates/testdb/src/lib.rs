@@ -127,6 +127,15 @@ impl TestDb {
         self.place.sqlite_path()
     }
 
+    /// `id` written into a statement for [`TestDb::execute_raw`], as this backend stores a UUID
+    /// (SQLite: 16 bytes; PostgreSQL: a `uuid`).
+    pub fn sql_uuid(&self, id: Uuid) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("x'{}'", id.simple()),
+            Backend::Postgres => format!("'{id}'"),
+        }
+    }
+
     /// Runs one statement on the database outside the store (a test that corrupts or inspects
     /// what the store wrote), on a connection of its own.
     pub async fn execute_raw(&self, statement: &str) -> u64 {

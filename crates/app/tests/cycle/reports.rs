@@ -33,31 +33,6 @@ fn text_of(paper: &kiemdiem_app::paper::Paper) -> String {
     out.join("\n")
 }
 
-/// Runs `sql` straight on the database, behind the application's back (binding `id` as `$1`
-/// and `delta`, if any, as `$2`): the rows it changed.
-async fn write_directly(db: &TestDb, sql: &str, id: uuid::Uuid, delta: Option<i64>) -> u64 {
-    let sql = sqlx::AssertSqlSafe(sql.to_owned());
-    if db.is_postgres() {
-        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-        let mut query = sqlx::query(sql).bind(id);
-        if let Some(delta) = delta {
-            query = query.bind(delta);
-        }
-        let changed = query.execute(&pool).await.unwrap().rows_affected();
-        pool.close().await;
-        changed
-    } else {
-        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
-        let mut query = sqlx::query(sql).bind(id);
-        if let Some(delta) = delta {
-            query = query.bind(delta);
-        }
-        let changed = query.execute(&pool).await.unwrap().rows_affected();
-        pool.close().await;
-        changed
-    }
-}
-
 async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
     let today = date!(2026 - 12 - 14);
     let cycle = kiemdiem_app::demo::demo_cycle(&db.store, today)
@@ -246,10 +221,20 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
         .into_iter()
         .find(|s| s.stage == Stage::Decided && matches!(s.level, Some(l) if l != Level::Khtnv))
         .expect("a subject decided at a level other than KHTNV");
-    let level_code = match flipped.level {
-        Some(Level::Htxsnv) => "HTXSNV",
-        Some(Level::Httnv) => "HTTNV",
-        _ => "HTNV",
+    let flipped_level = flipped.level.expect("a decided level");
+    // Every count row nudged by `delta` (behind the application's back); one subject's level
+    // set straight in the database.
+    let nudge_all = |delta: i64| {
+        format!(
+            "UPDATE subject_counts SET subjects = subjects + {delta}, pending = pending + {delta}"
+        )
+    };
+    let set_level = |level: Level| {
+        format!(
+            "UPDATE subjects SET level = '{}' WHERE id = {}",
+            level.code(),
+            db.sql_uuid(flipped.id)
+        )
     };
     for org in [root, parent, cycle.grassroots] {
         let scope = ReportScope { root: org, ..scope };
@@ -281,17 +266,8 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
         assert_eq!(comparable(shared), alone, "{org}");
         let mut tx = db.store.read().await.unwrap();
         tx.report_plans(&scope).await.unwrap();
-        let nudged = write_directly(
-            db,
-            "UPDATE subject_counts SET subjects = subjects + $2, pending = pending + $2 \
-             WHERE unit_id <> $1",
-            uuid::Uuid::nil(),
-            Some(1),
-        )
-        .await;
-        assert!(nudged > 0);
-        let set = |level: &str| format!("UPDATE subjects SET level = '{level}' WHERE id = $1");
-        assert_eq!(write_directly(db, &set("KHTNV"), flipped.id, None).await, 1);
+        assert!(db.execute_raw(&nudge_all(1)).await > 0);
+        assert_eq!(db.execute_raw(&set_level(Level::Khtnv)).await, 1);
         let during = tx.report_subtree_counts(&scope, &ask).await.unwrap();
         drop(tx);
         assert_eq!(comparable(during), alone, "{org}");
@@ -302,15 +278,8 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
             alone.khtnv.len() + 1,
             "the plan's KHTNV"
         );
-        write_directly(
-            db,
-            "UPDATE subject_counts SET subjects = subjects + $2, pending = pending + $2 \
-             WHERE unit_id <> $1",
-            uuid::Uuid::nil(),
-            Some(-1),
-        )
-        .await;
-        write_directly(db, &set(level_code), flipped.id, None).await;
+        db.execute_raw(&nudge_all(-1)).await;
+        db.execute_raw(&set_level(flipped_level)).await;
         assert_eq!(read_alone().await, alone, "{org}: the changes undone");
     }
 
@@ -320,15 +289,14 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
     let branch = cycle.branches[0];
     let branch_subjects: u64 = rollup.tallies(branch).iter().map(|t| t.count).sum();
     let nudge = |delta: i64| async move {
-        let changed = write_directly(
-            db,
-            "UPDATE subject_counts \
-             SET subjects = subjects + $2, decided = decided + $2, httnv = httnv + $2 \
-             WHERE unit_id = $1 AND httnv > 0",
-            branch,
-            Some(delta),
-        )
-        .await;
+        let changed = db
+            .execute_raw(&format!(
+                "UPDATE subject_counts \
+                 SET subjects = subjects + {delta}, decided = decided + {delta}, httnv = httnv + {delta} \
+                 WHERE unit_id = {} AND httnv > 0",
+                db.sql_uuid(branch)
+            ))
+            .await;
         assert!(changed > 0, "the branch has subjects rated HTTNV");
         changed
     };
@@ -602,14 +570,13 @@ async fn reports_and_documents_of_the_demo_cycle(db: &TestDb) {
     app.open_plan(&office, before.id, before.version)
         .await
         .unwrap();
-    let decided_2025 = write_directly(
-        db,
-        "UPDATE subjects SET stage = 'decided', level = 'HTTNV' \
-         WHERE plan_id = $1 AND participation = 'review_and_classify'",
-        before.id,
-        None,
-    )
-    .await;
+    let decided_2025 = db
+        .execute_raw(&format!(
+            "UPDATE subjects SET stage = 'decided', level = 'HTTNV' \
+             WHERE plan_id = {} AND participation = 'review_and_classify'",
+            db.sql_uuid(before.id)
+        ))
+        .await;
     assert!(decided_2025 > 0);
     let compared = app.report_summary(&office, root, 2026).await.unwrap();
     assert_eq!(compared.previous_year, Some(2025));

@@ -823,6 +823,18 @@ struct QuotaSums {
     levels: [i64; 4],
 }
 
+impl QuotaSums {
+    /// Adds `levels` of subjects of `kind`.
+    fn add(&mut self, kind: SubjectKind, levels: [i64; 4]) {
+        if kind.code() < self.kind.code() {
+            self.kind = kind;
+        }
+        for (sum, n) in self.levels.iter_mut().zip(levels) {
+            *sum += n;
+        }
+    }
+}
+
 /// One count row of the summary's pass, as either backend reads it.
 struct PassRow<'a> {
     child: Option<Uuid>,
@@ -906,16 +918,13 @@ impl SubtreeSums {
         let Some(by_org) = self.groups.get_mut(row.quota_group) else {
             return;
         };
-        let sums = by_org.entry(row.deciding).or_insert(QuotaSums {
-            kind: row.kind,
-            levels: [0; 4],
-        });
-        if row.kind.code() < sums.kind.code() {
-            sums.kind = row.kind;
-        }
-        for (sum, n) in sums.levels.iter_mut().zip(counts.levels) {
-            *sum += n;
-        }
+        by_org
+            .entry(row.deciding)
+            .or_insert(QuotaSums {
+                kind: row.kind,
+                levels: [0; 4],
+            })
+            .add(row.kind, counts.levels);
     }
 
     /// Adds the sums of another pass, over other count rows of the same subtree.
@@ -926,16 +935,12 @@ impl SubtreeSums {
         for (group, by_org) in other.groups {
             let mine = self.groups.entry(group).or_default();
             for (deciding, theirs) in by_org {
-                let sums = mine.entry(deciding).or_insert(QuotaSums {
-                    kind: theirs.kind,
-                    levels: [0; 4],
-                });
-                if theirs.kind.code() < sums.kind.code() {
-                    sums.kind = theirs.kind;
-                }
-                for (sum, n) in sums.levels.iter_mut().zip(theirs.levels) {
-                    *sum += n;
-                }
+                mine.entry(deciding)
+                    .or_insert(QuotaSums {
+                        kind: theirs.kind,
+                        levels: [0; 4],
+                    })
+                    .add(theirs.kind, theirs.levels);
             }
         }
     }

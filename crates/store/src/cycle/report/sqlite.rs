@@ -138,10 +138,7 @@ unsafe fn read_on(
     let db = unsafe { rusqlite::Connection::from_handle(own.raw()) }.map_err(sqlite_error)?;
     let binds = Binds {
         scope,
-        on: scope
-            .on
-            .format(time::macros::format_description!("[year]-[month]-[day]"))
-            .map_err(|e| StoreError::Invalid(format!("ngày báo cáo {}: {e}", scope.on)))?,
+        on: scope.on.to_string(),
     };
     let mut tasks = Vec::new();
     if !ask.khtnv_of.is_empty() {
@@ -346,8 +343,7 @@ fn pass(
         })?;
         sums.add(&PassRow {
             child,
-            plan: stored_uuid(value(0)?, "subject_counts.plan_id")?
-                .ok_or_else(|| StoreError::Corrupt("subject_counts.plan_id: trống".to_owned()))?,
+            plan: required_uuid(value(0)?, "subject_counts.plan_id")?,
             kind: stored_code(value(1)?, "subject_counts.kind")?,
             participation: stored_code(value(2)?, "subject_counts.participation")?,
             org_kind: match value(3)? {
@@ -368,11 +364,7 @@ fn plan_totals(db: &rusqlite::Connection, plans: &[Uuid]) -> Result<Vec<(Uuid, i
     let mut statement = db
         .prepare(&plan_totals_sql(plans.len()))
         .map_err(sqlite_error)?;
-    for (i, plan) in plans.iter().enumerate() {
-        statement
-            .raw_bind_parameter(i + 1, &plan.as_bytes()[..])
-            .map_err(sqlite_error)?;
-    }
+    bind_uuids(&mut statement, 1, plans)?;
     let mut rows = statement.raw_query();
     let mut out = Vec::with_capacity(plans.len());
     while let Some(row) = rows.next().map_err(sqlite_error)? {
@@ -394,11 +386,7 @@ fn rated_khtnv(
     statement
         .raw_bind_parameter(1, &binds.on)
         .map_err(sqlite_error)?;
-    for (i, plan) in plans.iter().enumerate() {
-        statement
-            .raw_bind_parameter(i + 2, &plan.as_bytes()[..])
-            .map_err(sqlite_error)?;
-    }
+    bind_uuids(&mut statement, 2, plans)?;
     let mut rows = statement.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(sqlite_error)? {
@@ -407,13 +395,11 @@ fn rated_khtnv(
             Ok(value(i)?.as_str().map_err(sqlite_type_error)?.to_owned())
         };
         out.push(RatedSubject {
-            id: stored_uuid(value(0)?, "subjects.id")?
-                .ok_or_else(|| StoreError::Corrupt("subjects.id: trống".to_owned()))?,
+            id: required_uuid(value(0)?, "subjects.id")?,
             name: text(1)?,
             sort_key: text(2)?,
             kind: stored_code(value(3)?, "subjects.kind")?,
-            unit_id: stored_uuid(value(4)?, "subjects.unit_id")?
-                .ok_or_else(|| StoreError::Corrupt("subjects.unit_id: trống".to_owned()))?,
+            unit_id: required_uuid(value(4)?, "subjects.unit_id")?,
             unit_name: match value(5)? {
                 ValueRef::Null => None,
                 _ => Some(text(5)?),
@@ -472,6 +458,21 @@ fn stored_uuid(value: ValueRef<'_>, column: &str) -> Result<Option<Uuid>> {
             .map_err(|_| StoreError::Corrupt(format!("{column}: không phải UUID"))),
         _ => Err(StoreError::Corrupt(format!("{column}: không phải UUID"))),
     }
+}
+
+/// A UUID that must be there; `column` names the table's column.
+fn required_uuid(value: ValueRef<'_>, column: &str) -> Result<Uuid> {
+    stored_uuid(value, column)?.ok_or_else(|| StoreError::Corrupt(format!("{column}: trống")))
+}
+
+/// Binds `ids` as SQLite stores UUIDs (16 bytes), from parameter number `first` on.
+fn bind_uuids(statement: &mut rusqlite::Statement<'_>, first: usize, ids: &[Uuid]) -> Result<()> {
+    for (i, id) in ids.iter().enumerate() {
+        statement
+            .raw_bind_parameter(first + i, &id.as_bytes()[..])
+            .map_err(sqlite_error)?;
+    }
+    Ok(())
 }
 
 /// A code of one of the rules' vocabularies, read as [`crate::vocab::Coded`] reads it.
